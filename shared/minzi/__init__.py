@@ -1,0 +1,1 @@
+"""The library every Minzi service shares."""

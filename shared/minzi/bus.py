@@ -1,0 +1,67 @@
+"""Publishing onto the Minzi exchange with publisher confirms."""
+import logging
+import threading
+
+from kombu import Connection, Exchange, Producer
+
+EXCHANGE_NAME = "minzi"
+
+_log = logging.getLogger(__name__)
+
+
+def minzi_exchange():
+    """The one topic exchange every contract message goes through (durable, never auto-deleted)."""
+    return Exchange(EXCHANGE_NAME, type="topic", durable=True, delivery_mode="persistent")
+
+
+class ConfirmingPublisher:
+    """A connection kept open for publishing; every publish waits for the broker's confirm.
+
+    ``publish`` raises if the broker did not take the message, so the caller can keep it and
+    try again (the outbox keeps the row unpublished).
+    """
+
+    def __init__(self, amqp_uri):
+        self.amqp_uri = amqp_uri
+        self._connection = None
+        self._producer = None
+        self._lock = threading.Lock()
+
+    def _ensure(self):
+        if self._producer is None:
+            self._connection = Connection(
+                self.amqp_uri, transport_options={"confirm_publish": True}, heartbeat=0)
+            self._connection.connect()
+            self._producer = Producer(self._connection.channel(), exchange=minzi_exchange())
+            self._producer.declare()
+        return self._producer
+
+    def publish(self, body, routing_key, *, exchange=None, declare=(), headers=None, **properties):
+        with self._lock:
+            try:
+                producer = self._ensure()
+                message_id = body.get("event_id") if isinstance(body, dict) else None
+                producer.publish(
+                    body,
+                    exchange=exchange if exchange is not None else minzi_exchange(),
+                    routing_key=routing_key,
+                    serializer="json" if isinstance(body, (dict, list)) else None,
+                    delivery_mode=2,
+                    message_id=message_id,
+                    headers=headers or {},
+                    declare=list(declare),
+                    retry=False,
+                    **properties,
+                )
+            except Exception:
+                self.close()
+                raise
+
+    def close(self):
+        try:
+            if self._connection is not None:
+                self._connection.release()
+        except Exception:  # the connection is already gone
+            pass
+        self._connection = None
+        self._producer = None

@@ -1,0 +1,92 @@
+"""A message consumer that retries a failing handler a bounded number of times, then parks it.
+
+nameko acks a message when the handler returns *or raises*, so a dead-letter exchange never sees
+a failure. This entrypoint takes over at that point:
+
+* attempt n fails -> the message is republished to ``<queue>.retry.<ms>``, a queue whose TTL
+  dead-letters it back to ``<queue>`` after the delay (backoff: ``RETRY_DELAYS_SECONDS``);
+* the last attempt fails -> the message is published to ``<queue>.parked`` with its error in
+  the headers, where ``minzi-ops parked`` lists it and ``minzi-ops replay`` sends it back.
+
+Only then is the original acked: a crash in between redelivers it, and handlers are idempotent.
+"""
+import logging
+import traceback
+
+from kombu import Queue
+from nameko.messaging import Consumer
+
+from .bus import ConfirmingPublisher
+from .envelope import isoformat, utcnow
+
+_log = logging.getLogger(__name__)
+
+ATTEMPTS_HEADER = "x-minzi-attempts"
+ERROR_HEADER = "x-minzi-error"
+QUEUE_HEADER = "x-minzi-queue"
+PARKED_AT_HEADER = "x-minzi-parked-at"
+DEFAULT_RETRY_DELAYS = (1, 5, 30)
+
+
+def retry_queue(queue_name, delay_ms):
+    return Queue(f"{queue_name}.retry.{delay_ms}", durable=True, queue_arguments={
+        "x-message-ttl": delay_ms,
+        "x-dead-letter-exchange": "",
+        "x-dead-letter-routing-key": queue_name,
+    })
+
+
+def parked_queue(queue_name):
+    return Queue(f"{queue_name}.parked", durable=True)
+
+
+class ReliableConsumer(Consumer):
+    def setup(self):
+        super().setup()
+        config = self.container.config
+        self.retry_delays = [float(d) for d in
+                             config.get("RETRY_DELAYS_SECONDS", DEFAULT_RETRY_DELAYS)]
+        self.publisher = ConfirmingPublisher(config["AMQP_URI"])
+
+    def stop(self):
+        super().stop()
+        self.publisher.close()
+
+    def handle_message_processed(self, message, result=None, exc_info=None):
+        if exc_info is None:
+            self.queue_consumer.ack_message(message)
+            return
+        try:
+            self._retry_or_park(message, exc_info)
+        except Exception:
+            _log.exception("could not set aside failed message; it goes back to %s",
+                           self.queue.name)
+            self.queue_consumer.requeue_message(message)
+            return
+        self.queue_consumer.ack_message(message)
+
+    def _retry_or_park(self, message, exc_info):
+        headers = dict(message.headers or {})
+        attempts = int(headers.get(ATTEMPTS_HEADER, 0)) + 1
+        error = "".join(traceback.format_exception_only(exc_info[0], exc_info[1])).strip()
+        headers.update({ATTEMPTS_HEADER: attempts, ERROR_HEADER: error[:2000],
+                        QUEUE_HEADER: self.queue.name})
+        properties = {k: message.properties[k] for k in ("message_id", "correlation_id")
+                      if message.properties.get(k)}
+        if attempts <= len(self.retry_delays):
+            delay_ms = int(self.retry_delays[attempts - 1] * 1000)
+            target = retry_queue(self.queue.name, delay_ms)
+            _log.warning("handler for %s failed (attempt %d): %s; retrying in %d ms",
+                         self.queue.name, attempts, error, delay_ms)
+        else:
+            target = parked_queue(self.queue.name)
+            headers[PARKED_AT_HEADER] = isoformat(utcnow())
+            _log.error("handler for %s failed %d times: %s; message parked in %s",
+                       self.queue.name, attempts, error, target.name)
+        self.publisher.publish(
+            message.body, target.name, exchange="", declare=[target], headers=headers,
+            content_type=message.content_type, content_encoding=message.content_encoding,
+            **properties)
+
+
+reliable_consume = ReliableConsumer.decorator

@@ -1,0 +1,241 @@
+"""The program contract: how a program and intake talk over the bus.
+
+docs/contract.md is the authority; this module is its Python form. Everything goes through the
+durable topic exchange ``minzi``:
+
+  program.announced          program -> all      the program's manifest (also its heartbeat)
+  program.withdrawn          program -> all      the program is shutting down
+  program.discover           intake  -> programs "announce yourselves" (sent when intake starts)
+  case.dispatched.<program>  intake  -> program  a case handed to the program
+  case.chased.<program>      intake  -> program  the case is overdue: a reminder
+  case.recalled.<program>    intake  -> program  the case was taken back (transfer, closed)
+  case.reported              program -> intake   accepted / in_progress / resolved / returned
+"""
+import logging
+import os
+import socket
+import threading
+import uuid
+
+import yaml
+from kombu import Queue, binding
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+from nameko.extensions import DependencyProvider
+
+from .bus import ConfirmingPublisher, minzi_exchange
+from .envelope import make_envelope
+
+_log = logging.getLogger(__name__)
+
+PROGRAM_ID = validate.Regexp(r"^[a-z][a-z0-9_]{1,40}$",
+                             error="must be lowercase letters, digits and _ (2-41 characters)")
+SERVICE_CODE = validate.Regexp(r"^[a-z][a-z0-9_.\-]{1,60}$",
+                               error="must be lowercase letters, digits, '_', '.', '-'")
+COMMUNITY_ID = validate.Regexp(r"^[a-z][a-z0-9\-]{1,40}$",
+                               error="must be lowercase letters, digits and -")
+REPORT_STATUSES = ("accepted", "in_progress", "resolved", "returned")
+ATTRIBUTE_DATATYPES = ("string", "number", "datetime", "text", "singlevaluelist",
+                       "multivaluelist")
+
+
+# -- queues ---------------------------------------------------------------------------------------
+
+def program_cases_queue(program_id):
+    """Where a program receives its cases; durable, so cases wait while the program restarts."""
+    return Queue(f"minzi.program.{program_id}.cases", exchange=minzi_exchange(),
+                 routing_key=f"case.*.{program_id}", durable=True)
+
+
+def program_discover_queue(program_id):
+    return Queue(f"minzi.program.{program_id}.discover", exchange=minzi_exchange(),
+                 routing_key="program.discover", durable=False, auto_delete=True)
+
+
+def intake_programs_queue():
+    exchange = minzi_exchange()
+    return Queue("minzi.intake.programs", exchange=exchange, durable=True, bindings=[
+        binding(exchange, routing_key="program.announced"),
+        binding(exchange, routing_key="program.withdrawn"),
+    ])
+
+
+def intake_reports_queue():
+    return Queue("minzi.intake.reports", exchange=minzi_exchange(),
+                 routing_key="case.reported", durable=True)
+
+
+# -- message bodies -------------------------------------------------------------------------------
+
+class Lenient(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+
+class Names(Lenient):
+    zh = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    en = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+
+
+class AttributeValue(Lenient):
+    key = fields.String(required=True)
+    name = fields.String(required=True)
+
+
+class ServiceAttribute(Lenient):
+    """An Open311 GeoReport v2 attribute definition."""
+    code = fields.String(required=True, validate=SERVICE_CODE)
+    datatype = fields.String(required=True, validate=validate.OneOf(ATTRIBUTE_DATATYPES))
+    required = fields.Boolean(load_default=False)
+    variable = fields.Boolean(load_default=True)
+    description = fields.String(required=True)
+    datatype_description = fields.String(load_default=None, allow_none=True)
+    order = fields.Integer(load_default=0)
+    values = fields.List(fields.Nested(AttributeValue), load_default=list)
+
+    @validates_schema
+    def _lists_have_values(self, data, **_):
+        if data["datatype"].endswith("valuelist") and not data["values"]:
+            raise ValidationError("a list attribute needs values", "values")
+
+
+class ServiceType(Lenient):
+    code = fields.String(required=True, validate=SERVICE_CODE)
+    name = fields.Nested(Names, required=True)
+    description = fields.Nested(Names, load_default=None, allow_none=True)
+    group = fields.String(load_default=None, allow_none=True)
+    keywords = fields.List(fields.String(), load_default=list)
+    time_limit_hours = fields.Float(required=True, validate=validate.Range(min=0, min_inclusive=False))
+    attributes = fields.List(fields.Nested(ServiceAttribute), load_default=list)
+
+
+class ProgramManifest(Lenient):
+    program_id = fields.String(required=True, validate=PROGRAM_ID)
+    name = fields.Nested(Names, required=True)
+    description = fields.Nested(Names, load_default=None, allow_none=True)
+    communities = fields.List(fields.String(validate=COMMUNITY_ID), required=True,
+                              validate=validate.Length(min=1))
+    service_types = fields.List(fields.Nested(ServiceType), required=True)
+    heartbeat_seconds = fields.Float(load_default=10, validate=validate.Range(min=0.1))
+    instance_id = fields.String(load_default=None, allow_none=True)
+    rpc_service = fields.String(load_default=None, allow_none=True)
+
+    @validates_schema
+    def _codes_unique(self, data, **_):
+        codes = [t["code"] for t in data.get("service_types", [])]
+        if len(codes) != len(set(codes)):
+            raise ValidationError("service type codes must be unique", "service_types")
+
+
+class Withdrawal(Lenient):
+    program_id = fields.String(required=True, validate=PROGRAM_ID)
+    instance_id = fields.String(load_default=None, allow_none=True)
+
+
+class Resident(Lenient):
+    name = fields.String(load_default=None, allow_none=True)
+    phone = fields.String(load_default=None, allow_none=True)
+    contact = fields.String(load_default=None, allow_none=True)
+
+
+class CaseDispatched(Lenient):
+    case_id = fields.Integer(required=True)
+    tracking_code = fields.String(required=True)
+    program_id = fields.String(required=True)
+    service_code = fields.String(required=True)
+    community = fields.String(required=True)
+    channel = fields.String(required=True)
+    description = fields.String(required=True)
+    attributes = fields.Dict(load_default=dict)
+    address = fields.String(load_default=None, allow_none=True)
+    lat = fields.Float(load_default=None, allow_none=True)
+    long = fields.Float(load_default=None, allow_none=True)
+    resident = fields.Nested(Resident, load_default=dict)
+    due_at = fields.DateTime(required=True)
+    note = fields.String(load_default=None, allow_none=True)
+
+
+class CaseReported(Lenient):
+    case_id = fields.Integer(required=True)
+    program_id = fields.String(required=True, validate=PROGRAM_ID)
+    status = fields.String(required=True, validate=validate.OneOf(REPORT_STATUSES))
+    note = fields.String(load_default=None, allow_none=True)
+    result = fields.String(load_default=None, allow_none=True)
+    reply = fields.String(load_default=None, allow_none=True)
+    handler = fields.String(load_default=None, allow_none=True)
+
+    @validates_schema
+    def _resolved_has_result(self, data, **_):
+        if data["status"] == "resolved" and not (data.get("result") or "").strip():
+            raise ValidationError("a resolved case needs a result", "result")
+        if data["status"] == "returned" and not (data.get("note") or "").strip():
+            raise ValidationError("say why the case is returned", "note")
+
+
+def load_manifest(path, *, communities=None):
+    """Read a program's manifest file; ``communities`` (comma separated) overrides the file's."""
+    with open(path, encoding="utf-8") as handle:
+        raw = yaml.safe_load(handle)
+    if communities:
+        raw["communities"] = [c.strip() for c in communities.split(",") if c.strip()]
+    return ProgramManifest().load(raw)
+
+
+# -- the program side -----------------------------------------------------------------------------
+
+class ProgramAnnouncer(DependencyProvider):
+    """Announces a program on start and every ``heartbeat_seconds``; withdraws it on stop.
+
+    The manifest is a YAML file beside the service; ``PROGRAM_COMMUNITIES`` in the config (or
+    the environment) overrides which communities the program serves.
+    """
+
+    def __init__(self, manifest_path):
+        self.manifest_path = manifest_path
+
+    def setup(self):
+        config = self.container.config
+        communities = config.get("PROGRAM_COMMUNITIES") or os.environ.get("PROGRAM_COMMUNITIES")
+        self.manifest = load_manifest(self.manifest_path, communities=communities)
+        self.manifest["heartbeat_seconds"] = float(
+            config.get("HEARTBEAT_SECONDS", self.manifest["heartbeat_seconds"]))
+        self.manifest["instance_id"] = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+        self.manifest["rpc_service"] = self.manifest.get("rpc_service") or self.container.service_name
+        self.publisher = ConfirmingPublisher(config["AMQP_URI"])
+        self._stopped = threading.Event()
+
+    @property
+    def program_id(self):
+        return self.manifest["program_id"]
+
+    def announce(self):
+        body = make_envelope("program.announced", ProgramManifest().dump(self.manifest),
+                             source=self.program_id)
+        self.publisher.publish(body, "program.announced")
+
+    def _heartbeat(self):
+        while not self._stopped.is_set():
+            try:
+                self.announce()
+            except Exception as exc:
+                _log.warning("could not announce %s: %s", self.program_id, exc)
+            self._stopped.wait(self.manifest["heartbeat_seconds"])
+
+    def start(self):
+        self.container.spawn_managed_thread(self._heartbeat, identifier="program-heartbeat")
+
+    def stop(self):
+        self._stopped.set()
+        try:
+            body = make_envelope("program.withdrawn", {
+                "program_id": self.program_id, "instance_id": self.manifest["instance_id"]},
+                source=self.program_id)
+            self.publisher.publish(body, "program.withdrawn")
+        except Exception as exc:
+            _log.warning("could not withdraw %s: %s", self.program_id, exc)
+        self.publisher.close()
+
+    def kill(self):
+        self._stopped.set()
+
+    def get_dependency(self, worker_ctx):
+        return self

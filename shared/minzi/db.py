@@ -1,0 +1,95 @@
+"""Database engines and the tables every service keeps beside its own: outbox and inbox.
+
+Each service has its own database. ``DATABASE_URL`` points at PostgreSQL in production; when it is
+not set the service keeps a SQLite file of its own (``./data/<service>.db``), the embedded default.
+"""
+import os
+from datetime import datetime
+
+from sqlalchemy import JSON, DateTime, Integer, String, Text, create_engine, event
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .envelope import utcnow
+
+_patched = False
+
+
+def _green_psycopg2():
+    """Let psycopg2 yield to other green threads while it waits on PostgreSQL."""
+    global _patched
+    if _patched:
+        return
+    try:
+        import eventlet.patcher
+        if eventlet.patcher.is_monkey_patched("socket"):
+            from psycogreen.eventlet import patch_psycopg
+            patch_psycopg()
+    except ImportError:  # pragma: no cover - psycogreen is a declared dependency
+        pass
+    _patched = True
+
+
+def database_url(service_name, configured=None):
+    url = configured or os.environ.get("DATABASE_URL")
+    if url:
+        return url
+    os.makedirs("data", exist_ok=True)
+    return f"sqlite:///data/{service_name}.db"
+
+
+def make_engine(url):
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record):
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+        return engine
+    if url.startswith("postgresql"):
+        _green_psycopg2()
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+class UTCDateTime(DateTime):
+    """Timestamps stored with their zone on PostgreSQL; SQLite gets them back naive, in UTC."""
+
+    def __init__(self):
+        super().__init__(timezone=True)
+
+
+class OutboxMixin:
+    """An event written in the same transaction as the change it announces.
+
+    The relay publishes it (with publisher confirms) and then sets ``published_at``.
+    """
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(String(36), unique=True, nullable=False)
+    routing_key: Mapped[str] = mapped_column(String(200), nullable=False)
+    body: Mapped[dict] = mapped_column(JSON, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class InboxMixin:
+    """The messages a handler has already applied: one row per (message, handler)."""
+    __tablename__ = "inbox"
+
+    event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    handler: Mapped[str] = mapped_column(String(100), primary_key=True)
+    processed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+
+def as_utc(moment):
+    """SQLite hands timestamps back without a zone; every timestamp Minzi stores is UTC."""
+    from datetime import timezone
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment

@@ -1,0 +1,71 @@
+"""The envelope every message on the Minzi bus travels in.
+
+    {"event_id": uuid, "type": "case.dispatched", "version": 1,
+     "occurred_at": ISO-8601 UTC, "community": "rainbow-city", "source": "intake",
+     "data": {...}}
+
+Readers ignore fields they do not know (``unknown=EXCLUDE``), so a newer producer can add fields
+without breaking an older consumer.
+"""
+import uuid
+from datetime import datetime, timezone
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields
+
+SCHEMA_VERSION = 1
+
+
+class EnvelopeSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    event_id = fields.UUID(required=True)
+    type = fields.String(required=True)
+    version = fields.Integer(required=True)
+    occurred_at = fields.DateTime(required=True)
+    community = fields.String(load_default=None, allow_none=True)
+    source = fields.String(required=True)
+    data = fields.Dict(required=True)
+
+
+def utcnow():
+    return datetime.now(timezone.utc)
+
+
+def isoformat(moment):
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def make_envelope(type_, data, *, source, community=None, version=SCHEMA_VERSION, event_id=None):
+    return {
+        "event_id": str(event_id or uuid.uuid4()),
+        "type": type_,
+        "version": version,
+        "occurred_at": isoformat(utcnow()),
+        "community": community,
+        "source": source,
+        "data": data,
+    }
+
+
+class UnsupportedVersion(ValueError):
+    pass
+
+
+def read_envelope(body, *, max_version=SCHEMA_VERSION):
+    """Validate an incoming envelope; raise ValidationError / UnsupportedVersion if unusable."""
+    envelope = EnvelopeSchema().load(body)
+    if envelope["version"] > max_version:
+        raise UnsupportedVersion(
+            f"message {envelope['event_id']} has version {envelope['version']}, "
+            f"this consumer reads up to {max_version}")
+    envelope["event_id"] = str(envelope["event_id"])
+    return envelope
+
+
+__all__ = ["make_envelope", "read_envelope", "EnvelopeSchema", "ValidationError",
+           "UnsupportedVersion", "utcnow", "isoformat", "SCHEMA_VERSION"]

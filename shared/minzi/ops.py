@@ -1,0 +1,138 @@
+"""``minzi-ops``: what ops need from the queues.
+
+    minzi-ops queues                      depth, ready/unacked and consumers of every Minzi queue
+    minzi-ops parked                      messages that failed every retry, with their errors
+    minzi-ops replay QUEUE [--event-id ID]  send parked messages back to QUEUE to be handled again
+
+Reads RabbitMQ's management API (``RABBIT_MANAGEMENT_URL``, default http://guest:guest@127.0.0.1:15672)
+and the broker itself (``AMQP_URI``).
+"""
+import argparse
+import json
+import os
+import sys
+from urllib.parse import quote, urlparse
+
+import requests
+from kombu import Connection
+
+from .bus import ConfirmingPublisher
+from .consumer import ATTEMPTS_HEADER, ERROR_HEADER, PARKED_AT_HEADER, QUEUE_HEADER, parked_queue
+
+DEFAULT_MANAGEMENT_URL = "http://guest:guest@127.0.0.1:15672"
+DEFAULT_AMQP_URI = "amqp://guest:guest@127.0.0.1:5672//"
+
+
+def _management(url):
+    parsed = urlparse(url)
+    base = f"{parsed.scheme}://{parsed.hostname}:{parsed.port or 15672}"
+    return base, (parsed.username or "guest", parsed.password or "guest")
+
+
+def _vhost(amqp_uri):
+    path = urlparse(amqp_uri).path
+    return path[1:] if path and path != "/" else "/"
+
+
+def list_queues(management_url, vhost="/"):
+    base, auth = _management(management_url)
+    response = requests.get(f"{base}/api/queues/{quote(vhost, safe='')}", auth=auth, timeout=10)
+    response.raise_for_status()
+    return [{
+        "name": q["name"],
+        "messages": q.get("messages", 0),
+        "ready": q.get("messages_ready", 0),
+        "unacked": q.get("messages_unacknowledged", 0),
+        "consumers": q.get("consumers", 0),
+        "publish_rate": q.get("message_stats", {}).get("publish_details", {}).get("rate", 0.0),
+        "deliver_rate": q.get("message_stats", {}).get("deliver_get_details", {}).get("rate", 0.0),
+    } for q in response.json() if q["name"].startswith("minzi.")]
+
+
+def list_parked(management_url, vhost="/", limit=100):
+    """Parked messages, read without taking them off their queue."""
+    base, auth = _management(management_url)
+    parked = []
+    for queue in list_queues(management_url, vhost):
+        if not queue["name"].endswith(".parked") or not queue["messages"]:
+            continue
+        response = requests.post(
+            f"{base}/api/queues/{quote(vhost, safe='')}/{quote(queue['name'], safe='')}/get",
+            auth=auth, timeout=10,
+            json={"count": limit, "ackmode": "ack_requeue_true", "encoding": "auto"})
+        response.raise_for_status()
+        for message in response.json():
+            headers = message["properties"].get("headers", {})
+            try:
+                body = json.loads(message["payload"])
+            except ValueError:
+                body = message["payload"]
+            parked.append({
+                "queue": headers.get(QUEUE_HEADER, queue["name"][:-len(".parked")]),
+                "event_id": body.get("event_id") if isinstance(body, dict) else None,
+                "type": body.get("type") if isinstance(body, dict) else None,
+                "attempts": headers.get(ATTEMPTS_HEADER),
+                "error": headers.get(ERROR_HEADER),
+                "parked_at": headers.get(PARKED_AT_HEADER),
+                "body": body,
+            })
+    return parked
+
+
+def replay(amqp_uri, queue_name, event_id=None):
+    """Move parked messages of ``queue_name`` back onto it; returns how many were moved."""
+    source = parked_queue(queue_name)
+    publisher = ConfirmingPublisher(amqp_uri)
+    moved = 0
+    with Connection(amqp_uri) as connection:
+        channel = connection.channel()
+        bound = source(channel)
+        bound.declare()
+        kept = []
+        while True:
+            message = bound.get(no_ack=False)
+            if message is None:
+                break
+            body = message.payload if message.content_type == "application/json" else None
+            if event_id and not (isinstance(body, dict) and body.get("event_id") == event_id):
+                kept.append(message)  # left unacked: it returns to the parked queue below
+                continue
+            headers = {k: v for k, v in (message.headers or {}).items()
+                       if not k.startswith("x-minzi-")}
+            publisher.publish(message.body, queue_name, exchange="", headers=headers,
+                              content_type=message.content_type,
+                              content_encoding=message.content_encoding)
+            message.ack()
+            moved += 1
+        for message in kept:
+            message.requeue()
+    publisher.close()
+    return moved
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="minzi-ops", description="Minzi queues for ops")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("queues", help="every Minzi queue with its depth and consumers")
+    sub.add_parser("parked", help="messages that failed every retry")
+    replay_parser = sub.add_parser("replay", help="send parked messages back to their queue")
+    replay_parser.add_argument("queue", help="the queue the messages failed on")
+    replay_parser.add_argument("--event-id", help="only this message")
+    args = parser.parse_args(argv)
+
+    management = os.environ.get("RABBIT_MANAGEMENT_URL", DEFAULT_MANAGEMENT_URL)
+    amqp_uri = os.environ.get("AMQP_URI", DEFAULT_AMQP_URI)
+    if args.command == "queues":
+        print(f"{'queue':60} {'ready':>7} {'unacked':>8} {'consumers':>9}")
+        for q in list_queues(management, _vhost(amqp_uri)):
+            print(f"{q['name']:60} {q['ready']:>7} {q['unacked']:>8} {q['consumers']:>9}")
+    elif args.command == "parked":
+        for item in list_parked(management, _vhost(amqp_uri)):
+            print(json.dumps(item, ensure_ascii=False))
+    else:
+        print(f"{replay(amqp_uri, args.queue, args.event_id)} message(s) sent back to {args.queue}")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,63 @@
+"""``minzi-run <service>``: bring a service's database up to date, then run it under nameko.
+
+The same command starts a service in its image, in docker compose, in the end-to-end tests and
+on a developer's machine:
+
+    minzi-run intake                 # services/intake/config.yaml, migrations, intake.service
+    minzi-run intake --no-migrate
+"""
+import argparse
+import importlib
+import os
+import sys
+from pathlib import Path
+
+import yaml
+
+
+def service_root(service):
+    package = importlib.import_module(service)
+    return Path(package.__file__).resolve().parent.parent
+
+
+def load_config(path):
+    from nameko.cli.main import setup_yaml_parser
+    setup_yaml_parser()
+    with open(path, encoding="utf-8") as handle:
+        return yaml.safe_load(handle) or {}
+
+
+def migrate(service, root, config):
+    ini = root / "alembic.ini"
+    if not ini.exists():
+        return
+    from alembic import command
+    from alembic.config import Config
+
+    from .db import database_url
+    alembic_config = Config(str(ini))
+    alembic_config.set_main_option("script_location", str(root / "migrations"))
+    url = database_url(service, config.get("DATABASE_URL"))
+    alembic_config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    command.upgrade(alembic_config, "head")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="minzi-run", description=__doc__.splitlines()[0])
+    parser.add_argument("service", help="the service's package name, e.g. intake")
+    parser.add_argument("--config", help="a config file other than the service's config.yaml")
+    parser.add_argument("--no-migrate", action="store_true", help="do not run migrations first")
+    args = parser.parse_args(argv)
+
+    root = service_root(args.service)
+    config_path = Path(args.config) if args.config else root / "config.yaml"
+    config = load_config(config_path)
+    if not args.no_migrate:
+        migrate(args.service, root, config)
+    sys.stdout.flush()
+    os.execvp(sys.executable, [sys.executable, "-m", "nameko", "run", "--config",
+                               str(config_path), f"{args.service}.service"])
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

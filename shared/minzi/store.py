@@ -1,0 +1,186 @@
+"""A service's database, its transactional outbox and its inbox, as one nameko dependency.
+
+    with self.store.transaction(event_id=envelope["event_id"], handler="handle_report") as tx:
+        if tx.duplicate:
+            return                      # delivered before: it already had its effect
+        case = tx.session.get(Case, ...)
+        ...
+        tx.publish("case.dispatched.legal_aid", data, community=case.community)
+
+The change, the inbox row and the outbox rows commit together or not at all. After the commit the
+relay is woken at once, so an event leaves within milliseconds; a sweep every few seconds
+publishes whatever a crash left behind.
+"""
+import logging
+import threading
+import time
+from contextlib import contextmanager
+
+from nameko.extensions import DependencyProvider
+from sqlalchemy import select
+from sqlalchemy.orm import sessionmaker
+
+from .bus import ConfirmingPublisher
+from .db import database_url, make_engine
+from .envelope import make_envelope, utcnow
+
+_log = logging.getLogger(__name__)
+
+
+class Transaction:
+    def __init__(self, session, store, community):
+        self.session = session
+        self.duplicate = False
+        self._store = store
+        self._community = community
+        self.published = []
+
+    def publish(self, routing_key, data, *, community=None, type_=None, version=None):
+        """Write an event to the outbox in this transaction; it is sent after the commit."""
+        event_type = type_ or _event_type(routing_key)
+        kwargs = {"version": version} if version else {}
+        envelope = make_envelope(event_type, data, source=self._store.source,
+                                 community=community or self._community, **kwargs)
+        self.session.add(self._store.outbox_model(
+            event_id=envelope["event_id"], routing_key=routing_key, body=envelope))
+        self.published.append(envelope)
+        return envelope
+
+
+def _event_type(routing_key):
+    """``case.dispatched.legal_aid`` is of type ``case.dispatched``; the last part addresses it."""
+    parts = routing_key.split(".")
+    return ".".join(parts[:2]) if len(parts) > 2 else routing_key
+
+
+class StoreHandle:
+    def __init__(self, store):
+        self._store = store
+
+    @contextmanager
+    def session(self):
+        """A session for reading; nothing written through it is committed."""
+        session = self._store.sessions()
+        try:
+            yield session
+        finally:
+            session.rollback()
+            session.close()
+
+    @contextmanager
+    def transaction(self, *, event_id=None, handler=None, community=None):
+        store = self._store
+        session = store.sessions()
+        tx = Transaction(session, store, community)
+        try:
+            if event_id is not None:
+                key = (str(event_id), handler or "default")
+                if session.get(store.inbox_model, key) is not None:
+                    tx.duplicate = True
+                else:
+                    session.add(store.inbox_model(event_id=key[0], handler=key[1]))
+            yield tx
+            if not tx.duplicate:
+                session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+        if tx.published:
+            store.relay.wake()
+
+
+class OutboxRelay:
+    """Publishes outbox rows in order, with confirms, and marks them published."""
+
+    def __init__(self, sessions, outbox_model, amqp_uri, *, sweep_seconds=5.0, batch_size=200,
+                 skip_locked=False):
+        self.sessions = sessions
+        self.model = outbox_model
+        self.publisher = ConfirmingPublisher(amqp_uri)
+        self.sweep_seconds = sweep_seconds
+        self.batch_size = batch_size
+        self.skip_locked = skip_locked
+        self._wake = threading.Event()
+        self._running = False
+
+    def wake(self):
+        self._wake.set()
+
+    def run(self):
+        self._running = True
+        backoff = 0.5
+        while self._running:
+            self._wake.wait(self.sweep_seconds)
+            self._wake.clear()
+            if not self._running:
+                break
+            try:
+                while self.publish_pending() == self.batch_size:
+                    pass
+                backoff = 0.5
+            except Exception as exc:  # broker or database away: keep the rows, try again
+                _log.warning("outbox relay could not publish (%s); retrying in %.1fs", exc, backoff)
+                time.sleep(backoff)
+                backoff = min(backoff * 2, self.sweep_seconds)
+                self._wake.set()
+
+    def publish_pending(self):
+        with self.sessions() as session:
+            query = (select(self.model).where(self.model.published_at.is_(None))
+                     .order_by(self.model.id).limit(self.batch_size))
+            if self.skip_locked:  # several copies of a service share one outbox on PostgreSQL
+                query = query.with_for_update(skip_locked=True)
+            rows = session.scalars(query).all()
+            for row in rows:
+                try:
+                    self.publisher.publish(row.body, row.routing_key)
+                except Exception as exc:
+                    row.attempts += 1
+                    row.last_error = str(exc)[:2000]
+                    session.commit()
+                    raise
+                row.published_at = utcnow()
+            session.commit()
+            return len(rows)
+
+    def stop(self):
+        self._running = False
+        self._wake.set()
+        self.publisher.close()
+
+
+class Store(DependencyProvider):
+    def __init__(self, service_name, outbox_model, inbox_model):
+        self.service_name = service_name
+        self.outbox_model = outbox_model
+        self.inbox_model = inbox_model
+
+    @property
+    def source(self):
+        return self.service_name
+
+    def setup(self):
+        config = self.container.config
+        url = database_url(self.service_name, config.get("DATABASE_URL"))
+        self.engine = make_engine(url)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.relay = OutboxRelay(
+            self.sessions, self.outbox_model, config["AMQP_URI"],
+            sweep_seconds=float(config.get("OUTBOX_SWEEP_SECONDS", 5)),
+            skip_locked=self.engine.dialect.name == "postgresql")
+
+    def start(self):
+        self.container.spawn_managed_thread(self.relay.run, identifier="outbox-relay")
+        self.relay.wake()  # publish what an earlier run left behind
+
+    def stop(self):
+        self.relay.stop()
+        self.engine.dispose()
+
+    def kill(self):
+        self.relay.stop()
+
+    def get_dependency(self, worker_ctx):
+        return StoreHandle(self)

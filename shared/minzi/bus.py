@@ -32,27 +32,40 @@ class ConfirmingPublisher:
             self._connection = Connection(
                 self.amqp_uri, transport_options={"confirm_publish": True}, heartbeat=0)
             self._connection.connect()
-            self._producer = Producer(self._connection.channel(), exchange=minzi_exchange())
-            self._producer.declare()
+            # No default exchange: kombu would take exchange="" (the default exchange, used to
+            # address a queue directly) as "unset" and publish to the producer's exchange instead.
+            self._producer = Producer(self._connection.channel())
+            minzi_exchange()(self._producer.channel).declare()
         return self._producer
 
     def publish(self, body, routing_key, *, exchange=None, declare=(), headers=None, **properties):
         with self._lock:
             try:
                 producer = self._ensure()
-                message_id = body.get("event_id") if isinstance(body, dict) else None
+                if "message_id" not in properties and isinstance(body, dict):
+                    properties["message_id"] = body.get("event_id")
                 producer.publish(
                     body,
                     exchange=exchange if exchange is not None else minzi_exchange(),
                     routing_key=routing_key,
                     serializer="json" if isinstance(body, (dict, list)) else None,
                     delivery_mode=2,
-                    message_id=message_id,
                     headers=headers or {},
                     declare=list(declare),
                     retry=False,
                     **properties,
                 )
+            except Exception:
+                self.close()
+                raise
+
+    def declare(self, *entities):
+        """Declare queues (with their bindings) or exchanges; idempotent."""
+        with self._lock:
+            try:
+                producer = self._ensure()
+                for entity in entities:
+                    entity(producer.channel).declare()
             except Exception:
                 self.close()
                 raise

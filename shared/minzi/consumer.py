@@ -11,6 +11,7 @@ a failure. This entrypoint takes over at that point:
 Only then is the original acked: a crash in between redelivers it, and handlers are idempotent.
 """
 import logging
+import time
 import traceback
 
 from kombu import Queue
@@ -61,6 +62,7 @@ class ReliableConsumer(Consumer):
         except Exception:
             _log.exception("could not set aside failed message; it goes back to %s",
                            self.queue.name)
+            time.sleep(1)  # the broker is in trouble: do not spin on redeliveries
             self.queue_consumer.requeue_message(message)
             return
         self.queue_consumer.ack_message(message)

@@ -213,8 +213,13 @@ class ProgramAnnouncer(DependencyProvider):
         self.publisher.publish(body, "program.announced")
 
     def _heartbeat(self):
+        declared = False
         while not self._stopped.is_set():
             try:
+                if not declared:  # the queues exist before intake can route a case here
+                    self.publisher.declare(program_cases_queue(self.program_id),
+                                           program_discover_queue(self.program_id))
+                    declared = True
                 self.announce()
             except Exception as exc:
                 _log.warning("could not announce %s: %s", self.program_id, exc)

@@ -1,0 +1,201 @@
+"""What crosses the legal-aid home's staff API, as marshmallow schemas (input is checked here;
+the rules that need the database are in domain.py)."""
+from marshmallow import (EXCLUDE, Schema, ValidationError, fields, validate, validates_schema)
+
+from .domain import BEIJING, OUTCOMES
+
+PHONE = validate.Regexp(r"^\+?[0-9][0-9\- ]{4,19}$", error="电话号码格式不对 / Not a phone number")
+TEXT = validate.Length(min=1, max=200)
+LONG_TEXT = validate.Length(min=1, max=4000)
+
+
+def _when(**kwargs):
+    # a time without an offset is Beijing time, the way staff type it
+    return fields.AwareDateTime(default_timezone=BEIJING, **kwargs)
+
+
+class LawyerIn(Schema):
+    name = fields.String(required=True, validate=TEXT)
+    firm = fields.String(load_default=None, allow_none=True, validate=TEXT)
+    phone = fields.String(load_default=None, allow_none=True, validate=PHONE)
+
+
+class LawyerPatch(Schema):
+    name = fields.String(validate=TEXT)
+    firm = fields.String(allow_none=True, validate=TEXT)
+    phone = fields.String(allow_none=True, validate=PHONE)
+    active = fields.Boolean()
+
+
+class LectureIn(Schema):
+    topic = fields.String(required=True, validate=TEXT)
+    speaker = fields.String(required=True, validate=TEXT)
+    starts_at = _when(required=True)
+    ends_at = _when(load_default=None, allow_none=True)
+    place = fields.String(required=True, validate=TEXT)
+    capacity = fields.Integer(required=True, validate=validate.Range(min=1, max=5000))
+    description = fields.String(load_default=None, allow_none=True, validate=LONG_TEXT)
+
+
+class LecturePatch(Schema):
+    topic = fields.String(validate=TEXT)
+    speaker = fields.String(validate=TEXT)
+    starts_at = _when()
+    ends_at = _when(allow_none=True)
+    place = fields.String(validate=TEXT)
+    capacity = fields.Integer(validate=validate.Range(min=1, max=5000))
+    description = fields.String(allow_none=True, validate=LONG_TEXT)
+
+
+class Reason(Schema):
+    reason = fields.String(load_default=None, allow_none=True, validate=LONG_TEXT)
+
+
+class RegistrationIn(Schema):
+    name = fields.String(required=True, validate=TEXT)
+    phone = fields.String(required=True, validate=PHONE)
+
+
+class RegistrationCancel(Schema):
+    code = fields.String(load_default=None, allow_none=True)
+
+
+class Person(Schema):
+    name = fields.String(required=True, validate=TEXT)
+    phone = fields.String(load_default=None, allow_none=True, validate=PHONE)
+
+
+class AttendanceIn(Schema):
+    present = fields.List(fields.Integer(), load_default=list)
+    absent = fields.List(fields.Integer(), load_default=list)
+    walk_ins = fields.List(fields.Nested(Person), load_default=list)
+
+    @validates_schema
+    def _something(self, data, **_):
+        if not (data["present"] or data["absent"] or data["walk_ins"]):
+            raise ValidationError("请至少标记一位出席或缺席 / Mark at least one person", "present")
+
+
+class SlotIn(Schema):
+    lawyer_id = fields.Integer(required=True)
+    starts_at = _when(required=True)
+    ends_at = _when(required=True)
+    # cut the range into slots this many minutes long
+    minutes = fields.Integer(load_default=None, allow_none=True,
+                             validate=validate.Range(min=5, max=480))
+
+
+class SlotsIn(Schema):
+    slots = fields.List(fields.Nested(SlotIn), required=True, validate=validate.Length(min=1))
+
+
+class DayIn(Schema):
+    day = fields.Date(required=True)
+    place = fields.String(required=True, validate=TEXT)
+    note = fields.String(load_default=None, allow_none=True, validate=LONG_TEXT)
+    slots = fields.List(fields.Nested(SlotIn), load_default=list)
+
+
+class BookingIn(Schema):
+    name = fields.String(required=True, validate=TEXT)
+    phone = fields.String(required=True, validate=PHONE)
+    slot_id = fields.Integer(load_default=None, allow_none=True)
+    note = fields.String(load_default=None, allow_none=True, validate=LONG_TEXT)
+
+
+class WalkInIn(Schema):
+    name = fields.String(required=True, validate=TEXT)
+    phone = fields.String(load_default=None, allow_none=True, validate=PHONE)
+    slot_id = fields.Integer(load_default=None, allow_none=True)
+    note = fields.String(load_default=None, allow_none=True, validate=LONG_TEXT)
+
+
+class VisitorIn(Schema):
+    name = fields.String(required=True, validate=TEXT)
+    phone = fields.String(load_default=None, allow_none=True, validate=PHONE)
+    migrant = fields.Boolean(load_default=None, allow_none=True)
+
+
+class ReceptionIn(Schema):
+    visitor_id = fields.Integer(load_default=None, allow_none=True)
+    visitor = fields.Nested(VisitorIn, load_default=None, allow_none=True)
+    area_of_law = fields.String(required=True)
+    problem = fields.String(load_default=None, allow_none=True, validate=LONG_TEXT)
+    outcome = fields.String(required=True, validate=validate.OneOf(list(OUTCOMES)))
+    outcome_note = fields.String(load_default=None, allow_none=True, validate=LONG_TEXT)
+    lawyer_id = fields.Integer(load_default=None, allow_none=True)
+    booking_id = fields.Integer(load_default=None, allow_none=True)
+    case_id = fields.Integer(load_default=None, allow_none=True)
+    received_at = _when(load_default=None, allow_none=True)
+
+
+class ReceptionPatch(Schema):
+    area_of_law = fields.String()
+    problem = fields.String(allow_none=True, validate=LONG_TEXT)
+    outcome = fields.String(validate=validate.OneOf(list(OUTCOMES)))
+    outcome_note = fields.String(allow_none=True, validate=LONG_TEXT)
+    lawyer_id = fields.Integer(allow_none=True)
+
+
+class CaseBookIn(Schema):
+    day_id = fields.Integer(required=True)
+    slot_id = fields.Integer(load_default=None, allow_none=True)
+    note = fields.String(load_default=None, allow_none=True, validate=LONG_TEXT)
+
+
+class CaseNoteIn(Schema):
+    note = fields.String(required=True, validate=LONG_TEXT)
+
+
+class CaseResolveIn(Schema):
+    result = fields.String(required=True, validate=LONG_TEXT)
+    reply = fields.String(load_default=None, allow_none=True, validate=LONG_TEXT)
+    note = fields.String(load_default=None, allow_none=True, validate=LONG_TEXT)
+
+
+# -- query strings (unknown parameters are ignored) -----------------------------------------------
+
+class Query(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    community = fields.String(load_default=None)
+
+
+class PeriodQuery(Query):
+    date_from = fields.Date(data_key="from", load_default=None)
+    date_to = fields.Date(data_key="to", load_default=None)
+
+    @validates_schema
+    def _ordered(self, data, **_):
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise ValidationError("开始日期应不晚于结束日期 / 'from' must not be after 'to'", "to")
+
+
+class LectureQuery(PeriodQuery):
+    status = fields.String(load_default=None,
+                           validate=validate.OneOf(["planned", "held", "cancelled"]))
+
+
+class ReceptionQuery(PeriodQuery):
+    area_of_law = fields.String(load_default=None)
+    outcome = fields.String(load_default=None, validate=validate.OneOf(list(OUTCOMES)))
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+class VisitorQuery(Query):
+    phone = fields.String(load_default=None)
+    name = fields.String(load_default=None)
+
+
+class CaseQuery(Query):
+    status = fields.String(load_default=None, validate=validate.OneOf(
+        ["accepted", "booked", "resolved", "returned", "recalled"]))
+
+
+class ActivityQuery(Query):
+    entity = fields.String(required=True, validate=validate.OneOf(
+        ["lawyer", "lecture", "registration", "consultation_day", "booking", "visitor",
+         "reception", "case"]))
+    entity_id = fields.Integer(required=True)

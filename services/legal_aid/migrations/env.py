@@ -1,0 +1,5 @@
+from minzi.migrations import run
+
+from legal_aid.models import Base
+
+run(Base.metadata)

@@ -129,7 +129,7 @@ class Router:
                 continue
             ctx = Context(staff=request.get("staff"), query=dict(request.get("query") or {}),
                           params=match.groupdict(), lang=lang, service=service,
-                          body_raw=request.get("body"))
+                          body_raw=request.get("body"), extra=dict(request.get("extra") or {}))
             try:
                 if not route.public:
                     ctx.require(*route.roles)

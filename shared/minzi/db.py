@@ -29,10 +29,19 @@ def _green_psycopg2():
     _patched = True
 
 
+def normalise_url(url):
+    """``postgresql://`` means psycopg2 here (SQLAlchemy 2.1 would otherwise pick psycopg 3),
+    the driver psycogreen makes cooperative under eventlet."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg2://" + url[len(prefix):]
+    return url
+
+
 def database_url(service_name, configured=None):
     url = configured or os.environ.get("DATABASE_URL")
     if url:
-        return url
+        return normalise_url(url)
     os.makedirs("data", exist_ok=True)
     return f"sqlite:///data/{service_name}.db"
 

@@ -36,7 +36,8 @@ def zh(message):
     if message.startswith("Must be less than or equal to"):
         return "不能大于" + message[len("Must be less than or equal to"):].strip().rstrip(".")
     if message.startswith("Length must be between"):
-        return "长度不对：" + message
+        low, high = message[len("Length must be between"):].strip().rstrip(".").split(" and ")
+        return f"长度应在 {low} 到 {high} 个字之间"
     if message.startswith("Longer than maximum length"):
         return "太长（最多 " + message.rsplit(" ", 1)[-1].rstrip(".") + " 个字）"
     return message

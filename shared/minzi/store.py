@@ -152,10 +152,12 @@ class OutboxRelay:
 
 
 class Store(DependencyProvider):
-    def __init__(self, service_name, outbox_model, inbox_model):
+    def __init__(self, service_name, outbox_model, inbox_model, *, create_tables=False):
+        """``create_tables``: make missing tables at start, for a program without migrations."""
         self.service_name = service_name
         self.outbox_model = outbox_model
         self.inbox_model = inbox_model
+        self.create_tables = create_tables
 
     @property
     def source(self):
@@ -166,6 +168,8 @@ class Store(DependencyProvider):
         url = database_url(self.service_name, config.get("DATABASE_URL"))
         self.engine = make_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        if self.create_tables:
+            self.outbox_model.metadata.create_all(self.engine)
         self.relay = OutboxRelay(
             self.sessions, self.outbox_model, config["AMQP_URI"],
             sweep_seconds=float(config.get("OUTBOX_SWEEP_SECONDS", 5)),

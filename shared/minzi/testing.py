@@ -11,13 +11,15 @@ from urllib.parse import urlparse, urlunparse
 
 from sqlalchemy import create_engine, text
 
+from .db import normalise_url
+
 DEFAULT_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
 @contextmanager
 def postgres_database(prefix="minzi_test"):
     """A new, empty PostgreSQL database for one test run; dropped afterwards."""
-    server = os.environ.get("MINZI_TEST_DATABASE_URL", DEFAULT_SERVER_URL)
+    server = normalise_url(os.environ.get("MINZI_TEST_DATABASE_URL", DEFAULT_SERVER_URL))
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
@@ -35,7 +37,7 @@ def postgres_database(prefix="minzi_test"):
 
 
 def create_schema(url, metadata):
-    engine = create_engine(url)
+    engine = create_engine(normalise_url(url))
     metadata.create_all(engine)
     engine.dispose()
 

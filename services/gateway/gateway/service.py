@@ -1,0 +1,199 @@
+"""The gateway: HTTP in front of the bus. It authenticates staff, forwards the staff API to
+intake or to a program's ``api`` RPC, speaks Open311, and serves the OpenAPI document."""
+import json
+import logging
+import os
+import time
+import uuid
+
+import eventlet
+from nameko.exceptions import MethodNotFound, RemoteError, UnknownService
+from nameko.extensions import DependencyProvider
+from nameko.rpc import ReplyListener, RpcProxy, ServiceProxy
+from nameko.web.handlers import http
+from werkzeug.wrappers import Response
+
+from . import open311
+from .openapi import build_document
+
+_log = logging.getLogger(__name__)
+API = "/api/v1"
+
+
+class Unavailable(Exception):
+    pass
+
+
+class Services(DependencyProvider):
+    """RPC to a service chosen at run time (programs come and go), with a timeout."""
+    rpc_reply_listener = ReplyListener()
+
+    def setup(self):
+        self.timeout = float(self.container.config.get("RPC_TIMEOUT_SECONDS", 30))
+
+    def get_dependency(self, worker_ctx):
+        listener, timeout = self.rpc_reply_listener, self.timeout
+
+        def call(service, method, *args, **kwargs):
+            proxy = getattr(ServiceProxy(worker_ctx, service, listener), method)
+            reply = proxy.call_async(*args, **kwargs)
+            try:
+                with eventlet.Timeout(timeout):
+                    return reply.result()
+            except eventlet.Timeout:
+                raise Unavailable(service)
+        return call
+
+
+def json_response(status, body, headers=None):
+    return Response(json.dumps(body, ensure_ascii=False, default=str), status=status,
+                    headers=headers, content_type="application/json; charset=utf-8")
+
+
+def error(status, code, zh, en, lang):
+    return json_response(status, {"error": {"code": code, "message": zh if lang == "zh" else en}})
+
+
+def language(request):
+    wanted = request.args.get("lang") or request.headers.get("Accept-Language", "")
+    return "en" if wanted.lower().startswith("en") else "zh"
+
+
+_staff_cache = {}
+STAFF_CACHE_SECONDS = 15
+
+
+class GatewayService:
+    name = "gateway"
+
+    intake = RpcProxy("intake")
+    services = Services()
+
+    # -- staff --------------------------------------------------------------------------------------
+    def _staff(self, request):
+        header = request.headers.get("Authorization", "")
+        if not header:
+            return None, None
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() not in ("bearer", "token") or not token:
+            return None, "bad_scheme"
+        cached = _staff_cache.get(token)
+        if cached and cached[1] > time.monotonic():
+            return cached[0], None
+        staff = self.services("intake", "authenticate", token)
+        if staff is None:
+            _staff_cache.pop(token, None)
+            return None, "bad_token"
+        _staff_cache[token] = (staff, time.monotonic() + STAFF_CACHE_SECONDS)
+        return staff, None
+
+    def _forward(self, request, service, path, lang, request_key=None):
+        staff, problem = self._staff(request)
+        if problem:
+            return error(401, "bad_token", "令牌无效或已过期，请重新登录",
+                         "The token is invalid or expired: log in again", lang)
+        body = None
+        if request.method in ("POST", "PUT", "PATCH"):
+            raw = request.get_data(as_text=True)
+            if raw.strip():
+                try:
+                    body = json.loads(raw)
+                except ValueError as exc:
+                    return error(400, "bad_json", f"请求体不是合法的 JSON：{exc}",
+                                 f"The body is not valid JSON: {exc}", lang)
+            else:
+                body = {}
+        payload = {"method": request.method, "path": path, "query": request.args.to_dict(),
+                   "body": body, "staff": staff, "lang": lang}
+        kwargs = {"request_key": request_key} if request_key else {}
+        result = self.services(service, "api", payload, **kwargs)
+        return json_response(result["status"], result["body"])
+
+    def _guarded(self, lang, call):
+        try:
+            return call()
+        except Unavailable as exc:
+            return error(503, "unavailable", f"服务「{exc}」暂时无响应，请稍后重试（已提交的内容不会丢失）",
+                         f"Service '{exc}' is not answering; try again shortly", lang)
+        except (UnknownService, MethodNotFound):
+            return error(404, "not_found", "没有这个服务", "No such service", lang)
+        except RemoteError as exc:
+            _log.exception("remote error")
+            return error(500, "remote_error", "服务内部出错，已记录", f"Internal error: {exc.exc_type}",
+                         lang)
+
+    @http("GET", "/health")
+    def health(self, request):
+        return json_response(200, {"status": "ok"})
+
+    @http("GET,POST,PUT,PATCH,DELETE", f"{API}/programs/<program_id>/<path:rest>")
+    def program_api(self, request, program_id, rest):
+        lang = language(request)
+
+        def call():
+            program = self._program(program_id)
+            if program is None:
+                return error(404, "unknown_program", f"没有「{program_id}」这个项目",
+                             f"No program '{program_id}'", lang)
+            if not program["live"]:
+                return error(503, "program_offline", f"「{program['name']}」暂停服务",
+                             f"'{program_id}' is not running", lang)
+            return self._forward(request, program["rpc_service"] or program_id, "/" + rest, lang)
+        return self._guarded(lang, call)
+
+    def _program(self, program_id):
+        for program in self.services("intake", "programs"):
+            if program["program_id"] == program_id:
+                return program
+        return None
+
+    @http("GET", f"{API}/openapi.json")
+    def openapi(self, request):
+        lang = language(request)
+
+        def call():
+            parts = [("", self.services("intake", "openapi"))]
+            for program in self.services("intake", "programs"):
+                if not program["live"]:
+                    continue
+                try:
+                    parts.append((f"/programs/{program['program_id']}",
+                                  self.services(program["rpc_service"] or program["program_id"],
+                                                "openapi")))
+                except (Unavailable, MethodNotFound, UnknownService, RemoteError):
+                    _log.warning("no OpenAPI from %s", program["program_id"])
+            return json_response(200, build_document(parts, request.host_url.rstrip("/")))
+        return self._guarded(lang, call)
+
+    @http("GET,POST,PUT,PATCH,DELETE", f"{API}/<path:rest>")
+    def intake_api(self, request, rest):
+        lang = language(request)
+        request_key = None
+        if request.method == "POST" and rest.strip("/") == "cases":
+            # a registration retried (by the client, or redelivered after intake restarted)
+            # finds the case it already made instead of making another
+            request_key = request.headers.get("Idempotency-Key") or f"http-{uuid.uuid4()}"
+        return self._guarded(lang, lambda: self._forward(request, "intake", "/" + rest, lang,
+                                                         request_key))
+
+    # -- Open311 ------------------------------------------------------------------------------------
+    @http("GET,POST", f"{open311.PREFIX}/<path:rest>")
+    def open311(self, request, rest):
+        lang = language(request)
+        parts, fmt = open311.split_format(rest)
+        try:
+            return open311.handle(request, rest, _IntakeOpen311(self.services), lang)
+        except Unavailable:
+            return open311.errors_response(503, "service temporarily unavailable / 服务暂时无响应",
+                                           fmt if fmt in ("json", "xml") else "json")
+
+
+class _IntakeOpen311:
+    def __init__(self, call):
+        self._call = call
+
+    def open311(self, operation, jurisdiction_id=None, **kwargs):
+        return self._call("intake", "open311", operation, jurisdiction_id, **kwargs)
+
+
+__all__ = ["GatewayService", "os"]

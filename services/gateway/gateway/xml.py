@@ -1,0 +1,29 @@
+"""Open311's XML shapes from the same dicts as its JSON."""
+from xml.etree.ElementTree import Element, SubElement, tostring
+
+# the element a list's items are written as, by the list's own element name
+ITEM_NAMES = {"services": "service", "service_requests": "request", "attributes": "attribute",
+              "values": "value", "errors": "error", "endpoints": "endpoint",
+              "formats": "format"}
+
+
+def _fill(parent, value):
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _fill(SubElement(parent, key), item)
+    elif isinstance(value, list):
+        name = ITEM_NAMES.get(parent.tag, "item")
+        for item in value:
+            _fill(SubElement(parent, name), item)
+    elif value is None:
+        pass
+    elif isinstance(value, bool):
+        parent.text = "true" if value else "false"
+    else:
+        parent.text = str(value)
+
+
+def to_xml(root, value):
+    element = Element(root)
+    _fill(element, value)
+    return b'<?xml version="1.0" encoding="utf-8"?>' + tostring(element, encoding="utf-8")

@@ -1,0 +1,174 @@
+"""Intake's own database."""
+from datetime import datetime
+
+from sqlalchemy import (JSON, Boolean, Float, ForeignKey, Integer, String, Text,
+                        UniqueConstraint)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from minzi.db import InboxMixin, OutboxMixin, UTCDateTime
+from minzi.envelope import utcnow
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Outbox(OutboxMixin, Base):
+    pass
+
+
+class Inbox(InboxMixin, Base):
+    pass
+
+
+class Community(Base):
+    __tablename__ = "communities"
+    id: Mapped[str] = mapped_column(String(41), primary_key=True)
+    name_zh: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str | None] = mapped_column(String(200))
+
+
+class Staff(Base):
+    __tablename__ = "staff"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(20))
+    community_id: Mapped[str] = mapped_column(ForeignKey("communities.id"))
+    program_id: Mapped[str | None] = mapped_column(String(41))
+    phone: Mapped[str | None] = mapped_column(String(30))
+    password_hash: Mapped[str] = mapped_column(String(300))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class StaffToken(Base):
+    __tablename__ = "staff_tokens"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ApiKey(Base):
+    """An Open311 client's key, good for one community (its jurisdiction_id)."""
+    __tablename__ = "api_keys"
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    community_id: Mapped[str] = mapped_column(ForeignKey("communities.id"))
+    name: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Program(Base):
+    __tablename__ = "programs"
+    program_id: Mapped[str] = mapped_column(String(41), primary_key=True)
+    name_zh: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str | None] = mapped_column(String(200))
+    rpc_service: Mapped[str | None] = mapped_column(String(100))
+    manifest: Mapped[dict] = mapped_column(JSON)
+    manifest_hash: Mapped[str] = mapped_column(String(64))
+    first_seen: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    live: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ProgramInstance(Base):
+    __tablename__ = "program_instances"
+    instance_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    program_id: Mapped[str] = mapped_column(ForeignKey("programs.program_id"), index=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ServiceOffer(Base):
+    """A service type a program offers in a community, as its manifest last said."""
+    __tablename__ = "service_offers"
+    program_id: Mapped[str] = mapped_column(ForeignKey("programs.program_id"), primary_key=True)
+    community_id: Mapped[str] = mapped_column(String(41), primary_key=True)
+    code: Mapped[str] = mapped_column(String(61), primary_key=True)
+    name_zh: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str | None] = mapped_column(String(200))
+    description_zh: Mapped[str | None] = mapped_column(Text)
+    description_en: Mapped[str | None] = mapped_column(Text)
+    group: Mapped[str | None] = mapped_column(String(100))
+    keywords: Mapped[list] = mapped_column(JSON, default=list)
+    time_limit_hours: Mapped[float] = mapped_column(Float)
+    attributes: Mapped[list] = mapped_column(JSON, default=list)
+
+
+class Case(Base):
+    __tablename__ = "cases"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tracking_code: Mapped[str] = mapped_column(String(16), unique=True)
+    request_key: Mapped[str | None] = mapped_column(String(100), unique=True)
+    community_id: Mapped[str] = mapped_column(ForeignKey("communities.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(30), index=True)
+    resident_name: Mapped[str | None] = mapped_column(String(100))
+    resident_phone: Mapped[str | None] = mapped_column(String(30), index=True)
+    resident_contact: Mapped[str | None] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    address: Mapped[str | None] = mapped_column(String(300))
+    lat: Mapped[float | None] = mapped_column(Float)
+    long: Mapped[float | None] = mapped_column(Float)
+    attributes: Mapped[dict] = mapped_column(JSON, default=dict)
+    service_code: Mapped[str | None] = mapped_column(String(61), index=True)
+    program_id: Mapped[str | None] = mapped_column(String(41), index=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    handler: Mapped[str | None] = mapped_column(String(100))
+    time_limit_hours: Mapped[float | None] = mapped_column(Float)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    chase_level: Mapped[int] = mapped_column(Integer, default=0)
+    escalated: Mapped[bool] = mapped_column(Boolean, default=False)
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    result: Mapped[str | None] = mapped_column(Text)
+    reply: Mapped[str | None] = mapped_column(Text)
+    explanation: Mapped[str | None] = mapped_column(Text)
+    referral: Mapped[str | None] = mapped_column(Text)
+    followup_resolved: Mapped[bool | None] = mapped_column(Boolean)
+    followup_satisfied: Mapped[bool | None] = mapped_column(Boolean)
+    reopened_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    owner = relationship("Staff", lazy="joined")
+    events = relationship("CaseEvent", order_by="CaseEvent.id", lazy="selectin",
+                          back_populates="case")
+
+
+class CaseEvent(Base):
+    """The case's history: who did what, when, with what note."""
+    __tablename__ = "case_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(40))
+    from_status: Mapped[str | None] = mapped_column(String(30))
+    to_status: Mapped[str | None] = mapped_column(String(30))
+    note: Mapped[str | None] = mapped_column(Text)
+    public: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    case = relationship("Case", back_populates="events")
+
+
+class Notification(Base):
+    """A message to a resident, kept until it is sent (or recorded, when no sender is set)."""
+    __tablename__ = "notifications"
+    __table_args__ = (UniqueConstraint("case_id", "purpose", "sequence"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(30))
+    sequence: Mapped[int] = mapped_column(Integer, default=1)
+    channel: Mapped[str] = mapped_column(String(20))
+    recipient: Mapped[str | None] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

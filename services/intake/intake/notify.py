@@ -1,0 +1,124 @@
+"""The notification outbox: replies to residents, sent after the commit that decided them.
+
+Senders are pluggable (``NOTIFY_SENDER``):
+  record  (default) keep the message where staff, the resident's tracking page and tests read it
+  http    POST {"to", "text", "reference"} as JSON to ``SMS_GATEWAY_URL`` (an SMS gateway)
+"""
+import logging
+import threading
+import time
+
+import requests
+from nameko.extensions import DependencyProvider
+from sqlalchemy import select
+from sqlalchemy.orm import sessionmaker
+
+from minzi.envelope import utcnow
+from minzi.logs import mask_phone
+
+from .models import Notification
+
+_log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 5
+
+
+class RecordSender:
+    name = "record"
+
+    def send(self, notification):
+        return "recorded"
+
+
+class HttpSmsSender:
+    name = "http"
+
+    def __init__(self, url, timeout=10):
+        self.url = url
+        self.timeout = timeout
+
+    def send(self, notification):
+        if notification.channel != "sms" or not notification.recipient:
+            return "recorded"  # nothing to text: the resident reads it by tracking code
+        response = requests.post(self.url, timeout=self.timeout, json={
+            "to": notification.recipient, "text": notification.body,
+            "reference": f"minzi-notification-{notification.id}"})
+        response.raise_for_status()
+        return "sent"
+
+
+def make_sender(config):
+    kind = config.get("NOTIFY_SENDER") or "record"
+    if kind == "http":
+        return HttpSmsSender(config["SMS_GATEWAY_URL"])
+    return RecordSender()
+
+
+class NotificationRelay:
+    def __init__(self, sessions, sender, sweep_seconds=5.0):
+        self.sessions = sessions
+        self.sender = sender
+        self.sweep_seconds = sweep_seconds
+        self._wake = threading.Event()
+        self._running = False
+
+    def wake(self):
+        self._wake.set()
+
+    def run(self):
+        self._running = True
+        while self._running:
+            self._wake.wait(self.sweep_seconds)
+            self._wake.clear()
+            try:
+                self.send_pending()
+            except Exception as exc:
+                _log.warning("notification relay: %s", exc)
+                time.sleep(1)
+
+    def send_pending(self):
+        with self.sessions() as session:
+            rows = session.scalars(select(Notification).where(Notification.status == "pending")
+                                   .order_by(Notification.id).limit(100)).all()
+            for row in rows:
+                try:
+                    row.status = self.sender.send(row)
+                    row.sent_at = utcnow()
+                    _log.info("notification %s to %s: %s", row.id, mask_phone(row.recipient),
+                              row.status)
+                except Exception as exc:
+                    row.attempts += 1
+                    row.error = str(exc)[:1000]
+                    if row.attempts >= MAX_ATTEMPTS:
+                        row.status = "failed"  # listed for staff, who call the resident instead
+                session.commit()
+            return len(rows)
+
+    def stop(self):
+        self._running = False
+        self._wake.set()
+
+
+class Notifier(DependencyProvider):
+    """Runs the relay beside the service; ``self.notifier.wake()`` after a commit sends at once."""
+
+    def __init__(self, store_attr="store"):
+        self.store_attr = store_attr
+
+    def start(self):
+        config = self.container.config
+        # the service's Store provider owns the engine (made in its setup, which runs before any
+        # start); notifications live in the same database
+        store = next(d for d in self.container.dependencies if d.attr_name == self.store_attr)
+        self.relay = NotificationRelay(
+            sessionmaker(store.engine, expire_on_commit=False), make_sender(config),
+            sweep_seconds=float(config.get("NOTIFY_SWEEP_SECONDS", 5)))
+        self.container.spawn_managed_thread(self.relay.run, identifier="notification-relay")
+        self.relay.wake()
+
+    def stop(self):
+        self.relay.stop()
+
+    kill = stop
+
+    def get_dependency(self, worker_ctx):
+        return self.relay

@@ -1,0 +1,173 @@
+"""Open311 GeoReport v2 over intake's cases: https://wiki.open311.org/GeoReport_v2
+
+The gateway speaks HTTP (JSON or XML, form-encoded POST); this module answers in plain dicts.
+``service_request_id`` is the case's tracking code, which residents also use to follow it.
+"""
+from datetime import datetime, timezone
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+from sqlalchemy import select
+
+from minzi.api import DomainError, NotFound
+from minzi.envelope import isoformat
+
+from .domain import CLOSED_FOR_OPEN311, Actor, Registry, STATUS_LABELS
+from .models import ApiKey, Case, Community, Program
+
+
+class Open311Post(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    service_code = fields.String(required=True)
+    lat = fields.Float(load_default=None, validate=validate.Range(-90, 90))
+    long = fields.Float(load_default=None, validate=validate.Range(-180, 180))
+    address_string = fields.String(load_default=None, validate=validate.Length(max=300))
+    address_id = fields.String(load_default=None)
+    email = fields.Email(load_default=None)
+    device_id = fields.String(load_default=None)
+    account_id = fields.String(load_default=None)
+    first_name = fields.String(load_default=None, validate=validate.Length(max=50))
+    last_name = fields.String(load_default=None, validate=validate.Length(max=50))
+    phone = fields.String(load_default=None, validate=validate.Regexp(
+        r"^\+?[0-9][0-9\- ]{4,19}$", error="not a phone number / 电话号码格式不对"))
+    description = fields.String(required=True, validate=validate.Length(min=1, max=4000))
+    media_url = fields.Url(load_default=None)
+
+    @validates_schema
+    def _location(self, data, **_):
+        has_point = data.get("lat") is not None and data.get("long") is not None
+        if not (has_point or data.get("address_string") or data.get("address_id")):
+            raise ValidationError("lat & long, address_string or address_id is required / "
+                                  "须提供位置（经纬度或地址）", "address_string")
+
+
+class RequestsQuery(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    service_request_id = fields.String(load_default=None)
+    service_code = fields.String(load_default=None)
+    start_date = fields.AwareDateTime(load_default=None, default_timezone=timezone.utc)
+    end_date = fields.AwareDateTime(load_default=None, default_timezone=timezone.utc)
+    status = fields.String(load_default=None, validate=validate.OneOf(("open", "closed")))
+
+
+def community_or_404(session, jurisdiction_id, default):
+    community = session.get(Community, jurisdiction_id or default)
+    if community is None:
+        raise NotFound("jurisdiction_id", f"jurisdiction_id '{jurisdiction_id}' not found",
+                       field="jurisdiction_id")
+    return community
+
+
+def check_api_key(session, key, community_id):
+    from .domain import hash_secret
+    row = session.get(ApiKey, hash_secret(key or "")) if key else None
+    if row is None or row.community_id != community_id:
+        raise DomainError("api_key", "api_key 无效或不属于该辖区",
+                          "api_key is missing, invalid or not for this jurisdiction", status=403)
+
+
+def services(session, community_id, lang="zh"):
+    return [{
+        "service_code": offer.code,
+        "service_name": offer.name_zh if lang == "zh" else offer.name_en or offer.name_zh,
+        "description": (offer.description_zh if lang == "zh" else offer.description_en)
+        or offer.name_zh,
+        "metadata": bool(offer.attributes), "type": "realtime",
+        "keywords": ",".join(offer.keywords or []),
+        "group": offer.group or (program.name_zh if lang == "zh" else program.name_en or
+                                 program.name_zh),
+    } for offer, program in Registry(session).live_offers(community_id)]
+
+
+def definition(session, community_id, code):
+    found = Registry(session).offer(community_id, code)
+    if found is None:
+        raise NotFound("service_code", f"service_code '{code}' not found", field="service_code")
+    return {"service_code": code, "attributes": [{
+        "variable": a.get("variable", True), "code": a["code"], "datatype": a["datatype"],
+        "required": a.get("required", False),
+        "datatype_description": a.get("datatype_description"), "order": a.get("order", 0),
+        "description": a["description"], "values": a.get("values") or []}
+        for a in sorted(found[0].attributes, key=lambda a: a.get("order", 0))]}
+
+
+def create(desk, community_id, form, attributes, request_key):
+    data = Open311Post().load(form)
+    if Registry(desk.session).offer(community_id, data["service_code"]) is None:
+        raise NotFound("service_code", f"service_code '{data['service_code']}' not found",
+                       field="service_code")
+    name = " ".join(p for p in (data.get("last_name"), data.get("first_name")) if p) or None
+    case, _ = desk.register({
+        "community": community_id, "channel": "open311", "description": data["description"],
+        "resident_name": name, "resident_phone": data.get("phone"),
+        "resident_contact": data.get("email"), "address": data.get("address_string"),
+        "lat": data.get("lat"), "long": data.get("long"),
+        "service_code": data["service_code"], "attributes": attributes,
+    }, Actor("resident", "居民（Open311）"), request_key)
+    return [{"service_request_id": case.tracking_code, "token": case.tracking_code,
+             "service_notice": notice(case), "account_id": None}]
+
+
+def notice(case):
+    if case.status == "duplicate":
+        return "同一事项已在办理，将一并答复 / Already being handled; you will get the same answer"
+    return f"已受理，查询码 {case.tracking_code} / Received; tracking code {case.tracking_code}"
+
+
+def request_view(case, session, lang="zh"):
+    program = session.get(Program, case.program_id) if case.program_id else None
+    return {
+        "service_request_id": case.tracking_code,
+        "status": "closed" if case.status in CLOSED_FOR_OPEN311 else "open",
+        "status_notes": case.reply or STATUS_LABELS[case.status][0 if lang == "zh" else 1],
+        "service_name": None, "service_code": case.service_code,
+        "description": case.description,
+        "agency_responsible": program.name_zh if program else "彩虹城社区服务站",
+        "service_notice": notice(case),
+        "requested_datetime": isoformat(case.created_at),
+        "updated_datetime": isoformat(case.updated_at),
+        "expected_datetime": isoformat(case.due_at),
+        "address": case.address, "address_id": None, "zipcode": None,
+        "lat": case.lat, "long": case.long, "media_url": None,
+    }
+
+
+def requests(session, community_id, args, lang="zh"):
+    q = RequestsQuery().load(args)
+    query = select(Case).where(Case.community_id == community_id)
+    if q.get("service_request_id"):
+        ids = [i.strip().upper() for i in q["service_request_id"].split(",") if i.strip()]
+        query = query.where(Case.tracking_code.in_(ids))
+    else:
+        if q.get("service_code"):
+            query = query.where(Case.service_code.in_(q["service_code"].split(",")))
+        if q.get("status") == "closed":
+            query = query.where(Case.status.in_(CLOSED_FOR_OPEN311))
+        elif q.get("status") == "open":
+            query = query.where(Case.status.notin_(CLOSED_FOR_OPEN311))
+        if q.get("start_date"):
+            query = query.where(Case.created_at >= q["start_date"])
+        if q.get("end_date"):
+            query = query.where(Case.created_at <= q["end_date"])
+        if not q.get("start_date") and not q.get("end_date"):
+            # the spec's default window: the last 90 days, at most 1000 requests
+            query = query.where(Case.created_at >= _days_ago(90))
+    cases = session.scalars(query.order_by(Case.created_at.desc()).limit(1000)).unique().all()
+    return [request_view(c, session, lang) for c in cases]
+
+
+def _days_ago(days):
+    from datetime import timedelta
+    return datetime.now(timezone.utc) - timedelta(days=days)
+
+
+def one_request(session, community_id, code, lang="zh"):
+    case = session.scalar(select(Case).where(Case.community_id == community_id,
+                                             Case.tracking_code == (code or "").upper()))
+    if case is None:
+        raise NotFound("service_request_id", f"service_request_id '{code}' not found",
+                       field="service_request_id")
+    return [request_view(case, session, lang)]

@@ -1,0 +1,85 @@
+"""What intake does when it starts: seed communities and the first admin, then ask every program
+on the bus to announce itself."""
+import logging
+import os
+
+from sqlalchemy import select
+from sqlalchemy.orm import sessionmaker
+
+from nameko.extensions import DependencyProvider
+
+from minzi.bus import ConfirmingPublisher
+from minzi.contract import intake_programs_queue, intake_reports_queue
+from minzi.envelope import make_envelope
+
+from .domain import hash_password, hash_secret
+from .models import ApiKey, Community, Staff
+
+_log = logging.getLogger(__name__)
+
+
+def parse_communities(text):
+    """``rainbow-city:彩虹城社区:Rainbow City;maple-court:枫林社区:Maple Court``"""
+    out = []
+    for item in (text or "").split(";"):
+        parts = [p.strip() for p in item.split(":")]
+        if parts and parts[0]:
+            out.append((parts[0], parts[1] if len(parts) > 1 and parts[1] else parts[0],
+                        parts[2] if len(parts) > 2 else None))
+    return out
+
+
+def bootstrap(session, config):
+    """Idempotent: communities from COMMUNITIES; an admin per community from BOOTSTRAP_ADMIN_PASSWORD
+    while it has no staff (``admin`` in the default community, ``admin-<community>`` elsewhere);
+    an Open311 api_key for the default community from BOOTSTRAP_OPEN311_API_KEY."""
+    for community_id, name_zh, name_en in parse_communities(config.get("COMMUNITIES")):
+        if session.get(Community, community_id) is None:
+            session.add(Community(id=community_id, name_zh=name_zh, name_en=name_en))
+            session.flush()
+        password = config.get("BOOTSTRAP_ADMIN_PASSWORD")
+        password = str(password) if password not in (None, "") else None
+        has_staff = session.scalar(select(Staff.id).where(Staff.community_id == community_id))
+        if password and not has_staff:
+            username = "admin" if community_id == config.get("DEFAULT_COMMUNITY",
+                                                             "rainbow-city") \
+                else f"admin-{community_id}"
+            session.add(Staff(username=username, name="管理员", role="admin",
+                              community_id=community_id, password_hash=hash_password(password)))
+            _log.info("created the first admin %s for %s", username, community_id)
+        key = config.get("BOOTSTRAP_OPEN311_API_KEY")
+        key = str(key) if key not in (None, "") else None
+        if key and community_id == config.get("DEFAULT_COMMUNITY", "rainbow-city") and \
+                session.get(ApiKey, hash_secret(key)) is None:
+            session.add(ApiKey(key_hash=hash_secret(key), community_id=community_id,
+                               name="bootstrap"))
+    session.commit()
+
+
+class Startup(DependencyProvider):
+    def setup(self):
+        self.config = dict(self.container.config)
+        for key in ("COMMUNITIES", "BOOTSTRAP_ADMIN_PASSWORD", "BOOTSTRAP_OPEN311_API_KEY"):
+            if not self.config.get(key) and os.environ.get(key):
+                self.config[key] = os.environ[key]
+
+    def start(self):
+        store = next(d for d in self.container.dependencies if d.attr_name == "store")
+        with sessionmaker(store.engine)() as session:
+            bootstrap(session, self.config)
+        self.container.spawn_managed_thread(self._discover, identifier="program-discovery")
+
+    def _discover(self):
+        publisher = ConfirmingPublisher(self.config["AMQP_URI"])
+        try:
+            # intake's queues first, so no announcement answering the call is dropped
+            publisher.declare(intake_programs_queue(), intake_reports_queue())
+            publisher.publish(make_envelope("program.discover", {}, source="intake"),
+                              "program.discover")
+        except Exception as exc:
+            _log.warning("could not ask programs to announce: %s", exc)
+        finally:
+            publisher.close()
+
+    def get_dependency(self, worker_ctx):
+        return self

@@ -421,7 +421,11 @@ def add_slots(uow, community, day_id, specs, actor, now):
             raise DomainError(code, zh, en, field=(f"{field}.{key}" if field else key),
                               status=status)
 
-        lawyer = _lawyer(session, community, spec["lawyer_id"], lock=True)
+        try:
+            lawyer = _lawyer(session, community, spec["lawyer_id"], lock=True)
+        except DomainError as exc:
+            exc.field = f"{field}.lawyer_id" if field else exc.field
+            raise
         starts_at, ends_at = as_utc(spec["starts_at"]), as_utc(spec["ends_at"])
         if ends_at <= starts_at:
             fail("ends_before_start", "结束时间应晚于开始时间", "The end must be after the start",

@@ -1,0 +1,113 @@
+"""Fixtures for tests that cross services: a throwaway vhost and databases, and the suite's
+services started as OS processes with the same command their images run (``minzi-run``)."""
+import os
+import uuid
+
+import pytest
+import requests
+
+from minzi.testing import ServiceProcess, free_port, postgres_database, wait_for
+
+RABBIT_API = os.environ.get("RABBIT_MANAGEMENT_URL", "http://127.0.0.1:15672")
+ADMIN_PASSWORD = "rainbow-admin-1"
+OPEN311_KEY = "open311-test-key"
+
+
+@pytest.fixture
+def vhost():
+    """A RabbitMQ vhost of the test's own, so queues left by other runs cannot interfere."""
+    name = f"minzi-test-{uuid.uuid4().hex[:8]}"
+    auth = ("guest", "guest")
+    requests.put(f"{RABBIT_API}/api/vhosts/{name}", auth=auth, timeout=10).raise_for_status()
+    requests.put(f"{RABBIT_API}/api/permissions/{name}/guest", auth=auth, timeout=10,
+                 json={"configure": ".*", "write": ".*", "read": ".*"}).raise_for_status()
+    yield name
+    requests.delete(f"{RABBIT_API}/api/vhosts/{name}", auth=auth, timeout=10)
+
+
+class Suite:
+    """Intake, the gateway and programs as separate processes on one vhost."""
+
+    def __init__(self, vhost, log_dir, stack):
+        self.vhost = vhost
+        self.amqp_uri = f"amqp://guest:guest@127.0.0.1:5672/{vhost}"
+        self.log_dir = log_dir
+        self.stack = stack
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.processes = {}
+        self.env = {"AMQP_URI": self.amqp_uri, "WATCH_INTERVAL_SECONDS": "0.5",
+                    "NOTIFY_SWEEP_SECONDS": "1", "OUTBOX_SWEEP_SECONDS": "1",
+                    "HEARTBEAT_SECONDS": "1", "RPC_TIMEOUT_SECONDS": "20",
+                    "LOG_LEVEL": "INFO"}
+
+    def start(self, service, **env):
+        """Start a service; started again, it keeps its database (as a restarted container)."""
+        if service == "gateway":
+            env["WEB_SERVER_ADDRESS"] = f"127.0.0.1:{self.port}"
+        elif service in self.processes:
+            env = {**self.processes[service][1], **env}
+        else:
+            env.setdefault("DATABASE_URL", self.stack.enter_context(
+                postgres_database(f"minzi_{service}")))
+        full_env = {**self.env, **env}
+        process = ServiceProcess(service, full_env, self.log_dir).start()
+        self.processes[service] = (process, full_env)
+        return process
+
+    def process(self, service):
+        return self.processes[service][0]
+
+    def start_intake(self):
+        return self.start("intake", BOOTSTRAP_ADMIN_PASSWORD=ADMIN_PASSWORD,
+                          BOOTSTRAP_OPEN311_API_KEY=OPEN311_KEY,
+                          COMMUNITIES="rainbow-city:彩虹城社区:Rainbow City;maple-court:枫林社区:Maple Court")
+
+    def url(self, path):
+        return self.base + path
+
+    def wait_until_up(self):
+        wait_for(lambda: requests.get(self.url("/api/v1/communities"), timeout=2).ok,
+                 timeout=60, message="the gateway and intake to answer")
+
+    def wait_for_service(self, code, community="rainbow-city", present=True):
+        def offered():
+            services = requests.get(self.url(f"/open311/v2/services.json?jurisdiction_id={community}"),
+                                    timeout=5).json()
+            return (code in [s["service_code"] for s in services]) == present
+        wait_for(offered, timeout=30, message=f"service {code} {'offered' if present else 'gone'}")
+
+    def login(self, username="admin", password=ADMIN_PASSWORD):
+        response = requests.post(self.url("/api/v1/auth/token"),
+                                 json={"username": username, "password": password}, timeout=10)
+        assert response.status_code == 201, response.text
+        return {"Authorization": f"Bearer {response.json()['token']}"}
+
+    def stop_all(self):
+        for process, _ in self.processes.values():
+            process.stop()
+
+    def logs(self):
+        return "\n".join(f"----- {name} -----\n{p.log()[-4000:]}"
+                         for name, (p, _) in self.processes.items())
+
+
+@pytest.fixture
+def suite(vhost, tmp_path, request):
+    from contextlib import ExitStack
+    with ExitStack() as stack:
+        running = Suite(vhost, str(tmp_path), stack)
+        try:
+            yield running
+        finally:
+            running.stop_all()
+            if getattr(request.node, "rep_call_failed", False):
+                print(running.logs())
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.rep_call_failed = report.failed

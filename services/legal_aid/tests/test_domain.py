@@ -294,3 +294,30 @@ def test_the_manifest_lists_the_areas_of_law_the_rules_know():
     assert {v["key"]: v["name"] for v in values} == {
         k: zh for k, (zh, _) in domain.AREAS_OF_LAW.items()}
     assert set(domain.SERVICE_AREAS) <= {t["code"] for t in manifest["service_types"]}
+
+
+def test_more_seats_move_the_waiting_list_up_and_fewer_than_registered_are_refused(uow):
+    item = lecture(uow, capacity=1)
+    domain.register(uow, item.id, "甲", "13800000001", ALICE, NOW)
+    waiting = domain.register(uow, item.id, "乙", "13800000002", ALICE, NOW)
+    domain.update_lecture(uow, C, item.id, {"capacity": 2, "place": "大会议室"}, ALICE, NOW)
+    assert waiting.status == "registered" and item.place == "大会议室"
+    with pytest.raises(DomainError) as err:
+        domain.update_lecture(uow, C, item.id, {"capacity": 1}, ALICE, NOW)
+    assert code_of(err) == "capacity_below_registered"
+    domain.cancel_lecture(uow, C, item.id, "讲师临时有事", ALICE, NOW)
+    with pytest.raises(DomainError) as err:
+        domain.register(uow, item.id, "丙", "13800000003", ALICE, NOW)
+    assert code_of(err) == "lecture_cancelled"
+    actions = [h.action for h in domain.history(uow.session, C, "lecture", item.id)]
+    assert actions == ["planned", "updated", "cancelled"]
+
+
+def test_another_communitys_records_are_not_found(uow):
+    item = lecture(uow)
+    with pytest.raises(DomainError) as err:
+        domain.get_lecture(uow.session, item.id, "sunny-garden")
+    assert err.value.status == 404
+    with pytest.raises(DomainError) as err:
+        domain.add_slots(uow, "sunny-garden", 1, [], ALICE, NOW)
+    assert code_of(err) == "day_not_found"

@@ -193,8 +193,11 @@ def report(case, status, *, by=None, note=None, result=None, reply=None):
     return body
 
 
-def receive_case(session, data):
-    """A ``case.dispatched`` body: keep the case and accept it. Returns ``(case, report)``."""
+def receive_case(session, data, service_codes=None):
+    """A ``case.dispatched`` body: keep the case and accept it. Returns ``(case, report)``.
+
+    A case of a service type the fund does not offer is kept and returned at once, with a
+    note intake can pass on, rather than left unanswered."""
     case = session.scalars(select(Case).where(Case.community == data["community"],
                                               Case.case_id == data["case_id"])).first()
     fields = dict(
@@ -215,6 +218,12 @@ def receive_case(session, data):
         if case.status not in OPEN_CASE:
             case.status, case.result, case.chase_level = "accepted", None, 0
         _case_event(session, case, "received_again", data.get("note"))
+    if service_codes is not None and case.service_code not in service_codes:
+        note = (f"流浪猫爱心基金会不办理“{case.service_code}”类事项，请受理窗口转给相应项目"
+                "（流浪猫病伤、流浪猫群绝育由本会办理）")
+        case.status, case.note = "returned", note
+        _case_event(session, case, "returned", note)
+        return case, report(case, "returned", note=note)
     return case, report(case, "accepted",
                         note="流浪猫爱心基金会已受理，志愿者将尽快前往查看")
 

@@ -192,8 +192,16 @@ def _add_entry(session, fund, kind, amount_fen, delta_fen, data, by, today, **co
     return entry
 
 
+def _check_date(data, today):
+    when = data.get("occurred_on")
+    if when is not None and when > today:
+        raise DomainError("date_in_future", "日期不能晚于今天", "The date cannot be in the future",
+                          field="occurred_on")
+
+
 def record_donation(session, community, data, by, today):
     """Money in. Returns ``(entry, created)``; ``created`` is False for a repeated request."""
+    _check_date(data, today)
     fund = lock_fund(session, community)
     earlier = _replay(session, community, "donation", data)
     if earlier is not None:
@@ -224,6 +232,7 @@ def _insufficient(balance_fen, amount_fen, *, reversal=False):
 
 def record_expense(session, community, data, by, today):
     """Money out, refused if it is more than the balance. Returns ``(entry, created)``."""
+    _check_date(data, today)
     fund = lock_fund(session, community)
     earlier = _replay(session, community, "expense", data)
     if earlier is not None:

@@ -53,12 +53,13 @@ class CatFund:
                 return
             if kind == "case.dispatched":
                 data = CaseDispatched().load(envelope["data"])
-                case, report = domain.receive_case(tx.session, data)
+                codes = {t["code"] for t in self.program.manifest["service_types"]}
+                case, report = domain.receive_case(tx.session, data, codes)
                 tx.publish("case.reported", report, community=case.community)
-                _log.info("case %s (%s) accepted", case.case_id, case.tracking_code)
+                _log.info("case %s (%s): %s", case.case_id, case.tracking_code, report["status"])
             elif kind in ("case.chased", "case.recalled"):
                 data = CaseNotice().load(envelope["data"])
-                community = envelope.get("community") or (data.get("community"))
+                community = envelope.get("community")
                 if kind == "case.chased":
                     case = domain.chase_case(tx.session, community, data, data["level"])
                 else:

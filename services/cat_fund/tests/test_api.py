@@ -337,3 +337,14 @@ def test_a_case_is_worked_and_reported_through_the_outbox(call, service):
     assert [(e["type"], e["data"]["status"]) for e in sent] == [("case.reported", "resolved")]
     assert sent[0]["data"]["result"] == "已送医治疗，现在猫舍休养"
     assert sent[0]["data"]["handler"] == "王阿姨" and sent[0]["community"] == "rainbow-city"
+
+
+def test_money_cannot_be_dated_in_the_future(call, monkeypatch):
+    import datetime as dt
+
+    from cat_fund import api
+    monkeypatch.setattr(api, "today", lambda: dt.date(2026, 11, 27))
+    status, body = donate(call, "10.00", occurred_on="2026-11-28")
+    assert status == 400 and body["error"]["code"] == "date_in_future"
+    assert body["error"]["fields"] == {"occurred_on": ["日期不能晚于今天"]}
+    assert donate(call, "10.00", occurred_on="2026-11-27")[0] == 201

@@ -160,6 +160,15 @@ def test_staff_work_a_case_and_the_result_goes_back_to_intake(running, bus, api)
     CaseReported().load(resolved["data"])
 
 
+def test_a_case_of_a_type_it_does_not_offer_is_returned_with_a_note(running, bus, api):
+    listener, publisher = bus
+    publisher.publish(dispatched(12, "legal_consultation"), "case.dispatched.cat_fund")
+    [returned] = reports_for(listener, 12, "returned")
+    assert "legal_consultation" in returned["data"]["note"]
+    CaseReported().load(returned["data"])
+    assert api("GET", "/cases/12")[1]["status"] == "returned"
+
+
 def test_a_case_returned_and_a_recalled_case(running, bus, api):
     listener, publisher = bus
     publisher.publish(dispatched(8, description="楼道里有狗一直叫"), "case.dispatched.cat_fund")

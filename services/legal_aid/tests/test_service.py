@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from kombu import Connection, Queue
+from nameko.standalone.rpc import ClusterRpcProxy
 from nameko.testing.services import entrypoint_hook
 from sqlalchemy import create_engine, func, select, text
 
@@ -335,6 +336,13 @@ def test_minzi_run_starts_the_service_and_announces_it(tmp_path, rabbit_config, 
         assert manifest["communities"] == [C]
         assert "labour_dispute" in [t["code"] for t in manifest["service_types"]]
         assert (tmp_path / "data" / "legal_aid.db").exists()  # migrated SQLite of its own
+        # the staff API answers over RPC (and so the service has finished starting: nameko 2.14
+        # cannot stop cleanly while it is still starting)
+        with ClusterRpcProxy({"AMQP_URI": rabbit_config["AMQP_URI"]}, timeout=30) as cluster:
+            response = wait_for(lambda: cluster.legal_aid.api({
+                "method": "GET", "path": "/figures", "query": {}, "body": None, "staff": None,
+                "lang": "zh"}), timeout=60, message="the staff API to answer")
+        assert response["status"] == 200 and response["body"]["receptions"]["received"] == 0
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:
@@ -343,6 +351,8 @@ def test_minzi_run_starts_the_service_and_announces_it(tmp_path, rabbit_config, 
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(10)
         log.close()
+    output = (tmp_path / "legal_aid.log").read_text(encoding="utf-8", errors="replace")
+    assert process.returncode == 0, output
     withdrawn = wait_for(lambda: drain("program.withdrawn"), timeout=10,
-                         message="program.withdrawn")
+                         message=f"program.withdrawn; the service said:\n{output}")
     assert withdrawn[0]["data"]["instance_id"] == manifest["instance_id"]

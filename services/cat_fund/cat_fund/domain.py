@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from . import ledger
-from .ledger import ANONYMOUS, CATEGORIES, CHANNELS, KINDS, label, yuan
+from .ledger import ANONYMOUS, CATEGORIES, CHANNELS, label, yuan
 from .models import Case, CaseCat, CaseEvent, Cat, CatEvent, Entry, Vaccination, VetVisit
 
 PROGRAM_ID = "cat_fund"
@@ -418,4 +418,3 @@ def _public_cat(cat):
     return {"id": cat.id, "name": cat.name}
 
 
-__all__ = ["KINDS", "CATEGORIES", "CHANNELS", "CAT_STATUSES", "CASE_STATUSES"]

@@ -4,7 +4,6 @@ from pathlib import Path
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
-from minzi.api import DomainError
 from minzi.consumer import reliable_consume
 from minzi.contract import (CaseDispatched, ProgramAnnouncer, program_cases_queue,
                             program_discover_queue)
@@ -93,4 +92,3 @@ def build_openapi():
             "components": {"schemas": document.get("components", {}).get("schemas", {})}}
 
 
-__all__ = ["CatFund", "DomainError"]

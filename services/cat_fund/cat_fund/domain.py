@@ -416,5 +416,3 @@ def _public_cat(cat):
     if cat is None:
         return None
     return {"id": cat.id, "name": cat.name}
-
-

@@ -90,5 +90,3 @@ def build_openapi():
     document = spec.to_dict()
     return {"paths": document.get("paths", {}),
             "components": {"schemas": document.get("components", {}).get("schemas", {})}}
-
-

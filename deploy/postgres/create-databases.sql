@@ -1,0 +1,8 @@
+-- Run once, by the postgres image's entrypoint, when the data volume is first initialised
+-- (mounted into /docker-entrypoint-initdb.d by docker-compose.yml). One database per service;
+-- each service's own migrations create its tables when it starts (minzi-run).
+-- UTF8 explicitly: a server initialised without a UTF-8 locale would otherwise default to
+-- SQL_ASCII, and the services store Chinese text.
+CREATE DATABASE intake ENCODING 'UTF8' TEMPLATE template0;
+CREATE DATABASE legal_aid ENCODING 'UTF8' TEMPLATE template0;
+CREATE DATABASE cat_fund ENCODING 'UTF8' TEMPLATE template0;

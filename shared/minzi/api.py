@@ -159,14 +159,14 @@ class Router:
         """Add every route to an apispec ``APISpec`` (marshmallow plugin) and return it."""
         for route in self.routes:
             operation = {"summary": route.summary, "responses": {
-                "200": {"description": "成功 / OK"},
+                "2XX": {"description": "成功 / OK"},
                 "422": {"description": "输入有误 / Invalid input"},
                 "400": {"description": "业务规则不允许 / Refused by a rule"}}}
             if route.body is not None:
                 operation["requestBody"] = {"required": True, "content": {
                     "application/json": {"schema": route.body}}}
             if route.response is not None:
-                operation["responses"]["200"]["content"] = {
+                operation["responses"]["2XX"]["content"] = {
                     "application/json": {"schema": route.response}}
             if route.query is not None:
                 operation["parameters"] = [{"in": "query", "schema": route.query}]

@@ -3,6 +3,8 @@
 nameko acks a message when the handler returns *or raises*, so a dead-letter exchange never sees
 a failure. This entrypoint takes over at that point:
 
+* a message that cannot be read, or has a newer version than this consumer knows, is parked at
+  once (retrying cannot help);
 * attempt n fails -> the message is republished to ``<queue>.retry.<ms>``, a queue whose TTL
   dead-letters it back to ``<queue>`` after the delay (backoff: ``RETRY_DELAYS_SECONDS``);
 * the last attempt fails -> the message is published to ``<queue>.parked`` with its error in
@@ -17,8 +19,10 @@ import traceback
 from kombu import Queue
 from nameko.messaging import Consumer
 
+from marshmallow import ValidationError
+
 from .bus import ConfirmingPublisher
-from .envelope import isoformat, utcnow
+from .envelope import UnsupportedVersion, isoformat, utcnow
 
 _log = logging.getLogger(__name__)
 
@@ -39,6 +43,12 @@ def retry_queue(queue_name, delay_ms):
 
 def parked_queue(queue_name):
     return Queue(f"{queue_name}.parked", durable=True)
+
+
+def _permanent(exc):
+    """An unreadable message, or one of a version this consumer does not know yet: no retry can
+    mend it, so it is parked at once, to be replayed after a fix or an upgrade."""
+    return isinstance(exc, (ValidationError, UnsupportedVersion))
 
 
 class ReliableConsumer(Consumer):
@@ -75,7 +85,7 @@ class ReliableConsumer(Consumer):
                         QUEUE_HEADER: self.queue.name})
         properties = {k: message.properties[k] for k in ("message_id", "correlation_id")
                       if message.properties.get(k)}
-        if attempts <= len(self.retry_delays):
+        if attempts <= len(self.retry_delays) and not _permanent(exc_info[1]):
             delay_ms = int(self.retry_delays[attempts - 1] * 1000)
             target = retry_queue(self.queue.name, delay_ms)
             _log.warning("handler for %s failed (attempt %d): %s; retrying in %d ms",

@@ -212,7 +212,18 @@ class ProgramAnnouncer(DependencyProvider):
                              source=self.program_id)
         self.publisher.publish(body, "program.announced")
 
+    def _wait_until_consuming(self):
+        """Announce only once this service consumes, so "announced" also means "ready"."""
+        from nameko.messaging import QueueConsumer
+        for extension in self.container.extensions:
+            if isinstance(extension, QueueConsumer):
+                try:
+                    extension._consumers_ready.wait()
+                except Exception:  # stopped while starting: nothing to announce
+                    self._stopped.set()
+
     def _heartbeat(self):
+        self._wait_until_consuming()
         declared = False
         while not self._stopped.is_set():
             try:
@@ -241,6 +252,7 @@ class ProgramAnnouncer(DependencyProvider):
 
     def kill(self):
         self._stopped.set()
+        self.publisher.close()
 
     def get_dependency(self, worker_ctx):
         return self

@@ -24,6 +24,11 @@ _MARSHMALLOW_ZH = {
 }
 
 
+def register_messages(translations):
+    """A service's own English validation messages with their Chinese, e.g. from its schemas."""
+    _MARSHMALLOW_ZH.update(translations)
+
+
 def zh(message):
     if message in _MARSHMALLOW_ZH:
         return _MARSHMALLOW_ZH[message]

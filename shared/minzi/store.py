@@ -185,6 +185,7 @@ class Store(DependencyProvider):
 
     def kill(self):
         self.relay.stop()
+        self.engine.dispose()
 
     def get_dependency(self, worker_ctx):
         return StoreHandle(self)

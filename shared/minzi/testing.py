@@ -67,8 +67,10 @@ def free_port():
 class ServiceProcess:
     """A service started exactly as its image starts it: ``minzi-run <service>``."""
 
-    def __init__(self, service, env, log_dir, args=()):
+    def __init__(self, service, env, log_dir, args=(), cwd=None):
+        """``cwd``: where the service runs (its SQLite default lands in ``cwd/data``)."""
         self.service = service
+        self.cwd = cwd
         self.env = {**os.environ, **{k: str(v) for k, v in env.items()}}
         self.log_path = os.path.join(log_dir, f"{service}-{uuid.uuid4().hex[:6]}.log")
         self.args = list(args)
@@ -78,7 +80,7 @@ class ServiceProcess:
         bindir = os.path.dirname(sys.executable)
         command = [os.path.join(bindir, "minzi-run"), self.service, *self.args]
         self._log = open(self.log_path, "ab")
-        self.process = subprocess.Popen(command, env=self.env, stdout=self._log,
+        self.process = subprocess.Popen(command, env=self.env, stdout=self._log, cwd=self.cwd,
                                         stderr=subprocess.STDOUT, start_new_session=True)
         return self
 

@@ -22,7 +22,7 @@ MESSAGES_ZH = {
     "Give at least one field to change.": "请至少填写一个要修改的字段",
     "Use YYYY-MM.": "格式应为 YYYY-MM",
 }
-i18n._MARSHMALLOW_ZH.update(MESSAGES_ZH)
+i18n.register_messages(MESSAGES_ZH)
 
 NOT_BLANK = validate.Regexp(r"\S", error="Must not be blank.")
 

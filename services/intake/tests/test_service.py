@@ -80,7 +80,7 @@ def test_a_message_that_keeps_failing_is_parked_with_its_error(intake, rabbit_co
         parked = Queue("minzi.intake.reports.parked", durable=True)(connection.channel())
         parked.declare()
         message = wait_for(lambda: parked.get(no_ack=True), message="the message to be parked")
-    assert message.headers["x-minzi-attempts"] == 3
+    assert message.headers["x-minzi-attempts"] == 1     # unreadable: retrying cannot help
     assert "ValidationError" in message.headers["x-minzi-error"]
     assert "event_id" in message.headers["x-minzi-error"]
     assert message.payload["source"] == "somebody"      # kept as it came, for replay after a fix

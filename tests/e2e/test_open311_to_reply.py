@@ -145,13 +145,30 @@ def test_an_overdue_case_is_chased_then_escalated_on_the_record(running):
     wait_for(program_chased, message="the program to receive the chase and the escalation")
 
 
-def test_a_program_that_goes_away_stops_getting_cases_and_the_resident_is_told(running):
-    suite = running
+def test_a_program_that_goes_away_stops_getting_cases_and_the_resident_is_told(suite):
+    suite.start_intake()
+    suite.start("gateway")
+    suite.start("sample_program", SAMPLE_AUTO_ACCEPT="false")   # its handler has not accepted yet
+    suite.wait_until_up()
+    suite.wait_for_service("water_repair")
     staff = suite.login()
+    waiting = post_request(suite).json()[0]["service_request_id"]
+
     suite.process("sample_program").stop()
     suite.wait_for_service("water_repair", present=False)
-    gone = post_request(suite)
-    assert gone.status_code == 404
+
+    def told():
+        view = requests.get(suite.url(f"/api/v1/track/{waiting}"), timeout=5).json()
+        return view if view["status"] == "awaiting_assignment" else None
+    view = wait_for(told, message="the waiting case to go back to the station head")
+    assert view["history"][-1]["action"] == "承办项目停止服务"
+    cases = requests.get(suite.url("/api/v1/cases?queue=unassigned"), headers=staff,
+                         timeout=10).json()
+    notes = requests.get(suite.url(f"/api/v1/cases/{cases[0]['id']}/notifications"),
+                         headers=staff, timeout=10).json()
+    assert "暂停服务" in notes[-1]["body"]
+
+    assert post_request(suite).status_code == 404          # no longer offered
     # a staff registration still lands, with the station head, not lost
     created = requests.post(suite.url("/api/v1/cases"), headers=staff, timeout=10, json={
         "channel": "phone", "description": "楼道水管漏水", "resident_phone": "13700003333"})

@@ -1,0 +1,1 @@
+"""__NAME_ZH__ (__NAME_EN__): a Minzi program."""

@@ -1,0 +1,55 @@
+"""A new program is a new service and nothing else changes: made by one command, started, and
+receiving cases through an unchanged intake and gateway."""
+import os
+import subprocess
+import sys
+
+import pytest
+import requests
+
+from minzi.testing import wait_for
+
+from ..conftest import OPEN311_KEY
+
+pytestmark = pytest.mark.e2e
+
+
+def test_a_program_from_the_template_receives_cases_at_once(suite, tmp_path):
+    made = subprocess.run(
+        [os.path.join(os.path.dirname(sys.executable), "minzi-new-program"), "hotline",
+         "--zh", "便民服务热线", "--en", "Convenience hotline", "--dir", str(tmp_path)],
+        capture_output=True, text=True, check=True)
+    assert "minzi-run hotline" in made.stdout
+
+    suite.start_intake()
+    suite.start("gateway")
+    suite.wait_until_up()
+    suite.wait_for_service("hotline_request", present=False)
+    # the new program runs as its image would: minzi-run migrates its database, then starts it
+    suite.start("hotline", PYTHONPATH=str(tmp_path / "hotline"))
+    suite.wait_for_service("hotline_request")
+
+    definition = requests.get(suite.url("/open311/v2/services/hotline_request.json"),
+                              timeout=10).json()
+    assert [a["code"] for a in definition["attributes"]] == ["contact_time"]
+    posted = requests.post(suite.url("/open311/v2/requests.json"), timeout=20, data={
+        "api_key": OPEN311_KEY, "service_code": "hotline_request", "description": "家里冰箱坏了，想找维修",
+        "address_string": "彩虹城7号楼", "phone": "13600001234"})
+    assert posted.status_code == 201, posted.text
+    code = posted.json()[0]["service_request_id"]
+    wait_for(lambda: requests.get(suite.url(f"/api/v1/track/{code}"), timeout=5)
+             .json()["status"] == "accepted", message="the new program to accept the case")
+
+    staff = suite.login()
+    cases = requests.get(suite.url("/api/v1/programs/hotline/cases"), headers=staff,
+                         timeout=10).json()
+    assert [c["tracking_code"] for c in cases] == [code]
+    resolved = requests.post(suite.url(f"/api/v1/programs/hotline/cases/{cases[0]['case_id']}/resolve"),
+                             headers=staff, timeout=10,
+                             json={"result": "已联系认证商户上门维修", "reply": "已为您联系维修师傅，今天下午上门。"})
+    assert resolved.status_code == 200, resolved.text
+    wait_for(lambda: requests.get(suite.url(f"/api/v1/track/{code}"), timeout=5)
+             .json()["reply"] == "已为您联系维修师傅，今天下午上门。", message="the reply")
+
+    paths = requests.get(suite.url("/api/v1/openapi.json"), timeout=20).json()["paths"]
+    assert "/api/v1/programs/hotline/cases/{case_id}/resolve" in paths

@@ -10,6 +10,7 @@ durable topic exchange ``minzi``:
   case.chased.<program>      intake  -> program  the case is overdue: a reminder
   case.recalled.<program>    intake  -> program  the case was taken back (transfer, closed)
   case.reported              program -> intake   accepted / in_progress / resolved / returned
+  case.submitted             program -> intake   a new case a program took in for a resident
 """
 import logging
 import os
@@ -62,6 +63,11 @@ def intake_programs_queue():
 def intake_reports_queue():
     return Queue("minzi.intake.reports", exchange=minzi_exchange(),
                  routing_key="case.reported", durable=True)
+
+
+def intake_submissions_queue():
+    return Queue("minzi.intake.submissions", exchange=minzi_exchange(),
+                 routing_key="case.submitted", durable=True)
 
 
 # -- message bodies -------------------------------------------------------------------------------
@@ -169,6 +175,26 @@ class CaseReported(Lenient):
             raise ValidationError("a resolved case needs a result", "result")
         if data["status"] == "returned" and not (data.get("note") or "").strip():
             raise ValidationError("say why the case is returned", "note")
+
+
+class Reference(Lenient):
+    program_id = fields.String(required=True, validate=PROGRAM_ID)
+    kind = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    id = fields.String(required=True, validate=validate.Length(min=1, max=100))
+
+
+class CaseSubmitted(Lenient):
+    """A case a program took in (an SMS reply, a call to its hotline) for intake to handle."""
+    request_key = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    community = fields.String(required=True, validate=COMMUNITY_ID)
+    channel = fields.String(required=True, validate=validate.OneOf(
+        ("visit", "phone", "letter", "web", "sms", "wechat", "qq", "mailbox")))
+    description = fields.String(required=True, validate=validate.Length(min=1, max=4000))
+    resident = fields.Nested(Resident, load_default=dict)
+    address = fields.String(load_default=None, allow_none=True)
+    service_code = fields.String(load_default=None, allow_none=True, validate=SERVICE_CODE)
+    attributes = fields.Dict(load_default=dict)
+    reference = fields.Nested(Reference, load_default=None, allow_none=True)
 
 
 def load_manifest(path, *, communities=None):

@@ -399,7 +399,8 @@ class CaseDesk:
             resident_name=data.get("resident_name"), resident_phone=data.get("resident_phone"),
             resident_contact=data.get("resident_contact"), description=data["description"],
             address=data.get("address"), lat=data.get("lat"), long=data.get("long"),
-            attributes=attributes, owner_id=actor.staff_id, created_at=self.now,
+            attributes=attributes, reference=data.get("reference"), owner_id=actor.staff_id,
+            created_at=self.now,
             updated_at=self.now, chase_level=0, reopened_count=0, escalated=False)
         self.session.add(case)
         self._event(case, actor, "registered",
@@ -660,6 +661,21 @@ class CaseDesk:
             self._to_station_head(case, actor, f"承办方退回：{report['note']}")
         return True
 
+    def submitted(self, submission):
+        """``case.submitted``: a program took a request in for a resident (an SMS reply, a call).
+        Registered like any other; the request key makes a resubmission find the same case."""
+        program_id = (submission.get("reference") or {}).get("program_id")
+        program = self.session.get(Program, program_id) if program_id else None
+        actor = Actor("program", program.name_zh if program else (program_id or "项目"))
+        resident = submission.get("resident") or {}
+        return self.register({
+            "community": submission["community"], "channel": submission["channel"],
+            "description": submission["description"], "resident_name": resident.get("name"),
+            "resident_phone": resident.get("phone"), "resident_contact": resident.get("contact"),
+            "address": submission.get("address"), "service_code": submission.get("service_code"),
+            "attributes": submission.get("attributes"), "reference": submission.get("reference"),
+        }, actor, request_key=f"submitted-{submission['request_key']}")
+
     def program_gone(self, program_id):
         """The program stopped serving: its unaccepted cases go back to the station head and the
         resident is told, rather than left waiting."""
@@ -717,7 +733,7 @@ def case_view(case, staff=None, lang="zh", with_history=False):
         "resident_phone": case.resident_phone if show else mask_phone(case.resident_phone),
         "resident_contact": case.resident_contact if show else None,
         "address": case.address, "lat": case.lat, "long": case.long,
-        "attributes": case.attributes or {},
+        "attributes": case.attributes or {}, "reference": case.reference,
         "due_at": isoformat(case.due_at), "overdue": bool(
             case.due_at and case.status in CHASEABLE and as_utc(case.due_at) < utcnow()),
         "chase_level": case.chase_level, "escalated": case.escalated,

@@ -111,6 +111,7 @@ class Case(Base):
     lat: Mapped[float | None] = mapped_column(Float)
     long: Mapped[float | None] = mapped_column(Float)
     attributes: Mapped[dict] = mapped_column(JSON, default=dict)
+    reference: Mapped[dict | None] = mapped_column(JSON)   # what a program took it in from
     service_code: Mapped[str | None] = mapped_column(String(61), index=True)
     program_id: Mapped[str | None] = mapped_column(String(41), index=True)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))

@@ -7,8 +7,8 @@ from nameko.rpc import rpc
 from nameko.timer import timer
 from minzi.api import DomainError, validation_body
 from minzi.consumer import reliable_consume
-from minzi.contract import (CaseReported, ProgramManifest, Withdrawal, intake_programs_queue,
-                            intake_reports_queue)
+from minzi.contract import (CaseReported, CaseSubmitted, ProgramManifest, Withdrawal,
+                            intake_programs_queue, intake_reports_queue, intake_submissions_queue)
 from minzi.envelope import read_envelope
 from minzi.store import Store
 
@@ -133,6 +133,20 @@ class IntakeService:
             if not applied:
                 _log.info("ignored report %s on case %s from %s", report["status"],
                           report["case_id"], report["program_id"])
+        self.notifier.wake()
+
+    @reliable_consume(intake_submissions_queue())
+    def handle_submission(self, body):
+        envelope = read_envelope(body)
+        submission = CaseSubmitted().load(envelope["data"])
+        with self.store.transaction(event_id=envelope["event_id"], handler="submissions") as tx:
+            if tx.duplicate:
+                return
+            case, created = CaseDesk(
+                tx.session, tx.publish,
+                unassigned_time_limit_hours=self.unassigned_time_limit_hours).submitted(submission)
+            _log.info("case %s %s from %s", case.tracking_code,
+                      "registered" if created else "already registered", envelope["source"])
         self.notifier.wake()
 
     @timer(interval=float(os.environ.get("WATCH_INTERVAL_SECONDS", 5)))

@@ -9,7 +9,8 @@ from sqlalchemy.orm import sessionmaker
 from nameko.extensions import DependencyProvider
 
 from minzi.bus import ConfirmingPublisher
-from minzi.contract import intake_programs_queue, intake_reports_queue
+from minzi.contract import (intake_programs_queue, intake_reports_queue,
+                            intake_submissions_queue)
 from minzi.envelope import make_envelope
 
 from .domain import hash_password, hash_secret
@@ -73,7 +74,8 @@ class Startup(DependencyProvider):
         publisher = ConfirmingPublisher(self.config["AMQP_URI"])
         try:
             # intake's queues first, so no announcement answering the call is dropped
-            publisher.declare(intake_programs_queue(), intake_reports_queue())
+            publisher.declare(intake_programs_queue(), intake_reports_queue(),
+                              intake_submissions_queue())
             publisher.publish(make_envelope("program.discover", {}, source="intake"),
                               "program.discover")
         except Exception as exc:

@@ -4,7 +4,10 @@ import pytest
 from kombu import Connection, Queue
 from nameko.testing.services import entrypoint_hook
 
+from sqlalchemy import create_engine, text
+
 from minzi.bus import ConfirmingPublisher, minzi_exchange
+from minzi.db import normalise_url
 from minzi.envelope import make_envelope
 from minzi.testing import create_schema, postgres_database, wait_for
 
@@ -84,3 +87,24 @@ def test_a_message_that_keeps_failing_is_parked_with_its_error(intake, rabbit_co
     assert "ValidationError" in message.headers["x-minzi-error"]
     assert "event_id" in message.headers["x-minzi-error"]
     assert message.payload["source"] == "somebody"      # kept as it came, for replay after a fix
+
+
+def test_a_program_submits_a_case_once_whatever_the_redeliveries(intake, rabbit_config):
+    container, publisher = intake
+    staff = api(container, "POST", "/auth/token",
+                {"username": "admin", "password": "pw-12345678"})["body"]["staff"]
+    submission = {"request_key": "sms-reply-1", "community": "rainbow-city", "channel": "sms",
+                  "description": "楼道灯坏了好几天了", "resident": {"phone": "13800001111"},
+                  "reference": {"program_id": "sms_broadcast", "kind": "broadcast", "id": "42"}}
+    publisher.publish(make_envelope("case.submitted", submission, source="sms_broadcast"),
+                      "case.submitted")
+    publisher.publish(make_envelope("case.submitted", submission, source="sms_broadcast"),
+                      "case.submitted")       # the program sent it again (a new event id)
+    engine = create_engine(normalise_url(container.config["DATABASE_URL"]))
+    wait_for(lambda: engine.connect().execute(text(
+        "SELECT count(*) FROM inbox WHERE handler = 'submissions'")).scalar() == 2,
+        message="both messages handled")
+    engine.dispose()
+    cases = api(container, "GET", "/cases", staff=staff)["body"]
+    assert [(c["channel"], c["status"], c["reference"]) for c in cases] == \
+        [("sms", "awaiting_assignment", submission["reference"])]

@@ -1,0 +1,1 @@
+"""红娘工作室 (Matchmaking studio): a Minzi program."""

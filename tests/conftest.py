@@ -13,16 +13,33 @@ ADMIN_PASSWORD = "rainbow-admin-1"
 OPEN311_KEY = "open311-test-key"
 
 
-@pytest.fixture
-def vhost():
-    """A RabbitMQ vhost of the test's own, so queues left by other runs cannot interfere."""
+def _make_vhost():
     name = f"minzi-test-{uuid.uuid4().hex[:8]}"
     auth = ("guest", "guest")
     requests.put(f"{RABBIT_API}/api/vhosts/{name}", auth=auth, timeout=10).raise_for_status()
     requests.put(f"{RABBIT_API}/api/permissions/{name}/guest", auth=auth, timeout=10,
                  json={"configure": ".*", "write": ".*", "read": ".*"}).raise_for_status()
+    return name
+
+
+def _drop_vhost(name):
+    requests.delete(f"{RABBIT_API}/api/vhosts/{name}", auth=("guest", "guest"), timeout=10)
+
+
+@pytest.fixture
+def vhost():
+    """A RabbitMQ vhost of the test's own, so queues left by other runs cannot interfere."""
+    name = _make_vhost()
     yield name
-    requests.delete(f"{RABBIT_API}/api/vhosts/{name}", auth=auth, timeout=10)
+    _drop_vhost(name)
+
+
+@pytest.fixture(scope="module")
+def vhost_module():
+    """One vhost for a module whose tests share a running suite."""
+    name = _make_vhost()
+    yield name
+    _drop_vhost(name)
 
 
 class Suite:

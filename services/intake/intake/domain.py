@@ -234,8 +234,8 @@ def check_attributes(offer, values):
     errors, clean = {}, {}
     values = values or {}
     known = {a["code"]: a for a in offer.attributes}
-    for code in values:
-        if code not in known:
+    for code, value in values.items():
+        if code not in known and value not in (None, "", []):
             errors[code] = ["这个服务没有此项 / not an attribute of this service"]
     for code, spec in known.items():
         value = values.get(code)

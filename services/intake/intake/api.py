@@ -4,6 +4,7 @@ from contextlib import contextmanager
 from datetime import datetime, time, timedelta, timezone
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from minzi.api import DomainError, NotFound, Router
 from minzi.envelope import isoformat
@@ -135,9 +136,21 @@ def list_services(ctx):
               summary="受理登记一件诉求 / Register a case")
 def register_case(ctx, body):
     body["community"] = body.get("community") or ctx.staff["community"]
-    with desk(ctx) as d:
-        case, created = d.register(body, Actor.of_staff(ctx.staff), ctx.extra.get("request_key"))
-        return (201 if created else 200), case_view(case, ctx.staff, ctx.lang, with_history=True)
+    request_key = ctx.extra.get("request_key")
+    try:
+        with desk(ctx) as d:
+            case, created = d.register(body, Actor.of_staff(ctx.staff), request_key)
+            d.session.flush()
+            view = case_view(case, ctx.staff, ctx.lang, with_history=True)
+        return (201 if created else 200), view
+    except IntegrityError:
+        # the same request arrived twice at once: the other copy made the case
+        with ctx.service.store.session() as session:
+            case = session.scalar(select(Case).where(Case.request_key == request_key)) \
+                if request_key else None
+            if case is None:
+                raise
+            return 200, case_view(case, ctx.staff, ctx.lang, with_history=True)
 
 
 @router.route("GET", "/cases", query=schemas.CaseListQuery,

@@ -524,8 +524,11 @@ class CaseDesk:
         """Automatic chasing: a reminder when the time limit passes, escalation after half again."""
         chased = []
         query = select(Case).where(Case.status.in_(CHASEABLE), Case.due_at < self.now,
-                                   Case.chase_level < 2)
-        for case in self.session.scalars(query.order_by(Case.id)):
+                                   Case.chase_level < 2).order_by(Case.id)
+        if self.session.bind.dialect.name == "postgresql":
+            # copies of intake chase side by side: each case is chased by one of them
+            query = query.with_for_update(skip_locked=True, of=Case)
+        for case in self.session.scalars(query).unique():
             limit = timedelta(hours=case.time_limit_hours or self.unassigned_time_limit_hours)
             overdue_by = self.now - as_utc(case.due_at)
             if case.status == "awaiting_assignment" or overdue_by >= limit / 2:

@@ -1,4 +1,5 @@
-"""红娘工作室 (Matchmaking studio) on the Minzi bus: entrypoints only; the rules are in domain.py."""
+"""红娘工作室 (Matchmaking studio) on the Minzi bus: entrypoints only; the rules are in domain.py,
+the staff API in api.py."""
 import os
 
 from apispec import APISpec
@@ -9,7 +10,7 @@ from nameko.rpc import rpc
 from minzi.consumer import reliable_consume
 from minzi.contract import (CaseDispatched, ProgramAnnouncer, program_cases_queue,
                             program_discover_queue)
-from minzi.envelope import read_envelope
+from minzi.envelope import read_envelope, utcnow
 from minzi.store import Store
 
 from . import domain
@@ -32,14 +33,15 @@ class MatchmakingService:
         with self.store.transaction(event_id=envelope["event_id"], handler="cases") as tx:
             if tx.duplicate:
                 return
+            now = utcnow()
             if envelope["type"] == "case.dispatched":
                 data = CaseDispatched().load(envelope["data"])
-                report = domain.receive(tx.session, envelope["data"])
+                report = domain.receive(tx, envelope["data"], now)
                 tx.publish("case.reported", report, community=data["community"])
             elif envelope["type"] == "case.chased":
-                domain.chased(tx.session, envelope["data"])
+                domain.chased(tx, envelope["data"], now)
             elif envelope["type"] == "case.recalled":
-                domain.recalled(tx.session, envelope["data"])
+                domain.recalled(tx, envelope["data"], now)
 
     @consume(program_discover_queue("matchmaking"))
     def handle_discover(self, body):

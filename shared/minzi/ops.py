@@ -88,8 +88,11 @@ def replay(amqp_uri, queue_name, event_id=None):
         channel = connection.channel()
         bound = source(channel)
         bound.declare()
+        # only what is parked now: a message that fails again is parked again behind these,
+        # and must not be picked up by this same replay
+        waiting = bound.queue_declare(passive=True).message_count
         kept = []
-        while True:
+        for _ in range(waiting):
             message = bound.get(no_ack=False)
             if message is None:
                 break

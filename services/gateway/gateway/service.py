@@ -2,7 +2,6 @@
 intake or to a program's ``api`` RPC, speaks Open311, and serves the OpenAPI document."""
 import json
 import logging
-import os
 import time
 import uuid
 
@@ -13,7 +12,9 @@ from nameko.rpc import ReplyListener, RpcProxy, ServiceProxy
 from nameko.web.handlers import http
 from werkzeug.wrappers import Response
 
-from . import open311
+from minzi import ops as minzi_ops
+
+from . import open311, ops
 from .openapi import build_document
 
 _log = logging.getLogger(__name__)
@@ -29,7 +30,8 @@ class Services(DependencyProvider):
     rpc_reply_listener = ReplyListener()
 
     def setup(self):
-        self.timeout = float(self.container.config.get("RPC_TIMEOUT_SECONDS", 30))
+        self.config = self.container.config
+        self.timeout = float(self.config.get("RPC_TIMEOUT_SECONDS", 30))
 
     def get_dependency(self, worker_ctx):
         listener, timeout = self.rpc_reply_listener, self.timeout
@@ -42,6 +44,7 @@ class Services(DependencyProvider):
                     return reply.result()
             except eventlet.Timeout:
                 raise Unavailable(service)
+        call.config = self.config
         return call
 
 
@@ -176,6 +179,60 @@ class GatewayService:
         return self._guarded(lang, lambda: self._forward(request, "intake", "/" + rest, lang,
                                                          request_key))
 
+    # -- ops ----------------------------------------------------------------------------------------
+    def _admin(self, request, lang):
+        staff, problem = self._staff(request)
+        if problem or staff is None:
+            return error(401, "unauthenticated", "请先登录", "Log in first", lang)
+        if staff["role"] != "admin":
+            return error(403, "forbidden", "只有管理员可以查看运维信息", "Ops views are for admins", lang)
+        return None
+
+    def _config(self, key, default=None):
+        return self.services.config.get(key, default)
+
+    @http("GET", f"{API}/ops/queues")
+    def ops_queues(self, request):
+        lang = language(request)
+        return self._admin(request, lang) or json_response(200, ops.overview(
+            self._config("RABBIT_MANAGEMENT_URL"), self._config("AMQP_URI"),
+            int(self._config("BACKLOG_ALERT_MESSAGES", 100))))
+
+    @http("GET", f"{API}/ops/parked")
+    def ops_parked(self, request):
+        lang = language(request)
+        return self._admin(request, lang) or json_response(200, minzi_ops.list_parked(
+            self._config("RABBIT_MANAGEMENT_URL"), ops.vhost_of(self._config("AMQP_URI"))))
+
+    @http("POST", f"{API}/ops/parked/replay")
+    def ops_replay(self, request):
+        lang = language(request)
+        denied = self._admin(request, lang)
+        if denied:
+            return denied
+        try:
+            body = json.loads(request.get_data(as_text=True) or "{}")
+        except ValueError:
+            body = None
+        queue = body.get("queue") if isinstance(body, dict) else None
+        if not isinstance(queue, str) or not queue.startswith("minzi.") or \
+                queue.endswith(".parked"):
+            return json_response(422, {"error": {
+                "code": "validation_failed", "message": "输入有误" if lang == "zh" else "Invalid input",
+                "fields": {"queue": ["应为消息处理失败的队列名，如 minzi.intake.reports"
+                                     if lang == "zh" else "the queue the messages failed on, "
+                                     "e.g. minzi.intake.reports"]}}})
+        moved = minzi_ops.replay(self._config("AMQP_URI"), queue, body.get("event_id"))
+        return json_response(200, {"queue": queue, "replayed": moved})
+
+    @http("GET", "/metrics")
+    def metrics(self, request):
+        queues = minzi_ops.list_queues(self._config("RABBIT_MANAGEMENT_URL"),
+                                       ops.vhost_of(self._config("AMQP_URI")))
+        text = ops.metrics_text(queues, self.services("intake", "programs"),
+                                self.services("intake", "case_counts"))
+        return Response(text, content_type="text/plain; version=0.0.4; charset=utf-8")
+
     # -- Open311 ------------------------------------------------------------------------------------
     @http("GET,POST", f"{open311.PREFIX}/<path:rest>")
     def open311(self, request, rest):
@@ -196,4 +253,3 @@ class _IntakeOpen311:
         return self._call("intake", "open311", operation, jurisdiction_id, **kwargs)
 
 
-__all__ = ["GatewayService", "os"]

@@ -825,5 +825,22 @@ def figures(cases, group_by=("program", "month", "community")):
     return out
 
 
+def case_counts(session, now=None):
+    now = now or utcnow()
+    from sqlalchemy import func
+    open_rows = session.execute(
+        select(Case.community_id, Case.program_id, Case.status, func.count())
+        .where(Case.status.in_(OPEN_STATUSES))
+        .group_by(Case.community_id, Case.program_id, Case.status)).all()
+    overdue_rows = session.execute(
+        select(Case.community_id, Case.program_id, func.count())
+        .where(Case.status.in_(CHASEABLE), Case.due_at < now)
+        .group_by(Case.community_id, Case.program_id)).all()
+    return {"open": [{"community": c, "program": p or "", "status": s, "count": n}
+                     for c, p, s, n in open_rows],
+            "overdue": [{"community": c, "program": p or "", "count": n}
+                        for c, p, n in overdue_rows]}
+
+
 def _rate(part, whole):
     return None if not whole else round(part / whole, 4)

@@ -15,7 +15,7 @@ from minzi.store import Store
 from . import open311
 from .api import authenticate, router
 from .startup import Startup
-from .domain import CaseDesk, Registry
+from .domain import CaseDesk, Registry, case_counts
 from .models import Inbox, Outbox
 from .notify import Notifier
 
@@ -95,6 +95,12 @@ class IntakeService:
             return {"status": 400, "body": validation_body(exc, lang)}
         except DomainError as exc:
             return {"status": exc.status, "body": exc.to_body(lang)}
+
+    @rpc
+    def case_counts(self):
+        """Open and overdue cases by community and program, for ops' metrics."""
+        with self.store.session() as session:
+            return case_counts(session)
 
     @rpc
     def openapi(self):

@@ -1,0 +1,72 @@
+"""What ops watch: queues (depth, consumers), parked messages and their replay, alerts, and
+metrics in the form Prometheus scrapes."""
+from urllib.parse import urlparse
+
+from prometheus_client import CollectorRegistry, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+
+from minzi import ops
+
+WORK_QUEUE_SUFFIXES = (".parked",)
+
+
+def vhost_of(amqp_uri):
+    path = urlparse(amqp_uri).path
+    return path[1:] if path and path != "/" else "/"
+
+
+def is_work_queue(name):
+    """A queue some service consumes (not a retry delay or a parking lot)."""
+    return not name.endswith(".parked") and ".retry." not in name
+
+
+def alerts(queues, backlog_threshold):
+    found = []
+    for queue in queues:
+        if queue["name"].endswith(".parked") and queue["messages"]:
+            found.append({"queue": queue["name"], "alert": "parked_messages",
+                          "message": f"{queue['messages']} 条消息处理失败，等待处理 / failed messages parked"})
+        elif is_work_queue(queue["name"]) and queue["consumers"] == 0 and \
+                not queue["name"].endswith(".discover"):
+            found.append({"queue": queue["name"], "alert": "no_consumer",
+                          "message": "没有服务在消费此队列 / no service consumes this queue"})
+        elif is_work_queue(queue["name"]) and queue["ready"] > backlog_threshold:
+            found.append({"queue": queue["name"], "alert": "backlog",
+                          "message": f"积压 {queue['ready']} 条 / backlog of {queue['ready']}"})
+    return found
+
+
+def overview(management_url, amqp_uri, backlog_threshold):
+    queues = ops.list_queues(management_url, vhost_of(amqp_uri))
+    return {"queues": queues, "alerts": alerts(queues, backlog_threshold)}
+
+
+def metrics_text(queues, programs, case_counts):
+    class Snapshot:
+        def collect(self):
+            ready = GaugeMetricFamily("minzi_queue_messages_ready", "Messages ready", labels=["queue"])
+            unacked = GaugeMetricFamily("minzi_queue_messages_unacked", "Messages delivered, "
+                                        "not yet acknowledged", labels=["queue"])
+            consumers = GaugeMetricFamily("minzi_queue_consumers", "Consumers", labels=["queue"])
+            for q in queues:
+                ready.add_metric([q["name"]], q["ready"])
+                unacked.add_metric([q["name"]], q["unacked"])
+                consumers.add_metric([q["name"]], q["consumers"])
+            live = GaugeMetricFamily("minzi_program_live", "1 while a program announces itself",
+                                     labels=["program"])
+            for p in programs:
+                live.add_metric([p["program_id"]], 1 if p["live"] else 0)
+            open_cases = GaugeMetricFamily("minzi_cases_open", "Open cases",
+                                           labels=["community", "program", "status"])
+            overdue = GaugeMetricFamily("minzi_cases_overdue", "Open cases past their time limit",
+                                        labels=["community", "program"])
+            for row in case_counts["open"]:
+                open_cases.add_metric([row["community"], row["program"], row["status"]],
+                                      row["count"])
+            for row in case_counts["overdue"]:
+                overdue.add_metric([row["community"], row["program"]], row["count"])
+            yield from (ready, unacked, consumers, live, open_cases, overdue)
+
+    registry = CollectorRegistry()
+    registry.register(Snapshot())
+    return generate_latest(registry)

@@ -1,0 +1,244 @@
+"""sms_broadcast running for real: nameko container, a throwaway RabbitMQ vhost, PostgreSQL
+(migrated with the service's own alembic scripts)."""
+import json
+
+import pytest
+from kombu import Connection, Queue
+from nameko.testing.services import entrypoint_hook
+from sqlalchemy import create_engine, func, select
+
+from minzi.bus import ConfirmingPublisher, minzi_exchange
+from minzi.contract import CaseSubmitted, load_manifest
+from minzi.db import normalise_url
+from minzi.envelope import make_envelope
+from minzi.run import migrate, service_root
+from minzi.testing import postgres_database, wait_for
+
+from sms_broadcast.models import Inbound, Outbox
+from sms_broadcast.service import MANIFEST, SmsBroadcastService
+
+from .conftest import C, OPERATOR, RECEPTIONIST
+
+SECRET = "gateway-shared-secret"
+
+
+def test_the_manifest_is_valid():
+    manifest = load_manifest(MANIFEST)
+    assert manifest["program_id"] == "sms_broadcast"
+    codes = {t["code"]: t for t in manifest["service_types"]}
+    assert codes["sms_notice_request"]["name"] == {"zh": "通知群发申请",
+                                                   "en": "Request for an SMS notice"}
+    assert all(t["keywords"] and t["time_limit_hours"] > 0 for t in codes.values())
+
+
+@pytest.fixture
+def database():
+    with postgres_database("sms_broadcast_test") as url:
+        migrate("sms_broadcast", service_root("sms_broadcast"), {"DATABASE_URL": url})
+        yield url
+
+
+@pytest.fixture
+def bus(rabbit_config):
+    connection = Connection(rabbit_config["AMQP_URI"])
+    channel = connection.channel()
+    queues = {}
+    for key in ("case.reported", "case.submitted"):
+        queue = Queue(f"test.{key}", exchange=minzi_exchange(), routing_key=key,
+                      durable=False)(channel)
+        queue.declare()
+        queues[key] = queue
+
+    def drain(key):
+        bodies = []
+        while (message := queues[key].get(no_ack=True)) is not None:
+            bodies.append(json.loads(message.body))
+        return bodies
+
+    publisher = ConfirmingPublisher(rabbit_config["AMQP_URI"])
+    yield drain, publisher
+    publisher.close()
+    connection.release()
+
+
+@pytest.fixture
+def service(container_factory, rabbit_config, database):
+    config = {**rabbit_config, "DATABASE_URL": database, "RETRY_DELAYS_SECONDS": [0.1],
+              "HEARTBEAT_SECONDS": 30, "OUTBOX_SWEEP_SECONDS": 0.5, "SMS_SWEEP_SECONDS": 0.5,
+              "PROGRAM_COMMUNITIES": C, "INBOUND_SECRET": SECRET}
+    container = container_factory(SmsBroadcastService, config)
+    container.start()
+    yield container
+    container.stop()
+
+
+def call(container, method, path, body=None, staff=OPERATOR, query=None):
+    with entrypoint_hook(container, "api") as api:
+        return api({"method": method, "path": path, "query": query or {}, "body": body,
+                    "staff": staff, "lang": "zh"})
+
+
+def ok(response, status=200):
+    assert response["status"] == status, response
+    return response["body"]
+
+
+def inbound(container, text, message_id, phone="13800001111", secret=SECRET):
+    return call(container, "POST", "/inbound", staff=None, body={
+        "from": phone, "text": text, "message_id": message_id,
+        "received_at": "2026-11-27T02:00:00Z", "secret": secret})
+
+
+@pytest.fixture
+def grid(service):
+    zone = ok(call(service, "POST", "/zones", {"name": "一片区", "head_name": "王区长"}), 201)
+    building = ok(call(service, "POST", "/buildings",
+                       {"zone_id": zone["id"], "name": "5号楼", "head_name": "赵楼长"}), 201)
+    door = ok(call(service, "POST", "/doors", {"building_id": building["id"], "name": "2单元"}),
+              201)
+    zhang = ok(call(service, "POST", "/contacts", {"name": "张三", "phone": "13800001111",
+                                                   "door_id": door["id"]}), 201)
+    li = ok(call(service, "POST", "/contacts", {"name": "李四", "phone": "13800002222",
+                                                "building_id": building["id"]}), 201)
+    return {"zone": zone, "building": building, "door": door, "zhang": zhang, "li": li}
+
+
+def send(service, grid, text="明天上午停水，请提前储水。"):
+    return ok(call(service, "POST", "/broadcasts", {
+        "text": text, "target": "building", "building_id": grid["building"]["id"]}), 201)
+
+
+def states(service, broadcast_id):
+    return {m["name"]: m["state"] for m in
+            ok(call(service, "GET", f"/broadcasts/{broadcast_id}/messages"))}
+
+
+def all_sent(service, broadcast_id):
+    return wait_for(lambda: (lambda s: s if "pending" not in s.values()
+                             and "sending" not in s.values() else None)(
+        states(service, broadcast_id)), message="the messages to be sent")
+
+
+def test_a_reply_becomes_case_submitted_on_the_bus_once(service, bus, grid, database):
+    drain, _ = bus
+    broadcast = send(service, grid)
+    assert all_sent(service, broadcast["id"]) == {"张三": "sent", "李四": "sent"}
+    first = ok(inbound(service, "5号楼电梯坏了", "gw-8812"), 201)
+    again = ok(inbound(service, "5号楼电梯坏了", "gw-8812"), 200)     # the gateway retries
+    assert first["kind"] == "case" and again["duplicate"] is True
+    submitted = wait_for(lambda: drain("case.submitted"), message="case.submitted")
+    assert len(submitted) == 1
+    envelope = submitted[0]
+    assert envelope["source"] == "sms_broadcast" and envelope["community"] == C
+    data = CaseSubmitted().load(envelope["data"])
+    assert data["request_key"] == "sms-inbound-gw-8812" and data["channel"] == "sms"
+    assert data["resident"] == {"name": "张三", "phone": "13800001111", "contact": None}
+    assert data["address"] == "一片区 5号楼 2单元"
+    assert data["reference"] == {"program_id": "sms_broadcast", "kind": "broadcast",
+                                 "id": str(broadcast["id"])}
+    engine = create_engine(normalise_url(database))
+    with engine.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(Inbound)) == 1
+        assert connection.scalar(select(func.count()).select_from(Outbox).where(
+            Outbox.published_at.is_(None))) == 0
+    engine.dispose()
+    assert drain("case.submitted") == []
+
+
+def test_td_opts_out_and_the_next_broadcast_skips_them(service, bus, grid):
+    drain, _ = bus
+    all_sent(service, send(service, grid)["id"])
+    ok(inbound(service, " 退订 ", "gw-1"), 201)
+    contact = ok(call(service, "GET", f"/contacts/{grid['zhang']['id']}"))
+    assert contact["opted_out"] is True
+    assert [(c["action"], c["text"], c["source"]) for c in contact["consents"]] == \
+        [("opt_out", "退订", "sms")]
+    second = send(service, grid, "周六上午社区义诊")
+    assert all_sent(service, second["id"]) == {"张三": "skipped", "李四": "sent"}
+    assert ok(call(service, "GET", f"/broadcasts/{second['id']}"))["messages"]["skipped"] == 1
+    figures = ok(call(service, "GET", "/figures", query={"from": "2000-01-01", "to": "2100-01-01"}))
+    assert (figures["broadcasts"], figures["messages_sent"], figures["messages_skipped"],
+            figures["opt_outs"], figures["replies"], figures["cases_raised"]) == (2, 3, 1, 1, 1, 0)
+    assert drain("case.submitted") == []                           # an opt-out is not a case
+
+
+def test_the_inbound_route_needs_the_gateways_secret(service, grid):
+    wrong = inbound(service, "TD", "gw-1", secret="guess")
+    assert wrong["status"] == 401 and wrong["body"]["error"]["code"] == "bad_inbound_secret"
+    missing = call(service, "POST", "/inbound", staff=None,
+                   body={"from": "13800001111", "text": "TD", "message_id": "gw-1"})
+    assert missing["status"] == 401
+    empty = inbound(service, "", "gw-2")
+    assert empty["status"] == 422 and "text" in empty["body"]["error"]["fields"]
+    assert ok(call(service, "GET", "/inbound")) == []
+    assert ok(call(service, "GET", f"/contacts/{grid['zhang']['id']}"))["opted_out"] is False
+
+
+def test_bad_broadcasts_get_named_errors_and_change_nothing(service, grid):
+    cases = [({"text": ""}, "text_empty"), ({"text": "长" * 501}, "text_too_long"),
+             ({"text": "通知", "target": "building", "building_id": 999}, "unknown_building"),
+             ({"text": "通知", "target": "zone", "zone_id": 999}, "unknown_zone"),
+             ({"text": "通知", "scheduled_at": "2020-01-01T08:00:00+08:00"}, "schedule_in_past")]
+    for body, code in cases:
+        refused = call(service, "POST", "/broadcasts", body)
+        assert refused["status"] == 422 and refused["body"]["error"]["code"] == code, refused
+    unknown = call(service, "POST", "/broadcasts", {"text": "通知", "colour": "red"})
+    assert unknown["status"] == 422 and "colour" in unknown["body"]["error"]["fields"]
+    assert ok(call(service, "GET", "/broadcasts")) == []
+    forbidden = call(service, "POST", "/broadcasts", {"text": "通知"}, staff=RECEPTIONIST)
+    assert forbidden["status"] == 403
+
+
+def test_a_scheduled_broadcast_goes_out_when_the_timer_finds_it_due(service, grid, database):
+    made = ok(call(service, "POST", "/broadcasts", {
+        "text": "下周一社区大扫除", "target": "zone", "zone_id": grid["zone"]["id"],
+        "scheduled_at": "2099-01-01T09:00:00+08:00"}), 201)
+    assert made["state"] == "scheduled" and sum(made["messages"].values()) == 0
+    with entrypoint_hook(service, "release_scheduled") as tick:
+        tick()
+    assert ok(call(service, "GET", f"/broadcasts/{made['id']}"))["state"] == "scheduled"
+    engine = create_engine(normalise_url(database))
+    with engine.begin() as connection:  # time passes
+        connection.execute(text_update(made["id"]))
+    engine.dispose()
+    with entrypoint_hook(service, "release_scheduled") as tick:
+        tick()
+        tick()                                                     # a second tick adds nothing
+    assert all_sent(service, made["id"]) == {"张三": "sent", "李四": "sent"}
+    changes = ok(call(service, "GET", "/changes"))
+    assert {"broadcast_scheduled", "broadcast_released"} <= {c["action"] for c in changes}
+
+
+def text_update(broadcast_id):
+    from sqlalchemy import text
+    return text("UPDATE broadcasts SET scheduled_at = now() - interval '1 minute' "
+                f"WHERE id = {int(broadcast_id)}")
+
+
+def test_phones_are_masked_for_other_staff(service, grid):
+    zones = ok(call(service, "GET", "/buildings", staff=RECEPTIONIST))
+    assert zones[0]["name"] == "5号楼"
+    assert call(service, "GET", "/contacts", staff=RECEPTIONIST)["status"] == 403
+    assert ok(call(service, "GET", "/contacts"))[0]["phone"] == "13800001111"
+
+
+def test_a_dispatched_case_is_accepted_once_and_resolved_through_the_api(service, bus):
+    drain, publisher = bus
+    dispatched = make_envelope("case.dispatched", {
+        "case_id": 1, "tracking_code": "ABCDEFGHJK", "program_id": "sms_broadcast",
+        "service_code": "sms_notice_request", "community": C,
+        "channel": "visit", "description": "想请社区给5号楼发停水通知", "attributes": {},
+        "resident": {"name": "张三", "phone": "13800001111"},
+        "due_at": "2026-12-01T00:00:00Z"}, source="intake", community=C)
+    publisher.publish(dispatched, "case.dispatched.sms_broadcast")
+    publisher.publish(dispatched, "case.dispatched.sms_broadcast")   # delivered twice
+    seen = []
+    wait_for(lambda: seen.extend(drain("case.reported")) or seen, message="the acceptance")
+    assert seen[0]["data"]["status"] == "accepted"
+    resolved = ok(call(service, "POST", "/cases/1/resolve",
+                       {"result": "已向5号楼群发停水通知", "reply": "您好，通知已发出。"}))
+    assert resolved["state"] == "resolved"
+    assert call(service, "POST", "/cases/1/resolve", {"result": "再办一次"})["status"] == 409
+    wait_for(lambda: seen.extend(drain("case.reported")) or
+             [r for r in seen if r["data"]["status"] == "resolved"], message="the result")
+    assert [r["data"]["status"] for r in seen] == ["accepted", "resolved"]

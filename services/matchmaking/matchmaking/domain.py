@@ -178,8 +178,10 @@ def _not_in_future(moment, now, field):
 
 # -- members ---------------------------------------------------------------------------------------
 
-def get_member(session, member_id, community, *, field=None):
-    member = session.get(Member, member_id)
+def get_member(session, member_id, community, *, field=None, lock=False):
+    """``lock``: hold the member's row until the transaction ends (PostgreSQL), so two staff
+    changing the same member at the same moment take turns."""
+    member = session.get(Member, member_id, with_for_update=lock or None)
     if member is None or member.community != community:
         if field:
             raise DomainError("unknown_member", f"没有编号为 {member_id} 的会员",
@@ -245,7 +247,7 @@ def register_member(uow, community, data, actor, now):
 def update_member(uow, community, member_id, data, actor, now):
     """Change a member's details. Changing who they are (name, gender, birth date, ID number)
     after a check sends them back to the police station: they are hidden until verified again."""
-    member = get_member(uow.session, member_id, community)
+    member = get_member(uow.session, member_id, community, lock=True)
     if member.status == "withdrawn":
         raise Conflict("member_withdrawn", "这位会员已经退出", "This member has withdrawn")
     values = {key: getattr(member, key) for key in PROFILE_FIELDS}
@@ -271,7 +273,7 @@ def update_member(uow, community, member_id, data, actor, now):
 
 def record_verification(uow, community, member_id, data, actor, now):
     """The police station's answer about a member's identity, as staff recorded it."""
-    member = get_member(uow.session, member_id, community)
+    member = get_member(uow.session, member_id, community, lock=True)
     if member.status == "verified":
         raise Conflict("already_verified", "这位会员的身份已经核实过了",
                        "This member's identity is already verified")
@@ -306,7 +308,7 @@ def record_verification(uow, community, member_id, data, actor, now):
 
 
 def withdraw_member(uow, community, member_id, reason, actor, now):
-    member = get_member(uow.session, member_id, community)
+    member = get_member(uow.session, member_id, community, lock=True)
     if member.status == "withdrawn":
         raise Conflict("member_withdrawn", "这位会员已经退出", "This member has withdrawn")
     member.status = "withdrawn"
@@ -421,8 +423,12 @@ def introduce(uow, community, data, actor, now):
         raise DomainError("same_member", "不能把会员介绍给自己",
                           "A member cannot be introduced to themselves",
                           field="second_member_id", status=422)
-    first = get_member(session, first_id, community, field="first_member_id")
-    second = get_member(session, second_id, community, field="second_member_id")
+    # locked in id order, so two introductions of the same people wait for each other
+    locked = {member_id: get_member(session, member_id, community, lock=True,
+                                    field="first_member_id" if member_id == first_id
+                                    else "second_member_id")
+              for member_id in sorted((first_id, second_id))}
+    first, second = locked[first_id], locked[second_id]
     _require_visible(first, "first_member_id")
     _require_visible(second, "second_member_id")
     for member, field in ((first, "first_member_id"), (second, "second_member_id")):
@@ -454,8 +460,8 @@ def introduce(uow, community, data, actor, now):
     return intro
 
 
-def get_introduction(session, intro_id, community):
-    intro = session.get(Introduction, intro_id)
+def get_introduction(session, intro_id, community, *, lock=False):
+    intro = session.get(Introduction, intro_id, with_for_update=lock or None)
     if intro is None or intro.community != community:
         raise NotFound("introduction_not_found", f"没有编号为 {intro_id} 的介绍",
                        f"No introduction {intro_id}")
@@ -465,7 +471,10 @@ def get_introduction(session, intro_id, community):
 def set_outcome(uow, community, intro_id, data, actor, now):
     """How an introduction went: forward only (pending → met → dating → married), or ended from
     any open stage. Married and ended are final."""
-    intro = get_introduction(uow.session, intro_id, community)
+    intro = get_introduction(uow.session, intro_id, community, lock=True)
+    if data["outcome"] == "married":
+        for member_id in sorted((intro.first_member_id, intro.second_member_id)):
+            get_member(uow.session, member_id, community, lock=True)
     outcome = data["outcome"]
     current = intro.outcome
     if current in FINAL_OUTCOMES:

@@ -220,3 +220,33 @@ def test_the_staff_api_keeps_members_to_the_studio_and_refuses_bad_input(service
     with entrypoint_hook(container, "openapi") as openapi:
         paths = openapi()["paths"]
         assert "/members/{member_id}/verifications" in paths and "/figures" in paths
+
+
+def test_the_same_registration_or_introduction_at_the_same_moment_is_made_once(service,
+                                                                               rabbit_config):
+    """Staff at several desks: one succeeds, the others get a named 409, never a 500. (Over
+    real RPC, as the gateway calls: entrypoint_hook waits for whichever worker ends first.)"""
+    import eventlet
+    from nameko.standalone.rpc import ServiceRpcProxy
+
+    def call(path, body):
+        with ServiceRpcProxy("matchmaking", rabbit_config, timeout=30) as proxy:
+            return proxy.api({"method": "POST", "path": path, "staff": STAFF, "body": body})
+
+    def together(path, body, times=3):
+        threads = [eventlet.spawn(call, path, body) for _ in range(times)]
+        return [t.wait() for t in threads]
+
+    results = together("/members", member_body("吴芳", "female", date(1991, 6, 1),
+                                               "13900007777", 60))
+    assert sorted(r["status"] for r in results) == [201, 409, 409], results
+    woman = next(r["body"] for r in results if r["status"] == 201)
+    man = call("/members", member_body("郑浩", "male", date(1989, 12, 1), "13900006666",
+                                       61))["body"]
+    for someone in (woman, man):
+        call(f"/members/{someone['id']}/verifications", {"result": "verified", **POLICE})
+    results = together("/introductions", {"first_member_id": man["id"],
+                                          "second_member_id": woman["id"]})
+    assert sorted(r["status"] for r in results) == [201, 409, 409], results
+    assert {r["body"]["error"]["code"] for r in results if r["status"] == 409} <= {
+        "introduction_open", "conflict"}

@@ -5,7 +5,7 @@ reply) and ``POST /delivery`` (a delivery report). Both carry the shared secret
 (``INBOUND_SECRET``) as ``secret`` in the body or the query string.
 """
 import hmac
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
 from sqlalchemy import select
@@ -465,5 +465,3 @@ def resolve(ctx, body):
 def return_case(ctx, body):
     return _finish(ctx, False, body["note"])
 
-
-__all__ = ["router", "date"]

@@ -7,12 +7,11 @@ the acting staff member ``staff`` and the time ``now`` (UTC, aware). A rule that
 changes nothing.
 """
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta, timezone
 
 from sqlalchemy import func, select, update
 
 from minzi.api import Conflict, DomainError, Forbidden, NotFound
-from minzi.db import as_utc
 from minzi.envelope import isoformat, utcnow
 from minzi.logs import mask_phone
 
@@ -254,6 +253,12 @@ def create_contact(uow, staff, data, now):
                       created_by=actor_name(staff), created_at=now)
     uow.session.add(contact)
     uow.session.flush()
+    said = uow.session.scalar(select(Inbound).where(
+        Inbound.phone == phone, Inbound.kind.in_(("opt_out", "opt_in")))
+        .order_by(Inbound.received_at.desc(), Inbound.id.desc()).limit(1))
+    if said is not None and said.kind == "opt_out":  # they texted TD before they were registered
+        set_consent(uow.session, contact, True, now, text=said.text, source="sms",
+                    inbound=said, actor=f"居民 {mask_phone(phone)}")
     record(uow.session, community, actor_name(staff), "contact_created", "contact", contact.id,
            address_of(contact), now)
     return contact
@@ -435,7 +440,7 @@ def retry_failed(uow, staff, broadcast_id, now):
         if contact.opted_out:
             message.state, message.error = "skipped", "居民已退订 / opted out"
         else:
-            message.state, message.attempts = "pending", 0
+            message.state, message.attempts, message.retry_at = "pending", 0, None
         message.updated_at = now
     record(uow.session, broadcast.community, actor_name(staff), "broadcast_retried",
            "broadcast", broadcast.id, f"{len(messages)} failed messages", now)
@@ -460,12 +465,25 @@ def sent(message, sender, gateway_ref, now):
     message.error = None
 
 
+def retry_delay(attempts):
+    """5 s after the first failure, then 20 s, 80 s, … at most 10 minutes."""
+    return timedelta(seconds=min(5 * 4 ** (attempts - 1), 600))
+
+
 def send_failed(message, error, now, max_attempts):
-    """A failure the gateway told us about: tried again later, until the attempts run out."""
+    """A failure the gateway told us about: tried again after a pause, until the attempts run
+    out; then it is failed, with its error, for staff to see and retry."""
     message.attempts += 1
     message.error = str(error)[:1000]
     message.state = "failed" if message.attempts >= max_attempts else "pending"
+    message.retry_at = now + retry_delay(message.attempts) if message.state == "pending" else None
     message.updated_at = now
+
+
+def due_messages(now):
+    return select(Message.id).where(
+        Message.state == "pending",
+        (Message.retry_at.is_(None)) | (Message.retry_at <= now)).order_by(Message.id)
 
 
 def expire_claims(session, now, older_than=timedelta(minutes=5)):
@@ -755,5 +773,3 @@ def case_view(case, staff=None):
             "attributes": case.attributes, "chases": case.chases, "result": case.result,
             "handled_by": case.handled_by}
 
-
-__all__ = ["DomainError", "datetime"]

@@ -15,14 +15,13 @@ import time
 
 import requests
 from nameko.extensions import DependencyProvider
-from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
 from minzi.envelope import utcnow
 from minzi.logs import mask_phone
 
 from . import domain
-from .models import Message
+from .models import Broadcast, Message
 
 _log = logging.getLogger(__name__)
 
@@ -71,8 +70,10 @@ def outgoing_text(text, hint):
 
 
 class SmsRelay:
-    def __init__(self, sessions, sender, *, sweep_seconds=5.0, max_attempts=3, hint=""):
+    def __init__(self, sessions, sender, *, sweep_seconds=5.0, max_attempts=3, hint="",
+                 clock=utcnow):
         self.sessions = sessions
+        self.clock = clock
         self.sender = sender
         self.sweep_seconds = sweep_seconds
         self.max_attempts = max_attempts
@@ -100,30 +101,29 @@ class SmsRelay:
     def send_pending(self, limit=100):
         """Send what is pending; returns how many messages were tried."""
         with self.sessions() as session:
-            now = utcnow()
+            now = self.clock()
             if domain.expire_claims(session, now):
                 session.commit()
-            ids = session.scalars(select(Message.id).where(Message.state == "pending")
-                                  .order_by(Message.id).limit(limit)).all()
+            ids = session.scalars(domain.due_messages(now).limit(limit)).all()
             session.rollback()
             tried = 0
             for message_id in ids:
-                if not domain.claim(session, message_id, utcnow()):
+                if not domain.claim(session, message_id, self.clock()):
                     session.rollback()
                     continue
                 session.commit()
                 message = session.get(Message, message_id, populate_existing=True)
-                text = outgoing_text(session.get(domain.Broadcast, message.broadcast_id).text,
+                text = outgoing_text(session.get(Broadcast, message.broadcast_id).text,
                                      self.hint)
                 tried += 1
                 try:
                     ref = self.sender.send(message.phone, text, f"minzi-sms-{message.id}")
                 except Exception as exc:
-                    domain.send_failed(message, exc, utcnow(), self.max_attempts)
+                    domain.send_failed(message, exc, self.clock(), self.max_attempts)
                     _log.warning("sms %s to %s failed (attempt %d): %s", message.id,
                                  mask_phone(message.phone), message.attempts, exc)
                 else:
-                    domain.sent(message, self.sender.name, ref, utcnow())
+                    domain.sent(message, self.sender.name, ref, self.clock())
                     _log.info("sms %s of broadcast %s to %s: sent (%s)", message.id,
                               message.broadcast_id, mask_phone(message.phone), self.sender.name)
                 session.commit()

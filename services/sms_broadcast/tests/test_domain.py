@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from minzi.api import DomainError
+from minzi.db import as_utc
 
 from sms_broadcast import domain
 from sms_broadcast.models import (Broadcast, Building, Change, Consent, Contact, Inbound,
@@ -236,8 +237,15 @@ def test_a_claimed_message_is_not_claimed_again(sessions, uow, grid):
 def test_a_failing_gateway_is_tried_again_then_the_message_is_failed(sessions, uow, grid):
     made = broadcast(uow, grid)
     sender = Recorder(fail=10)
-    sms = relay(sessions, sender, max_attempts=3)
-    for _ in range(5):
+    clock = [NOW]
+    sms = relay(sessions, sender, max_attempts=3, clock=lambda: clock[0])
+    assert sms.send_pending() == 2
+    assert sms.send_pending() == 0               # a pause before the next attempt
+    uow.session.expire_all()
+    first = messages(uow.session, made.id)["张三"]
+    assert (first.state, first.attempts) == ("pending", 1)
+    for _ in range(4):
+        clock[0] += timedelta(minutes=10)
         sms.send_pending()
     uow.session.expire_all()
     states = messages(uow.session, made.id)
@@ -248,7 +256,7 @@ def test_a_failing_gateway_is_tried_again_then_the_message_is_failed(sessions, u
     retried = domain.retry_failed(uow, OPERATOR, made.id, NOW)
     uow.session.commit()
     sender.fail = 0
-    sms.send_pending()
+    assert sms.send_pending() == 2
     uow.session.expire_all()
     assert retried == 2
     assert {m.state for m in messages(uow.session, made.id).values()} == {"sent"}
@@ -367,7 +375,7 @@ def test_td_opts_out_with_a_consent_record_and_later_broadcasts_skip_them(sessio
     inbound, created = reply(uow, " td ", "gw-1")
     assert created and inbound.kind == "opt_out" and uow.published == []
     zhang = uow.session.get(Contact, grid["zhang"].id)
-    assert zhang.opted_out and domain.as_utc(zhang.opted_out_at) == NOW
+    assert zhang.opted_out and as_utc(zhang.opted_out_at) == NOW
     consent = uow.session.scalar(select(Consent))
     last = messages(uow.session, first.id)["张三"]
     assert (consent.action, consent.text, consent.source, consent.message_id,
@@ -460,3 +468,12 @@ def test_zones_buildings_and_doors_are_unique_by_name(uow, grid):
         domain.create_building(uow, OPERATOR, {"zone_id": grid["z2"].id, "name": "5号楼"}, NOW)
     assert refused.value.code == "building_exists"
     assert count(uow.session, Zone) == 2 and count(uow.session, Building) == 3
+
+
+def test_a_number_that_texted_td_before_it_was_registered_stays_opted_out(uow, grid):
+    reply(uow, "TD", "gw-early", phone="13700005555")
+    late = domain.create_contact(uow, OPERATOR, {"name": "孙七", "phone": "13700005555",
+                                                 "building_id": grid["b6"].id}, NOW)
+    uow.session.commit()
+    assert late.opted_out
+    assert uow.session.scalar(select(Consent).where(Consent.contact_id == late.id)).text == "TD"

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 19:03:40.279221
+Create Date: 2026-11-27 19:06:51.201931
 """
 from alembic import op
 import sqlalchemy as sa
@@ -190,6 +190,7 @@ def upgrade():
     sa.Column('gateway_ref', sa.String(length=100), nullable=True),
     sa.Column('created_at', minzi.db.UTCDateTime(), nullable=False),
     sa.Column('claimed_at', minzi.db.UTCDateTime(), nullable=True),
+    sa.Column('retry_at', minzi.db.UTCDateTime(), nullable=True),
     sa.Column('sent_at', minzi.db.UTCDateTime(), nullable=True),
     sa.Column('delivered_at', minzi.db.UTCDateTime(), nullable=True),
     sa.Column('updated_at', minzi.db.UTCDateTime(), nullable=True),

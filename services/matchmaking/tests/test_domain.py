@@ -44,7 +44,7 @@ def introduce(uow, a, b, when=NOW):
                                      "note": "都喜欢爬山"}, STAFF, when)
 
 
-# -- identity numbers and registration --------------------------------------------------------------
+# -- identity numbers and registration -------------------------------------------------------------
 
 def test_id_numbers_are_checked_by_their_check_digit():
     good = id_number(date(1994, 5, 12), "male")
@@ -112,7 +112,7 @@ def test_below_the_legal_age_of_marriage_cannot_register(uow):
     assert register(uow, gender="female", birth=young).status == "pending"
 
 
-# -- the verification gate --------------------------------------------------------------------------
+# -- the verification gate -------------------------------------------------------------------------
 
 def test_an_unverified_member_cannot_be_introduced_nor_listed(uow):
     man = verify(uow, register(uow))
@@ -187,7 +187,7 @@ def test_members_of_another_community_are_not_found(uow):
     assert err.value.status == 404
 
 
-# -- introductions and their outcomes ---------------------------------------------------------------
+# -- introductions and their outcomes --------------------------------------------------------------
 
 def test_an_introduction_moves_forward_to_marriage_with_its_history(uow):
     man, woman = couple(uow)
@@ -253,7 +253,7 @@ def test_a_withdrawn_member_is_hidden_and_cannot_be_introduced(uow):
     assert code_of(err) == "member_withdrawn"
 
 
-# -- consultations -----------------------------------------------------------------------------------
+# -- consultations ---------------------------------------------------------------------------------
 
 def test_a_phone_consultation_from_a_member_or_anyone(uow):
     member = register(uow)
@@ -270,7 +270,7 @@ def test_a_phone_consultation_from_a_member_or_anyone(uow):
     assert code_of(err) == "unknown_member" and err.value.field == "member_id"
 
 
-# -- figures -----------------------------------------------------------------------------------------
+# -- figures ---------------------------------------------------------------------------------------
 
 def test_figures_count_a_period_by_beijing_month(uow):
     october = NOW - timedelta(days=40)                    # 18 October 2026
@@ -314,7 +314,7 @@ def test_a_day_is_a_beijing_day():
     assert late[0].hour == 16 and late[1] - late[0] == timedelta(days=1)
 
 
-# -- cases from intake -------------------------------------------------------------------------------
+# -- cases from intake -----------------------------------------------------------------------------
 
 def test_a_case_is_received_once_and_reported_with_who_resolved_it(uow):
     data = {"case_id": 5, "tracking_code": "RC12345678", "community": C,

@@ -5,7 +5,7 @@ The gateway forwards ``/api/v1/programs/<program_id>/<path>`` to the program's R
 
     request  = {"method": "POST", "path": "/lectures", "query": {...}, "body": {...} | None,
                 "staff": {"id", "username", "name", "role", "community", "program_id"} | None,
-                "lang": "zh" | "en"}
+                "lang": "zh" | "en", "idempotency_key": "<Idempotency-Key header>" | None}
     response = {"status": 201, "body": {...}}
 
     router = Router()
@@ -78,6 +78,7 @@ class Context:
     service: object = None
     body_raw: object = None
     extra: dict = field(default_factory=dict)
+    idempotency_key: str | None = None   # the HTTP Idempotency-Key header, when the client sent one
 
     def require(self, *roles):
         if self.staff is None:
@@ -129,7 +130,8 @@ class Router:
                 continue
             ctx = Context(staff=request.get("staff"), query=dict(request.get("query") or {}),
                           params=match.groupdict(), lang=lang, service=service,
-                          body_raw=request.get("body"), extra=dict(request.get("extra") or {}))
+                          body_raw=request.get("body"), extra=dict(request.get("extra") or {}),
+                          idempotency_key=request.get("idempotency_key"))
             try:
                 if not route.public:
                     ctx.require(*route.roles)

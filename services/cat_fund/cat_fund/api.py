@@ -141,6 +141,13 @@ def case_view(case, ctx, *, full=False):
 
 # -- money ----------------------------------------------------------------------------------------
 
+def _keyed(ctx, body):
+    """The HTTP Idempotency-Key header counts as the body's idempotency_key."""
+    if not body.get("idempotency_key") and ctx.idempotency_key:
+        body["idempotency_key"] = ctx.idempotency_key
+    return body
+
+
 def _money_write(ctx, operation, *args):
     require_operator(ctx)
     community = community_of(ctx)
@@ -154,19 +161,20 @@ def _money_write(ctx, operation, *args):
 @router.route("POST", "/donations", body=schemas.DonationIn, roles=STAFF_ROLES,
               summary="登记捐款（同一幂等键只记一次）/ Record a donation")
 def record_donation(ctx, body):
-    return _money_write(ctx, ledger.record_donation, body)
+    return _money_write(ctx, ledger.record_donation, _keyed(ctx, body))
 
 
 @router.route("POST", "/expenses", body=schemas.ExpenseIn, roles=STAFF_ROLES,
               summary="登记支出（不能超过余额）/ Record spending")
 def record_expense(ctx, body):
-    return _money_write(ctx, ledger.record_expense, body)
+    return _money_write(ctx, ledger.record_expense, _keyed(ctx, body))
 
 
 @router.route("POST", "/entries/{entry_id}/reversal", body=schemas.ReversalIn, roles=STAFF_ROLES,
               summary="冲正一笔账目 / Reverse an entry")
 def reverse_entry(ctx, body):
     entry_id = _int_param(ctx, "entry_id")
+    body = _keyed(ctx, body)
     return _money_write(ctx, lambda s, c, by, day: ledger.reverse_entry(s, c, entry_id, body,
                                                                           by, day))
 

@@ -107,7 +107,8 @@ class GatewayService:
             else:
                 body = {}
         payload = {"method": request.method, "path": path, "query": request.args.to_dict(),
-                   "body": body, "staff": staff, "lang": lang}
+                   "body": body, "staff": staff, "lang": lang,
+                   "idempotency_key": request.headers.get("Idempotency-Key")}
         kwargs = {"request_key": request_key} if request_key else {}
         result = self.services(service, "api", payload, **kwargs)
         return json_response(result["status"], result["body"])

@@ -46,6 +46,28 @@ def database_url(service_name, configured=None):
     return f"sqlite:///data/{service_name}.db"
 
 
+def ensure_database(url):
+    """Create the service's PostgreSQL database when the server has none by that name, so a
+    new service joins an existing installation without anyone creating it by hand."""
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+    target = make_url(normalise_url(url))
+    if not target.drivername.startswith("postgresql") or not target.database:
+        return False
+    server = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as connection:
+            if connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                                  {"name": target.database}).scalar():
+                return False
+            name = target.database.replace('"', '""')
+            connection.execute(text(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' '
+                                    "TEMPLATE template0"))
+            return True
+    finally:
+        server.dispose()
+
+
 def make_engine(url):
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})

@@ -34,10 +34,12 @@ def migrate(service, root, config):
     from alembic import command
     from alembic.config import Config
 
-    from .db import database_url
+    from .db import database_url, ensure_database
     alembic_config = Config(str(ini))
     alembic_config.set_main_option("script_location", str(root / "migrations"))
     url = database_url(service, config.get("DATABASE_URL"))
+    if ensure_database(url):
+        print(f"minzi-run: created database for {service}", flush=True)
     alembic_config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     command.upgrade(alembic_config, "head")
 

@@ -44,3 +44,29 @@ def test_logs_mask_phones_and_id_numbers_but_not_other_numbers():
     line = "居民 13812345678 身份证 11010519491231002X 座机 010-62345678 诉求 42 金额 100000"
     assert mask(line) == ("居民 138****5678 身份证 110105********002X 座机 010-****5678 "
                           "诉求 42 金额 100000")
+
+
+def test_a_services_postgresql_database_is_created_when_missing():
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    from minzi.db import ensure_database, normalise_url
+    from minzi.testing import DEFAULT_SERVER_URL
+    import os
+    server = os.environ.get("MINZI_TEST_DATABASE_URL", DEFAULT_SERVER_URL)
+    name = f"minzi_test_new_{uuid.uuid4().hex[:8]}"
+    url = server.rsplit("/", 1)[0] + "/" + name
+    try:
+        assert ensure_database(url) is True
+        assert ensure_database(url) is False          # there now: left alone
+        engine = create_engine(normalise_url(url))
+        with engine.connect() as connection:
+            assert connection.execute(text("SHOW server_encoding")).scalar() == "UTF8"
+        engine.dispose()
+    finally:
+        admin = create_engine(normalise_url(server), isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()
+    assert ensure_database("sqlite:///data/x.db") is False

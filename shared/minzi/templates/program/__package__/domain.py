@@ -1,11 +1,18 @@
 """__PROGRAM_ID__'s rules, as plain Python: no nameko here."""
 from minzi.api import Conflict, Forbidden, NotFound
-from minzi.envelope import utcnow
+from minzi.envelope import isoformat, utcnow
 
 from .models import ProgramCase
 
 PROGRAM_ID = "__PROGRAM_ID__"
 OPERATOR_ROLES = ("program_staff", "handler")
+
+
+def record(case, by, action, note=None):
+    """Every change on the case's own record: who, when, what."""
+    case.updated_at = utcnow()
+    case.history = [*(case.history or []), {"at": isoformat(case.updated_at), "by": by,
+                                            "action": action, "note": note}]
 
 
 def require_operator(staff):
@@ -31,7 +38,7 @@ def receive(session, data):
     case.resident = data.get("resident") or {}
     case.attributes = data.get("attributes") or {}
     case.state = "received"
-    case.updated_at = utcnow()
+    record(case, "intake", "received", data.get("note"))
     return {"case_id": case.case_id, "program_id": PROGRAM_ID, "status": "accepted",
             "note": "已收到，正在办理"}
 
@@ -40,12 +47,14 @@ def chased(session, data):
     case = session.get(ProgramCase, data["case_id"])
     if case is not None:
         case.chases += 1
+        record(case, "intake", "chased", data.get("note"))
 
 
 def recalled(session, data):
     case = session.get(ProgramCase, data["case_id"])
     if case is not None and case.state == "received":
         case.state = "recalled"
+        record(case, "intake", "recalled", data.get("note"))
 
 
 def get_case(session, case_id, staff):
@@ -64,7 +73,7 @@ def finish(case, staff, *, resolved, text, reply=None):
     case.state = "resolved" if resolved else "returned"
     case.result = text
     case.handled_by = staff["name"]
-    case.updated_at = utcnow()
+    record(case, f"{staff['name']}（{staff['username']}）", case.state, text)
     report = {"case_id": case.case_id, "program_id": PROGRAM_ID, "handler": staff["name"]}
     if resolved:
         return {**report, "status": "resolved", "result": text, "reply": reply}
@@ -76,4 +85,4 @@ def case_view(case):
             "community": case.community, "service_code": case.service_code, "state": case.state,
             "description": case.description, "resident": case.resident,
             "attributes": case.attributes, "chases": case.chases, "result": case.result,
-            "handled_by": case.handled_by}
+            "handled_by": case.handled_by, "history": case.history or []}

@@ -34,5 +34,6 @@ class ProgramCase(Base):
     chases: Mapped[int] = mapped_column(Integer, default=0)
     result: Mapped[str | None] = mapped_column(Text)
     handled_by: Mapped[str | None] = mapped_column(String(100))
+    history: Mapped[list] = mapped_column(JSON, default=list)   # [{at, by, action, note}]
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

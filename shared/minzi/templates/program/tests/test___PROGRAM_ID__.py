@@ -51,6 +51,8 @@ def test_a_dispatched_case_is_accepted_once_and_resolved_through_the_api(service
             resolved = api({"method": "POST", "path": "/cases/1/resolve", "staff": STAFF,
                             "body": {"result": "已办结", "reply": "您好，已经办好了。"}})
             assert resolved["status"] == 200 and resolved["body"]["state"] == "resolved"
+            assert [(h["by"], h["action"]) for h in resolved["body"]["history"]] == \
+                [("intake", "received"), ("值班员（op）", "resolved")]
             again = api({"method": "POST", "path": "/cases/1/resolve", "staff": STAFF,
                          "body": {"result": "再办一次"}})
             assert again["status"] == 409

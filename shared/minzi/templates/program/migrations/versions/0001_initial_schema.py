@@ -50,6 +50,7 @@ def upgrade():
     sa.Column('chases', sa.Integer(), nullable=False),
     sa.Column('result', sa.Text(), nullable=True),
     sa.Column('handled_by', sa.String(length=100), nullable=True),
+    sa.Column('history', sa.JSON(), nullable=False),
     sa.Column('received_at', minzi.db.UTCDateTime(), nullable=False),
     sa.Column('updated_at', minzi.db.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('case_id')

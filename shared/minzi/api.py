@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass, field
 
 from marshmallow import ValidationError
+from sqlalchemy.exc import IntegrityError
 
 from .i18n import field_errors
 
@@ -150,6 +151,12 @@ class Router:
                 return {"status": 422, "body": validation_body(exc, lang)}
             except DomainError as exc:
                 return {"status": exc.status, "body": exc.to_body(lang)}
+            except IntegrityError:
+                # two requests wrote the same unique thing at the same moment; the other won
+                return {"status": 409, "body": Conflict(
+                    "conflict", "刚刚有人同时提交了相同的内容，请刷新后查看",
+                    "The same thing was submitted at the same moment; refresh and look"
+                ).to_body(lang)}
         if matched_path:
             return {"status": 405, "body": {"error": {
                 "code": "method_not_allowed",

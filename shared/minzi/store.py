@@ -12,8 +12,6 @@ relay is woken at once, so an event leaves within milliseconds; a sweep every fe
 publishes whatever a crash left behind.
 """
 import logging
-import threading
-import time
 from contextlib import contextmanager
 
 from nameko.extensions import DependencyProvider
@@ -23,6 +21,7 @@ from sqlalchemy.orm import sessionmaker
 from .bus import ConfirmingPublisher
 from .db import database_url, make_engine
 from .envelope import make_envelope, utcnow
+from .relay import WakeableLoop
 
 _log = logging.getLogger(__name__)
 
@@ -91,40 +90,21 @@ class StoreHandle:
             store.relay.wake()
 
 
-class OutboxRelay:
+class OutboxRelay(WakeableLoop):
     """Publishes outbox rows in order, with confirms, and marks them published."""
+    name = "outbox relay"
 
     def __init__(self, sessions, outbox_model, amqp_uri, *, sweep_seconds=5.0, batch_size=200,
                  skip_locked=False):
+        super().__init__(sweep_seconds)
         self.sessions = sessions
         self.model = outbox_model
         self.publisher = ConfirmingPublisher(amqp_uri)
-        self.sweep_seconds = sweep_seconds
         self.batch_size = batch_size
         self.skip_locked = skip_locked
-        self._wake = threading.Event()
-        self._running = False
 
-    def wake(self):
-        self._wake.set()
-
-    def run(self):
-        self._running = True
-        backoff = 0.5
-        while self._running:
-            self._wake.wait(self.sweep_seconds)
-            self._wake.clear()
-            if not self._running:
-                break
-            try:
-                while self.publish_pending() == self.batch_size:
-                    pass
-                backoff = 0.5
-            except Exception as exc:  # broker or database away: keep the rows, try again
-                _log.warning("outbox relay could not publish (%s); retrying in %.1fs", exc, backoff)
-                time.sleep(backoff)
-                backoff = min(backoff * 2, self.sweep_seconds)
-                self._wake.set()
+    def work(self):
+        return self.publish_pending() == self.batch_size
 
     def publish_pending(self):
         with self.sessions() as session:
@@ -146,8 +126,7 @@ class OutboxRelay:
             return len(rows)
 
     def stop(self):
-        self._running = False
-        self._wake.set()
+        super().stop()
         self.publisher.close()
 
 

@@ -5,8 +5,6 @@ Senders are pluggable (``NOTIFY_SENDER``):
   http    POST {"to", "text", "reference"} as JSON to ``SMS_GATEWAY_URL`` (an SMS gateway)
 """
 import logging
-import threading
-import time
 
 import requests
 from nameko.extensions import DependencyProvider
@@ -14,12 +12,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
 from minzi.envelope import utcnow
+from minzi.relay import WakeableLoop
 from minzi.logs import mask_phone
 
 from .models import Notification
 
 _log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
+BATCH = 100
 
 
 class RecordSender:
@@ -53,36 +53,29 @@ def make_sender(config):
     return RecordSender()
 
 
-class NotificationRelay:
+class NotificationRelay(WakeableLoop):
+    name = "notification relay"
+
     def __init__(self, sessions, sender, sweep_seconds=5.0):
+        super().__init__(sweep_seconds)
         self.sessions = sessions
         self.sender = sender
-        self.sweep_seconds = sweep_seconds
-        self._wake = threading.Event()
-        self._running = False
 
-    def wake(self):
-        self._wake.set()
-
-    def run(self):
-        self._running = True
-        while self._running:
-            self._wake.wait(self.sweep_seconds)
-            self._wake.clear()
-            try:
-                self.send_pending()
-            except Exception as exc:
-                _log.warning("notification relay: %s", exc)
-                time.sleep(1)
+    def work(self):
+        # a full batch all sent: there may be more now; a failure waits for the next sweep
+        return self.send_pending() == BATCH
 
     def send_pending(self):
+        """Send up to a batch of pending messages; returns how many left."""
+        sent = 0
         with self.sessions() as session:
             rows = session.scalars(select(Notification).where(Notification.status == "pending")
-                                   .order_by(Notification.id).limit(100)).all()
+                                   .order_by(Notification.id).limit(BATCH)).all()
             for row in rows:
                 try:
                     row.status = self.sender.send(row)
                     row.sent_at = utcnow()
+                    sent += 1
                     _log.info("notification %s to %s: %s", row.id, mask_phone(row.recipient),
                               row.status)
                 except Exception as exc:
@@ -91,11 +84,7 @@ class NotificationRelay:
                     if row.attempts >= MAX_ATTEMPTS:
                         row.status = "failed"  # listed for staff, who call the resident instead
                 session.commit()
-            return len(rows)
-
-    def stop(self):
-        self._running = False
-        self._wake.set()
+        return sent
 
 
 class Notifier(DependencyProvider):

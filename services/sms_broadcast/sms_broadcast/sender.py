@@ -10,8 +10,6 @@ A message is claimed (pending -> sending) in its own commit before it is sent, s
 the service never both send it; a send that fails is tried again up to ``SMS_MAX_ATTEMPTS`` times.
 """
 import logging
-import threading
-import time
 
 import requests
 from nameko.extensions import DependencyProvider
@@ -19,6 +17,7 @@ from sqlalchemy.orm import sessionmaker
 
 from minzi.envelope import utcnow
 from minzi.logs import mask_phone
+from minzi.relay import WakeableLoop
 
 from . import domain
 from .models import Broadcast, Message
@@ -69,34 +68,20 @@ def outgoing_text(text, hint):
     return f"{text} {hint}" if hint and hint not in text else text
 
 
-class SmsRelay:
+class SmsRelay(WakeableLoop):
+    name = "sms relay"
+
     def __init__(self, sessions, sender, *, sweep_seconds=5.0, max_attempts=3, hint="",
                  clock=utcnow):
+        super().__init__(sweep_seconds)
         self.sessions = sessions
         self.clock = clock
         self.sender = sender
-        self.sweep_seconds = sweep_seconds
         self.max_attempts = max_attempts
         self.hint = hint
-        self._wake = threading.Event()
-        self._running = False
 
-    def wake(self):
-        self._wake.set()
-
-    def run(self):
-        self._running = True
-        while self._running:
-            self._wake.wait(self.sweep_seconds)
-            self._wake.clear()
-            if not self._running:
-                break
-            try:
-                while self.send_pending() and self._running:
-                    pass
-            except Exception as exc:  # database away: the rows wait for the next sweep
-                _log.warning("sms relay: %s", exc)
-                time.sleep(1)
+    def work(self):
+        return bool(self.send_pending())
 
     def send_pending(self, limit=100):
         """Send what is pending; returns how many messages were tried."""
@@ -128,10 +113,6 @@ class SmsRelay:
                               message.broadcast_id, mask_phone(message.phone), self.sender.name)
                 session.commit()
             return tried
-
-    def stop(self):
-        self._running = False
-        self._wake.set()
 
 
 class SmsSending(DependencyProvider):

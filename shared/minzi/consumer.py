@@ -3,8 +3,8 @@
 nameko acks a message when the handler returns *or raises*, so a dead-letter exchange never sees
 a failure. This entrypoint takes over at that point:
 
-* a message that cannot be read, or has a newer version than this consumer knows, is parked at
-  once (retrying cannot help);
+* a message that cannot be read, has a newer version than this consumer knows, or is refused by
+  a rule (DomainError), is parked at once (retrying cannot help);
 * attempt n fails -> the message is republished to ``<queue>.retry.<ms>``, a queue whose TTL
   dead-letters it back to ``<queue>`` after the delay (backoff: ``RETRY_DELAYS_SECONDS``);
 * the last attempt fails -> the message is published to ``<queue>.parked`` with its error in
@@ -21,6 +21,7 @@ from nameko.messaging import Consumer
 
 from marshmallow import ValidationError
 
+from .api import DomainError
 from .bus import ConfirmingPublisher
 from .envelope import UnsupportedVersion, isoformat, utcnow
 
@@ -46,9 +47,9 @@ def parked_queue(queue_name):
 
 
 def _permanent(exc):
-    """An unreadable message, or one of a version this consumer does not know yet: no retry can
-    mend it, so it is parked at once, to be replayed after a fix or an upgrade."""
-    return isinstance(exc, (ValidationError, UnsupportedVersion))
+    """An unreadable message, one of a version this consumer does not know yet, or one a rule
+    refuses: no retry can mend it, so it is parked at once, to be replayed after a fix."""
+    return isinstance(exc, (ValidationError, UnsupportedVersion, DomainError))
 
 
 class ReliableConsumer(Consumer):

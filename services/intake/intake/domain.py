@@ -671,11 +671,14 @@ class CaseDesk:
         program = self.session.get(Program, program_id) if program_id else None
         actor = Actor("program", program.name_zh if program else (program_id or "项目"))
         resident = submission.get("resident") or {}
+        code = submission.get("service_code")
+        if code and self.registry.offer(submission["community"], code) is None:
+            code = None  # not offered now: classified from the words, or the station head assigns
         return self.register({
             "community": submission["community"], "channel": submission["channel"],
             "description": submission["description"], "resident_name": resident.get("name"),
             "resident_phone": resident.get("phone"), "resident_contact": resident.get("contact"),
-            "address": submission.get("address"), "service_code": submission.get("service_code"),
+            "address": submission.get("address"), "service_code": code,
             "attributes": submission.get("attributes"), "reference": submission.get("reference"),
         }, actor, request_key=f"submitted-{submission['request_key']}")
 

@@ -233,3 +233,16 @@ def test_figures_count_the_three_rates_and_on_time(session):
                      "resolved_on_time": 1, "followed_up": 1, "followup_resolved": 1,
                      "satisfied": 1, "response_rate": 0.5, "resolution_rate": 1.0,
                      "satisfaction_rate": 1.0, "on_time_rate": 1.0}]
+
+
+def test_a_submission_for_a_service_not_offered_now_still_lands(session):
+    case, created = desk(session).submitted({
+        "request_key": "r1", "community": "rainbow-city", "channel": "sms",
+        "description": "楼道灯坏了", "resident": {"phone": "13800001111"},
+        "service_code": "street_lights", "reference": {"program_id": "sms_broadcast",
+                                                        "kind": "broadcast", "id": "4"}})
+    assert created and case.status == "awaiting_assignment" and case.service_code is None
+    again, created = desk(session).submitted({
+        "request_key": "r1", "community": "rainbow-city", "channel": "sms",
+        "description": "楼道灯坏了", "resident": {"phone": "13800001111"}})
+    assert not created and again.id == case.id

@@ -222,7 +222,7 @@ def _case_action(name, schema, summary, call):
     def action(ctx, body):
         with desk(ctx) as d:
             actor = Actor.of_staff(ctx.staff)
-            case = d.get(_case_id(ctx), actor)
+            case = d.get(_case_id(ctx), actor, lock=True)
             call(d, case, actor, body)
             d.session.flush()
             return 200, case_view(case, ctx.staff, ctx.lang, with_history=True)
@@ -287,7 +287,7 @@ def track(ctx):
               summary="居民评价答复，不满意可要求重办 / The resident rates the reply")
 def feedback(ctx, body):
     with desk(ctx) as d:
-        case = d.by_tracking_code(ctx.params["code"])
+        case = d.get(d.by_tracking_code(ctx.params["code"]).id, lock=True)
         d.follow_up(case, RESIDENT, body["resolved"], body["satisfied"], body.get("comment"))
         if body["reopen"] and not body["satisfied"]:
             d.reopen(case, RESIDENT, body.get("comment") or "居民不满意，要求重新办理")

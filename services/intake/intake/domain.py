@@ -129,7 +129,7 @@ class Registry:
         program.last_seen = self.now
         ttl = timedelta(seconds=manifest["heartbeat_seconds"] * PROGRAM_GRACE_FACTOR)
         instance_id = manifest.get("instance_id") or manifest["program_id"]
-        instance = self.session.get(ProgramInstance, instance_id)
+        instance = self.session.get(ProgramInstance, (program.program_id, instance_id))
         if instance is None:
             self.session.add(ProgramInstance(instance_id=instance_id,
                                              program_id=program.program_id,
@@ -166,7 +166,7 @@ class Registry:
 
     def withdraw(self, program_id, instance_id):
         """An instance said goodbye. Returns True if that was the program's last instance."""
-        instance = self.session.get(ProgramInstance, instance_id) if instance_id else None
+        instance = self.session.get(ProgramInstance, (program_id, instance_id or program_id))
         if instance is not None:
             self.session.delete(instance)
             self.session.flush()
@@ -283,8 +283,16 @@ class CaseDesk:
         self.unassigned_time_limit_hours = unassigned_time_limit_hours
 
     # reading
-    def get(self, case_id, actor=None):
-        case = self.session.get(Case, case_id)
+    def _load(self, case_id, lock):
+        """``lock``: hold the case's row until the commit, so two changes to one case (two
+        reports, two clerks) happen one after the other, each seeing the other's result."""
+        if not lock:
+            return self.session.get(Case, case_id)
+        query = select(Case).where(Case.id == case_id).with_for_update(of=Case)
+        return self.session.scalars(query).unique().one_or_none()
+
+    def get(self, case_id, actor=None, lock=False):
+        case = self._load(case_id, lock)
         if case is None or (actor and actor.staff and case.community_id != actor.staff["community"]):
             raise NotFound("case_not_found", f"没有编号为 {case_id} 的诉求",
                            f"No case {case_id}", field="case_id")
@@ -637,7 +645,7 @@ class CaseDesk:
     # what programs say
     def apply_report(self, report):
         """A program's ``case.reported``. Returns False when it is ignored (stale or foreign)."""
-        case = self.session.get(Case, report["case_id"])
+        case = self._load(report["case_id"], lock=True)
         if case is None or case.program_id != report["program_id"] or \
                 case.status not in ("dispatched", "accepted"):
             return False

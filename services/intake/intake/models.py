@@ -74,8 +74,8 @@ class Program(Base):
 
 class ProgramInstance(Base):
     __tablename__ = "program_instances"
+    program_id: Mapped[str] = mapped_column(ForeignKey("programs.program_id"), primary_key=True)
     instance_id: Mapped[str] = mapped_column(String(200), primary_key=True)
-    program_id: Mapped[str] = mapped_column(ForeignKey("programs.program_id"), index=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

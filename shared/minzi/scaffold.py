@@ -8,7 +8,6 @@ a case handler that accepts and reports back, a staff API, tests, Dockerfile). T
     pip install -e services/matchmaking && minzi-run matchmaking
 """
 import argparse
-import os
 import re
 import sys
 from pathlib import Path

@@ -2,7 +2,6 @@
 import importlib
 import sys
 
-import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config

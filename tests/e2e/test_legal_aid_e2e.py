@@ -332,9 +332,9 @@ def test_a_month_of_lectures_and_consultation_days_gives_the_right_figures(runni
                        "outcome": "pending", "lawyer_id": chen["id"]})
     assert pending["visitor"]["id"] == referred["visitor"]["id"]
     assert [v["id"] for v in pending["earlier_visits"]] == [referred["id"]]
-    still_pending = receive({"visitor": {"name": "钱多多", "phone": "13600000015"},
-                             "area_of_law": "family", "problem": "子女抚养费",
-                             "outcome": "pending"})
+    receive({"visitor": {"name": "钱多多", "phone": "13600000015"},
+             "area_of_law": "family", "problem": "子女抚养费",
+             "outcome": "pending"})
     updated = operator.ok("PATCH", f"/receptions/{pending['id']}",
                           {"outcome": "solved", "outcome_note": "用人单位已支付补偿"}, status=200)
     assert updated["outcome"] == "solved"

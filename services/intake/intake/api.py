@@ -24,10 +24,8 @@ MANAGERS = ("station_head", "admin")
 @contextmanager
 def desk(ctx):
     """A unit of work: the case desk over one transaction; events go out after the commit."""
-    service = ctx.service
-    with service.store.transaction() as tx:
-        yield CaseDesk(tx.session, tx.publish,
-                       unassigned_time_limit_hours=service.unassigned_time_limit_hours)
+    with ctx.service.store.transaction() as tx:
+        yield ctx.service.desk(tx)
 
 
 def staff_view(staff):

@@ -5,6 +5,7 @@ import os
 from marshmallow import ValidationError
 from nameko.rpc import rpc
 from nameko.timer import timer
+
 from minzi.api import DomainError, validation_body
 from minzi.consumer import reliable_consume
 from minzi.contract import (CaseReported, CaseSubmitted, ProgramManifest, Withdrawal,
@@ -14,10 +15,10 @@ from minzi.store import Store
 
 from . import open311
 from .api import authenticate, router
-from .startup import Startup
 from .domain import CaseDesk, Registry, case_counts
 from .models import Inbox, Outbox
 from .notify import Notifier
+from .startup import Startup
 
 _log = logging.getLogger(__name__)
 
@@ -40,6 +41,11 @@ class IntakeService:
     @property
     def config(self):
         return self.startup.config
+
+    def desk(self, tx):
+        """The case desk over one transaction; what it publishes goes out after the commit."""
+        return CaseDesk(tx.session, tx.publish,
+                        unassigned_time_limit_hours=self.unassigned_time_limit_hours)
 
     # -- HTTP-facing RPC (through the gateway) ----------------------------------------------------
     @rpc
@@ -82,9 +88,7 @@ class IntakeService:
                                                lang)
                 elif operation == "create":
                     open311.check_api_key(session, (form or {}).get("api_key"), community)
-                    desk = CaseDesk(session, tx.publish,
-                                    unassigned_time_limit_hours=self.unassigned_time_limit_hours)
-                    body = open311.create(desk, community, form or {}, attributes or {},
+                    body = open311.create(self.desk(tx), community, form or {}, attributes or {},
                                           request_key)
                     status = 201
                 else:
@@ -123,7 +127,7 @@ class IntakeService:
                 data = Withdrawal().load(envelope["data"])
                 if registry.withdraw(data["program_id"], data["instance_id"]):
                     _log.info("program %s withdrew", data["program_id"])
-                    CaseDesk(tx.session, tx.publish).program_gone(data["program_id"])
+                    self.desk(tx).program_gone(data["program_id"])
         self.notifier.wake()
 
     @reliable_consume(intake_reports_queue())
@@ -133,9 +137,7 @@ class IntakeService:
         with self.store.transaction(event_id=envelope["event_id"], handler="reports") as tx:
             if tx.duplicate:
                 return
-            applied = CaseDesk(tx.session, tx.publish,
-                               unassigned_time_limit_hours=self.unassigned_time_limit_hours
-                               ).apply_report(report)
+            applied = self.desk(tx).apply_report(report)
             if not applied:
                 _log.info("ignored report %s on case %s from %s", report["status"],
                           report["case_id"], report["program_id"])
@@ -148,9 +150,7 @@ class IntakeService:
         with self.store.transaction(event_id=envelope["event_id"], handler="submissions") as tx:
             if tx.duplicate:
                 return
-            case, created = CaseDesk(
-                tx.session, tx.publish,
-                unassigned_time_limit_hours=self.unassigned_time_limit_hours).submitted(submission)
+            case, created = self.desk(tx).submitted(submission)
             _log.info("case %s %s from %s", case.tracking_code,
                       "registered" if created else "already registered", envelope["source"])
         self.notifier.wake()
@@ -159,8 +159,7 @@ class IntakeService:
     def watch(self):
         """Programs that stopped announcing, and cases past their time limit."""
         with self.store.transaction() as tx:
-            desk = CaseDesk(tx.session, tx.publish,
-                            unassigned_time_limit_hours=self.unassigned_time_limit_hours)
+            desk = self.desk(tx)
             for program_id in desk.registry.expire():
                 _log.warning("program %s stopped announcing", program_id)
                 desk.program_gone(program_id)

@@ -2,7 +2,6 @@
 and step down and up again."""
 from pathlib import Path
 
-import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config

@@ -8,7 +8,7 @@ back: bad input changes nothing.
 """
 import secrets
 from collections import Counter, defaultdict
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 
 from sqlalchemy import func, select
 

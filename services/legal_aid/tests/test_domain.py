@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from minzi.api import DomainError
 
 from legal_aid import domain
-from legal_aid.models import Booking, Lecture, Outbox, Reception, Slot
+from legal_aid.models import Booking, Lecture, Reception, Slot
 from legal_aid.service import MANIFEST
 
 from .conftest import ALICE, NOW, at

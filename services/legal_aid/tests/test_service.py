@@ -4,7 +4,7 @@ import os
 import signal
 import subprocess
 import sys
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from kombu import Connection, Queue

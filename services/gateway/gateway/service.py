@@ -8,7 +8,7 @@ import uuid
 import eventlet
 from nameko.exceptions import MethodNotFound, RemoteError, UnknownService
 from nameko.extensions import DependencyProvider
-from nameko.rpc import ReplyListener, RpcProxy, ServiceProxy
+from nameko.rpc import ReplyListener, ServiceProxy
 from nameko.web.handlers import http
 from werkzeug.wrappers import Response
 
@@ -69,7 +69,6 @@ STAFF_CACHE_SECONDS = 15
 class GatewayService:
     name = "gateway"
 
-    intake = RpcProxy("intake")
     services = Services()
 
     # -- staff --------------------------------------------------------------------------------------
@@ -195,19 +194,23 @@ class GatewayService:
     @http("GET", f"{API}/ops/queues")
     def ops_queues(self, request):
         lang = language(request)
-        return self._admin(request, lang) or json_response(200, ops.overview(
-            self._config("RABBIT_MANAGEMENT_URL"), self._config("AMQP_URI"),
-            int(self._config("BACKLOG_ALERT_MESSAGES", 100))))
+        return self._guarded(lang, lambda: self._admin(request, lang) or json_response(
+            200, ops.overview(self._config("RABBIT_MANAGEMENT_URL"), self._config("AMQP_URI"),
+                              int(self._config("BACKLOG_ALERT_MESSAGES", 100)))))
 
     @http("GET", f"{API}/ops/parked")
     def ops_parked(self, request):
         lang = language(request)
-        return self._admin(request, lang) or json_response(200, minzi_ops.list_parked(
-            self._config("RABBIT_MANAGEMENT_URL"), ops.vhost_of(self._config("AMQP_URI"))))
+        return self._guarded(lang, lambda: self._admin(request, lang) or json_response(
+            200, minzi_ops.list_parked(self._config("RABBIT_MANAGEMENT_URL"),
+                                       ops.vhost_of(self._config("AMQP_URI")))))
 
     @http("POST", f"{API}/ops/parked/replay")
     def ops_replay(self, request):
         lang = language(request)
+        return self._guarded(lang, lambda: self._replay(request, lang))
+
+    def _replay(self, request, lang):
         denied = self._admin(request, lang)
         if denied:
             return denied
@@ -228,6 +231,9 @@ class GatewayService:
 
     @http("GET", "/metrics")
     def metrics(self, request):
+        return self._guarded(language(request), self._metrics)
+
+    def _metrics(self):
         queues = minzi_ops.list_queues(self._config("RABBIT_MANAGEMENT_URL"),
                                        ops.vhost_of(self._config("AMQP_URI")))
         text = ops.metrics_text(queues, self.services("intake", "programs"),

@@ -185,7 +185,9 @@ class Registry:
         return gone
 
     def _mark_gone_if_no_instance(self, program_id):
-        program = self.session.get(Program, program_id)
+        # locked: two copies of intake noticing at once mark it gone (and tell residents) once
+        program = self.session.get(Program, program_id, with_for_update=True,
+                                   populate_existing=True)
         if program is None or not program.live:
             return False
         remaining = self.session.scalar(select(ProgramInstance.instance_id).where(

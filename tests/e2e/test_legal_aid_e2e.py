@@ -192,11 +192,12 @@ def test_a_month_of_lectures_and_consultation_days_gives_the_right_figures(runni
     public = Client(suite)
     now = datetime.now(BEIJING)
 
-    # -- a lecture with two seats; a third resident waits and moves up when a seat is freed
+    # -- a lecture with two seats, starting in a few seconds; a third resident waits and moves
+    # up when a seat is freed; attendance is taken once it has begun
+    starts = now + timedelta(seconds=15)
     lecture = operator.ok("POST", "/lectures", {
-        "topic": "劳动合同与欠薪维权", "speaker": "陈明律师",
-        "starts_at": (now + timedelta(hours=2)).isoformat(),
-        "ends_at": (now + timedelta(hours=3)).isoformat(), "place": "社区活动室", "capacity": 2})
+        "topic": "劳动合同与欠薪维权", "speaker": "陈明律师", "starts_at": starts.isoformat(),
+        "ends_at": (now + timedelta(hours=1)).isoformat(), "place": "社区活动室", "capacity": 2})
     other = operator.ok("POST", "/lectures", {
         "topic": "租房合同要点", "speaker": "李芳律师",
         "starts_at": (now + timedelta(hours=4)).isoformat(), "place": "社区活动室",
@@ -233,9 +234,15 @@ def test_a_month_of_lectures_and_consultation_days_gives_the_right_figures(runni
         "周安娜": "cancelled", "吴波": "registered", "崔晨": "registered"}
     assert (seen["registered"], seen["waitlisted"]) == (2, 0)
 
-    held = operator.ok("POST", f"/lectures/{lecture['id']}/attendance", {
-        "present": [cui["id"]], "absent": [bo["id"]],
-        "walk_ins": [{"name": "赵六", "phone": "13700000004"}]}, status=200)
+    attendance = {"present": [cui["id"]], "absent": [bo["id"]],
+                  "walk_ins": [{"name": "赵六", "phone": "13700000004"}]}
+    operator.refused("POST", f"/lectures/{lecture['id']}/attendance", attendance, 409,
+                     "lecture_not_started")
+
+    def taken():
+        response = operator.call("POST", f"/lectures/{lecture['id']}/attendance", attendance)
+        return response.json() if response.status_code == 200 else None
+    held = wait_for(taken, timeout=40, interval=0.5, message="the lecture to begin")
     assert (held["status"], held["attended"]) == ("held", 2)
     operator.refused("POST", f"/lectures/{lecture['id']}/attendance",
                      {"present": [anna["id"]]}, 422, "not_registered")

@@ -158,7 +158,8 @@ def list_lawyers(session, community, *, include_inactive=False):
 # -- lectures -------------------------------------------------------------------------------------
 
 def _check_times(starts_at, ends_at, now, *, code="lecture_in_past"):
-    if as_utc(starts_at) <= now:
+    """A start still to come (skipped when ``now`` is None), and an end after the start."""
+    if now is not None and as_utc(starts_at) <= now:
         raise DomainError(code, "开始时间已经过去", "The start time is in the past",
                           field="starts_at", status=422)
     if ends_at is not None and as_utc(ends_at) <= as_utc(starts_at):
@@ -167,7 +168,13 @@ def _check_times(starts_at, ends_at, now, *, code="lecture_in_past"):
 
 
 def plan_lecture(uow, community, data, actor, now):
-    _check_times(data["starts_at"], data.get("ends_at"), now)
+    """Plan a lecture; one already held (``already_held``, 补录 from the paper records) may
+    start in the past, and its attendance is then recorded with walk-ins."""
+    if data.get("already_held") and as_utc(data["starts_at"]) > now:
+        raise DomainError("not_yet_held", "补录的讲座应已开始", "A lecture recorded as held "
+                          "must have started", field="starts_at", status=422)
+    _check_times(data["starts_at"], data.get("ends_at"),
+                 None if data.get("already_held") else now)
     lecture = _new(Lecture, actor, now, community=community, topic=data["topic"],
                    speaker=data["speaker"], starts_at=data["starts_at"],
                    ends_at=data.get("ends_at"), place=data["place"],
@@ -314,6 +321,9 @@ def record_attendance(uow, community, lecture_id, data, actor, now):
     lecture = get_lecture(uow.session, lecture_id, community, lock=True)
     if lecture.status == "cancelled":
         raise Conflict("lecture_cancelled", "这场讲座已取消", "This lecture was cancelled")
+    if as_utc(lecture.starts_at) > now:
+        raise Conflict("lecture_not_started", "讲座还没开始，不能记录出席",
+                       "The lecture has not started: attendance comes after")
     by_id = {r.id: r for r in lecture.registrations}
     present, absent = data.get("present", []), data.get("absent", [])
     for field, ids in (("present", present), ("absent", absent)):

@@ -35,6 +35,7 @@ class LectureIn(Schema):
     place = fields.String(required=True, validate=TEXT)
     capacity = fields.Integer(required=True, validate=validate.Range(min=1, max=5000))
     description = fields.String(load_default=None, allow_none=True, validate=LONG_TEXT)
+    already_held = fields.Boolean(load_default=False)   # 补录: a lecture held before, from records
 
 
 class LecturePatch(Schema):

@@ -85,7 +85,10 @@ def test_attendance_marks_the_lecture_held_and_counts(uow):
     regs = [domain.register(uow, item.id, f"居民{i}", f"1380000000{i}", ALICE, NOW)
             for i in range(3)]
     with pytest.raises(DomainError) as err:
-        domain.record_attendance(uow, C, item.id, {"present": [999]}, ALICE, NOW)
+        domain.record_attendance(uow, C, item.id, {"present": [regs[0].id]}, ALICE, NOW)
+    assert code_of(err) == "lecture_not_started"
+    with pytest.raises(DomainError) as err:
+        domain.record_attendance(uow, C, item.id, {"present": [999]}, ALICE, at(5, 21))
     assert code_of(err) == "not_registered"
     domain.record_attendance(uow, C, item.id, {
         "present": [regs[0].id, regs[1].id], "absent": [regs[2].id],
@@ -94,6 +97,22 @@ def test_attendance_marks_the_lecture_held_and_counts(uow):
     assert domain.lecture_counts(item)["attended"] == 3
     figures = domain.figures(uow.session, C)
     assert figures["lectures"] == {"planned": 0, "held": 1, "cancelled": 0, "attendance": 3}
+
+
+def test_a_lecture_held_before_is_recorded_with_its_attendance(uow):
+    base = {"topic": "宪法宣传日讲座", "speaker": "陈律师", "place": "社区活动室", "capacity": 50}
+    with pytest.raises(DomainError) as err:
+        domain.plan_lecture(uow, C, {**base, "starts_at": NOW + timedelta(days=1),
+                                     "already_held": True}, ALICE, NOW)
+    assert code_of(err) == "not_yet_held"
+    past = domain.plan_lecture(uow, C, {**base, "starts_at": NOW - timedelta(days=30),
+                                        "already_held": True}, ALICE, NOW)
+    with pytest.raises(DomainError) as err:   # nobody registers for what is over
+        domain.register(uow, past.id, "居民", "13800000009", ALICE, NOW)
+    assert code_of(err) == "registration_closed"
+    domain.record_attendance(uow, C, past.id, {"walk_ins": [
+        {"name": f"居民{i}", "phone": None} for i in range(12)]}, ALICE, NOW)
+    assert past.status == "held" and domain.lecture_counts(past)["attended"] == 12
 
 
 def test_slots_for_lawyers(uow):

@@ -260,8 +260,16 @@ def test_residents_register_for_lectures_and_the_figures_count(service):
                     {"code": first["cancel_code"]}, staff=None))
     assert [p["id"] for p in moved["promoted"]] == [second["id"]]
 
-    held = ok(call(service, "POST", f"/lectures/{lecture['id']}/attendance",
-                   {"present": [second["id"]], "walk_ins": [{"name": "王五"}]}))
+    early = call(service, "POST", f"/lectures/{lecture['id']}/attendance",
+                 {"present": [second["id"]]})
+    assert early["status"] == 409 and early["body"]["error"]["code"] == "lecture_not_started"
+
+    # last week's lecture, recorded from the sign-in sheet (补录)
+    past = ok(call(service, "POST", "/lectures", {
+        "topic": "社区普法：租房合同", "speaker": "王律师", "starts_at": beijing(-7, 19),
+        "place": "社区活动室", "capacity": 30, "already_held": True}), 201)
+    held = ok(call(service, "POST", f"/lectures/{past['id']}/attendance",
+                   {"walk_ins": [{"name": "王五"}, {"name": "赵六"}]}))
     assert held["status"] == "held" and held["attended"] == 2
 
     # the seed's figures, counted from reception records: 158 received, 115 solved

@@ -3,3 +3,8 @@
 import eventlet
 
 eventlet.monkey_patch()
+
+# Imported now rather than by hypothesis' pytest plugin at the end of the run: compiling it that
+# late, after eventlet's greenlets have run, trips CPython 3.11's AST recursion check
+# ("SystemError: AST constructor recursion depth mismatch").
+import hypothesis  # noqa: E402,F401

@@ -9,7 +9,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 
 from minzi.api import Conflict, DomainError, Forbidden, NotFound
 from minzi.db import as_utc
@@ -442,18 +442,22 @@ class CaseDesk:
         return case, True
 
     def _open_duplicate_of(self, case, service_code):
+        """The open case this one repeats: same service type and community, and the same phone
+        or the same address (ignoring spaces and case)."""
         if not service_code or not (case.resident_phone or case.address):
             return None
-        query = select(Case).where(
+        same_person_or_place = []
+        if case.resident_phone:
+            same_person_or_place.append(Case.resident_phone == case.resident_phone)
+        if case.address:
+            same_person_or_place.append(
+                func.lower(func.replace(func.replace(Case.address, " ", ""), "\u3000", ""))
+                == _normalise(case.address))
+        query = select(Case.id).where(
             Case.community_id == case.community_id, Case.service_code == service_code,
-            Case.status.in_(OPEN_STATUSES), Case.id != case.id)
-        for other in self.session.scalars(query.order_by(Case.id)):
-            if case.resident_phone and other.resident_phone == case.resident_phone:
-                return other
-            if case.address and other.address and \
-                    _normalise(other.address) == _normalise(case.address):
-                return other
-        return None
+            Case.status.in_(OPEN_STATUSES), Case.id != case.id, or_(*same_person_or_place))
+        first = self.session.scalar(query.order_by(Case.id).limit(1))
+        return self.session.get(Case, first) if first is not None else None
 
     def assign(self, case, actor, service_code, note=None):
         """The station head picks the program (站长分派)."""
@@ -714,7 +718,8 @@ def _join(*parts):
 
 
 def _normalise(text):
-    return "".join((text or "").split()).lower()
+    """An address compared without its spaces, half- or full-width, and without case."""
+    return (text or "").replace(" ", "").replace("\u3000", "").lower()
 
 
 def _local(moment):
@@ -840,7 +845,6 @@ def figures(cases, group_by=("program", "month", "community")):
 
 def case_counts(session, now=None):
     now = now or utcnow()
-    from sqlalchemy import func
     open_rows = session.execute(
         select(Case.community_id, Case.program_id, Case.status, func.count())
         .where(Case.status.in_(OPEN_STATUSES))

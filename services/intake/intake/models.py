@@ -137,8 +137,7 @@ class Case(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     owner = relationship("Staff", lazy="joined")
-    events = relationship("CaseEvent", order_by="CaseEvent.id", lazy="selectin",
-                          back_populates="case")
+    events = relationship("CaseEvent", order_by="CaseEvent.id", back_populates="case")
 
 
 class CaseEvent(Base):

@@ -246,3 +246,13 @@ def test_a_submission_for_a_service_not_offered_now_still_lands(session):
         "request_key": "r1", "community": "rainbow-city", "channel": "sms",
         "description": "楼道灯坏了", "resident": {"phone": "13800001111"}})
     assert not created and again.id == case.id
+
+
+def test_the_same_address_written_with_other_spaces_is_the_same_place(session):
+    first, _ = register(session, resident_phone=None, address="彩虹城 3号楼　2单元",
+                        attributes={"employer": "甲"}, service_code="labour_dispute")
+    second, _ = register(session, resident_phone="13900009999", address="彩虹城3号楼2单元",
+                         attributes={"employer": "甲"}, service_code="labour_dispute")
+    third, _ = register(session, resident_phone="13900008888", address="彩虹城4号楼",
+                        attributes={"employer": "甲"}, service_code="labour_dispute")
+    assert second.duplicate_of_id == first.id and third.duplicate_of_id is None

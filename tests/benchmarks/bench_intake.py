@@ -92,9 +92,9 @@ def bench_cases(base, headers, cases, concurrency):
     registered_in = time.perf_counter() - started
 
     def all_accepted():
-        listed = requests.get(f"{base}/api/v1/cases?status=accepted&limit=1000",
-                              headers=headers, timeout=60).json()
-        return len(listed) >= cases
+        rows = requests.get(f"{base}/api/v1/figures?group_by=program", headers=headers,
+                            timeout=60).json()["rows"]
+        return sum(row["responded"] for row in rows) >= cases
     wait_for(all_accepted, timeout=300, interval=0.2, message="every case accepted")
     end_to_end = []
     for case_id, _ in results:

@@ -12,10 +12,12 @@ relay is woken at once, so an event leaves within milliseconds; a sweep every fe
 publishes whatever a crash left behind.
 """
 import logging
+import time
 from contextlib import contextmanager
+from datetime import timedelta
 
 from nameko.extensions import DependencyProvider
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import sessionmaker
 
 from .bus import ConfirmingPublisher
@@ -24,6 +26,7 @@ from .envelope import make_envelope, utcnow
 from .relay import WakeableLoop
 
 _log = logging.getLogger(__name__)
+PRUNE_EVERY_SECONDS = 3600
 
 
 class Transaction:
@@ -95,16 +98,34 @@ class OutboxRelay(WakeableLoop):
     name = "outbox relay"
 
     def __init__(self, sessions, outbox_model, amqp_uri, *, sweep_seconds=5.0, batch_size=200,
-                 skip_locked=False):
+                 skip_locked=False, inbox_model=None, keep_days=30):
         super().__init__(sweep_seconds)
         self.sessions = sessions
         self.model = outbox_model
+        self.inbox_model = inbox_model
         self.publisher = ConfirmingPublisher(amqp_uri)
         self.batch_size = batch_size
         self.skip_locked = skip_locked
+        self.keep = timedelta(days=keep_days)
+        self._next_prune = 0.0
 
     def work(self):
+        if time.monotonic() >= self._next_prune:
+            self.prune()
+            self._next_prune = time.monotonic() + PRUNE_EVERY_SECONDS
         return self.publish_pending() == self.batch_size
+
+    def prune(self, now=None):
+        """Forget what is long done: outbox rows published, and inbox rows handled, more than
+        ``keep_days`` ago (a redelivery that late is not expected). Returns (outbox, inbox)."""
+        cutoff = (now or utcnow()) - self.keep
+        with self.sessions() as session:
+            outbox = session.execute(delete(self.model).where(
+                self.model.published_at.is_not(None), self.model.published_at < cutoff)).rowcount
+            inbox = session.execute(delete(self.inbox_model).where(
+                self.inbox_model.processed_at < cutoff)).rowcount if self.inbox_model else 0
+            session.commit()
+        return outbox, inbox
 
     def publish_pending(self):
         with self.sessions() as session:
@@ -152,7 +173,8 @@ class Store(DependencyProvider):
         self.relay = OutboxRelay(
             self.sessions, self.outbox_model, config["AMQP_URI"],
             sweep_seconds=float(config.get("OUTBOX_SWEEP_SECONDS", 5)),
-            skip_locked=self.engine.dialect.name == "postgresql")
+            skip_locked=self.engine.dialect.name == "postgresql",
+            inbox_model=self.inbox_model, keep_days=float(config.get("KEEP_MESSAGES_DAYS", 30)))
 
     def start(self):
         self.container.spawn_managed_thread(self.relay.run, identifier="outbox-relay")

@@ -15,25 +15,32 @@ The gateway forwards ``/api/v1/programs/<program_id>/<path>`` to the program's R
         ...
         return 201, LectureSchema().dump(lecture)
 
-    class LegalAid:
-        @rpc
-        def api(self, request):
-            return router.dispatch(request, service=self)
+    @router.route("GET", "/lectures/{lecture_id:int}")   # ctx.params["lecture_id"] is an int;
+    def get_lecture(ctx):                                # "/lectures/abc" is a 404
+        ...
+
+A program's service class serves it by setting ``router = router`` (see ``minzi.program``).
 """
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
-from marshmallow import ValidationError
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 from sqlalchemy.exc import IntegrityError
 
 from .i18n import field_errors
+
+Staff = dict[str, Any]
+Response = tuple[int, Any]
 
 
 class DomainError(Exception):
     """A rule said no. ``code`` is stable for programs; messages are for people."""
     status = 400
 
-    def __init__(self, code, message_zh, message_en=None, *, field=None, status=None):
+    def __init__(self, code: str, message_zh: str, message_en: str | None = None, *,
+                 field: str | None = None, status: int | None = None):
         super().__init__(message_en or message_zh)
         self.code = code
         self.message_zh = message_zh
@@ -42,7 +49,7 @@ class DomainError(Exception):
         if status:
             self.status = status
 
-    def to_body(self, lang="zh"):
+    def to_body(self, lang: str = "zh") -> dict:
         body = {"code": self.code,
                 "message": self.message_zh if lang == "zh" else self.message_en}
         if self.field:
@@ -62,7 +69,7 @@ class Forbidden(DomainError):
     status = 403
 
 
-def validation_body(exc, lang="zh"):
+def validation_body(exc: ValidationError, lang: str = "zh") -> dict:
     messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
     return {"error": {"code": "validation_failed",
                       "message": "输入有误，请检查标出的字段" if lang == "zh"
@@ -81,12 +88,77 @@ class Context:
     extra: dict = field(default_factory=dict)
     idempotency_key: str | None = None   # the HTTP Idempotency-Key header, when the client sent one
 
-    def require(self, *roles):
+    def require(self, *roles: str) -> None:
         if self.staff is None:
             raise DomainError("unauthenticated", "请先登录", "Log in first", status=401)
         if roles and self.staff.get("role") not in roles:
             raise Forbidden("forbidden", "您的角色无权进行此操作",
                             "Your role may not do this")
+
+
+    @property
+    def actor(self) -> "Staff":
+        """Who is acting, as it goes on a record (see ``actor``)."""
+        return actor(self.staff)
+
+
+# -- who is acting --------------------------------------------------------------------------------
+
+RESIDENT = {"id": None, "username": None, "name": "居民", "role": "resident"}
+INTAKE = {"id": None, "username": "intake", "name": "intake", "role": "bus"}
+
+
+def actor(staff: Staff | None) -> Staff:
+    """The acting person as a record keeps them: id, username, name, role. A call without a
+    logged-in staff member is a resident's (public routes)."""
+    if not staff:
+        return dict(RESIDENT)
+    return {key: staff.get(key) for key in ("id", "username", "name", "role")}
+
+
+def actor_name(who: Staff | None) -> str:
+    """The one way a record names who did something: the person's name, else their username,
+    else their id (at most 100 characters)."""
+    who = who or {}
+    return str(who.get("name") or who.get("username") or who.get("id") or "?")[:100]
+
+
+# -- query strings --------------------------------------------------------------------------------
+
+class Query(Schema):
+    """A query string: parameters a route does not know are ignored, as browsers add their own."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+
+class PeriodQuery(Query):
+    """``?from=2026-11-01&to=2026-11-30``: Beijing dates, both inclusive, either may be left out.
+    Loaded as ``date_from`` / ``date_to``."""
+    date_from = fields.Date(data_key="from", load_default=None)
+    date_to = fields.Date(data_key="to", load_default=None)
+
+    @validates_schema
+    def _ordered(self, data, **_):
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise ValidationError("The end date is before the start date", "to")
+
+
+class PageQuery(Query):
+    """``?limit=100&offset=0``."""
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+# -- routes ---------------------------------------------------------------------------------------
+
+_PARAM = re.compile(r"\{(\w+)(?::(int))?\}")
+
+
+def _path_regex(template: str) -> re.Pattern:
+    def part(match: re.Match) -> str:
+        return rf"(?P<{match.group(1)}>\d{{1,18}})" if match.group(2) else rf"(?P<{match.group(1)}>[^/]+)"
+    return re.compile("^" + _PARAM.sub(part, template.rstrip("/") or "/") + "/?$")
 
 
 @dataclass
@@ -102,22 +174,34 @@ class Route:
     response: object = None
     pattern: re.Pattern = None
 
+    @property
+    def int_params(self) -> set[str]:
+        return {name for name, kind in _PARAM.findall(self.template) if kind == "int"}
+
+    @property
+    def openapi_path(self) -> str:
+        return _PARAM.sub(lambda m: "{" + m.group(1) + "}", self.template)
+
 
 class Router:
     def __init__(self):
-        self.routes = []
+        self.routes: list[Route] = []
 
-    def route(self, method, template, *, body=None, query=None, roles=(), public=False,
-              summary="", response=None):
-        regex = "^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", template.rstrip("/") or "/") + "/?$"
-
+    def route(self, method: str, template: str, *, body: type[Schema] | None = None,
+              query: type[Schema] | None = None, roles: tuple[str, ...] = (),
+              public: bool = False, summary: str = "",
+              response: type[Schema] | None = None) -> Callable:
+        """Declare a route. ``{name:int}`` in the template matches digits only and hands the
+        handler an int; ``roles`` limits it to those staff roles (any logged-in staff if empty);
+        ``public`` opens it to callers without a login."""
         def decorator(handler):
             self.routes.append(Route(method.upper(), template, handler, body, query,
-                                     tuple(roles), public, summary, response, re.compile(regex)))
+                                     tuple(roles), public, summary, response,
+                                     _path_regex(template)))
             return handler
         return decorator
 
-    def dispatch(self, request, service=None):
+    def dispatch(self, request: dict, service: object = None) -> dict:
         lang = "en" if request.get("lang") == "en" else "zh"
         method = (request.get("method") or "GET").upper()
         path = "/" + (request.get("path") or "").strip("/")
@@ -129,8 +213,11 @@ class Router:
             matched_path = True
             if route.method != method:
                 continue
+            params = match.groupdict()
+            for name in route.int_params:
+                params[name] = int(params[name])
             ctx = Context(staff=request.get("staff"), query=dict(request.get("query") or {}),
-                          params=match.groupdict(), lang=lang, service=service,
+                          params=params, lang=lang, service=service,
                           body_raw=request.get("body"), extra=dict(request.get("extra") or {}),
                           idempotency_key=request.get("idempotency_key"))
             try:
@@ -164,6 +251,20 @@ class Router:
         return {"status": 404, "body": {"error": {
             "code": "not_found", "message": "没有这个地址" if lang == "zh" else "No such path"}}}
 
+    def openapi(self, title: str, field_types: dict | None = None) -> dict:
+        """The routes as an OpenAPI 3 fragment ``{"paths", "components"}`` for the gateway's
+        document. ``field_types`` maps a custom marshmallow field to its OpenAPI type, e.g.
+        ``{Yuan: ("string", None)}``."""
+        from apispec import APISpec
+        from apispec.ext.marshmallow import MarshmallowPlugin
+        plugin = MarshmallowPlugin()
+        spec = APISpec(title=title, version="1", openapi_version="3.0.3", plugins=[plugin])
+        for field_class, (type_, format_) in (field_types or {}).items():
+            plugin.map_to_openapi_type(field_class, type_, format_)
+        document = self.openapi_paths(spec).to_dict()
+        return {"paths": document.get("paths", {}),
+                "components": {"schemas": document.get("components", {}).get("schemas", {})}}
+
     def openapi_paths(self, spec):
         """Add every route to an apispec ``APISpec`` (marshmallow plugin) and return it."""
         for route in self.routes:
@@ -181,10 +282,11 @@ class Router:
                 operation["parameters"] = [{"in": "query", "schema": route.query}]
             if not route.public:
                 operation["security"] = [{"token": []}]
-            params = re.findall(r"\{(\w+)\}", route.template)
+            params = _PARAM.findall(route.template)
             if params:
                 operation.setdefault("parameters", []).extend(
-                    {"in": "path", "name": p, "required": True, "schema": {"type": "string"}}
-                    for p in params)
-            spec.path(path=route.template, operations={route.method.lower(): operation})
+                    {"in": "path", "name": name, "required": True,
+                     "schema": {"type": "integer" if kind == "int" else "string"}}
+                    for name, kind in params)
+            spec.path(path=route.openapi_path, operations={route.method.lower(): operation})
         return spec

@@ -17,9 +17,8 @@ import time
 import traceback
 
 from kombu import Queue
-from nameko.messaging import Consumer
-
 from marshmallow import ValidationError
+from nameko.messaging import Consumer
 
 from .api import DomainError
 from .bus import ConfirmingPublisher

@@ -41,18 +41,18 @@ ATTRIBUTE_DATATYPES = ("string", "number", "datetime", "text", "singlevaluelist"
 
 # -- queues ---------------------------------------------------------------------------------------
 
-def program_cases_queue(program_id):
+def program_cases_queue(program_id: str) -> Queue:
     """Where a program receives its cases; durable, so cases wait while the program restarts."""
     return Queue(f"minzi.program.{program_id}.cases", exchange=minzi_exchange(),
                  routing_key=f"case.*.{program_id}", durable=True)
 
 
-def program_discover_queue(program_id):
+def program_discover_queue(program_id: str) -> Queue:
     return Queue(f"minzi.program.{program_id}.discover", exchange=minzi_exchange(),
                  routing_key="program.discover", durable=False, auto_delete=True)
 
 
-def intake_programs_queue():
+def intake_programs_queue() -> Queue:
     exchange = minzi_exchange()
     return Queue("minzi.intake.programs", exchange=exchange, durable=True, bindings=[
         binding(exchange, routing_key="program.announced"),
@@ -60,12 +60,12 @@ def intake_programs_queue():
     ])
 
 
-def intake_reports_queue():
+def intake_reports_queue() -> Queue:
     return Queue("minzi.intake.reports", exchange=minzi_exchange(),
                  routing_key="case.reported", durable=True)
 
 
-def intake_submissions_queue():
+def intake_submissions_queue() -> Queue:
     return Queue("minzi.intake.submissions", exchange=minzi_exchange(),
                  routing_key="case.submitted", durable=True)
 
@@ -160,6 +160,16 @@ class CaseDispatched(Lenient):
     note = fields.String(load_default=None, allow_none=True)
 
 
+class CaseNotice(Lenient):
+    """``case.chased`` / ``case.recalled``: a reminder (level 1), an escalation (level 2), or
+    the case taken back."""
+    case_id = fields.Integer(required=True)
+    tracking_code = fields.String(load_default=None, allow_none=True)
+    program_id = fields.String(load_default=None, allow_none=True)
+    note = fields.String(load_default=None, allow_none=True)
+    level = fields.Integer(load_default=1)
+
+
 class CaseReported(Lenient):
     case_id = fields.Integer(required=True)
     program_id = fields.String(required=True, validate=PROGRAM_ID)
@@ -197,7 +207,7 @@ class CaseSubmitted(Lenient):
     reference = fields.Nested(Reference, load_default=None, allow_none=True)
 
 
-def load_manifest(path, *, communities=None):
+def load_manifest(path: str, *, communities: str | None = None) -> dict:
     """Read a program's manifest file; ``communities`` (comma separated) overrides the file's."""
     with open(path, encoding="utf-8") as handle:
         raw = yaml.safe_load(handle)
@@ -215,8 +225,8 @@ class ProgramAnnouncer(DependencyProvider):
     the environment) overrides which communities the program serves.
     """
 
-    def __init__(self, manifest_path):
-        self.manifest_path = manifest_path
+    def __init__(self, manifest_path: str):
+        self.manifest_path = str(manifest_path)
 
     def setup(self):
         config = self.container.config
@@ -230,10 +240,10 @@ class ProgramAnnouncer(DependencyProvider):
         self._stopped = threading.Event()
 
     @property
-    def program_id(self):
+    def program_id(self) -> str:
         return self.manifest["program_id"]
 
-    def announce(self):
+    def announce(self) -> None:
         body = make_envelope("program.announced", ProgramManifest().dump(self.manifest),
                              source=self.program_id)
         self.publisher.publish(body, "program.announced")

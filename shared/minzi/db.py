@@ -4,7 +4,7 @@ Each service has its own database. ``DATABASE_URL`` points at PostgreSQL in prod
 not set the service keeps a SQLite file of its own (``./data/<service>.db``), the embedded default.
 """
 import os
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import JSON, DateTime, Integer, String, Text, create_engine, event
 from sqlalchemy.orm import Mapped, mapped_column
@@ -120,7 +120,6 @@ class InboxMixin:
 
 def as_utc(moment):
     """SQLite hands timestamps back without a zone; every timestamp Minzi stores is UTC."""
-    from datetime import timezone
     if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
+        return moment.replace(tzinfo=UTC)
     return moment

@@ -8,7 +8,7 @@ Readers ignore fields they do not know (``unknown=EXCLUDE``), so a newer produce
 without breaking an older consumer.
 """
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields
 
@@ -29,15 +29,15 @@ class EnvelopeSchema(Schema):
 
 
 def utcnow():
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def isoformat(moment):
     if moment is None:
         return None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def make_envelope(type_, data, *, source, community=None, version=SCHEMA_VERSION, event_id=None):
@@ -67,5 +67,13 @@ def read_envelope(body, *, max_version=SCHEMA_VERSION):
     return envelope
 
 
-__all__ = ["make_envelope", "read_envelope", "EnvelopeSchema", "ValidationError",
-           "UnsupportedVersion", "utcnow", "isoformat", "SCHEMA_VERSION"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "EnvelopeSchema",
+    "UnsupportedVersion",
+    "ValidationError",
+    "isoformat",
+    "make_envelope",
+    "read_envelope",
+    "utcnow",
+]

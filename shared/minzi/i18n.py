@@ -21,19 +21,24 @@ _MARSHMALLOW_ZH = {
     "Invalid value.": "取值无效",
     "Shorter than minimum length {min}.": "太短",
     "Must be one of: {choices}.": "取值无效",
+    "The end date is before the start date": "结束日期早于开始日期",
 }
 
 
-def register_messages(translations):
+def register_messages(translations: dict[str, str]) -> None:
     """A service's own English validation messages with their Chinese, e.g. from its schemas."""
     _MARSHMALLOW_ZH.update(translations)
 
 
-def zh(message):
+def zh(message: str) -> str:
     if message in _MARSHMALLOW_ZH:
         return _MARSHMALLOW_ZH[message]
     if message.startswith("Must be one of:"):
         return "取值应为其中之一：" + message[len("Must be one of:"):].strip().rstrip(".")
+    if message.startswith("Must be greater than or equal to") and " and " in message:
+        low, high = message[len("Must be greater than or equal to"):].strip().rstrip(".").split(
+            " and less than or equal to ")
+        return f"应在 {low} 到 {high} 之间"
     if message.startswith("Must be greater than or equal to"):
         return "不能小于" + message[len("Must be greater than or equal to"):].strip().rstrip(".")
     if message.startswith("Must be greater than"):
@@ -48,7 +53,7 @@ def zh(message):
     return message
 
 
-def field_errors(messages, lang="zh"):
+def field_errors(messages, lang: str = "zh"):
     """marshmallow's ``{"field": ["msg"], "nested": {"sub": [...]}}`` in the reader's language."""
     if lang != "zh":
         return messages

@@ -65,7 +65,7 @@ def main(argv=None):
     print(f"  minzi-run {args.program_id}          # announces itself; intake routes its cases here")
     print(f"  scripts/test {target}")
     print(f"  edit {target / 'manifest.yaml'} for its service types, "
-          f"{target / args.program_id / 'domain.py'} for its rules")
+          f"{target / args.program_id / 'domain'} for its rules")
     return 0
 
 

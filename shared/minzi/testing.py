@@ -1,4 +1,9 @@
-"""Helpers the suite's tests share: throwaway PostgreSQL databases, services as OS processes."""
+"""Helpers the suite's tests share: throwaway PostgreSQL databases, staff and cases to test with,
+a transaction for domain tests, a program's API called as the gateway calls it, services as OS
+processes. The fixtures built on them (``program_container``, ``bus``) are in
+``minzi.pytest_plugin``, which pytest loads for every test.
+"""
+import json
 import os
 import signal
 import socket
@@ -6,18 +11,147 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse, urlunparse
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import MetaData, create_engine, text
+from sqlalchemy.orm import Session, sessionmaker
 
-from .db import normalise_url
+from .db import make_engine, normalise_url
+from .envelope import make_envelope
 
 DEFAULT_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+COMMUNITY = "rainbow-city"
+
+
+# -- people and cases to test with ----------------------------------------------------------------
+
+def make_staff(role: str = "program_staff", *, program_id: str | None = None,
+               community: str = COMMUNITY, id: int = 7, username: str = "li",
+               name: str = "李") -> dict:
+    """A staff member as the gateway passes them to a program's API."""
+    return {"id": id, "username": username, "name": name, "role": role,
+            "community": community, "program_id": program_id}
+
+
+def dispatched_case(program_id: str, service_code: str, *, case_id: int = 1,
+                    community: str = COMMUNITY, **overrides: Any) -> dict:
+    """The data of a ``case.dispatched`` message, as intake sends it (docs/contract.md)."""
+    return {"case_id": case_id, "tracking_code": f"TEST{case_id:06d}", "program_id": program_id,
+            "service_code": service_code, "community": community, "channel": "visit",
+            "description": "居民来访求助", "attributes": {}, "address": "彩虹城3号楼",
+            "resident": {"name": "张三", "phone": "13800001111"},
+            "due_at": "2026-12-04T02:00:00Z", "note": None, **overrides}
+
+
+# -- domain tests: a real database, the outbox recorded -------------------------------------------
+
+class RecordingTransaction:
+    """What ``store.transaction()`` gives the rules (``session`` and ``publish``), with what
+    they publish kept in ``published`` instead of an outbox."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self.published: list[dict] = []
+
+    def publish(self, routing_key: str, data: dict, *, community: str | None = None,
+                **_: Any) -> dict:
+        message = {"routing_key": routing_key, "data": data, "community": community}
+        self.published.append(message)
+        return message
 
 
 @contextmanager
-def postgres_database(prefix="minzi_test"):
+def domain_transaction(metadata: MetaData, directory: str | Path) -> Iterator[RecordingTransaction]:
+    """A ``RecordingTransaction`` on a new SQLite database with the program's tables."""
+    engine = make_engine(f"sqlite:///{Path(directory) / 'domain.db'}")
+    metadata.create_all(engine)
+    session = sessionmaker(engine, expire_on_commit=False)()
+    try:
+        yield RecordingTransaction(session)
+    finally:
+        session.close()
+        engine.dispose()
+
+
+# -- service tests --------------------------------------------------------------------------------
+
+def call_api(container, method: str, path: str, body: Any = None, *, staff: dict | None,
+             query: dict | None = None, lang: str = "zh",
+             idempotency_key: str | None = None) -> dict:
+    """Call a running program's ``api`` RPC the way the gateway does; returns
+    ``{"status", "body"}``."""
+    from nameko.testing.services import entrypoint_hook
+    with entrypoint_hook(container, "api") as api:
+        return api({"method": method, "path": path, "query": query or {}, "body": body,
+                    "staff": staff, "lang": lang, "idempotency_key": idempotency_key})
+
+
+class Bus:
+    """The test's own view of the ``minzi`` exchange on the test vhost: it publishes as intake
+    would, and keeps what services send (``case.reported``, ``case.submitted``,
+    ``program.announced``, ``program.withdrawn``) in queues of its own, bound before the
+    service starts."""
+
+    KEYS = ("case.reported", "case.submitted", "program.announced", "program.withdrawn")
+
+    def __init__(self, amqp_uri: str):
+        from kombu import Connection, Queue
+
+        from .bus import ConfirmingPublisher, minzi_exchange
+        self.connection = Connection(amqp_uri)
+        channel = self.connection.channel()
+        self.queues = {}
+        for key in self.KEYS:
+            queue = Queue(f"test.{key}.{uuid.uuid4().hex[:6]}", exchange=minzi_exchange(),
+                          routing_key=key, durable=False, auto_delete=True)(channel)
+            queue.declare()
+            self.queues[key] = queue
+        self.publisher = ConfirmingPublisher(amqp_uri)
+
+    def publish(self, routing_key: str, data: dict, *, community: str | None = COMMUNITY,
+                source: str = "intake", event_id: str | None = None) -> dict:
+        """Publish ``data`` in an envelope; the envelope is returned (publish it again with
+        ``send`` to deliver the same message twice)."""
+        envelope = make_envelope(".".join(routing_key.split(".")[:2]), data, source=source,
+                                 community=community, event_id=event_id)
+        self.send(envelope, routing_key)
+        return envelope
+
+    def send(self, envelope: dict, routing_key: str) -> None:
+        self.publisher.publish(envelope, routing_key)
+
+    def drain(self, key: str) -> list[dict]:
+        """Every message that arrived on ``key`` since the last look, oldest first."""
+        bodies = []
+        while (message := self.queues[key].get(no_ack=True)) is not None:
+            bodies.append(json.loads(message.body))
+        return bodies
+
+    def wait(self, key: str, predicate: Callable[[dict], bool] = lambda _: True,
+             timeout: float = 20.0) -> dict:
+        """The first message on ``key`` that ``predicate`` accepts (the others before it are
+        kept in ``seen``)."""
+        self.seen = getattr(self, "seen", [])
+
+        def arrived():
+            for body in self.drain(key):
+                if predicate(body):
+                    return body
+                self.seen.append(body)
+            return None
+        return wait_for(arrived, timeout=timeout, message=f"a {key} message")
+
+    def close(self) -> None:
+        self.publisher.close()
+        self.connection.release()
+
+
+@contextmanager
+def postgres_database(prefix: str = "minzi_test") -> Iterator[str]:
     """A new, empty PostgreSQL database for one test run; dropped afterwards."""
     server = normalise_url(os.environ.get("MINZI_TEST_DATABASE_URL", DEFAULT_SERVER_URL))
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
@@ -36,14 +170,18 @@ def postgres_database(prefix="minzi_test"):
         admin.dispose()
 
 
-def create_schema(url, metadata):
+def create_schema(url: str, metadata: MetaData) -> None:
     engine = create_engine(normalise_url(url))
     metadata.create_all(engine)
     engine.dispose()
 
 
-def wait_for(predicate, timeout=20.0, interval=0.05, message="condition"):
-    """Poll ``predicate`` until it returns something truthy; the value is returned."""
+def wait_for(predicate: Callable[[], Any], timeout: float = 20.0, interval: float = 0.05,
+             message: str = "condition") -> Any:
+    """Poll ``predicate`` until it returns something truthy; the value is returned.
+
+    Connection errors (a service still starting) count as "not yet"; an AssertionError raised
+    by the predicate is a test's verdict and is raised at once, never swallowed."""
     deadline = time.monotonic() + timeout
     last_error = None
     while time.monotonic() < deadline:
@@ -51,6 +189,8 @@ def wait_for(predicate, timeout=20.0, interval=0.05, message="condition"):
             value = predicate()
             if value:
                 return value
+        except AssertionError:
+            raise
         except Exception as exc:  # not ready yet
             last_error = exc
         time.sleep(interval)
@@ -58,7 +198,7 @@ def wait_for(predicate, timeout=20.0, interval=0.05, message="condition"):
                          + (f" (last error: {last_error!r})" if last_error else ""))
 
 
-def free_port():
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]

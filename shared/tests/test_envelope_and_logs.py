@@ -47,13 +47,13 @@ def test_logs_mask_phones_and_id_numbers_but_not_other_numbers():
 
 
 def test_a_services_postgresql_database_is_created_when_missing():
+    import os
     import uuid
 
     from sqlalchemy import create_engine, text
 
     from minzi.db import ensure_database, normalise_url
     from minzi.testing import DEFAULT_SERVER_URL
-    import os
     server = os.environ.get("MINZI_TEST_DATABASE_URL", DEFAULT_SERVER_URL)
     name = f"minzi_test_new_{uuid.uuid4().hex[:8]}"
     url = server.rsplit("/", 1)[0] + "/" + name

@@ -16,9 +16,10 @@ def test_a_new_program_is_complete_and_its_migrations_match_its_models(tmp_path,
     target, made = create("probe_hotline", "便民服务热线", "Convenience hotline", tmp_path)
     names = {str(p.relative_to(target)) for p in made}
     assert {"manifest.yaml", "config.yaml", "Dockerfile", "pyproject.toml", "alembic.ini",
-            "probe_hotline/service.py", "probe_hotline/domain.py", "probe_hotline/api.py",
-            "probe_hotline/models.py", "migrations/env.py",
-            "tests/test_probe_hotline.py"} <= names
+            "probe_hotline/service.py", "probe_hotline/domain/cases.py",
+            "probe_hotline/domain/views.py", "probe_hotline/api.py", "probe_hotline/models.py",
+            "migrations/env.py", "tests/conftest.py", "tests/test_domain.py",
+            "tests/test_service.py"} <= names
     manifest = load_manifest(target / "manifest.yaml")
     assert manifest["name"] == {"zh": "便民服务热线", "en": "Convenience hotline"}
     assert [t["code"] for t in manifest["service_types"]] == ["probe_hotline_request"]

@@ -20,7 +20,7 @@ import socket
 import sys
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from kombu import Connection, Consumer, Exchange, Producer, Queue
 
@@ -29,7 +29,7 @@ CONTRACT_VERSION = 1
 
 
 def now_iso():
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def envelope(type_, data, community, source):
@@ -212,7 +212,7 @@ class DocProgram:
         while not self.stopping:
             try:
                 self.connection.drain_events(timeout=0.2)
-            except socket.timeout:
+            except TimeoutError:
                 pass
             while self.inbox and not self.stopping:
                 self.handle(self.inbox.pop(0))
@@ -232,7 +232,7 @@ class DocProgram:
                              {"program_id": self.program_id, "instance_id": self.instance_id})
                 print(f"withdrawn {self.program_id} {self.instance_id}", flush=True)
                 break
-            except Exception as exc:  # noqa: BLE001 - try again on a fresh connection
+            except Exception as exc:
                 print(f"withdrawal not confirmed ({exc!r}); retrying", file=sys.stderr, flush=True)
                 self.close()
                 time.sleep(0.5)
@@ -243,7 +243,7 @@ class DocProgram:
         if connection is not None:
             try:
                 connection.release()
-            except Exception:  # noqa: BLE001 - closing a broken connection
+            except Exception:
                 pass
             self.connection = None
 

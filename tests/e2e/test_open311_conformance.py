@@ -6,7 +6,6 @@ import pytest
 import requests
 from openapi_spec_validator import validate
 
-
 from ..conftest import OPEN311_KEY
 
 pytestmark = pytest.mark.e2e

@@ -6,15 +6,23 @@ whole change back.
 """
 from datetime import datetime, timedelta, timezone
 
+from sqlalchemy import select
+
 from minzi.api import DomainError, Forbidden, Router
 from minzi.db import as_utc
 from minzi.envelope import isoformat
 from minzi.logs import mask_phone
-from sqlalchemy import select
 
 from . import domain, ledger, schemas
-from .domain import (CASE_STATUSES, CAT_SEXES, CAT_STATUSES, STAFF_ROLES, actor, is_operator,
-                     public_donor)
+from .domain import (
+    CASE_STATUSES,
+    CAT_SEXES,
+    CAT_STATUSES,
+    STAFF_ROLES,
+    actor,
+    is_operator,
+    public_donor,
+)
 from .ledger import CATEGORIES, CHANNELS, KINDS, label, yuan
 from .models import Entry
 

@@ -7,12 +7,13 @@ same transaction.
 from collections import defaultdict
 from datetime import timedelta
 
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
 from minzi.api import DomainError, NotFound
 from minzi.db import as_utc
 from minzi.envelope import isoformat, utcnow
 from minzi.logs import mask
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from . import ledger
 from .ledger import ANONYMOUS, CATEGORIES, CHANNELS, label, yuan

@@ -16,10 +16,11 @@ import json
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from minzi.api import Conflict, DomainError, NotFound
-from minzi.envelope import utcnow
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+
+from minzi.api import Conflict, DomainError, NotFound
+from minzi.envelope import utcnow
 
 from .models import Cat, Entry, Fund, NumberSeries
 

@@ -6,11 +6,22 @@ that points at the entry it reverses (``reverses_id`` is unique, so an entry is 
 """
 from datetime import date, datetime
 
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
 from minzi.db import InboxMixin, OutboxMixin, UTCDateTime
 from minzi.envelope import utcnow
-from sqlalchemy import (JSON, BigInteger, Boolean, CheckConstraint, Date, ForeignKey, Integer,
-                        String, Text, UniqueConstraint)
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
 class Base(DeclarativeBase):

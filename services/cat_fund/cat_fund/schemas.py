@@ -1,9 +1,10 @@
 """What crosses the fund's staff API: request bodies and query strings (marshmallow 3/4)."""
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+
 from minzi import i18n
 from minzi.contract import COMMUNITY_ID
-from marshmallow import (EXCLUDE, Schema, ValidationError, fields, validate, validates_schema)
 
-from .domain import CAT_SEXES, CAT_STATUSES, CASE_STATUSES
+from .domain import CASE_STATUSES, CAT_SEXES, CAT_STATUSES
 from .ledger import CATEGORIES, CHANNELS, KINDS, AmountError, to_fen, yuan
 
 # The shared translator knows marshmallow's stock messages; these are the fund's own.

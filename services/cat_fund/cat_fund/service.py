@@ -4,14 +4,19 @@ from pathlib import Path
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
-from minzi.consumer import reliable_consume
-from minzi.contract import (CaseDispatched, ProgramAnnouncer, program_cases_queue,
-                            program_discover_queue)
-from minzi.envelope import read_envelope
-from minzi.store import Store
 from marshmallow import EXCLUDE, Schema, fields
 from nameko.messaging import consume
 from nameko.rpc import rpc
+
+from minzi.consumer import reliable_consume
+from minzi.contract import (
+    CaseDispatched,
+    ProgramAnnouncer,
+    program_cases_queue,
+    program_discover_queue,
+)
+from minzi.envelope import read_envelope
+from minzi.store import Store
 
 from . import domain
 from .api import router

@@ -1,5 +1,4 @@
-from minzi.migrations import run
-
 from cat_fund.models import Base
+from minzi.migrations import run
 
 run(Base.metadata)

@@ -2,12 +2,12 @@
 import types
 
 import pytest
-from minzi.db import make_engine
-from minzi.store import StoreHandle
 from sqlalchemy.orm import sessionmaker
 
 from cat_fund.api import router
 from cat_fund.models import Base, Inbox, Outbox
+from minzi.db import make_engine
+from minzi.store import StoreHandle
 
 OPERATOR = {"id": 7, "username": "wang", "name": "王阿姨", "role": "program_staff",
             "community": "rainbow-city", "program_id": "cat_fund"}

@@ -3,8 +3,7 @@ from sqlalchemy import func, select
 
 from cat_fund.models import Entry, Fund, Outbox
 
-from .conftest import (HANDLER, LEGAL_STAFF, NEIGHBOUR, OPERATOR, RECEPTIONIST,
-                       STATION_HEAD)
+from .conftest import HANDLER, LEGAL_STAFF, NEIGHBOUR, OPERATOR, RECEPTIONIST, STATION_HEAD
 
 
 def donate(call, amount="500.00", **extra):

@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 from alembic import command
 from alembic.config import Config
-from minzi.api import DomainError
-from minzi.db import make_engine
-from minzi.testing import postgres_database
 from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
 from cat_fund import ledger
 from cat_fund.models import Entry
+from minzi.api import DomainError
+from minzi.db import make_engine
+from minzi.testing import postgres_database
 
 ROOT = Path(__file__).resolve().parent.parent
 BY = {"id": 1, "username": "t", "name": "测试", "role": "program_staff"}

@@ -4,13 +4,13 @@ from datetime import date
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from minzi.api import DomainError
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from cat_fund import ledger
 from cat_fund.models import Base, Entry, Fund
+from minzi.api import DomainError
 
 BY = {"id": 1, "username": "t", "name": "测试", "role": "program_staff"}
 DAY = date(2026, 11, 27)

@@ -2,9 +2,10 @@
 working directory, starts the service and announces the program on the bus."""
 import sqlite3
 
+from nameko.standalone.rpc import ServiceRpcProxy
+
 from minzi.contract import ProgramManifest
 from minzi.testing import ServiceProcess
-from nameko.standalone.rpc import ServiceRpcProxy
 
 from .test_service import Listener
 

@@ -7,13 +7,13 @@ import uuid
 
 import pytest
 from kombu import Connection, Queue, binding
+from nameko.standalone.rpc import ServiceRpcProxy
+
+from cat_fund.service import CatFund
 from minzi.bus import ConfirmingPublisher, minzi_exchange
 from minzi.contract import CaseReported, ProgramManifest
 from minzi.envelope import make_envelope
 from minzi.testing import postgres_database, wait_for
-from nameko.standalone.rpc import ServiceRpcProxy
-
-from cat_fund.service import CatFund
 
 from .conftest import OPERATOR, STATION_HEAD
 from .test_concurrency_pg import migrate

@@ -1,7 +1,7 @@
 """Intake's staff API, served through the gateway under /api/v1."""
 import secrets
 from contextlib import contextmanager
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta, timezone
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -10,9 +10,21 @@ from minzi.api import DomainError, NotFound, Router
 from minzi.envelope import isoformat
 
 from . import schemas
-from .domain import (OPEN_STATUSES, RESIDENT, ROLE_LABELS, Actor, CaseDesk, Registry,
-                     case_view, check_password, event_view, figures, hash_password, hash_secret,
-                     tracking_view)
+from .domain import (
+    OPEN_STATUSES,
+    RESIDENT,
+    ROLE_LABELS,
+    Actor,
+    CaseDesk,
+    Registry,
+    case_view,
+    check_password,
+    event_view,
+    figures,
+    hash_password,
+    hash_secret,
+    tracking_view,
+)
 from .models import ApiKey, Case, Community, Notification, Staff, StaffToken
 
 router = Router()
@@ -46,7 +58,7 @@ def login(ctx, body):
             raise DomainError("bad_credentials", "用户名或密码不对", "Wrong username or password",
                               status=401)
         token = secrets.token_urlsafe(32)
-        expires = datetime.now(timezone.utc) + timedelta(hours=TOKEN_HOURS)
+        expires = datetime.now(UTC) + timedelta(hours=TOKEN_HOURS)
         tx.session.add(StaffToken(token_hash=hash_secret(token), staff_id=staff.id,
                                   expires_at=expires))
         return 201, {"token": token, "expires_at": expires.isoformat(), "staff": staff_view(staff)}
@@ -160,7 +172,7 @@ def list_cases(ctx):
         query = query.where(Case.owner_id == staff["id"], Case.status.in_(OPEN_STATUSES))
     elif q["queue"] == "overdue":
         query = query.where(Case.status.in_(("awaiting_assignment", "dispatched", "accepted")),
-                            Case.due_at < datetime.now(timezone.utc))
+                            Case.due_at < datetime.now(UTC))
     elif q["queue"] == "escalated":
         query = query.where(Case.escalated.is_(True), Case.status.in_(OPEN_STATUSES))
     elif q["queue"] == "unassigned":
@@ -308,8 +320,8 @@ def authenticate(session, token):
     if row is None:
         return None
     expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(
-        tzinfo=timezone.utc)
-    if expires < datetime.now(timezone.utc):
+        tzinfo=UTC)
+    if expires < datetime.now(UTC):
         return None
     staff = session.get(Staff, row.staff_id)
     return staff_view(staff) if staff and staff.active else None

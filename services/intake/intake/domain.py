@@ -16,8 +16,7 @@ from minzi.db import as_utc
 from minzi.envelope import isoformat, utcnow
 from minzi.logs import mask_phone
 
-from .models import (Case, CaseEvent, Community, Notification, Program, ProgramInstance,
-                     ServiceOffer)
+from .models import Case, CaseEvent, Community, Notification, Program, ProgramInstance, ServiceOffer
 
 ROLES = ("receptionist", "handler", "station_head", "program_staff", "admin")
 ROLE_LABELS = {"receptionist": ("接待员", "Receptionist"), "handler": ("承办人", "Handler"),

@@ -1,8 +1,7 @@
 """Intake's own database."""
 from datetime import datetime
 
-from sqlalchemy import (JSON, Boolean, Float, ForeignKey, Integer, String, Text,
-                        UniqueConstraint)
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from minzi.db import InboxMixin, OutboxMixin, UTCDateTime

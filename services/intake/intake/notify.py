@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
 from minzi.envelope import utcnow
-from minzi.relay import WakeableLoop
 from minzi.logs import mask_phone
+from minzi.relay import WakeableLoop
 
 from .models import Notification
 

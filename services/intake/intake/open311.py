@@ -3,7 +3,7 @@
 The gateway speaks HTTP (JSON or XML, form-encoded POST); this module answers in plain dicts.
 ``service_request_id`` is the case's tracking code, which residents also use to follow it.
 """
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 from sqlalchemy import select
@@ -11,7 +11,7 @@ from sqlalchemy import select
 from minzi.api import DomainError, NotFound
 from minzi.envelope import isoformat
 
-from .domain import CLOSED_FOR_OPEN311, Actor, Registry, STATUS_LABELS
+from .domain import CLOSED_FOR_OPEN311, STATUS_LABELS, Actor, Registry
 from .models import ApiKey, Case, Community, Program
 
 
@@ -48,8 +48,8 @@ class RequestsQuery(Schema):
 
     service_request_id = fields.String(load_default=None)
     service_code = fields.String(load_default=None)
-    start_date = fields.AwareDateTime(load_default=None, default_timezone=timezone.utc)
-    end_date = fields.AwareDateTime(load_default=None, default_timezone=timezone.utc)
+    start_date = fields.AwareDateTime(load_default=None, default_timezone=UTC)
+    end_date = fields.AwareDateTime(load_default=None, default_timezone=UTC)
     status = fields.String(load_default=None, validate=validate.OneOf(("open", "closed")))
 
 
@@ -161,7 +161,7 @@ def requests(session, community_id, args, lang="zh"):
 
 def _days_ago(days):
     from datetime import timedelta
-    return datetime.now(timezone.utc) - timedelta(days=days)
+    return datetime.now(UTC) - timedelta(days=days)
 
 
 def one_request(session, community_id, code, lang="zh"):

@@ -8,8 +8,15 @@ from nameko.timer import timer
 
 from minzi.api import DomainError, validation_body
 from minzi.consumer import reliable_consume
-from minzi.contract import (CaseReported, CaseSubmitted, ProgramManifest, Withdrawal,
-                            intake_programs_queue, intake_reports_queue, intake_submissions_queue)
+from minzi.contract import (
+    CaseReported,
+    CaseSubmitted,
+    ProgramManifest,
+    Withdrawal,
+    intake_programs_queue,
+    intake_reports_queue,
+    intake_submissions_queue,
+)
 from minzi.envelope import read_envelope
 from minzi.store import Store
 

@@ -3,14 +3,12 @@ on the bus to announce itself."""
 import logging
 import os
 
+from nameko.extensions import DependencyProvider
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
-from nameko.extensions import DependencyProvider
-
 from minzi.bus import ConfirmingPublisher
-from minzi.contract import (intake_programs_queue, intake_reports_queue,
-                            intake_submissions_queue)
+from minzi.contract import intake_programs_queue, intake_reports_queue, intake_submissions_queue
 from minzi.envelope import make_envelope
 
 from .domain import hash_password, hash_secret

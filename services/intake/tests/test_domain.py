@@ -6,12 +6,11 @@ from marshmallow import ValidationError
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
+from intake.domain import Actor, CaseDesk, Registry, figures
+from intake.models import Base, Community, Notification, Staff
 from minzi.api import Conflict, DomainError, Forbidden
 from minzi.contract import ProgramManifest
 from minzi.envelope import utcnow
-
-from intake.domain import Actor, CaseDesk, Registry, figures
-from intake.models import Base, Community, Notification, Staff
 
 MANIFEST = ProgramManifest().load({
     "program_id": "legal_aid", "name": {"zh": "普法互助家园", "en": "Legal-aid home"},

@@ -3,16 +3,14 @@ PostgreSQL database: what programs say on the bus changes what intake does."""
 import pytest
 from kombu import Connection, Queue
 from nameko.testing.services import entrypoint_hook
-
 from sqlalchemy import create_engine, text
 
+from intake.models import Base
+from intake.service import IntakeService
 from minzi.bus import ConfirmingPublisher, minzi_exchange
 from minzi.db import normalise_url
 from minzi.envelope import make_envelope
 from minzi.testing import create_schema, postgres_database, wait_for
-
-from intake.models import Base
-from intake.service import IntakeService
 
 MANIFEST = {"program_id": "legal_aid", "name": {"zh": "普法互助家园"}, "communities": ["rainbow-city"],
             "heartbeat_seconds": 30, "instance_id": "la-1", "some_future_field": {"x": 1},

@@ -8,7 +8,7 @@ back: bad input changes nothing.
 """
 import secrets
 from collections import Counter, defaultdict
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta, timezone
 
 from sqlalchemy import func, select
 
@@ -18,8 +18,18 @@ from minzi.db import as_utc
 from minzi.envelope import isoformat
 from minzi.logs import mask_phone
 
-from .models import (Activity, Booking, ConsultationDay, Lawyer, Lecture, LegalCase, Reception,
-                     Registration, Slot, Visitor)
+from .models import (
+    Activity,
+    Booking,
+    ConsultationDay,
+    Lawyer,
+    Lecture,
+    LegalCase,
+    Reception,
+    Registration,
+    Slot,
+    Visitor,
+)
 
 PROGRAM_ID = "legal_aid"
 PROGRAM_NAME = {"zh": "普法互助家园", "en": "Legal-aid home"}
@@ -80,9 +90,9 @@ def local_date(moment):
 
 def local_range(day_from=None, day_to=None):
     """UTC bounds [start, end) of the Beijing dates ``day_from`` .. ``day_to`` (inclusive)."""
-    start = (datetime.combine(day_from, time(), BEIJING).astimezone(timezone.utc)
+    start = (datetime.combine(day_from, time(), BEIJING).astimezone(UTC)
              if day_from else None)
-    end = (datetime.combine(day_to + timedelta(days=1), time(), BEIJING).astimezone(timezone.utc)
+    end = (datetime.combine(day_to + timedelta(days=1), time(), BEIJING).astimezone(UTC)
            if day_to else None)
     return start, end
 

@@ -9,7 +9,7 @@ impossible even when two requests race.
 """
 from datetime import date, datetime
 
-from sqlalchemy import (JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint)
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from minzi.db import InboxMixin, OutboxMixin, UTCDateTime

@@ -1,6 +1,6 @@
 """What crosses the legal-aid home's staff API, as marshmallow schemas (input is checked here;
 the rules that need the database are in domain.py)."""
-from marshmallow import (EXCLUDE, Schema, ValidationError, fields, validate, validates_schema)
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from .domain import BEIJING, OUTCOMES
 

@@ -1,5 +1,4 @@
-from minzi.migrations import run
-
 from legal_aid.models import Base
+from minzi.migrations import run
 
 run(Base.metadata)

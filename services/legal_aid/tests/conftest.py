@@ -1,14 +1,13 @@
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy.orm import sessionmaker
 
+from legal_aid.models import Base
 from minzi.db import make_engine
 
-from legal_aid.models import Base
-
 # 10:00 in Beijing on a Friday
-NOW = datetime(2026, 11, 27, 2, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
 ALICE = {"id": 7, "name": "li"}
 
 

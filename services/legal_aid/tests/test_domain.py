@@ -5,11 +5,10 @@ import pytest
 import yaml
 from sqlalchemy import func, select
 
-from minzi.api import DomainError
-
 from legal_aid import domain
 from legal_aid.models import Booking, Lecture, Reception, Slot
 from legal_aid.service import MANIFEST
+from minzi.api import DomainError
 
 from .conftest import ALICE, NOW, at
 

@@ -4,7 +4,7 @@ import os
 import signal
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from kombu import Connection, Queue
@@ -12,14 +12,13 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from nameko.testing.services import entrypoint_hook
 from sqlalchemy import create_engine, func, select, text
 
+from legal_aid.models import Outbox
+from legal_aid.service import LegalAid
 from minzi.bus import ConfirmingPublisher, minzi_exchange
 from minzi.db import normalise_url
 from minzi.envelope import make_envelope
 from minzi.run import migrate, service_root
 from minzi.testing import postgres_database, wait_for
-
-from legal_aid.models import Outbox
-from legal_aid.service import LegalAid
 
 C = "rainbow-city"
 BEIJING = timezone(timedelta(hours=8))
@@ -275,7 +274,7 @@ def test_residents_register_for_lectures_and_the_figures_count(service):
     # the seed's figures, counted from reception records: 158 received, 115 solved
     lawyer = ok(call(service, "POST", "/lawyers", {"name": "赵律师"}), 201)
     areas = ["labour", "tenancy", "family", "migrant"]
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     for i in range(158):
         ok(call(service, "POST", "/receptions", {
             "visitor": {"name": f"居民{i}", "phone": f"137{i % 120:08d}"},

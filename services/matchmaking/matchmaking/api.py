@@ -14,8 +14,15 @@ from minzi.db import as_utc
 from minzi.envelope import isoformat, utcnow
 
 from . import domain, schemas
-from .domain import (EDUCATION, GENDERS, MEMBER_STATUSES, OUTCOMES, TOPICS,
-                     VERIFICATION_RESULTS, label)
+from .domain import (
+    EDUCATION,
+    GENDERS,
+    MEMBER_STATUSES,
+    OUTCOMES,
+    TOPICS,
+    VERIFICATION_RESULTS,
+    label,
+)
 
 router = Router()
 

@@ -10,15 +10,22 @@ police station has verified their identity. Only verified members are listed as 
 only verified members can be introduced.
 """
 from collections import defaultdict
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta, timezone
 
 from sqlalchemy import func, or_, select
 
 from minzi.api import Conflict, DomainError, Forbidden, NotFound
 from minzi.db import as_utc
 
-from .models import (Activity, Consultation, Introduction, Member, OutcomeStep, ProgramCase,
-                     Verification)
+from .models import (
+    Activity,
+    Consultation,
+    Introduction,
+    Member,
+    OutcomeStep,
+    ProgramCase,
+    Verification,
+)
 
 PROGRAM_ID = "matchmaking"
 OPERATOR_ROLES = ("program_staff", "handler")
@@ -143,9 +150,9 @@ def local_date(moment):
 
 def local_range(day_from=None, day_to=None):
     """UTC bounds [start, end) of the Beijing dates ``day_from`` .. ``day_to`` (inclusive)."""
-    start = (datetime.combine(day_from, time(), BEIJING).astimezone(timezone.utc)
+    start = (datetime.combine(day_from, time(), BEIJING).astimezone(UTC)
              if day_from else None)
-    end = (datetime.combine(day_to + timedelta(days=1), time(), BEIJING).astimezone(timezone.utc)
+    end = (datetime.combine(day_to + timedelta(days=1), time(), BEIJING).astimezone(UTC)
            if day_to else None)
     return start, end
 

@@ -1,7 +1,7 @@
 """The matchmaking studio's own database."""
 from datetime import date, datetime
 
-from sqlalchemy import (JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint)
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from minzi.db import InboxMixin, OutboxMixin, UTCDateTime

@@ -1,13 +1,29 @@
 """What crosses the studio's staff API, as marshmallow schemas. Input is checked here (unknown
 fields are refused); the rules that need the database are in domain.py. Messages are English
 here and Chinese on Chinese screens (``register_messages``)."""
-from marshmallow import (EXCLUDE, RAISE, Schema, ValidationError, fields, pre_load, validate,
-                         validates_schema)
+from marshmallow import (
+    EXCLUDE,
+    RAISE,
+    Schema,
+    ValidationError,
+    fields,
+    pre_load,
+    validate,
+    validates_schema,
+)
 
 from minzi.i18n import register_messages
 
-from .domain import (BEIJING, EDUCATION, GENDERS, MEMBER_STATUSES, OUTCOMES, TOPICS,
-                     VERIFICATION_RESULTS, id_number_problem)
+from .domain import (
+    BEIJING,
+    EDUCATION,
+    GENDERS,
+    MEMBER_STATUSES,
+    OUTCOMES,
+    TOPICS,
+    VERIFICATION_RESULTS,
+    id_number_problem,
+)
 
 PHONE_ERROR = "Not a phone number."
 register_messages({

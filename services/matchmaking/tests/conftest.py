@@ -1,15 +1,14 @@
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy.orm import sessionmaker
 
-from minzi.db import make_engine
-
 from matchmaking.domain import id_check_char
 from matchmaking.models import Base
+from minzi.db import make_engine
 
 # 10:00 in Beijing, 27 November 2026
-NOW = datetime(2026, 11, 27, 2, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
 STAFF = {"id": 7, "name": "王红娘"}
 C = "rainbow-city"
 

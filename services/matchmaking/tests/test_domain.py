@@ -5,12 +5,11 @@ import pytest
 from marshmallow import ValidationError
 from sqlalchemy import func, select
 
-from minzi.api import DomainError
-
 from matchmaking import domain, schemas
 from matchmaking.models import Activity, Introduction, Member, OutcomeStep, Verification
+from minzi.api import DomainError
 
-from .conftest import C, NOW, STAFF, id_number, person
+from .conftest import NOW, STAFF, C, id_number, person
 
 POLICE = {"police_station": "朝阳分局彩虹城派出所", "officer": "刘警官"}
 

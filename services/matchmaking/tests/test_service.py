@@ -12,14 +12,13 @@ from kombu import Connection, Queue
 from nameko.testing.services import entrypoint_hook
 from sqlalchemy import create_engine, func, select
 
+from matchmaking.models import Base, Member
+from matchmaking.service import MANIFEST, MatchmakingService
 from minzi.bus import ConfirmingPublisher, minzi_exchange
 from minzi.contract import load_manifest
 from minzi.db import normalise_url
 from minzi.envelope import make_envelope
 from minzi.testing import postgres_database, wait_for
-
-from matchmaking.models import Base, Member
-from matchmaking.service import MANIFEST, MatchmakingService
 
 from .conftest import id_number
 

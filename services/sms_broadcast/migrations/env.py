@@ -1,4 +1,4 @@
-from sms_broadcast.models import Base
 from minzi.migrations import run
+from sms_broadcast.models import Base
 
 run(Base.metadata)

@@ -14,8 +14,18 @@ from minzi.api import DomainError, Forbidden, Router
 from minzi.envelope import utcnow
 
 from . import domain
-from .models import (Broadcast, Building, Change, Consent, Contact, Door, Inbound, Message,
-                     ProgramCase, Zone)
+from .models import (
+    Broadcast,
+    Building,
+    Change,
+    Consent,
+    Contact,
+    Door,
+    Inbound,
+    Message,
+    ProgramCase,
+    Zone,
+)
 
 router = Router()
 

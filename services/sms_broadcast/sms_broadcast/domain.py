@@ -7,7 +7,7 @@ the acting staff member ``staff`` and the time ``now`` (UTC, aware). A rule that
 changes nothing.
 """
 import re
-from datetime import timedelta, timezone
+from datetime import UTC, timedelta, timezone
 
 from sqlalchemy import func, select, update
 
@@ -15,8 +15,18 @@ from minzi.api import Conflict, DomainError, Forbidden, NotFound
 from minzi.envelope import isoformat, utcnow
 from minzi.logs import mask_phone
 
-from .models import (Broadcast, Building, Change, Consent, Contact, Door, Inbound, Message,
-                     ProgramCase, Zone)
+from .models import (
+    Broadcast,
+    Building,
+    Change,
+    Consent,
+    Contact,
+    Door,
+    Inbound,
+    Message,
+    ProgramCase,
+    Zone,
+)
 
 PROGRAM_ID = "sms_broadcast"
 OPERATOR_ROLES = ("program_staff", "handler")
@@ -309,7 +319,7 @@ def _aware(moment):
         return None
     if moment.tzinfo is None:  # a time without a zone is Beijing wall-clock time
         moment = moment.replace(tzinfo=BEIJING)
-    return moment.astimezone(timezone.utc)
+    return moment.astimezone(UTC)
 
 
 def recipients_query(broadcast):

@@ -2,7 +2,7 @@
 consent records, the cases intake sends here, and a record of every change."""
 from datetime import datetime
 
-from sqlalchemy import (JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint)
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from minzi.db import InboxMixin, OutboxMixin, UTCDateTime

@@ -12,8 +12,12 @@ from nameko.timer import timer
 from sqlalchemy.exc import IntegrityError
 
 from minzi.consumer import reliable_consume
-from minzi.contract import (CaseDispatched, ProgramAnnouncer, program_cases_queue,
-                            program_discover_queue)
+from minzi.contract import (
+    CaseDispatched,
+    ProgramAnnouncer,
+    program_cases_queue,
+    program_discover_queue,
+)
 from minzi.envelope import read_envelope, utcnow
 from minzi.store import Store
 

@@ -1,13 +1,12 @@
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy.orm import sessionmaker
 
 from minzi.db import make_engine
-
 from sms_broadcast.models import Base
 
-NOW = datetime(2026, 11, 27, 2, 0, tzinfo=timezone.utc)   # 10:00 in Beijing
+NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)   # 10:00 in Beijing
 C = "rainbow-city"
 OPERATOR = {"id": 3, "username": "li", "name": "李", "role": "program_staff", "community": C,
             "program_id": "sms_broadcast"}

@@ -11,13 +11,20 @@ from sqlalchemy.exc import IntegrityError
 
 from minzi.api import DomainError
 from minzi.db import as_utc
-
 from sms_broadcast import domain
-from sms_broadcast.models import (Broadcast, Building, Change, Consent, Contact, Inbound,
-                                  Message, Zone)
+from sms_broadcast.models import (
+    Broadcast,
+    Building,
+    Change,
+    Consent,
+    Contact,
+    Inbound,
+    Message,
+    Zone,
+)
 from sms_broadcast.sender import HttpSmsSender, SmsRelay, make_sender, outgoing_text
 
-from .conftest import ADMIN, C, NEIGHBOUR, NOW, OPERATOR, OTHER_PROGRAM, RECEPTIONIST
+from .conftest import ADMIN, NEIGHBOUR, NOW, OPERATOR, OTHER_PROGRAM, RECEPTIONIST, C
 
 
 @pytest.fixture

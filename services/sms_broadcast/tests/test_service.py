@@ -13,11 +13,10 @@ from minzi.db import normalise_url
 from minzi.envelope import make_envelope
 from minzi.run import migrate, service_root
 from minzi.testing import postgres_database, wait_for
-
 from sms_broadcast.models import Inbound, Outbox
 from sms_broadcast.service import MANIFEST, SmsBroadcastService
 
-from .conftest import C, OPERATOR, RECEPTIONIST
+from .conftest import OPERATOR, RECEPTIONIST, C
 
 SECRET = "gateway-shared-secret"
 

@@ -10,8 +10,12 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from minzi.api import NotFound, Router
 from minzi.consumer import reliable_consume
-from minzi.contract import (CaseDispatched, ProgramAnnouncer, program_cases_queue,
-                            program_discover_queue)
+from minzi.contract import (
+    CaseDispatched,
+    ProgramAnnouncer,
+    program_cases_queue,
+    program_discover_queue,
+)
 from minzi.db import InboxMixin, OutboxMixin
 from minzi.envelope import read_envelope
 from minzi.store import Store

@@ -1,11 +1,11 @@
 """__PROGRAM_ID__'s staff API, served by the gateway at /api/v1/programs/__PROGRAM_ID__/…"""
 from marshmallow import RAISE, Schema, fields, validate
-from sqlalchemy import select
 
-from minzi.api import Router
+from minzi.api import Context, Response, Router
+from minzi.envelope import utcnow
 
-from . import domain
-from .models import ProgramCase
+from .domain import cases, views
+from .domain.access import require_operator
 
 router = Router()
 
@@ -26,38 +26,36 @@ class ReturnSchema(Schema):
 
 
 @router.route("GET", "/cases", summary="收到的诉求 / Cases received")
-def list_cases(ctx):
-    domain.require_operator(ctx.staff)
+def list_cases(ctx: Context) -> Response:
+    require_operator(ctx.staff)
     with ctx.service.store.session() as session:
-        cases = session.scalars(select(ProgramCase).where(
-            ProgramCase.community == ctx.staff["community"]).order_by(ProgramCase.case_id))
-        return 200, [domain.case_view(c) for c in cases]
+        return 200, views.list_cases(session, ctx.staff["community"])
 
 
-@router.route("GET", "/cases/{case_id}", summary="一件诉求 / One case")
-def get_case(ctx):
-    domain.require_operator(ctx.staff)
+@router.route("GET", "/cases/{case_id:int}", summary="一件诉求 / One case")
+def get_case(ctx: Context) -> Response:
+    require_operator(ctx.staff)
     with ctx.service.store.session() as session:
-        return 200, domain.case_view(domain.get_case(session, int(ctx.params["case_id"]),
-                                                     ctx.staff))
+        return 200, views.case_view(cases.get_case(session, ctx.params["case_id"], ctx.staff))
 
 
-def _finish(ctx, resolved, text, reply=None):
-    domain.require_operator(ctx.staff)
+def _finish(ctx: Context, resolved: bool, text: str, reply: str | None = None) -> Response:
+    require_operator(ctx.staff)
     with ctx.service.store.transaction() as tx:
-        case = domain.get_case(tx.session, int(ctx.params["case_id"]), ctx.staff)
-        report = domain.finish(case, ctx.staff, resolved=resolved, text=text, reply=reply)
+        case = cases.get_case(tx.session, ctx.params["case_id"], ctx.staff)
+        report = cases.finish(case, ctx.staff, utcnow(), resolved=resolved, text=text,
+                              reply=reply)
         tx.publish("case.reported", report, community=case.community)
-        return 200, domain.case_view(case)
+        return 200, views.case_view(case)
 
 
-@router.route("POST", "/cases/{case_id}/resolve", body=ResolveSchema,
+@router.route("POST", "/cases/{case_id:int}/resolve", body=ResolveSchema,
               summary="办结并答复 / Resolve, with the answer for the resident")
-def resolve(ctx, body):
+def resolve(ctx: Context, body: dict) -> Response:
     return _finish(ctx, True, body["result"], body.get("reply"))
 
 
-@router.route("POST", "/cases/{case_id}/return", body=ReturnSchema,
+@router.route("POST", "/cases/{case_id:int}/return", body=ReturnSchema,
               summary="退回（说明原因）/ Return, saying why")
-def return_case(ctx, body):
+def return_case(ctx: Context, body: dict) -> Response:
     return _finish(ctx, False, body["note"])

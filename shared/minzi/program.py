@@ -1,0 +1,163 @@
+"""What every program service is, written once: a program's ``service.py`` declares what is its
+own and inherits the rest.
+
+    class LegalAid(Program):
+        name = "legal_aid"
+        store = Store("legal_aid", Outbox, Inbox)      # its database, outbox and inbox
+        program = ProgramAnnouncer(MANIFEST)           # announce, heartbeat, withdraw, discover
+        router = router                                # its staff API (minzi.api.Router)
+        case_rules = cases                             # receive / chased / recalled
+
+``Program`` gives it, per docs/contract.md:
+
+* ``handle_case``: the case inbox (``case.dispatched`` / ``case.chased`` / ``case.recalled``
+  addressed to the program). Each message is read and validated, handled once (the inbox row,
+  the program's changes and the report it sends back commit in one transaction), and retried
+  then parked when it fails. A case of a service type the program does not offer is returned
+  to intake with a note, without troubling the program's rules. The rules are three plain
+  functions of ``case_rules``, given the transaction (``tx.session``, ``tx.publish``), the
+  loaded message and the moment it is handled:
+
+      receive(tx, case, now) -> dict | None     # the report: {"status": "accepted", "note": ...}
+      chased(tx, notice, now) -> None           # notice: case_id, level (1 reminder, 2 escalated),
+      recalled(tx, notice, now) -> None         #         note, community
+
+* ``handle_discover``: answers intake's "announce yourselves";
+* ``api`` / ``openapi``: the staff API, served by the gateway at
+  ``/api/v1/programs/<program_id>/…`` and in its OpenAPI document.
+"""
+import logging
+from datetime import datetime
+from typing import Any, ClassVar, Protocol
+
+from nameko.messaging import Consumer
+from nameko.rpc import rpc
+
+from .api import DomainError, Router
+from .consumer import ReliableConsumer
+from .contract import (CaseDispatched, CaseNotice, CaseReported, ProgramAnnouncer,
+                       load_manifest, program_cases_queue, program_discover_queue)
+from .envelope import read_envelope, utcnow
+from .store import Store, Transaction
+
+_log = logging.getLogger(__name__)
+
+CASE_SCHEMAS = {"case.dispatched": CaseDispatched, "case.chased": CaseNotice,
+                "case.recalled": CaseNotice}
+
+
+class CaseRules(Protocol):
+    """The three things a program decides about the cases intake hands it."""
+
+    def receive(self, tx: Transaction, case: dict, now: datetime) -> dict | None: ...
+
+    def chased(self, tx: Transaction, notice: dict, now: datetime) -> None: ...
+
+    def recalled(self, tx: Transaction, notice: dict, now: datetime) -> None: ...
+
+
+def _announcer(container) -> ProgramAnnouncer:
+    for dependency in container.dependencies:
+        if isinstance(dependency, ProgramAnnouncer):
+            return dependency
+    raise TypeError(f"{container.service_name} has no ProgramAnnouncer: a program service "
+                    "declares `program = ProgramAnnouncer(MANIFEST)`")
+
+
+def _program_id(container) -> str:
+    return load_manifest(_announcer(container).manifest_path)["program_id"]
+
+
+class CaseInbox(ReliableConsumer):
+    """Consumes the program's own case queue (``minzi.program.<program_id>.cases``), named from
+    the manifest the service announces."""
+
+    def __init__(self, **kwargs):
+        super().__init__(None, **kwargs)
+
+    def setup(self):
+        self.queue = program_cases_queue(_program_id(self.container))
+        super().setup()
+
+
+class DiscoverInbox(Consumer):
+    """The program's queue for intake's ``program.discover``."""
+
+    def __init__(self, **kwargs):
+        super().__init__(None, **kwargs)
+
+    def setup(self):
+        self.queue = program_discover_queue(_program_id(self.container))
+        super().setup()
+
+
+case_inbox = CaseInbox.decorator
+discover_inbox = DiscoverInbox.decorator
+
+
+class Program:
+    """The base of every program service: see the module's docstring."""
+
+    store: Store
+    program: ProgramAnnouncer
+    router: ClassVar[Router]
+    case_rules: ClassVar[Any]
+    # custom marshmallow fields of the staff API and their OpenAPI types: {Yuan: ("string", None)}
+    openapi_field_types: ClassVar[dict] = {}
+
+    @case_inbox
+    def handle_case(self, body: dict) -> None:
+        envelope = read_envelope(body)
+        kind = envelope["type"]
+        schema = CASE_SCHEMAS.get(kind)
+        if schema is None:  # a kind of message this version does not know: nothing to do
+            _log.info("ignoring %s %s", kind, envelope["event_id"])
+            return
+        data = schema().load(envelope["data"])
+        program_id = self.program.program_id
+        if data.get("program_id") not in (None, program_id):
+            raise DomainError("not_this_program",
+                              f"这件诉求是交给 {data['program_id']} 的，不是 {program_id}",
+                              f"The case is addressed to {data['program_id']}, not {program_id}")
+        community = data.get("community") or envelope.get("community")
+        with self.store.transaction(event_id=envelope["event_id"], handler="handle_case",
+                                    community=community) as tx:
+            if tx.duplicate:
+                _log.info("%s %s delivered again; already handled", kind, envelope["event_id"])
+                return
+            now = utcnow()
+            if kind == "case.dispatched":
+                report = self._receive(tx, data, now)
+                if report is not None:
+                    report = {"case_id": data["case_id"], "program_id": program_id, **report}
+                    CaseReported().load(report)   # a report intake would refuse is a bug here
+                    tx.publish("case.reported", report, community=community)
+                _log.info("case %s: %s", data["tracking_code"], (report or {}).get("status"))
+            else:
+                notice = {**data, "community": community}
+                rule = self.case_rules.chased if kind == "case.chased" else \
+                    self.case_rules.recalled
+                rule(tx, notice, now)
+                _log.info("case %s %s", data["case_id"], kind.split(".")[1])
+
+    def _receive(self, tx: Transaction, case: dict, now: datetime) -> dict | None:
+        offered = {t["code"] for t in self.program.manifest["service_types"]}
+        if case["service_code"] not in offered:
+            name = self.program.manifest["name"]["zh"]
+            return {"status": "returned",
+                    "note": f"{name}不办理“{case['service_code']}”类事项，请受理窗口转给相应项目"}
+        return self.case_rules.receive(tx, case, now)
+
+    @discover_inbox
+    def handle_discover(self, body: dict) -> None:
+        self.program.announce()
+
+    @rpc
+    def api(self, request: dict) -> dict:
+        return self.router.dispatch(request, service=self)
+
+    @rpc
+    def openapi(self) -> dict:
+        names = self.program.manifest["name"]
+        title = f"{names['zh']} / {names['en']}" if names.get("en") else names["zh"]
+        return self.router.openapi(title, self.openapi_field_types)

@@ -157,7 +157,8 @@ _PARAM = re.compile(r"\{(\w+)(?::(int))?\}")
 
 def _path_regex(template: str) -> re.Pattern:
     def part(match: re.Match) -> str:
-        return rf"(?P<{match.group(1)}>\d{{1,18}})" if match.group(2) else rf"(?P<{match.group(1)}>[^/]+)"
+        name, kind = match.groups()
+        return rf"(?P<{name}>\d{{1,18}})" if kind else rf"(?P<{name}>[^/]+)"
     return re.compile("^" + _PARAM.sub(part, template.rstrip("/") or "/") + "/?$")
 
 

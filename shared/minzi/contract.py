@@ -110,7 +110,8 @@ class ServiceType(Lenient):
     description = fields.Nested(Names, load_default=None, allow_none=True)
     group = fields.String(load_default=None, allow_none=True)
     keywords = fields.List(fields.String(), load_default=list)
-    time_limit_hours = fields.Float(required=True, validate=validate.Range(min=0, min_inclusive=False))
+    time_limit_hours = fields.Float(required=True,
+                                    validate=validate.Range(min=0, min_inclusive=False))
     attributes = fields.List(fields.Nested(ServiceAttribute), load_default=list)
 
 
@@ -234,8 +235,10 @@ class ProgramAnnouncer(DependencyProvider):
         self.manifest = load_manifest(self.manifest_path, communities=communities)
         self.manifest["heartbeat_seconds"] = float(
             config.get("HEARTBEAT_SECONDS", self.manifest["heartbeat_seconds"]))
-        self.manifest["instance_id"] = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
-        self.manifest["rpc_service"] = self.manifest.get("rpc_service") or self.container.service_name
+        self.manifest["instance_id"] = (f"{socket.gethostname()}-{os.getpid()}-"
+                                        f"{uuid.uuid4().hex[:6]}")
+        self.manifest["rpc_service"] = (self.manifest.get("rpc_service")
+                                        or self.container.service_name)
         self.publisher = ConfirmingPublisher(config["AMQP_URI"])
         self._stopped = threading.Event()
 

@@ -3,7 +3,7 @@
 Rules take the moment they apply at as an argument (``now``) and never read the clock: the
 entrypoint reads it once (``utcnow()``) and passes it down, so a test can say when things happen.
 """
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from marshmallow import fields
@@ -25,7 +25,7 @@ def local_month(moment: datetime) -> str:
 
 def local_start(day: date) -> datetime:
     """Midnight at the start of ``day`` in Beijing, as a UTC moment."""
-    return datetime.combine(day, time(), BEIJING).astimezone(timezone.utc)
+    return datetime.combine(day, time(), BEIJING).astimezone(UTC)
 
 
 def local_range(day_from: date | None = None,

@@ -3,7 +3,8 @@ import logging
 import re
 
 # Mainland mobile numbers (11 digits from 1[3-9]), landlines (010-xxxxxxxx), and 18-character
-# resident ID numbers; the surrounding (?<!\d) / (?!\d) keep longer digit runs (ids, amounts) intact.
+# resident ID numbers; the surrounding (?<!\d) / (?!\d) keep longer digit runs (ids, amounts)
+# intact.
 _ID_NUMBER = re.compile(r"(?<![\dA-Za-z])(\d{6})\d{8}(\d{3}[\dXx])(?![\dA-Za-z])")
 _MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
 _LANDLINE = re.compile(r"(?<!\d)(0\d{2,3}-?)\d{4}(\d{4})(?!\d)")

@@ -35,8 +35,15 @@ from nameko.rpc import rpc
 
 from .api import DomainError, Router
 from .consumer import ReliableConsumer
-from .contract import (CaseDispatched, CaseNotice, CaseReported, ProgramAnnouncer,
-                       load_manifest, program_cases_queue, program_discover_queue)
+from .contract import (
+    CaseDispatched,
+    CaseNotice,
+    CaseReported,
+    ProgramAnnouncer,
+    load_manifest,
+    program_cases_queue,
+    program_discover_queue,
+)
 from .envelope import read_envelope, utcnow
 from .store import Store, Transaction
 

@@ -62,7 +62,7 @@ def main(argv=None):
         return 2
     print(f"created {target} ({len(made)} files). Next:")
     print(f"  pip install -e {target}")
-    print(f"  minzi-run {args.program_id}          # announces itself; intake routes its cases here")
+    print(f"  minzi-run {args.program_id}     # announces itself; intake routes its cases here")
     print(f"  scripts/test {target}")
     print(f"  edit {target / 'manifest.yaml'} for its service types, "
           f"{target / args.program_id / 'domain'} for its rules")

@@ -219,7 +219,7 @@ class ServiceProcess:
     def start(self):
         bindir = os.path.dirname(sys.executable)
         command = [os.path.join(bindir, "minzi-run"), self.service, *self.args]
-        self._log = open(self.log_path, "ab")
+        self._log = open(self.log_path, "ab")  # noqa: SIM115 - the process writes to it until stop()
         self.process = subprocess.Popen(command, env=self.env, stdout=self._log, cwd=self.cwd,
                                         stderr=subprocess.STDOUT, start_new_session=True)
         return self

@@ -1,26 +1,21 @@
-"""A program on the contract, as small as one can be: it keeps the cases it receives, accepts
-them at once, and resolves them when its staff say so (``POST /cases/{case_id}/resolve``)."""
+"""A program on the kit, as small as one can be: it keeps the cases it receives, accepts them at
+once (unless ``SAMPLE_AUTO_ACCEPT=false``: its handler has not got to them yet), and resolves
+them when its staff say so (``POST /cases/{case_id}/resolve``)."""
 import os
+from datetime import datetime
+from pathlib import Path
 
 from marshmallow import Schema, fields
-from nameko.messaging import consume
-from nameko.rpc import rpc
-from sqlalchemy import JSON, Integer, String
+from sqlalchemy import JSON, Integer, String, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from minzi.api import NotFound, Router
-from minzi.consumer import reliable_consume
-from minzi.contract import (
-    CaseDispatched,
-    ProgramAnnouncer,
-    program_cases_queue,
-    program_discover_queue,
-)
+from minzi.api import Context, NotFound, Response, Router, actor_name
+from minzi.contract import ProgramAnnouncer
 from minzi.db import InboxMixin, OutboxMixin
-from minzi.envelope import read_envelope
-from minzi.store import Store
+from minzi.program import Program
+from minzi.store import Store, Transaction
 
-HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MANIFEST = Path(__file__).resolve().parent.parent / "manifest.yaml"
 
 
 class Base(DeclarativeBase):
@@ -44,6 +39,29 @@ class ReceivedCase(Base):
     data: Mapped[dict] = mapped_column(JSON)
 
 
+class SampleCases:
+    """The program's three case rules."""
+
+    def __init__(self, auto_accept: bool):
+        self.auto_accept = auto_accept
+
+    def receive(self, tx: Transaction, case: dict, now: datetime) -> dict | None:
+        tx.session.merge(ReceivedCase(case_id=case["case_id"], community=case["community"],
+                                      state="received", chases=0,
+                                      data={k: str(v) for k, v in case.items()}))
+        return {"status": "accepted", "handler": "值班员"} if self.auto_accept else None
+
+    def chased(self, tx: Transaction, notice: dict, now: datetime) -> None:
+        case = tx.session.get(ReceivedCase, notice["case_id"])
+        if case is not None:
+            case.chases += 1
+
+    def recalled(self, tx: Transaction, notice: dict, now: datetime) -> None:
+        case = tx.session.get(ReceivedCase, notice["case_id"])
+        if case is not None:
+            case.state = "recalled"
+
+
 class ResolveSchema(Schema):
     result = fields.String(required=True)
     reply = fields.String(load_default=None)
@@ -52,61 +70,31 @@ class ResolveSchema(Schema):
 router = Router()
 
 
-@router.route("GET", "/cases", roles=(), summary="收到的诉求")
-def list_cases(ctx):
+@router.route("GET", "/cases", summary="收到的诉求")
+def list_cases(ctx: Context) -> Response:
     with ctx.service.store.session() as session:
         return 200, [{"case_id": c.case_id, "community": c.community, "state": c.state,
-                      "chases": c.chases} for c in session.query(ReceivedCase)]
+                      "chases": c.chases} for c in session.scalars(select(ReceivedCase))]
 
 
-@router.route("POST", "/cases/{case_id}/resolve", body=ResolveSchema, summary="办结")
-def resolve(ctx, body):
+@router.route("POST", "/cases/{case_id:int}/resolve", body=ResolveSchema, summary="办结")
+def resolve(ctx: Context, body: dict) -> Response:
     with ctx.service.store.transaction() as tx:
-        case = tx.session.get(ReceivedCase, int(ctx.params["case_id"]))
+        case = tx.session.get(ReceivedCase, ctx.params["case_id"])
         if case is None:
             raise NotFound("case_not_found", "没有这件诉求", "No such case", field="case_id")
         case.state = "resolved"
         tx.publish("case.reported", {"case_id": case.case_id, "program_id": "sample_program",
                                      "status": "resolved", "result": body["result"],
                                      "reply": body.get("reply"),
-                                     "handler": ctx.staff["name"]}, community=case.community)
+                                     "handler": actor_name(ctx.staff)}, community=case.community)
     return 200, {"case_id": case.case_id, "state": "resolved"}
 
 
-class SampleProgram:
+class SampleProgram(Program):
     name = "sample_program"
     store = Store("sample_program", Outbox, Inbox, create_tables=True)
-    program = ProgramAnnouncer(os.path.join(HERE, "manifest.yaml"))
-
-    @reliable_consume(program_cases_queue("sample_program"))
-    def handle_case(self, body):
-        envelope = read_envelope(body)
-        with self.store.transaction(event_id=envelope["event_id"], handler="cases") as tx:
-            if tx.duplicate:
-                return
-            if envelope["type"] == "case.dispatched":
-                data = CaseDispatched().load(envelope["data"])
-                tx.session.merge(ReceivedCase(case_id=data["case_id"],
-                                              community=data["community"], state="received",
-                                              chases=0, data=envelope["data"]))
-                if str(self.program.container.config.get("SAMPLE_AUTO_ACCEPT")).lower() == "true":
-                    tx.publish("case.reported", {"case_id": data["case_id"],
-                                                 "program_id": "sample_program",
-                                                 "status": "accepted", "handler": "值班员"},
-                               community=data["community"])
-            elif envelope["type"] == "case.chased":
-                case = tx.session.get(ReceivedCase, envelope["data"]["case_id"])
-                if case is not None:
-                    case.chases += 1
-
-    @consume(program_discover_queue("sample_program"))
-    def handle_discover(self, body):
-        self.program.announce()
-
-    @rpc
-    def api(self, request):
-        return router.dispatch(request, service=self)
-
-    @rpc
-    def openapi(self):
-        return {"paths": {}, "components": {"schemas": {}}}
+    program = ProgramAnnouncer(MANIFEST)
+    router = router
+    case_rules = SampleCases(
+        auto_accept=os.environ.get("SAMPLE_AUTO_ACCEPT", "true").lower() == "true")

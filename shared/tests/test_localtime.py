@@ -1,0 +1,20 @@
+"""The station's calendar is Beijing's (UTC+8, no daylight saving since 1991)."""
+from datetime import UTC, date, datetime
+
+from minzi.localtime import local_date, local_month, local_range, local_start
+
+
+def test_a_moment_late_in_the_utc_evening_is_already_tomorrow_in_beijing():
+    assert local_date(datetime(2026, 11, 30, 15, 59, tzinfo=UTC)) == date(2026, 11, 30)
+    assert local_date(datetime(2026, 11, 30, 16, 0, tzinfo=UTC)) == date(2026, 12, 1)
+    assert local_month(datetime(2026, 11, 30, 16, 0, tzinfo=UTC)) == "2026-12"
+    # SQLite gives timestamps back without a zone: they are UTC
+    assert local_date(datetime(2026, 11, 30, 16, 0)) == date(2026, 12, 1)
+
+
+def test_a_range_of_beijing_dates_is_midnight_to_midnight_in_utc():
+    assert local_start(date(2026, 11, 1)) == datetime(2026, 10, 31, 16, 0, tzinfo=UTC)
+    assert local_range(date(2026, 11, 1), date(2026, 11, 30)) == (
+        datetime(2026, 10, 31, 16, 0, tzinfo=UTC), datetime(2026, 11, 30, 16, 0, tzinfo=UTC))
+    assert local_range(None, date(2026, 11, 30)) == (
+        None, datetime(2026, 11, 30, 16, 0, tzinfo=UTC))

@@ -1,0 +1,123 @@
+"""The program kit: a program that declares only its own parts gets the contract's case inbox
+(validated, once per message, its report in the same transaction), discovery and its API."""
+import json
+
+import pytest
+from kombu import Connection
+from sqlalchemy import create_engine, select
+
+from minzi.consumer import parked_queue
+from minzi.db import normalise_url
+from minzi.testing import call_api, dispatched_case, make_staff, wait_for
+from sample_program.service import ReceivedCase, SampleProgram
+
+CASES = "minzi.program.sample_program.cases"
+STAFF = make_staff(program_id="sample_program")
+
+
+def received(container):
+    engine = create_engine(normalise_url(container.config["DATABASE_URL"]))
+    try:
+        with engine.connect() as connection:
+            return {row.case_id: (row.state, row.chases)
+                    for row in connection.execute(select(ReceivedCase))}
+    finally:
+        engine.dispose()
+
+
+def parked(amqp_uri):
+    """What the kit parked from the program's case queue, with the error it gave."""
+    with Connection(amqp_uri) as connection:
+        queue = parked_queue(CASES)(connection.channel())
+        queue.declare()
+        messages = []
+        while (message := queue.get(no_ack=True)) is not None:
+            messages.append((json.loads(message.body), message.headers["x-minzi-error"]))
+        return messages
+
+
+@pytest.fixture
+def program(program_container):
+    return program_container(SampleProgram, max_workers=1)
+
+
+def test_a_case_delivered_twice_is_received_and_reported_once(program, bus):
+    first = bus.publish("case.dispatched.sample_program",
+                        dispatched_case("sample_program", "water_repair"))
+    bus.send(first, "case.dispatched.sample_program")
+    bus.publish("case.dispatched.sample_program",
+                dispatched_case("sample_program", "water_repair", case_id=2))
+    bus.wait("case.reported", lambda m: m["data"]["case_id"] == 2)
+    assert [(m["data"]["case_id"], m["data"]["status"], m["data"]["program_id"])
+            for m in bus.seen] == [(1, "accepted", "sample_program")]
+    assert received(program) == {1: ("received", 0), 2: ("received", 0)}
+
+
+def test_a_chase_delivered_twice_counts_once_and_a_recall_stops_the_case(program, bus):
+    bus.publish("case.dispatched.sample_program",
+                dispatched_case("sample_program", "water_repair"))
+    bus.wait("case.reported")
+    chase = bus.publish("case.chased.sample_program", {
+        "case_id": 1, "tracking_code": "TEST000001", "program_id": "sample_program",
+        "note": "已超时", "level": 1})
+    bus.send(chase, "case.chased.sample_program")
+    bus.publish("case.recalled.sample_program", {
+        "case_id": 1, "tracking_code": "TEST000001", "program_id": "sample_program",
+        "note": "转办"})
+    wait_for(lambda: received(program)[1][0] == "recalled", message="the recall")
+    assert received(program) == {1: ("recalled", 1)}
+
+
+def test_a_type_the_program_does_not_offer_goes_back_with_a_note_and_is_not_kept(program, bus):
+    bus.publish("case.dispatched.sample_program",
+                dispatched_case("sample_program", "stray_cat_sick"))
+    report = bus.wait("case.reported")["data"]
+    assert report["status"] == "returned"
+    assert report["note"] == "测试便民项目不办理“stray_cat_sick”类事项，请受理窗口转给相应项目"
+    assert received(program) == {}
+
+
+@pytest.mark.parametrize("data, error", [
+    (dispatched_case("legal_aid", "water_repair"), "addressed to legal_aid"),
+    ({**dispatched_case("sample_program", "water_repair"), "case_id": "一"}, "case_id"),
+    ({k: v for k, v in dispatched_case("sample_program", "water_repair").items()
+      if k != "description"}, "description"),
+])
+def test_a_message_that_cannot_be_right_is_parked_at_once_and_changes_nothing(
+        program, bus, rabbit_config, data, error):
+    bus.publish("case.dispatched.sample_program", data)
+    found = wait_for(lambda: parked(rabbit_config["AMQP_URI"]), message="the parked message")
+    assert len(found) == 1 and error in found[0][1]
+    assert received(program) == {}
+    assert bus.drain("case.reported") == []
+
+
+def test_the_staff_api_and_its_openapi_document(program, bus):
+    bus.publish("case.dispatched.sample_program",
+                dispatched_case("sample_program", "water_repair"))
+    bus.wait("case.reported")
+    assert call_api(program, "GET", "/cases", staff=None)["status"] == 401
+    assert call_api(program, "POST", "/cases/x/resolve", {"result": "好"},
+                    staff=STAFF)["status"] == 404
+    done = call_api(program, "POST", "/cases/1/resolve", {"result": "已修好"}, staff=STAFF)
+    assert done == {"status": 200, "body": {"case_id": 1, "state": "resolved"}}
+    assert bus.wait("case.reported")["data"]["handler"] == "李"
+
+    from nameko.testing.services import entrypoint_hook
+    with entrypoint_hook(program, "openapi") as openapi:
+        document = openapi()
+    resolve = document["paths"]["/cases/{case_id}/resolve"]["post"]
+    assert resolve["parameters"] == [{"in": "path", "name": "case_id", "required": True,
+                                      "schema": {"type": "integer"}}]
+    assert document["components"]["schemas"]["Resolve"]["required"] == ["result"]
+
+
+def test_a_service_that_is_not_a_program_is_told_what_it_lacks(container_factory,
+                                                               rabbit_config):
+    from minzi.program import Program
+
+    class Nameless(Program):
+        name = "nameless"
+
+    with pytest.raises(TypeError, match="ProgramAnnouncer"):
+        container_factory(Nameless, rabbit_config).start()

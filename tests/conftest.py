@@ -78,7 +78,8 @@ class Suite:
     def start_intake(self):
         return self.start("intake", BOOTSTRAP_ADMIN_PASSWORD=ADMIN_PASSWORD,
                           BOOTSTRAP_OPEN311_API_KEY=OPEN311_KEY,
-                          COMMUNITIES="rainbow-city:彩虹城社区:Rainbow City;maple-court:枫林社区:Maple Court")
+                          COMMUNITIES="rainbow-city:彩虹城社区:Rainbow City;"
+                                      "maple-court:枫林社区:Maple Court")
 
     def url(self, path):
         return self.base + path
@@ -89,8 +90,9 @@ class Suite:
 
     def wait_for_service(self, code, community="rainbow-city", present=True):
         def offered():
-            services = requests.get(self.url(f"/open311/v2/services.json?jurisdiction_id={community}"),
-                                    timeout=5).json()
+            services = requests.get(
+                self.url(f"/open311/v2/services.json?jurisdiction_id={community}"),
+                timeout=5).json()
             return (code in [s["service_code"] for s in services]) == present
         wait_for(offered, timeout=30, message=f"service {code} {'offered' if present else 'gone'}")
 

@@ -8,6 +8,7 @@ on a developer's machine:
 """
 import argparse
 import importlib
+import inspect
 import os
 import sys
 from pathlib import Path
@@ -58,7 +59,19 @@ def main(argv=None):
         migrate(args.service, root, config)
     sys.stdout.flush()
     os.execvp(sys.executable, [sys.executable, "-m", "nameko", "run", "--config",
-                               str(config_path), f"{args.service}.service"])
+                               str(config_path), *service_classes(args.service)])
+
+
+def service_classes(service: str) -> list[str]:
+    """``intake.service:Intake``: the service classes ``<service>/service.py`` defines itself.
+    Named one by one, because nameko would otherwise also try to run the base classes a service
+    imports (``minzi.program.Program``)."""
+    from nameko.cli.run import is_entrypoint  # what `nameko run` itself looks for
+    module = importlib.import_module(f"{service}.service")
+    return [f"{module.__name__}:{name}" for name, value in vars(module).items()
+            if isinstance(value, type) and value.__module__ == module.__name__
+            and any(is_entrypoint(member) for _, member in inspect.getmembers(value))] \
+        or [module.__name__]
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -44,7 +44,7 @@ def bench_echo(amqp_uri, calls, concurrency, log_dir):
     from nameko.standalone.rpc import ClusterRpcProxy
     here = os.path.dirname(os.path.abspath(__file__))
     env = {**os.environ, "PYTHONPATH": here}
-    log = open(os.path.join(log_dir, "echo.log"), "wb")
+    log = open(os.path.join(log_dir, "echo.log"), "wb")  # noqa: SIM115 - the process's log
     process = subprocess.Popen([sys.executable, "-m", "nameko", "run", "--broker", amqp_uri,
                                 "echo_service"], cwd=here, env=env, stdout=log,
                                stderr=subprocess.STDOUT)

@@ -30,7 +30,7 @@ class DocProgram:
         self.process = None
 
     def start(self):
-        self._log = open(self.log_path, "ab")
+        self._log = open(self.log_path, "ab")  # noqa: SIM115 - written by the process until stop()
         # its own directory and no PYTHONPATH: nothing of the project's can be imported by accident
         env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
         self.process = subprocess.Popen(self.command, stdout=self._log, stderr=subprocess.STDOUT,

@@ -13,6 +13,7 @@ personal data is not written there.
         --communities rainbow-city --service-code door_repair --auto-resolve --record cases.jsonl
 """
 import argparse
+import contextlib
 import json
 import os
 import signal
@@ -82,7 +83,8 @@ class DocProgram:
         return {
             "program_id": self.program_id,
             "name": {"zh": self.args.name_zh, "en": self.args.name_en},
-            "description": {"zh": "按合同文档编写的项目", "en": "A program written from the contract"},
+            "description": {"zh": "按合同文档编写的项目",
+                            "en": "A program written from the contract"},
             "communities": self.communities,
             "heartbeat_seconds": self.args.heartbeat_seconds,
             "instance_id": self.instance_id,
@@ -195,7 +197,7 @@ class DocProgram:
             try:
                 self.connect()
                 self.loop()
-            except (self.connection_errors() + (OSError,)) as exc:
+            except (*self.connection_errors(), OSError) as exc:
                 if self.stopping:
                     break
                 print(f"connection lost ({exc!r}); reconnecting", file=sys.stderr, flush=True)
@@ -210,10 +212,8 @@ class DocProgram:
     def loop(self):
         print(f"ready {self.program_id} {self.instance_id}", flush=True)
         while not self.stopping:
-            try:
+            with contextlib.suppress(TimeoutError):   # nothing arrived: look at the clock
                 self.connection.drain_events(timeout=0.2)
-            except TimeoutError:
-                pass
             while self.inbox and not self.stopping:
                 self.handle(self.inbox.pop(0))
             if time.monotonic() - self.last_announced >= self.args.heartbeat_seconds:
@@ -241,10 +241,8 @@ class DocProgram:
     def close(self):
         connection = getattr(self, "connection", None)
         if connection is not None:
-            try:
+            with contextlib.suppress(Exception):   # already gone
                 connection.release()
-            except Exception:
-                pass
             self.connection = None
 
 
@@ -266,7 +264,8 @@ def main(argv=None):
     parser.add_argument("--name-en", default="Program from the document")
     parser.add_argument("--handler", default="文档项目值班员")
     parser.add_argument("--result", default="已按诉求办结（{tracking_code}）")
-    parser.add_argument("--reply", default="您好，{program_id} 已为您办好（查询码 {tracking_code}）。")
+    parser.add_argument("--reply",
+                        default="您好，{program_id} 已为您办好（查询码 {tracking_code}）。")
     args = parser.parse_args(argv)
 
     program = DocProgram(args)

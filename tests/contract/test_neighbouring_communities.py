@@ -163,7 +163,8 @@ def test_a_program_serving_both_communities_gets_each_case_tagged_with_its_commu
     answer_as_owner(suite, rainbow_admin, rainbow.json(), "shared_helpers")
     answer_as_owner(suite, maple_admin, maple.json(), "shared_helpers")
     for code in expected:
-        assert replied(suite, code)["reply"] == f"您好，shared_helpers 已为您办好（查询码 {code}）。"
+        assert replied(suite, code)["reply"] == \
+            f"您好，shared_helpers 已为您办好（查询码 {code}）。"
 
     # each community's staff still see only their own
     assert [c["id"] for c in api(suite, "GET", "/cases", rainbow_admin).json()] == \

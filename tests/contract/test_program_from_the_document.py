@@ -6,7 +6,6 @@ it is found at run time, serves a resident end to end, and is dropped when it wi
 """
 import json
 import sys
-import time
 import uuid
 
 import pytest
@@ -112,15 +111,15 @@ def test_heartbeats_keep_the_program_on_offer(station, doc_programs):
     suite = station
     doc_programs("doc_heartbeat", ["rainbow-city"], "hallway_light", heartbeat_seconds=1)
     suite.wait_for_service("hallway_light")
-    seen = set()
+    observed = []   # (live, last_seen) each time we looked
 
     def several_heartbeats():
         program = next(p for p in requests.get(suite.url("/api/v1/programs"), timeout=5).json()
                        if p["program_id"] == "doc_heartbeat")
-        assert program["live"]
-        seen.add(program["last_seen"])
-        return len(seen) >= 6   # well past 3 x heartbeat_seconds since it first announced
+        observed.append((program["live"], program["last_seen"]))
+        return len({seen for _, seen in observed}) >= 6   # well past 3 x heartbeat_seconds
     wait_for(several_heartbeats, timeout=40, interval=0.3, message="six heartbeats")
+    assert all(live for live, _ in observed), "the program was taken for gone between heartbeats"
     suite.wait_for_service("hallway_light")   # still offered
 
 
@@ -184,7 +183,7 @@ def publish(channel, body, routing_key):
 
 
 def test_the_program_speaks_the_documented_messages(suite, vhost, bus, doc_programs):
-    connection, channel, listen = bus
+    _, channel, listen = bus
     program = doc_programs("doc_alone", ["rainbow-city", "maple-court"], "door_closer_repair",
                            heartbeat_seconds=1)
 
@@ -279,14 +278,13 @@ def test_two_programs_that_name_their_instances_alike_do_not_withdraw_each_other
     windows = doc_programs("doc_windows", ["rainbow-city"], "window_repair",
                            heartbeat_seconds=60, extra=("--instance-id", "station-pc-1"))
     wait_for(lambda: "ready doc_windows" in windows.log(), message="the second program to run")
-    time.sleep(3)   # several of intake's watch rounds (WATCH_INTERVAL_SECONDS=0.5)
+    suite.wait_for_service("window_repair")   # intake has taken in the second announcement
     assert {"stair_repair", "window_repair"} <= offered_codes(suite), \
         "intake keeps instances by instance_id alone: doc_windows's heartbeat refreshed " \
         "doc_stairs's instance, and doc_windows was taken for gone"
 
     assert windows.terminate() == 0
-    suite.wait_for_service("window_repair", present=False)
-    time.sleep(3)
+    suite.wait_for_service("window_repair", present=False)   # the withdrawal is taken in
     assert stairs.alive()
     assert "stair_repair" in offered_codes(suite), \
         "doc_windows's withdrawal took doc_stairs (still running) off the bus"

@@ -33,7 +33,8 @@ def test_a_program_from_the_template_receives_cases_at_once(suite, tmp_path):
                               timeout=10).json()
     assert [a["code"] for a in definition["attributes"]] == ["contact_time"]
     posted = requests.post(suite.url("/open311/v2/requests.json"), timeout=20, data={
-        "api_key": OPEN311_KEY, "service_code": "hotline_request", "description": "家里冰箱坏了，想找维修",
+        "api_key": OPEN311_KEY, "service_code": "hotline_request",
+        "description": "家里冰箱坏了，想找维修",
         "address_string": "彩虹城7号楼", "phone": "13600001234"})
     assert posted.status_code == 201, posted.text
     code = posted.json()[0]["service_request_id"]
@@ -44,9 +45,11 @@ def test_a_program_from_the_template_receives_cases_at_once(suite, tmp_path):
     cases = requests.get(suite.url("/api/v1/programs/hotline/cases"), headers=staff,
                          timeout=10).json()
     assert [c["tracking_code"] for c in cases] == [code]
-    resolved = requests.post(suite.url(f"/api/v1/programs/hotline/cases/{cases[0]['case_id']}/resolve"),
+    case_id = cases[0]["case_id"]
+    resolved = requests.post(suite.url(f"/api/v1/programs/hotline/cases/{case_id}/resolve"),
                              headers=staff, timeout=10,
-                             json={"result": "已联系认证商户上门维修", "reply": "已为您联系维修师傅，今天下午上门。"})
+                             json={"result": "已联系认证商户上门维修",
+                                   "reply": "已为您联系维修师傅，今天下午上门。"})
     assert resolved.status_code == 200, resolved.text
     wait_for(lambda: requests.get(suite.url(f"/api/v1/track/{code}"), timeout=5)
              .json()["reply"] == "已为您联系维修师傅，今天下午上门。", message="the reply")

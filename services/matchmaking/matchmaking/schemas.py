@@ -1,37 +1,31 @@
 """What crosses the studio's staff API, as marshmallow schemas. Input is checked here (unknown
-fields are refused); the rules that need the database are in domain.py. Messages are English
+fields are refused); the rules that need the database are in ``domain/``. Messages are English
 here and Chinese on Chinese screens (``register_messages``)."""
-from marshmallow import (
-    EXCLUDE,
-    RAISE,
-    Schema,
-    ValidationError,
-    fields,
-    pre_load,
-    validate,
-    validates_schema,
-)
+from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate, validates_schema
 
+from minzi import api
 from minzi.i18n import register_messages
+from minzi.localtime import local_datetime_field
 
-from .domain import (
-    BEIJING,
+from .domain.codes import (
+    ACTIVITY_ENTITIES,
+    CASE_STATES,
     EDUCATION,
     GENDERS,
     MEMBER_STATUSES,
     OUTCOMES,
     TOPICS,
     VERIFICATION_RESULTS,
-    id_number_problem,
 )
+from .domain.identity import id_number_problem
 
 PHONE_ERROR = "Not a phone number."
 register_messages({
     PHONE_ERROR: "电话号码格式不对",
-    "An ID number has 17 digits and a final digit or X.": "身份证号码应为18位（17位数字加一位数字或X）",
+    "An ID number has 17 digits and a final digit or X.":
+        "身份证号码应为18位（17位数字加一位数字或X）",
     "The ID number's check digit does not match: please check it.": "身份证号码校验位不对，请核对",
     "The ID number does not contain a valid birth date.": "身份证号码中的出生日期无效",
-    "'from' must not be after 'to'.": "开始日期应不晚于结束日期",
     "Give at least one field to change.": "请至少填写一项要修改的内容",
     "'age_from' must not be above 'age_to'.": "最小年龄不能大于最大年龄",
     "Not a valid member status.": "会员状态取值无效",
@@ -41,11 +35,6 @@ PHONE = validate.Regexp(r"^\+?[0-9][0-9\- ]{4,19}$", error=PHONE_ERROR)
 NAME = validate.Length(min=1, max=100)
 TEXT = validate.Length(min=1, max=200)
 LONG_TEXT = validate.Length(min=1, max=2000)
-
-
-def _when(**kwargs):
-    # a time without an offset is Beijing time, the way staff type it
-    return fields.AwareDateTime(default_timezone=BEIJING, **kwargs)
 
 
 class Strict(Schema):
@@ -106,7 +95,7 @@ class VerificationIn(Strict):
     police_station = fields.String(required=True, validate=TEXT)
     officer = fields.String(required=True, validate=NAME)
     reason = fields.String(load_default=None, allow_none=True, validate=LONG_TEXT)
-    checked_at = _when(load_default=None, allow_none=True)
+    checked_at = local_datetime_field(load_default=None, allow_none=True)
 
 
 class Reason(Strict):
@@ -120,20 +109,20 @@ class ConsultationIn(Strict):
     topic = fields.String(required=True, validate=validate.OneOf(list(TOPICS)))
     notes = fields.String(load_default=None, allow_none=True, validate=LONG_TEXT)
     staff_name = fields.String(load_default=None, allow_none=True, validate=NAME)
-    called_at = _when(load_default=None, allow_none=True)
+    called_at = local_datetime_field(load_default=None, allow_none=True)
 
 
 class IntroductionIn(Strict):
     first_member_id = fields.Integer(required=True)
     second_member_id = fields.Integer(required=True)
-    introduced_at = _when(load_default=None, allow_none=True)
+    introduced_at = local_datetime_field(load_default=None, allow_none=True)
     note = fields.String(load_default=None, allow_none=True, validate=LONG_TEXT)
 
 
 class OutcomeIn(Strict):
     outcome = fields.String(required=True, validate=validate.OneOf(
         [code for code in OUTCOMES if code != "pending"]))
-    at = _when(load_default=None, allow_none=True)
+    at = local_datetime_field(load_default=None, allow_none=True)
     note = fields.String(load_default=None, allow_none=True, validate=LONG_TEXT)
 
 
@@ -149,21 +138,13 @@ class ReturnIn(Strict):
 
 # -- query strings (unknown parameters are ignored) ------------------------------------------------
 
-class Query(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
+class Query(api.Query):
+    # the public names the community it asks about; staff always work in their own
     community = fields.String(load_default=None)
 
 
-class PeriodQuery(Query):
-    date_from = fields.Date(data_key="from", load_default=None)
-    date_to = fields.Date(data_key="to", load_default=None)
-
-    @validates_schema
-    def _ordered(self, data, **_):
-        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            raise ValidationError("'from' must not be after 'to'.", "to")
+class PeriodQuery(api.PeriodQuery, Query):
+    """``?from=&to=`` (Beijing dates, both included) and ``?community=``."""
 
 
 class MemberQuery(Query):
@@ -192,11 +173,9 @@ class IntroductionQuery(Query):
 
 
 class CaseQuery(Query):
-    state = fields.String(load_default=None, validate=validate.OneOf(
-        ["received", "resolved", "returned", "recalled"]))
+    state = fields.String(load_default=None, validate=validate.OneOf(CASE_STATES))
 
 
 class ActivityQuery(Query):
-    entity = fields.String(required=True, validate=validate.OneOf(
-        ["member", "consultation", "introduction", "case"]))
+    entity = fields.String(required=True, validate=validate.OneOf(ACTIVITY_ENTITIES))
     entity_id = fields.Integer(required=True)

@@ -1,42 +1,24 @@
+"""matchmaking's test fixtures; the shared ones (``program_container``, ``bus``) come from
+``minzi.pytest_plugin``."""
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy.orm import sessionmaker
 
-from matchmaking.domain import id_check_char
+from matchmaking.domain.identity import id_check_char
 from matchmaking.models import Base
-from minzi.db import make_engine
+from minzi.testing import domain_transaction, make_staff
 
 # 10:00 in Beijing, 27 November 2026
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
-STAFF = {"id": 7, "name": "王红娘"}
+STAFF = make_staff("program_staff", program_id="matchmaking", username="hong", name="王红娘")
 C = "rainbow-city"
 
 
-class UnitOfWork:
-    """What the service's store.transaction gives the domain: a session and an outbox."""
-
-    def __init__(self, session):
-        self.session = session
-        self.published = []
-
-    def publish(self, routing_key, data, *, community=None):
-        self.published.append({"routing_key": routing_key, "data": data, "community": community})
-
-
 @pytest.fixture
-def sessions(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path}/matchmaking.db")
-    Base.metadata.create_all(engine)
-    yield sessionmaker(engine, expire_on_commit=False)
-    engine.dispose()
-
-
-@pytest.fixture
-def uow(sessions):
-    session = sessions()
-    yield UnitOfWork(session)
-    session.close()
+def tx(tmp_path):
+    """The rules' view of a transaction, on a new SQLite database."""
+    with domain_transaction(Base.metadata, tmp_path) as transaction:
+        yield transaction
 
 
 def id_number(birth, gender, serial=1, region="110105"):

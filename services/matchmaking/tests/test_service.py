@@ -1,44 +1,32 @@
 """matchmaking against the real RabbitMQ and a real PostgreSQL (migrated as minzi-run migrates
 it): cases in and reports out, and the staff API with its access rules and its errors."""
 from datetime import date
-from pathlib import Path
 
-import pytest
-from alembic import command
 from alembic.autogenerate import compare_metadata
-from alembic.config import Config
 from alembic.migration import MigrationContext
-from kombu import Connection, Queue
 from nameko.testing.services import entrypoint_hook
 from sqlalchemy import create_engine, func, select
 
 from matchmaking.models import Base, Member
 from matchmaking.service import MANIFEST, MatchmakingService
-from minzi.bus import ConfirmingPublisher, minzi_exchange
 from minzi.contract import load_manifest
 from minzi.db import normalise_url
-from minzi.envelope import make_envelope
-from minzi.testing import postgres_database, wait_for
+from minzi.run import migrate, service_root
+from minzi.testing import call_api, dispatched_case, make_staff, postgres_database
 
 from .conftest import id_number
 
-ROOT = Path(__file__).resolve().parent.parent
-STAFF = {"id": 7, "username": "hong", "name": "王红娘", "role": "program_staff",
-         "community": "rainbow-city", "program_id": "matchmaking"}
-ADMIN = {"id": 1, "username": "admin", "name": "站长", "role": "admin",
-         "community": "rainbow-city", "program_id": None}
+STAFF = make_staff("program_staff", program_id="matchmaking", username="hong", name="王红娘")
+ADMIN = make_staff("admin", id=1, username="admin", name="站长")
 OTHER_PROGRAM = {**STAFF, "id": 8, "program_id": "legal_aid"}
-RECEPTIONIST = {"id": 9, "username": "desk", "name": "前台", "role": "receptionist",
-                "community": "rainbow-city", "program_id": None}
+RECEPTIONIST = make_staff("receptionist", id=9, username="desk", name="前台")
 MAPLE = {**STAFF, "id": 10, "community": "maple-court"}
 POLICE = {"police_station": "朝阳分局彩虹城派出所", "officer": "刘警官"}
 
 
-def migrate(url):
-    config = Config(str(ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(ROOT / "migrations"))
-    config.set_main_option("sqlalchemy.url", normalise_url(url))
-    command.upgrade(config, "head")
+def migrated(url):
+    migrate("matchmaking", service_root("matchmaking"), {"DATABASE_URL": url})
+    return url
 
 
 def schema_drift(url):
@@ -47,6 +35,14 @@ def schema_drift(url):
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     engine.dispose()
     return diff
+
+
+def count_members(url):
+    engine = create_engine(normalise_url(url))
+    with engine.connect() as connection:
+        found = connection.scalar(select(func.count()).select_from(Member))
+    engine.dispose()
+    return found
 
 
 def test_the_manifest_is_valid():
@@ -61,63 +57,38 @@ def test_the_manifest_is_valid():
 
 
 def test_the_migrations_make_the_models_on_sqlite(tmp_path):
-    url = f"sqlite:///{tmp_path}/matchmaking.db"
-    migrate(url)
-    assert schema_drift(url) == []
+    assert schema_drift(migrated(f"sqlite:///{tmp_path}/matchmaking.db")) == []
 
 
-@pytest.fixture(scope="module")
-def database():
+def test_the_migrations_make_the_models_on_postgresql():
     with postgres_database("minzi_matchmaking") as url:
-        migrate(url)
-        yield url
+        assert schema_drift(migrated(url)) == []
 
 
-def test_the_migrations_make_the_models_on_postgresql(database):
-    assert schema_drift(database) == []
+def test_a_dispatched_case_is_accepted_once_and_resolved_through_the_api(program_container, bus):
+    container = program_container(MatchmakingService)
+    dispatched = bus.publish("case.dispatched.matchmaking", dispatched_case(
+        "matchmaking", "matchmaking_consultation", channel="phone",
+        description="女儿三十了还没对象，想咨询",
+        resident={"name": "孙阿姨", "phone": "13800001111"}))
+    bus.send(dispatched, "case.dispatched.matchmaking")                 # delivered twice
+    accepted = bus.wait("case.reported")
+    assert accepted["data"]["status"] == "accepted"
 
-
-@pytest.fixture
-def service(container_factory, rabbit_config, database):
-    container = container_factory(MatchmakingService, {**rabbit_config, "DATABASE_URL": database})
-    container.start()
-    yield container, rabbit_config["AMQP_URI"]
-
-
-def test_a_dispatched_case_is_accepted_once_and_resolved_through_the_api(service):
-    container, amqp_uri = service
-    with Connection(amqp_uri) as connection:
-        reports = Queue("test.reports", exchange=minzi_exchange(), routing_key="case.reported",
-                        auto_delete=True)(connection.channel())
-        reports.declare()
-        dispatched = make_envelope("case.dispatched", {
-            "case_id": 1, "tracking_code": "ABCDEFGHJK", "program_id": "matchmaking",
-            "service_code": "matchmaking_consultation", "community": "rainbow-city",
-            "channel": "phone", "description": "女儿三十了还没对象，想咨询", "attributes": {},
-            "resident": {"name": "孙阿姨", "phone": "13800001111"},
-            "due_at": "2026-12-01T00:00:00Z"}, source="intake")
-        publisher = ConfirmingPublisher(amqp_uri)
-        publisher.publish(dispatched, "case.dispatched.matchmaking")
-        publisher.publish(dispatched, "case.dispatched.matchmaking")   # delivered twice
-        accepted = wait_for(lambda: reports.get(no_ack=True), message="the acceptance")
-        assert accepted.payload["data"]["status"] == "accepted"
-
-        with entrypoint_hook(container, "api") as api:
-            assert api({"method": "GET", "path": "/cases", "staff": RECEPTIONIST})["status"] == 403
-            resolved = api({"method": "POST", "path": "/cases/1/resolve", "staff": STAFF,
-                            "body": {"result": "已电话回复，约周六来站面谈",
-                                     "reply": "您好，红娘已与您约好周六面谈。"}})
-            assert resolved["status"] == 200 and resolved["body"]["state"] == "resolved"
-            assert resolved["body"]["handled_by"] == "王红娘"
-            again = api({"method": "POST", "path": "/cases/1/resolve", "staff": STAFF,
-                         "body": {"result": "再办一次"}})
-            assert again["status"] == 409 and again["body"]["error"]["code"] == "case_closed"
-            case = api({"method": "GET", "path": "/cases/1", "staff": STAFF})["body"]
-            assert [h["action"] for h in case["history"]] == ["received", "resolved"]
-        report = wait_for(lambda: reports.get(no_ack=True), message="the result")
-        assert report.payload["data"]["status"] == "resolved"
-        assert report.payload["data"]["reply"] == "您好，红娘已与您约好周六面谈。"
-        assert reports.get(no_ack=True) is None          # the duplicate had no second effect
+    assert call_api(container, "GET", "/cases", staff=RECEPTIONIST)["status"] == 403
+    resolved = call_api(container, "POST", "/cases/1/resolve", {
+        "result": "已电话回复，约周六来站面谈", "reply": "您好，红娘已与您约好周六面谈。"},
+        staff=STAFF)
+    assert resolved["status"] == 200 and resolved["body"]["state"] == "resolved"
+    assert resolved["body"]["handled_by"] == "王红娘"
+    again = call_api(container, "POST", "/cases/1/resolve", {"result": "再办一次"}, staff=STAFF)
+    assert again["status"] == 409 and again["body"]["error"]["code"] == "case_closed"
+    case = call_api(container, "GET", "/cases/1", staff=STAFF)["body"]
+    assert [h["action"] for h in case["history"]] == ["received", "resolved"]
+    report = bus.wait("case.reported")
+    assert report["data"]["status"] == "resolved"
+    assert report["data"]["reply"] == "您好，红娘已与您约好周六面谈。"
+    assert bus.drain("case.reported") == []            # the duplicate had no second effect
 
 
 def member_body(name, gender, birth, phone, serial):
@@ -127,106 +98,102 @@ def member_body(name, gender, birth, phone, serial):
             "looking_for": "踏实稳重"}
 
 
-def test_the_staff_api_keeps_members_to_the_studio_and_refuses_bad_input(service, database):
-    container, _ = service
-    with entrypoint_hook(container, "api") as api:
-        def call(method, path, staff=STAFF, body=None, query=None, lang="zh"):
-            return api({"method": method, "path": path, "staff": staff, "body": body,
-                        "query": query or {}, "lang": lang})
+def test_the_staff_api_keeps_members_to_the_studio_and_refuses_bad_input(program_container):
+    container = program_container(MatchmakingService)
+    database = container.config["DATABASE_URL"]
 
-        made = call("POST", "/members", body=member_body("陈静", "female", date(1993, 9, 9),
-                                                         "13900009999", 40))
-        assert made["status"] == 201, made
-        member = made["body"]
-        assert member["status"] == "pending" and member["visible_to_others"] is False
-        assert member["created_by"] == "王红娘" and member["created_at"]
+    def call(method, path, staff=STAFF, body=None, query=None, lang="zh"):
+        return call_api(container, method, path, body, staff=staff, query=query, lang=lang)
 
-        # who may see it
-        assert call("GET", "/members", staff=None)["status"] == 401
-        assert call("GET", "/members", staff=RECEPTIONIST)["status"] == 403
-        other = call("GET", "/members", staff=OTHER_PROGRAM)
-        assert other["status"] == 403 and other["body"]["error"]["code"] == "not_program_staff"
-        assert call("GET", f"/members/{member['id']}", staff=MAPLE)["status"] == 404
-        assert call("GET", "/members", staff=MAPLE)["body"]["items"] == []
-        assert call("GET", "/members", staff=ADMIN)["status"] == 200
+    made = call("POST", "/members", body=member_body("陈静", "female", date(1993, 9, 9),
+                                                     "13900009999", 40))
+    assert made["status"] == 201, made
+    member = made["body"]
+    assert member["status"] == "pending" and member["visible_to_others"] is False
+    assert member["created_by"] == "王红娘" and member["created_at"]
 
-        # the ID number: masked in the list, whole on the member's own record
-        listed = next(m for m in call("GET", "/members")["body"]["items"]
-                      if m["id"] == member["id"])
-        assert "********" in listed["id_number"]
-        record = call("GET", f"/members/{member['id']}")["body"]
-        assert record["id_number"] == id_number(date(1993, 9, 9), "female", 40)
-        assert [h["action"] for h in record["history"]] == ["registered"]
+    # who may see it
+    assert call("GET", "/members", staff=None)["status"] == 401
+    assert call("GET", "/members", staff=RECEPTIONIST)["status"] == 403
+    other = call("GET", "/members", staff=OTHER_PROGRAM)
+    assert other["status"] == 403 and other["body"]["error"]["code"] == "not_program_staff"
+    assert call("GET", f"/members/{member['id']}", staff=MAPLE)["status"] == 404
+    assert call("GET", "/members", staff=MAPLE)["body"]["items"] == []
+    assert call("GET", "/members", staff=ADMIN)["status"] == 200
 
-        # bad input: named fields, Chinese by default, English on request, nothing written
-        engine = create_engine(normalise_url(database))
-        with engine.connect() as connection:
-            before = connection.scalar(select(func.count()).select_from(Member))
-        bad = call("POST", "/members", body={"name": "", "gender": "x", "birth_date": "1993-13-01",
-                                             "phone": "abc", "id_number": "123", "extra": 1})
-        assert bad["status"] == 422
-        fields = bad["body"]["error"]["fields"]
-        assert set(fields) == {"name", "gender", "birth_date", "phone", "id_number", "extra"}
-        assert fields["phone"] == ["电话号码格式不对"]
-        english = call("POST", "/members", lang="en",
-                       body={**member_body("陈静", "female", date(1993, 9, 9), "13900009999", 40)})
-        assert english["status"] == 409
-        assert english["body"]["error"]["code"] == "member_exists"
-        assert english["body"]["error"]["message"].startswith("This ID number")
-        mismatch = call("POST", "/members", body={**member_body(
-            "周杰", "male", date(1990, 2, 2), "13900008888", 41), "birth_date": "1990-02-03"})
-        assert mismatch["status"] == 422
-        assert mismatch["body"]["error"]["fields"] == {"birth_date": ["出生日期与身份证号码不一致"]}
-        with engine.connect() as connection:
-            assert connection.scalar(select(func.count()).select_from(Member)) == before
-        engine.dispose()
+    # the ID number: masked in the list, whole on the member's own record
+    listed = next(m for m in call("GET", "/members")["body"]["items"]
+                  if m["id"] == member["id"])
+    assert "********" in listed["id_number"]
+    record = call("GET", f"/members/{member['id']}")["body"]
+    assert record["id_number"] == id_number(date(1993, 9, 9), "female", 40)
+    assert [h["action"] for h in record["history"]] == ["registered"]
 
-        # the gate, through the API
-        man = call("POST", "/members", body=member_body("周杰", "male", date(1990, 2, 2),
-                                                        "13900008888", 41))["body"]
-        verified = call("POST", f"/members/{man['id']}/verifications",
-                        body={"result": "verified", **POLICE})
-        assert verified["status"] == 201
-        assert verified["body"]["verification"]["recorded_by"] == "王红娘"
-        refused = call("POST", "/introductions",
-                       body={"first_member_id": man["id"], "second_member_id": member["id"]})
-        assert refused["status"] == 409
-        assert refused["body"]["error"]["code"] == "member_not_verified"
-        assert call("GET", f"/members/{man['id']}/candidates")["body"]["items"] == []
-        call("POST", f"/members/{member['id']}/verifications",
-             body={"result": "verified", **POLICE})
-        (shown,) = call("GET", f"/members/{man['id']}/candidates")["body"]["items"]
-        assert shown["id"] == member["id"]
-        assert "phone" not in shown and "id_number" not in shown and "birth_date" not in shown
-        intro = call("POST", "/introductions",
-                     body={"first_member_id": man["id"], "second_member_id": member["id"]})
-        assert intro["status"] == 201 and intro["body"]["outcome"] == "pending"
-        met = call("POST", f"/introductions/{intro['body']['id']}/outcome",
-                   body={"outcome": "met", "note": "周末在咖啡馆见了面"})
-        assert met["status"] == 200
-        assert [h["outcome"] for h in met["body"]["history"]] == ["pending", "met"]
-        wrong = call("POST", f"/introductions/{intro['body']['id']}/outcome",
-                     body={"outcome": "pending"})
-        assert wrong["status"] == 422 and set(wrong["body"]["error"]["fields"]) == {"outcome"}
+    # bad input: named fields, Chinese by default, English on request, nothing written
+    before = count_members(database)
+    bad = call("POST", "/members", body={"name": "", "gender": "x", "birth_date": "1993-13-01",
+                                         "phone": "abc", "id_number": "123", "extra": 1})
+    assert bad["status"] == 422
+    fields = bad["body"]["error"]["fields"]
+    assert set(fields) == {"name", "gender", "birth_date", "phone", "id_number", "extra"}
+    assert fields["phone"] == ["电话号码格式不对"]
+    english = call("POST", "/members", lang="en",
+                   body={**member_body("陈静", "female", date(1993, 9, 9), "13900009999", 40)})
+    assert english["status"] == 409
+    assert english["body"]["error"]["code"] == "member_exists"
+    assert english["body"]["error"]["message"].startswith("This ID number")
+    mismatch = call("POST", "/members", body={**member_body(
+        "周杰", "male", date(1990, 2, 2), "13900008888", 41), "birth_date": "1990-02-03"})
+    assert mismatch["status"] == 422
+    assert mismatch["body"]["error"]["fields"] == {"birth_date": ["出生日期与身份证号码不一致"]}
+    assert count_members(database) == before
 
-        # figures: counts only, for anyone
-        figures = call("GET", "/figures", staff=None,
-                       query={"community": "rainbow-city"})["body"]
-        assert figures["totals"]["introductions"] >= 1 and figures["couples"]["met"] >= 1
-        assert call("GET", "/figures", query={"from": "2026-12-01",
-                                              "to": "2026-11-01"})["status"] == 422
+    # the gate, through the API
+    man = call("POST", "/members", body=member_body("周杰", "male", date(1990, 2, 2),
+                                                    "13900008888", 41))["body"]
+    verified = call("POST", f"/members/{man['id']}/verifications",
+                    body={"result": "verified", **POLICE})
+    assert verified["status"] == 201
+    assert verified["body"]["verification"]["recorded_by"] == "王红娘"
+    refused = call("POST", "/introductions",
+                   body={"first_member_id": man["id"], "second_member_id": member["id"]})
+    assert refused["status"] == 409
+    assert refused["body"]["error"]["code"] == "member_not_verified"
+    assert call("GET", f"/members/{man['id']}/candidates")["body"]["items"] == []
+    call("POST", f"/members/{member['id']}/verifications", body={"result": "verified", **POLICE})
+    (shown,) = call("GET", f"/members/{man['id']}/candidates")["body"]["items"]
+    assert shown["id"] == member["id"]
+    assert "phone" not in shown and "id_number" not in shown and "birth_date" not in shown
+    intro = call("POST", "/introductions",
+                 body={"first_member_id": man["id"], "second_member_id": member["id"]})
+    assert intro["status"] == 201 and intro["body"]["outcome"] == "pending"
+    met = call("POST", f"/introductions/{intro['body']['id']}/outcome",
+               body={"outcome": "met", "note": "周末在咖啡馆见了面"})
+    assert met["status"] == 200
+    assert [h["outcome"] for h in met["body"]["history"]] == ["pending", "met"]
+    wrong = call("POST", f"/introductions/{intro['body']['id']}/outcome",
+                 body={"outcome": "pending"})
+    assert wrong["status"] == 422 and set(wrong["body"]["error"]["fields"]) == {"outcome"}
+
+    # figures: counts only, for anyone
+    figures = call("GET", "/figures", staff=None, query={"community": "rainbow-city"})["body"]
+    assert figures["totals"]["introductions"] >= 1 and figures["couples"]["met"] >= 1
+    assert call("GET", "/figures", query={"from": "2026-12-01",
+                                          "to": "2026-11-01"})["status"] == 422
 
     with entrypoint_hook(container, "openapi") as openapi:
         paths = openapi()["paths"]
         assert "/members/{member_id}/verifications" in paths and "/figures" in paths
 
 
-def test_the_same_registration_or_introduction_at_the_same_moment_is_made_once(service,
-                                                                               rabbit_config):
+def test_the_same_registration_or_introduction_at_the_same_moment_is_made_once(
+        program_container, rabbit_config):
     """Staff at several desks: one succeeds, the others get a named 409, never a 500. (Over
     real RPC, as the gateway calls: entrypoint_hook waits for whichever worker ends first.)"""
     import eventlet
     from nameko.standalone.rpc import ServiceRpcProxy
+
+    program_container(MatchmakingService)
 
     def call(path, body):
         with ServiceRpcProxy("matchmaking", rabbit_config, timeout=30) as proxy:

@@ -4,8 +4,10 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, vali
 from minzi import i18n
 from minzi.contract import COMMUNITY_ID
 
-from .domain import CASE_STATUSES, CAT_SEXES, CAT_STATUSES
-from .ledger import CATEGORIES, CHANNELS, KINDS, AmountError, to_fen, yuan
+from .domain.labels import CASE_STATUSES, CAT_SEXES, CAT_STATUSES
+from .domain.ledger import CHANNELS, KINDS
+from .domain.money import AmountError, to_fen, yuan
+from .domain.spending import CATEGORIES
 
 # The shared translator knows marshmallow's stock messages; these are the fund's own.
 # (There is no public hook for adding messages, so they are added to its table at import.)
@@ -18,7 +20,8 @@ MESSAGES_ZH = {
     "An anonymous donor cannot also be named.": "匿名捐款不能同时同意公开署名",
     "Must not be before the date given.": "不能早于接种日期",
     "Give either cat_id or cat, not both.": "cat_id 与 cat 只能填一个",
-    "Give cat_id (an existing cat) or cat (a new one).": "请填写 cat_id（已有的猫）或 cat（新登记的猫）",
+    "Give cat_id (an existing cat) or cat (a new one).":
+        "请填写 cat_id（已有的猫）或 cat（新登记的猫）",
     "Must not be blank.": "不能为空",
     "Give at least one field to change.": "请至少填写一个要修改的字段",
     "Use YYYY-MM.": "格式应为 YYYY-MM",
@@ -103,8 +106,8 @@ class EntriesQuery(Lenient):
     kind = fields.String(load_default=None, validate=validate.OneOf(list(KINDS)))
     category = fields.String(load_default=None, validate=validate.OneOf(list(CATEGORIES)))
     cat_id = fields.Integer(load_default=None)
-    month = fields.String(load_default=None,
-                          validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="Use YYYY-MM."))
+    month = fields.String(load_default=None, validate=validate.Regexp(
+        r"^\d{4}-(0[1-9]|1[0-2])$", error="Use YYYY-MM."))
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
 

@@ -1,58 +1,57 @@
-"""Fixtures for the fund's tests: a database with the fund's schema, and the staff who use it."""
-import types
+"""The fund's test fixtures and the people who use it. The shared fixtures
+(``program_container``, ``bus``) come from ``minzi.pytest_plugin``."""
+from datetime import UTC, datetime
+from types import SimpleNamespace
 
 import pytest
-from sqlalchemy.orm import sessionmaker
 
 from cat_fund.api import router
 from cat_fund.models import Base, Inbox, Outbox
-from minzi.db import make_engine
-from minzi.store import StoreHandle
+from minzi.store import Store
+from minzi.testing import domain_transaction, make_staff
 
-OPERATOR = {"id": 7, "username": "wang", "name": "王阿姨", "role": "program_staff",
-            "community": "rainbow-city", "program_id": "cat_fund"}
-HANDLER = {"id": 8, "username": "zhao", "name": "赵志愿者", "role": "handler",
-           "community": "rainbow-city", "program_id": "cat_fund"}
-RECEPTIONIST = {"id": 2, "username": "li", "name": "李接待", "role": "receptionist",
-                "community": "rainbow-city", "program_id": None}
-LEGAL_STAFF = {"id": 9, "username": "chen", "name": "陈律师", "role": "program_staff",
-               "community": "rainbow-city", "program_id": "legal_aid"}
-STATION_HEAD = {"id": 1, "username": "zhang", "name": "张站长", "role": "station_head",
-                "community": "rainbow-city", "program_id": None}
-NEIGHBOUR = {"id": 20, "username": "sun", "name": "孙", "role": "program_staff",
-             "community": "sunny-park", "program_id": "cat_fund"}
+OPERATOR = make_staff("program_staff", program_id="cat_fund", id=7, username="wang",
+                      name="王阿姨")
+HANDLER = make_staff("handler", program_id="cat_fund", id=8, username="zhao", name="赵志愿者")
+RECEPTIONIST = make_staff("receptionist", id=2, username="li", name="李接待")
+LEGAL_STAFF = make_staff("program_staff", program_id="legal_aid", id=9, username="chen",
+                         name="陈律师")
+STATION_HEAD = make_staff("station_head", id=1, username="zhang", name="张站长")
+NEIGHBOUR = make_staff("program_staff", program_id="cat_fund", community="sunny-park", id=20,
+                       username="sun", name="孙")
+ADMIN = make_staff("admin", id=99, username="root", name="管理员")
 
-
-class FakeRelay:
-    def __init__(self):
-        self.woken = 0
-
-    def wake(self):
-        self.woken += 1
+NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)   # 10:00 on 27 November in Beijing
 
 
-def make_service(url):
-    """What the router needs of the service (``service.store``) without a container."""
-    engine = make_engine(url)
-    Base.metadata.create_all(engine)
-    store = types.SimpleNamespace(
-        sessions=sessionmaker(engine, expire_on_commit=False), inbox_model=Inbox,
-        outbox_model=Outbox, source="cat_fund", relay=FakeRelay(), engine=engine)
-    return types.SimpleNamespace(store=StoreHandle(store), engine=engine, raw_store=store)
+@pytest.fixture
+def tx(tmp_path):
+    """The rules' view of a transaction, on a new SQLite database."""
+    with domain_transaction(Base.metadata, tmp_path) as transaction:
+        yield transaction
 
 
 @pytest.fixture
 def service(tmp_path):
-    svc = make_service(f"sqlite:///{tmp_path}/cat_fund.db")
-    yield svc
-    svc.engine.dispose()
+    """What the staff API needs of the service (``service.store``), without a container or a
+    broker: the fund's own ``Store`` on a new SQLite database, its outbox relay never started,
+    so what a route publishes stays in the outbox for the test to read."""
+    store = Store("cat_fund", Outbox, Inbox, create_tables=True)
+    store.container = SimpleNamespace(config={
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'cat_fund.db'}", "AMQP_URI": "memory://"})
+    store.setup()
+    yield SimpleNamespace(store=store.get_dependency(None))
+    store.stop()
 
 
 @pytest.fixture
 def call(service):
-    """``call("POST", "/donations", body, staff=OPERATOR)`` -> (status, body)."""
-    def _call(method, path, body=None, *, staff=OPERATOR, query=None, lang="zh"):
+    """The staff API as the gateway calls it, without a broker:
+    ``call("POST", "/donations", body, staff=OPERATOR)`` -> (status, body)."""
+    def _call(method, path, body=None, *, staff=OPERATOR, query=None, lang="zh",
+              idempotency_key=None):
         response = router.dispatch({"method": method, "path": path, "query": query or {},
-                                    "body": body, "staff": staff, "lang": lang}, service=service)
+                                    "body": body, "staff": staff, "lang": lang,
+                                    "idempotency_key": idempotency_key}, service=service)
         return response["status"], response["body"]
     return _call

@@ -3,7 +3,7 @@ from sqlalchemy import func, select
 
 from cat_fund.models import Entry, Fund, Outbox
 
-from .conftest import HANDLER, LEGAL_STAFF, NEIGHBOUR, OPERATOR, RECEPTIONIST, STATION_HEAD
+from .conftest import HANDLER, LEGAL_STAFF, NEIGHBOUR, NOW, OPERATOR, RECEPTIONIST, STATION_HEAD
 
 
 def donate(call, amount="500.00", **extra):
@@ -122,7 +122,8 @@ def test_reversals_undo_once_and_are_never_reversed(call, service):
     _, gift = donate(call, "100.00")
     _, paid = spend(call, "30.00")
     status, undo = call("POST", f"/entries/{paid['id']}/reversal", {"reason": "发票开错"})
-    assert status == 201 and undo["kind"] == "reversal" and undo["reverses"]["number"] == paid["number"]
+    assert status == 201 and undo["kind"] == "reversal"
+    assert undo["reverses"]["number"] == paid["number"]
     assert undo["change"] == "30.00" and undo["balance"] == "100.00"
     status, body = call("POST", f"/entries/{paid['id']}/reversal", {"reason": "again"})
     assert status == 400 and body["error"]["code"] == "already_reversed"
@@ -181,10 +182,8 @@ def test_donor_contact_is_for_the_fund_staff_only(call):
 
 
 def test_the_public_report_names_only_donors_who_agreed(call, monkeypatch):
-    import datetime as dt
-
     from cat_fund import api
-    monkeypatch.setattr(api, "today", lambda: dt.date(2026, 11, 27))
+    monkeypatch.setattr(api, "utcnow", lambda: NOW)   # 27 November in Beijing
     donate(call, "600.00", donor_name="彩虹城居委会", agreed_to_be_named=True,
            occurred_on="2026-03-01")
     donate(call, "400.00", donor_name="和泓物业", agreed_to_be_named=True,
@@ -264,10 +263,8 @@ def test_cats_have_records_costs_and_history(call):
 
 
 def test_vaccinations_due_in_the_next_30_days(call, monkeypatch):
-    import datetime as dt
-
     from cat_fund import api
-    monkeypatch.setattr(api, "today", lambda: dt.date(2026, 11, 27))
+    monkeypatch.setattr(api, "utcnow", lambda: NOW)   # 27 November in Beijing
 
     def cat(name, status="in_shelter"):
         return call("POST", "/cats", {"name": name, "found_at": "广场", "found_on": "2026-01-01",
@@ -306,7 +303,7 @@ def test_unknown_paths_and_methods(call):
 
 
 def test_a_case_is_worked_and_reported_through_the_outbox(call, service):
-    from cat_fund import domain
+    from cat_fund.domain import cases
     dispatched = {"case_id": 42, "tracking_code": "RC7KX2M9QD", "program_id": "cat_fund",
                   "service_code": "sick_or_injured_cat", "community": "rainbow-city",
                   "channel": "walk_in", "description": "3号楼后有只猫腿受伤了",
@@ -314,15 +311,15 @@ def test_a_case_is_worked_and_reported_through_the_outbox(call, service):
                   "resident": {"name": "张三", "phone": "13800001111"}, "due_at": None,
                   "note": None}
     with service.store.transaction() as tx:
-        case, report = domain.receive_case(tx.session, dispatched)
+        report = cases.receive(tx, dispatched, NOW)
         assert report["status"] == "accepted"
     status, body = call("GET", "/cases/42")
     assert status == 200 and body["resident"]["phone"] == "13800001111"
     _, body = call("GET", "/cases/42", staff=STATION_HEAD)
     assert body["resident"]["phone"] == "138****1111"
     assert call("GET", "/cases/42", staff=RECEPTIONIST)[0] == 403
-    status, body = call("POST", "/cases/42/cats", {"cat": {"name": "瘸腿黑猫", "found_at": "3号楼后",
-                                                           "found_on": "2026-11-27"}})
+    status, body = call("POST", "/cases/42/cats", {"cat": {
+        "name": "瘸腿黑猫", "found_at": "3号楼后", "found_on": "2026-11-27"}})
     assert status == 200 and body["cats"][0]["name"] == "瘸腿黑猫"
     status, body = call("POST", "/cases/42/resolve", {"result": "已送医治疗，现在猫舍休养"})
     assert status == 200 and body["status"] == "resolved"
@@ -339,10 +336,8 @@ def test_a_case_is_worked_and_reported_through_the_outbox(call, service):
 
 
 def test_money_cannot_be_dated_in_the_future(call, monkeypatch):
-    import datetime as dt
-
     from cat_fund import api
-    monkeypatch.setattr(api, "today", lambda: dt.date(2026, 11, 27))
+    monkeypatch.setattr(api, "utcnow", lambda: NOW)   # 27 November in Beijing
     status, body = donate(call, "10.00", occurred_on="2026-11-28")
     assert status == 400 and body["error"]["code"] == "date_in_future"
     assert body["error"]["fields"] == {"occurred_on": ["日期不能晚于今天"]}

@@ -1,37 +1,27 @@
 """Against a real PostgreSQL: many payments at once never overdraw the fund, and the migrations
 build the schema the models describe."""
 import threading
-from datetime import date
-from pathlib import Path
+from datetime import UTC, datetime
 
 import pytest
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
-from cat_fund import ledger
+from cat_fund.domain import ledger
 from cat_fund.models import Entry
 from minzi.api import DomainError
 from minzi.db import make_engine
+from minzi.run import migrate, service_root
 from minzi.testing import postgres_database
 
-ROOT = Path(__file__).resolve().parent.parent
 BY = {"id": 1, "username": "t", "name": "测试", "role": "program_staff"}
-DAY = date(2026, 11, 27)
-
-
-def migrate(url):
-    config = Config(str(ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(ROOT / "migrations"))
-    config.set_main_option("sqlalchemy.url", url)
-    command.upgrade(config, "head")
+NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
 
 
 @pytest.fixture
 def pg_sessions():
     with postgres_database("cat_fund_test") as url:
-        migrate(url)
+        migrate("cat_fund", service_root("cat_fund"), {"DATABASE_URL": url})
         engine = make_engine(url)
         try:
             yield sessionmaker(engine, expire_on_commit=False)
@@ -42,7 +32,7 @@ def pg_sessions():
 def test_concurrent_spending_never_overdraws(pg_sessions):
     with pg_sessions() as session:
         ledger.record_donation(session, "rainbow-city", {"amount": 10_000, "channel": "cash",
-                                                         "donor_name": "居委会"}, BY, DAY)
+                                                         "donor_name": "居委会"}, BY, NOW)
         session.commit()
     outcomes = []
     start = threading.Event()
@@ -53,7 +43,7 @@ def test_concurrent_spending_never_overdraws(pg_sessions):
             try:
                 ledger.record_expense(session, "rainbow-city", {
                     "amount": 1_500, "category": "vet", "invoice_ref": f"INV-{n}",
-                    "approved_by": "张站长"}, BY, DAY)
+                    "approved_by": "张站长"}, BY, NOW)
                 session.commit()
                 outcomes.append("paid")
             except DomainError as refused:
@@ -84,7 +74,7 @@ def test_concurrent_repeats_of_one_donation_record_it_once(pg_sessions):
         with pg_sessions() as session:
             entry, created = ledger.record_donation(session, "rainbow-city", {
                 "amount": 50_000, "channel": "wechat", "donor_name": "和泓物业",
-                "idempotency_key": "hehong-1"}, BY, DAY)
+                "idempotency_key": "hehong-1"}, BY, NOW)
             session.commit()
             results.append((entry.number, created))
 

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from cat_fund.ledger import AmountError, to_fen, yuan
+from cat_fund.domain.money import AmountError, to_fen, yuan
 
 
 @pytest.mark.parametrize("value, fen", [

@@ -7,11 +7,9 @@ from nameko.standalone.rpc import ServiceRpcProxy
 from minzi.contract import ProgramManifest
 from minzi.testing import ServiceProcess
 
-from .test_service import Listener
 
-
-def test_minzi_run_starts_the_service_and_announces_it(rabbit_config, tmp_path, monkeypatch):
-    listener = Listener(rabbit_config["AMQP_URI"], "program.announced", "program.withdrawn")
+def test_minzi_run_starts_the_service_and_announces_it(rabbit_config, bus, tmp_path,
+                                                       monkeypatch):
     monkeypatch.chdir(tmp_path)  # the SQLite default (./data/cat_fund.db) lands here
     process = ServiceProcess("cat_fund", {
         "AMQP_URI": rabbit_config["AMQP_URI"], "DATABASE_URL": "", "HEARTBEAT_SECONDS": "30",
@@ -19,8 +17,7 @@ def test_minzi_run_starts_the_service_and_announces_it(rabbit_config, tmp_path, 
     try:
         process.start()
         try:
-            [announced] = listener.wait(lambda b: b["type"] == "program.announced",
-                                        message="program.announced from minzi-run cat_fund")
+            announced = bus.wait("program.announced")
         except AssertionError:
             raise AssertionError(process.log()) from None
         manifest = ProgramManifest().load(announced["data"])
@@ -40,10 +37,8 @@ def test_minzi_run_starts_the_service_and_announces_it(rabbit_config, tmp_path, 
         assert response["status"] == 200 and response["body"]["balance"] == "0.00"
         process.stop()
         try:
-            listener.wait(lambda b: b["type"] == "program.withdrawn",
-                          message="program.withdrawn on shutdown")
+            bus.wait("program.withdrawn")
         except AssertionError:
             raise AssertionError(process.log()) from None
     finally:
         process.stop()
-        listener.close()

@@ -1,116 +1,56 @@
 """The fund's money ledger: exact, insert-only, never below zero.
 
-Rules (plain Python on a SQLAlchemy session; nothing here knows nameko):
+Rules (plain Python on a SQLAlchemy session; nothing here knows nameko, nor cats):
 
-* money is integer fen; amounts come in as yuan strings / Decimals with at most two decimals;
+* money is integer fen (see ``money``); amounts reach here already as fen;
 * every movement first locks its community's ``funds`` row (``SELECT … FOR UPDATE`` on
   PostgreSQL; on SQLite the first statement is a write, which takes the database's write lock),
   so concurrent spending is serialised and the balance check cannot race;
 * the balance never goes negative (checked here, and by a CHECK constraint underneath);
 * entries are never edited or deleted; a reversal is a new entry pointing at the old one, an
   entry is reversed at most once, and a reversal is never itself reversed;
-* a request repeated with the same idempotency key returns the original entry.
+* a request repeated with the same idempotency key returns the original entry;
+* money is booked on the Beijing date of the moment it is recorded (``now``), unless the
+  request names an earlier date; a date in the future is refused.
 """
 import hashlib
 import json
-from datetime import date
-from decimal import Decimal, InvalidOperation
+from collections.abc import Callable
+from datetime import date, datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
 
-from minzi.api import Conflict, DomainError, NotFound
-from minzi.envelope import utcnow
+from minzi.api import Conflict, DomainError, NotFound, Staff
+from minzi.localtime import local_date
 
-from .models import Cat, Entry, Fund, NumberSeries
+from ..models import Entry, Fund, NumberSeries
+from .labels import Labels
+from .money import yuan
 
-MAX_FEN = 100_000_000 * 100  # a hundred million yuan: anything above is a typing mistake
-
-CATEGORIES = {
-    "sterilisation": ("绝育", "Sterilisation"),
-    "vet": ("看病", "Vet care"),
-    "vaccination": ("疫苗", "Vaccination"),
-    "food": ("猫粮", "Food"),
-    "shelter": ("猫舍", "Shelter"),
-    "other": ("其他", "Other"),
-}
-CHANNELS = {
+CHANNELS: Labels = {
     "cash": ("现金", "Cash"),
     "wechat": ("微信", "WeChat Pay"),
     "alipay": ("支付宝", "Alipay"),
     "bank_transfer": ("银行转账", "Bank transfer"),
     "other": ("其他", "Other"),
 }
-KINDS = {
+KINDS: Labels = {
     "donation": ("捐款", "Donation"),
     "expense": ("支出", "Expense"),
     "reversal": ("冲正", "Reversal"),
 }
 ANONYMOUS = ("匿名", "Anonymous")
 NUMBER_PREFIX = "CF"
-
-
-def label(table, key, lang="zh"):
-    names = table.get(key)
-    if names is None:
-        return key
-    return names[1] if lang == "en" else names[0]
-
-
-# -- money ----------------------------------------------------------------------------------------
-
-class AmountError(ValueError):
-    """An amount that is not a positive number of yuan with at most two decimals."""
-
-    def __init__(self, code, message_en):
-        super().__init__(message_en)
-        self.code = code
-
-
-def to_fen(value):
-    """Yuan (``"12.50"``, ``12``, ``Decimal("12.5")``) to integer fen; never through float math.
-
-    A JSON number reaches Python as a float: it is taken by its shortest decimal spelling
-    (``repr``), which is exactly what the sender wrote for any realistic amount.
-    """
-    if isinstance(value, bool) or value is None:
-        raise AmountError("not_a_number", "Not a valid amount.")
-    if isinstance(value, float):
-        value = repr(value)
-    if isinstance(value, int):
-        value = Decimal(value)
-    if isinstance(value, str):
-        text = value.strip()
-        if not text or len(text) > 30 or text.lower() in ("nan", "inf", "infinity", "-inf",
-                                                            "+inf", "-nan"):
-            raise AmountError("not_a_number", "Not a valid amount.")
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            raise AmountError("not_a_number", "Not a valid amount.") from None
-    if not isinstance(value, Decimal) or not value.is_finite():
-        raise AmountError("not_a_number", "Not a valid amount.")
-    if value <= 0:
-        raise AmountError("not_positive", "The amount must be greater than 0.")
-    fen = value * 100
-    if fen != fen.to_integral_value():
-        raise AmountError("too_many_decimals", "At most two decimal places (fen).")
-    fen = int(fen)
-    if fen > MAX_FEN:
-        raise AmountError("too_large", "The amount is too large.")
-    return fen
-
-
-def yuan(fen):
-    """Integer fen as a yuan string with two decimals: 100000 -> ``"1000.00"``."""
-    sign = "-" if fen < 0 else ""
-    fen = abs(int(fen))
-    return f"{sign}{fen // 100}.{fen % 100:02d}"
+# What an expense was for, repeated on its reversal so that reports net out. ``cat_id`` is the
+# one column of the stray-cat fund's own on an entry.
+PURPOSE = ("category", "cat_id")
 
 
 # -- locking and numbering ------------------------------------------------------------------------
 
-def _insert_ignore(session, model, **values):
+def _insert_ignore(session: Session, model: type, **values: object) -> None:
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
         statement = postgresql.insert(model).values(**values).on_conflict_do_nothing()
@@ -123,9 +63,8 @@ def _insert_ignore(session, model, **values):
     session.execute(statement)
 
 
-def lock_fund(session, community):
+def lock_fund(session: Session, community: str, now: datetime) -> Fund:
     """The community's fund row, locked until the transaction ends (created on first use)."""
-    now = utcnow()
     _insert_ignore(session, Fund, community=community, balance_fen=0, entry_count=0,
                    created_at=now, updated_at=now)
     return session.scalars(
@@ -133,12 +72,12 @@ def lock_fund(session, community):
         .execution_options(populate_existing=True)).one()
 
 
-def read_fund(session, community):
+def read_fund(session: Session, community: str) -> Fund:
     fund = session.get(Fund, community)
     return fund if fund is not None else Fund(community=community, balance_fen=0, entry_count=0)
 
 
-def next_number(session, year):
+def next_number(session: Session, year: int) -> str:
     """``CF-2026-000123``: sequential per year, no gaps, unique."""
     _insert_ignore(session, NumberSeries, year=year, last=0)
     last = session.execute(
@@ -149,14 +88,14 @@ def next_number(session, year):
 
 # -- entries --------------------------------------------------------------------------------------
 
-def fingerprint(kind, data):
+def fingerprint(kind: str, data: dict) -> str:
     canonical = {k: (v.isoformat() if isinstance(v, date) else v)
                  for k, v in sorted(data.items()) if k != "idempotency_key"}
     raw = json.dumps([kind, canonical], sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
-def _replay(session, community, kind, data):
+def _replay(session: Session, community: str, kind: str, data: dict) -> Entry | None:
     """The entry an earlier request with the same idempotency key made, if any."""
     key = data.get("idempotency_key")
     if not key:
@@ -174,12 +113,14 @@ def _replay(session, community, kind, data):
     return entry
 
 
-def _add_entry(session, fund, kind, amount_fen, delta_fen, data, by, today, **columns):
+def _add_entry(session: Session, fund: Fund, kind: str, amount_fen: int, delta_fen: int,
+               data: dict, by: Staff, now: datetime, **columns: object) -> Entry:
     fund.balance_fen += delta_fen
     if fund.balance_fen < 0:  # the callers check first; this is the last word before the CHECK
         raise AssertionError("the balance may never go negative")
     fund.entry_count += 1
-    fund.updated_at = utcnow()
+    fund.updated_at = now
+    today = local_date(now)
     entry = Entry(
         number=next_number(session, today.year), community=fund.community, kind=kind,
         amount_fen=amount_fen, delta_fen=delta_fen,
@@ -187,29 +128,30 @@ def _add_entry(session, fund, kind, amount_fen, delta_fen, data, by, today, **co
         description=data.get("description"),
         idempotency_key=data.get("idempotency_key"),
         fingerprint=fingerprint(kind, data) if data.get("idempotency_key") else None,
-        recorded_by=by, recorded_at=utcnow(), **columns)
+        recorded_by=by, recorded_at=now, **columns)
     session.add(entry)
     session.flush()
     return entry
 
 
-def _check_date(data, today):
+def _check_date(data: dict, now: datetime) -> None:
     when = data.get("occurred_on")
-    if when is not None and when > today:
+    if when is not None and when > local_date(now):
         raise DomainError("date_in_future", "日期不能晚于今天", "The date cannot be in the future",
                           field="occurred_on")
 
 
-def record_donation(session, community, data, by, today):
+def record_donation(session: Session, community: str, data: dict, by: Staff,
+                    now: datetime) -> tuple[Entry, bool]:
     """Money in. Returns ``(entry, created)``; ``created`` is False for a repeated request."""
-    _check_date(data, today)
-    fund = lock_fund(session, community)
+    _check_date(data, now)
+    fund = lock_fund(session, community, now)
     earlier = _replay(session, community, "donation", data)
     if earlier is not None:
         return earlier, False
     anonymous = bool(data.get("anonymous"))
     entry = _add_entry(
-        session, fund, "donation", data["amount"], data["amount"], data, by, today,
+        session, fund, "donation", data["amount"], data["amount"], data, by, now,
         donor_name=data.get("donor_name"),
         donor_contact=data.get("donor_contact"), anonymous=anonymous,
         may_publish_name=bool(data.get("agreed_to_be_named")) and not anonymous,
@@ -217,11 +159,12 @@ def record_donation(session, community, data, by, today):
     return entry, True
 
 
-def _insufficient(balance_fen, amount_fen, *, reversal=False):
+def _insufficient(balance_fen: int, amount_fen: int, *, reversal: bool = False) -> DomainError:
     if reversal:
         return DomainError(
             "insufficient_funds",
-            f"冲正这笔捐款会使余额为负：当前余额 {yuan(balance_fen)} 元，需冲回 {yuan(amount_fen)} 元",
+            f"冲正这笔捐款会使余额为负：当前余额 {yuan(balance_fen)} 元，"
+            f"需冲回 {yuan(amount_fen)} 元",
             f"Reversing this donation would make the balance negative: the balance is "
             f"{yuan(balance_fen)} yuan, the donation {yuan(amount_fen)} yuan")
     return DomainError(
@@ -231,39 +174,37 @@ def _insufficient(balance_fen, amount_fen, *, reversal=False):
         f"{yuan(amount_fen)} yuan", field="amount")
 
 
-def record_expense(session, community, data, by, today):
-    """Money out, refused if it is more than the balance. Returns ``(entry, created)``."""
-    _check_date(data, today)
-    fund = lock_fund(session, community)
+def record_expense(session: Session, community: str, data: dict, by: Staff, now: datetime, *,
+                   check: Callable[[], None] | None = None) -> tuple[Entry, bool]:
+    """Money out, refused if it is more than the balance. Returns ``(entry, created)``.
+
+    ``check`` is the fund's own word on the payment (a rule that may refuse it); it runs once
+    the fund is locked and the request is known to be new, before the balance is looked at."""
+    _check_date(data, now)
+    fund = lock_fund(session, community, now)
     earlier = _replay(session, community, "expense", data)
     if earlier is not None:
         return earlier, False
-    cat_id = data.get("cat_id")
-    if cat_id is not None:
-        cat = session.get(Cat, cat_id)
-        if cat is None or cat.community != community:
-            raise NotFound("cat_not_found", f"没有编号为 {cat_id} 的猫", f"No cat number {cat_id}",
-                           field="cat_id")
+    if check is not None:
+        check()
     amount = data["amount"]
     if amount > fund.balance_fen:
         raise _insufficient(fund.balance_fen, amount)
     return _add_entry(
-        session, fund, "expense", amount, -amount, data, by, today,
-        category=data["category"], cat_id=cat_id, invoice_ref=data["invoice_ref"],
-        payee=data.get("payee"), approved_by=data["approved_by"]), True
+        session, fund, "expense", amount, -amount, data, by, now,
+        invoice_ref=data["invoice_ref"], payee=data.get("payee"),
+        approved_by=data["approved_by"], **{column: data.get(column) for column in PURPOSE}), True
 
 
-def reverse_entry(session, community, entry_id, data, by, today):
+def reverse_entry(session: Session, community: str, entry_id: int, data: dict, by: Staff,
+                  now: datetime) -> tuple[Entry, bool]:
     """Undo an entry with a new one pointing at it. Returns ``(reversal, created)``."""
-    fund = lock_fund(session, community)
+    fund = lock_fund(session, community, now)
     data = {**data, "entry_id": entry_id}
     earlier = _replay(session, community, "reversal", data)
     if earlier is not None:
         return earlier, False
-    original = session.get(Entry, entry_id)
-    if original is None or original.community != community:
-        raise NotFound("entry_not_found", f"没有编号为 {entry_id} 的账目",
-                       f"No ledger entry number {entry_id}")
+    original = get_entry(session, community, entry_id)
     if original.kind == "reversal":
         raise DomainError("reversal_of_reversal",
                           f"{original.number} 本身是一笔冲正，不能再冲正；如需更正请重新登记",
@@ -278,12 +219,12 @@ def reverse_entry(session, community, entry_id, data, by, today):
     if fund.balance_fen + delta < 0:
         raise _insufficient(fund.balance_fen, original.amount_fen, reversal=True)
     return _add_entry(
-        session, fund, "reversal", original.amount_fen, delta, data, by, today,
-        reverses_id=original.id, reason=data["reason"], category=original.category,
-        cat_id=original.cat_id, channel=original.channel), True
+        session, fund, "reversal", original.amount_fen, delta, data, by, now,
+        reverses_id=original.id, reason=data["reason"], channel=original.channel,
+        **{column: getattr(original, column) for column in PURPOSE}), True
 
 
-def get_entry(session, community, entry_id):
+def get_entry(session: Session, community: str, entry_id: int) -> Entry:
     entry = session.get(Entry, entry_id)
     if entry is None or entry.community != community:
         raise NotFound("entry_not_found", f"没有编号为 {entry_id} 的账目",
@@ -291,7 +232,7 @@ def get_entry(session, community, entry_id):
     return entry
 
 
-def reversed_by(session, entry_ids):
+def reversed_by(session: Session, entry_ids: list[int]) -> dict[int, str]:
     """``{entry id: the number of the entry that reversed it}``."""
     if not entry_ids:
         return {}
@@ -300,17 +241,14 @@ def reversed_by(session, entry_ids):
     return dict(rows)
 
 
-def ledger_sum(session, community):
+def ledger_sum(session: Session, community: str) -> int:
     """The sum of every entry: always equal to the fund's balance."""
     return int(session.scalar(select(func.coalesce(func.sum(Entry.delta_fen), 0))
                               .where(Entry.community == community)))
 
 
-def cat_costs(session, community, cat_ids=None):
-    """``{cat id: fen spent on it}``, net of reversals."""
-    query = (select(Entry.cat_id, func.sum(-Entry.delta_fen))
-             .where(Entry.community == community, Entry.cat_id.is_not(None))
-             .group_by(Entry.cat_id))
-    if cat_ids is not None:
-        query = query.where(Entry.cat_id.in_(list(cat_ids)))
-    return {cat_id: int(total) for cat_id, total in session.execute(query).all()}
+def public_donor(entry: Entry, lang: str = "zh") -> str:
+    """How the public sees a donor: by name only when they agreed to it."""
+    if entry.may_publish_name and not entry.anonymous and entry.donor_name:
+        return entry.donor_name
+    return ANONYMOUS[1] if lang == "en" else ANONYMOUS[0]

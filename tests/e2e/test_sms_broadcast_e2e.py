@@ -57,7 +57,7 @@ def test_a_broadcast_its_replies_an_opt_out_and_a_case(suite):
 
     def messages(broadcast_id):
         def settled():
-            status, listed = api("GET", f"/broadcasts/{broadcast_id}/messages")
+            _, listed = api("GET", f"/broadcasts/{broadcast_id}/messages")
             states = {m["name"]: m["state"] for m in listed}
             return states if not {"pending", "sending"} & set(states.values()) else None
         return wait_for(settled, timeout=30, message="every message to be settled")

@@ -176,7 +176,8 @@ class ProgramCase(Base):
     tracking_code: Mapped[str] = mapped_column(String(16))
     community: Mapped[str] = mapped_column(String(41), index=True)
     service_code: Mapped[str] = mapped_column(String(61))
-    state: Mapped[str] = mapped_column(String(20))          # received / resolved / returned / recalled
+    # received / resolved / returned / recalled
+    state: Mapped[str] = mapped_column(String(20))
     description: Mapped[str] = mapped_column(Text)
     resident: Mapped[dict] = mapped_column(JSON)
     attributes: Mapped[dict] = mapped_column(JSON)

@@ -10,6 +10,8 @@ A message is claimed (pending -> sending) in its own commit before it is sent, s
 the service never both send it; a send that fails is tried again up to ``SMS_MAX_ATTEMPTS`` times.
 """
 import logging
+from collections.abc import Callable
+from datetime import datetime
 
 import requests
 from nameko.extensions import DependencyProvider
@@ -19,7 +21,7 @@ from minzi.envelope import utcnow
 from minzi.logs import mask_phone
 from minzi.relay import WakeableLoop
 
-from . import domain
+from .domain import sending
 from .models import Broadcast, Message
 
 _log = logging.getLogger(__name__)
@@ -28,18 +30,18 @@ _log = logging.getLogger(__name__)
 class RecordSender:
     name = "record"
 
-    def send(self, to, text, reference):
+    def send(self, to: str, text: str, reference: str) -> str | None:
         return None
 
 
 class HttpSmsSender:
     name = "http"
 
-    def __init__(self, url, timeout=10):
+    def __init__(self, url: str, timeout: float = 10):
         self.url = url
         self.timeout = timeout
 
-    def send(self, to, text, reference):
+    def send(self, to: str, text: str, reference: str) -> str | None:
         response = requests.post(self.url, timeout=self.timeout,
                                  json={"to": to, "text": text, "reference": reference})
         response.raise_for_status()
@@ -52,7 +54,7 @@ class HttpSmsSender:
         return str(body.get("id") or body.get("message_id") or "")[:100] or None
 
 
-def make_sender(config):
+def make_sender(config: dict) -> RecordSender | HttpSmsSender:
     kind = config.get("SMS_SENDER") or "record"
     if kind == "http":
         if not config.get("SMS_GATEWAY_URL"):
@@ -63,7 +65,7 @@ def make_sender(config):
     return RecordSender()
 
 
-def outgoing_text(text, hint):
+def outgoing_text(text: str, hint: str) -> str:
     """The notice as the resident reads it: with how to stop them, as the rules ask."""
     return f"{text} {hint}" if hint and hint not in text else text
 
@@ -71,8 +73,9 @@ def outgoing_text(text, hint):
 class SmsRelay(WakeableLoop):
     name = "sms relay"
 
-    def __init__(self, sessions, sender, *, sweep_seconds=5.0, max_attempts=3, hint="",
-                 clock=utcnow):
+    def __init__(self, sessions: sessionmaker, sender: RecordSender | HttpSmsSender, *,
+                 sweep_seconds: float = 5.0, max_attempts: int = 3, hint: str = "",
+                 clock: Callable[[], datetime] = utcnow):
         super().__init__(sweep_seconds)
         self.sessions = sessions
         self.clock = clock
@@ -80,20 +83,20 @@ class SmsRelay(WakeableLoop):
         self.max_attempts = max_attempts
         self.hint = hint
 
-    def work(self):
+    def work(self) -> bool:
         return bool(self.send_pending())
 
-    def send_pending(self, limit=100):
+    def send_pending(self, limit: int = 100) -> int:
         """Send what is pending; returns how many messages were tried."""
         with self.sessions() as session:
             now = self.clock()
-            if domain.expire_claims(session, now):
+            if sending.expire_claims(session, now):
                 session.commit()
-            ids = session.scalars(domain.due_messages(now).limit(limit)).all()
+            ids = session.scalars(sending.due_messages(now).limit(limit)).all()
             session.rollback()
             tried = 0
             for message_id in ids:
-                if not domain.claim(session, message_id, self.clock()):
+                if not sending.claim(session, message_id, self.clock()):
                     session.rollback()
                     continue
                 session.commit()
@@ -102,13 +105,13 @@ class SmsRelay(WakeableLoop):
                                      self.hint)
                 tried += 1
                 try:
-                    ref = self.sender.send(message.phone, text, f"minzi-sms-{message.id}")
+                    ref = self.sender.send(message.phone, text, sending.reference(message.id))
                 except Exception as exc:
-                    domain.send_failed(message, exc, self.clock(), self.max_attempts)
+                    sending.send_failed(message, exc, self.clock(), self.max_attempts)
                     _log.warning("sms %s to %s failed (attempt %d): %s", message.id,
                                  mask_phone(message.phone), message.attempts, exc)
                 else:
-                    domain.sent(message, self.sender.name, ref, self.clock())
+                    sending.sent(message, self.sender.name, ref, self.clock())
                     _log.info("sms %s of broadcast %s to %s: sent (%s)", message.id,
                               message.broadcast_id, mask_phone(message.phone), self.sender.name)
                 session.commit()

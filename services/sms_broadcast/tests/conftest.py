@@ -1,44 +1,31 @@
+"""sms_broadcast's test fixtures and the people in them; the shared fixtures
+(``program_container``, ``bus``) come from ``minzi.pytest_plugin``."""
 from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy.orm import sessionmaker
 
-from minzi.db import make_engine
+from minzi.testing import COMMUNITY, domain_transaction, make_staff
 from sms_broadcast.models import Base
 
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)   # 10:00 in Beijing
-C = "rainbow-city"
-OPERATOR = {"id": 3, "username": "li", "name": "李", "role": "program_staff", "community": C,
-            "program_id": "sms_broadcast"}
-ADMIN = {"id": 1, "username": "admin", "name": "站长", "role": "admin", "community": C,
-         "program_id": None}
-RECEPTIONIST = {"id": 5, "username": "zhou", "name": "周", "role": "receptionist",
-                "community": C, "program_id": None}
+C = COMMUNITY
+OPERATOR = make_staff("program_staff", program_id="sms_broadcast", id=3, username="li",
+                      name="李")
+ADMIN = make_staff("admin", id=1, username="admin", name="站长")
+RECEPTIONIST = make_staff("receptionist", id=5, username="zhou", name="周")
 OTHER_PROGRAM = {**OPERATOR, "id": 11, "program_id": "cat_fund"}
 NEIGHBOUR = {**OPERATOR, "id": 9, "community": "maple-court"}
 
 
-class UnitOfWork:
-    """What the service's store.transaction gives the domain: a session and an outbox."""
-
-    def __init__(self, session):
-        self.session = session
-        self.published = []
-
-    def publish(self, routing_key, data, *, community=None):
-        self.published.append({"routing_key": routing_key, "data": data, "community": community})
+@pytest.fixture
+def tx(tmp_path):
+    """The rules' view of a transaction, on a new SQLite database."""
+    with domain_transaction(Base.metadata, tmp_path) as transaction:
+        yield transaction
 
 
 @pytest.fixture
-def sessions(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path}/sms_broadcast.db")
-    Base.metadata.create_all(engine)
-    yield sessionmaker(engine, expire_on_commit=False)
-    engine.dispose()
-
-
-@pytest.fixture
-def uow(sessions):
-    session = sessions()
-    yield UnitOfWork(session)
-    session.close()
+def sessions(tx):
+    """More sessions on the same database, as the SMS relay opens them."""
+    return sessionmaker(tx.session.get_bind(), expire_on_commit=False)

@@ -1,18 +1,12 @@
 """sms_broadcast running for real: nameko container, a throwaway RabbitMQ vhost, PostgreSQL
 (migrated with the service's own alembic scripts)."""
-import json
-
 import pytest
-from kombu import Connection, Queue
 from nameko.testing.services import entrypoint_hook
 from sqlalchemy import create_engine, func, select
 
-from minzi.bus import ConfirmingPublisher, minzi_exchange
 from minzi.contract import CaseSubmitted, load_manifest
 from minzi.db import normalise_url
-from minzi.envelope import make_envelope
-from minzi.run import migrate, service_root
-from minzi.testing import postgres_database, wait_for
+from minzi.testing import call_api, dispatched_case, wait_for
 from sms_broadcast.models import Inbound, Outbox
 from sms_broadcast.service import MANIFEST, SmsBroadcastService
 
@@ -31,50 +25,18 @@ def test_the_manifest_is_valid():
 
 
 @pytest.fixture
-def database():
-    with postgres_database("sms_broadcast_test") as url:
-        migrate("sms_broadcast", service_root("sms_broadcast"), {"DATABASE_URL": url})
-        yield url
+def service(program_container):
+    return program_container(SmsBroadcastService, SMS_SWEEP_SECONDS=0.5, PROGRAM_COMMUNITIES=C,
+                             INBOUND_SECRET=SECRET)
 
 
 @pytest.fixture
-def bus(rabbit_config):
-    connection = Connection(rabbit_config["AMQP_URI"])
-    channel = connection.channel()
-    queues = {}
-    for key in ("case.reported", "case.submitted"):
-        queue = Queue(f"test.{key}", exchange=minzi_exchange(), routing_key=key,
-                      durable=False)(channel)
-        queue.declare()
-        queues[key] = queue
-
-    def drain(key):
-        bodies = []
-        while (message := queues[key].get(no_ack=True)) is not None:
-            bodies.append(json.loads(message.body))
-        return bodies
-
-    publisher = ConfirmingPublisher(rabbit_config["AMQP_URI"])
-    yield drain, publisher
-    publisher.close()
-    connection.release()
-
-
-@pytest.fixture
-def service(container_factory, rabbit_config, database):
-    config = {**rabbit_config, "DATABASE_URL": database, "RETRY_DELAYS_SECONDS": [0.1],
-              "HEARTBEAT_SECONDS": 30, "OUTBOX_SWEEP_SECONDS": 0.5, "SMS_SWEEP_SECONDS": 0.5,
-              "PROGRAM_COMMUNITIES": C, "INBOUND_SECRET": SECRET}
-    container = container_factory(SmsBroadcastService, config)
-    container.start()
-    yield container
-    container.stop()
+def database(service):
+    return service.config["DATABASE_URL"]
 
 
 def call(container, method, path, body=None, staff=OPERATOR, query=None):
-    with entrypoint_hook(container, "api") as api:
-        return api({"method": method, "path": path, "query": query or {}, "body": body,
-                    "staff": staff, "lang": "zh"})
+    return call_api(container, method, path, body, staff=staff, query=query)
 
 
 def ok(response, status=200):
@@ -118,14 +80,13 @@ def all_sent(service, broadcast_id):
         states(service, broadcast_id)), message="the messages to be sent")
 
 
-def test_a_reply_becomes_case_submitted_on_the_bus_once(service, bus, grid, database):
-    drain, _ = bus
+def test_a_reply_becomes_case_submitted_on_the_bus_once(bus, service, grid, database):
     broadcast = send(service, grid)
     assert all_sent(service, broadcast["id"]) == {"张三": "sent", "李四": "sent"}
     first = ok(inbound(service, "5号楼电梯坏了", "gw-8812"), 201)
     again = ok(inbound(service, "5号楼电梯坏了", "gw-8812"), 200)     # the gateway retries
     assert first["kind"] == "case" and again["duplicate"] is True
-    submitted = wait_for(lambda: drain("case.submitted"), message="case.submitted")
+    submitted = wait_for(lambda: bus.drain("case.submitted"), message="case.submitted")
     assert len(submitted) == 1
     envelope = submitted[0]
     assert envelope["source"] == "sms_broadcast" and envelope["community"] == C
@@ -141,11 +102,10 @@ def test_a_reply_becomes_case_submitted_on_the_bus_once(service, bus, grid, data
         assert connection.scalar(select(func.count()).select_from(Outbox).where(
             Outbox.published_at.is_(None))) == 0
     engine.dispose()
-    assert drain("case.submitted") == []
+    assert bus.drain("case.submitted") == []
 
 
-def test_td_opts_out_and_the_next_broadcast_skips_them(service, bus, grid):
-    drain, _ = bus
+def test_td_opts_out_and_the_next_broadcast_skips_them(bus, service, grid):
     all_sent(service, send(service, grid)["id"])
     ok(inbound(service, " 退订 ", "gw-1"), 201)
     contact = ok(call(service, "GET", f"/contacts/{grid['zhang']['id']}"))
@@ -158,7 +118,7 @@ def test_td_opts_out_and_the_next_broadcast_skips_them(service, bus, grid):
     figures = ok(call(service, "GET", "/figures", query={"from": "2000-01-01", "to": "2100-01-01"}))
     assert (figures["broadcasts"], figures["messages_sent"], figures["messages_skipped"],
             figures["opt_outs"], figures["replies"], figures["cases_raised"]) == (2, 3, 1, 1, 1, 0)
-    assert drain("case.submitted") == []                           # an opt-out is not a case
+    assert bus.drain("case.submitted") == []                           # an opt-out is not a case
 
 
 def test_the_inbound_route_needs_the_gateways_secret(service, grid):
@@ -221,23 +181,18 @@ def test_phones_are_masked_for_other_staff(service, grid):
     assert ok(call(service, "GET", "/contacts"))[0]["phone"] == "13800001111"
 
 
-def test_a_dispatched_case_is_accepted_once_and_resolved_through_the_api(service, bus):
-    drain, publisher = bus
-    dispatched = make_envelope("case.dispatched", {
-        "case_id": 1, "tracking_code": "ABCDEFGHJK", "program_id": "sms_broadcast",
-        "service_code": "sms_notice_request", "community": C,
-        "channel": "visit", "description": "想请社区给5号楼发停水通知", "attributes": {},
-        "resident": {"name": "张三", "phone": "13800001111"},
-        "due_at": "2026-12-01T00:00:00Z"}, source="intake", community=C)
-    publisher.publish(dispatched, "case.dispatched.sms_broadcast")
-    publisher.publish(dispatched, "case.dispatched.sms_broadcast")   # delivered twice
+def test_a_dispatched_case_is_accepted_once_and_resolved_through_the_api(bus, service):
+    dispatched = bus.publish("case.dispatched.sms_broadcast", dispatched_case(
+        "sms_broadcast", "sms_notice_request", tracking_code="ABCDEFGHJK",
+        description="想请社区给5号楼发停水通知", due_at="2026-12-01T00:00:00Z"))
+    bus.send(dispatched, "case.dispatched.sms_broadcast")            # delivered twice
     seen = []
-    wait_for(lambda: seen.extend(drain("case.reported")) or seen, message="the acceptance")
+    wait_for(lambda: seen.extend(bus.drain("case.reported")) or seen, message="the acceptance")
     assert seen[0]["data"]["status"] == "accepted"
     resolved = ok(call(service, "POST", "/cases/1/resolve",
                        {"result": "已向5号楼群发停水通知", "reply": "您好，通知已发出。"}))
     assert resolved["state"] == "resolved"
     assert call(service, "POST", "/cases/1/resolve", {"result": "再办一次"})["status"] == 409
-    wait_for(lambda: seen.extend(drain("case.reported")) or
+    wait_for(lambda: seen.extend(bus.drain("case.reported")) or
              [r for r in seen if r["data"]["status"] == "resolved"], message="the result")
     assert [r["data"]["status"] for r in seen] == ["accepted", "resolved"]

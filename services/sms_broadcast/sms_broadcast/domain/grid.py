@@ -1,0 +1,120 @@
+"""The volunteer grid (区长负责制): zones (片区), buildings (楼) in a zone and doors (门、单元) in a
+building, each with its head (区长、楼长、门长). Names are unique: a zone's and a building's in the
+community, a door's in its building."""
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from minzi.api import Conflict, DomainError, Staff, actor_name
+from minzi.store import Transaction
+
+from ..models import Base, Building, Door, Zone
+from .changes import record
+from .checks import check_name, check_phone
+
+Place = Zone | Building | Door
+
+
+_UNKNOWN = {Zone: ("unknown_zone", "片区", "zone"),
+            Building: ("unknown_building", "楼", "building"),
+            Door: ("unknown_door", "门（单元）", "door")}
+
+
+def _get(session: Session, model: type[Place], community: str, row_id: int | None,
+         field: str) -> Place:
+    """A zone, building or door of the community; any other id is a named 422 on ``field``."""
+    row = session.get(model, row_id) if row_id is not None else None
+    if row is None or row.community != community:
+        code, zh, en = _UNKNOWN[model]
+        raise DomainError(code, f"没有编号为 {row_id} 的{zh}", f"No {en} {row_id}",
+                          field=field, status=422)
+    return row
+
+
+def get_zone(session: Session, community: str, zone_id: int | None,
+             field: str = "zone_id") -> Zone:
+    return _get(session, Zone, community, zone_id, field)
+
+
+def get_building(session: Session, community: str, building_id: int | None,
+                 field: str = "building_id") -> Building:
+    return _get(session, Building, community, building_id, field)
+
+
+def get_door(session: Session, community: str, door_id: int | None,
+             field: str = "door_id") -> Door:
+    return _get(session, Door, community, door_id, field)
+
+
+def _unique(session: Session, model: type[Base], field: str, label_zh: str, label_en: str,
+            **where: object) -> None:
+    query = select(model)
+    for key, value in where.items():
+        query = query.where(getattr(model, key) == value)
+    if session.scalar(query) is not None:
+        raise Conflict(f"{model.__tablename__[:-1]}_exists", f"{label_zh}已存在",
+                       f"{label_en} already exists", field=field)
+
+
+def create_zone(tx: Transaction, staff: Staff, data: dict, now: datetime) -> Zone:
+    community = staff["community"]
+    name = check_name(data.get("name"))
+    _unique(tx.session, Zone, "name", f"片区「{name}」", f"Zone '{name}'",
+            community=community, name=name)
+    zone = Zone(community=community, name=name, head_name=data.get("head_name"),
+                head_phone=check_phone(data.get("head_phone"), "head_phone", required=False),
+                created_by=actor_name(staff), created_at=now)
+    tx.session.add(zone)
+    tx.session.flush()
+    record(tx.session, community, actor_name(staff), "zone_created", "zone", zone.id, name, now)
+    return zone
+
+
+def create_building(tx: Transaction, staff: Staff, data: dict, now: datetime) -> Building:
+    community = staff["community"]
+    zone = get_zone(tx.session, community, data.get("zone_id"))
+    name = check_name(data.get("name"))
+    _unique(tx.session, Building, "name", f"楼「{name}」", f"Building '{name}'",
+            community=community, name=name)
+    building = Building(community=community, zone_id=zone.id, zone=zone, name=name,
+                        head_name=data.get("head_name"),
+                        head_phone=check_phone(data.get("head_phone"), "head_phone",
+                                               required=False),
+                        created_by=actor_name(staff), created_at=now)
+    tx.session.add(building)
+    tx.session.flush()
+    record(tx.session, community, actor_name(staff), "building_created", "building",
+           building.id, f"{zone.name} {name}", now)
+    return building
+
+
+def create_door(tx: Transaction, staff: Staff, data: dict, now: datetime) -> Door:
+    community = staff["community"]
+    building = get_building(tx.session, community, data.get("building_id"))
+    name = check_name(data.get("name"))
+    _unique(tx.session, Door, "name", f"「{building.name}{name}」", f"Door '{name}'",
+            building_id=building.id, name=name)
+    door = Door(community=community, building_id=building.id, building=building, name=name,
+                head_name=data.get("head_name"),
+                head_phone=check_phone(data.get("head_phone"), "head_phone", required=False),
+                created_by=actor_name(staff), created_at=now)
+    tx.session.add(door)
+    tx.session.flush()
+    record(tx.session, community, actor_name(staff), "door_created", "door", door.id,
+           f"{building.name}{name}", now)
+    return door
+
+
+def update_head(tx: Transaction, staff: Staff, model: type[Place], entity_id: int, data: dict,
+                now: datetime) -> Place:
+    """A new zone / building / door head (or a change of their phone)."""
+    row = _get(tx.session, model, staff["community"], entity_id, "id")
+    if "head_name" in data:
+        row.head_name = data["head_name"]
+    if "head_phone" in data:
+        row.head_phone = check_phone(data["head_phone"], "head_phone", required=False)
+    row.updated_by, row.updated_at = actor_name(staff), now
+    record(tx.session, row.community, actor_name(staff), "head_changed",
+           model.__tablename__[:-1], row.id, row.head_name, now)
+    return row

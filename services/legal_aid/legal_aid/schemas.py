@@ -1,17 +1,15 @@
 """What crosses the legal-aid home's staff API, as marshmallow schemas (input is checked here;
-the rules that need the database are in domain.py)."""
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+the rules that need the database are in ``domain/``)."""
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from .domain import BEIJING, OUTCOMES
+from minzi import api
+from minzi.localtime import local_datetime_field
+
+from .domain.codes import CASE_STATUSES, LECTURE_STATUSES, OUTCOMES
 
 PHONE = validate.Regexp(r"^\+?[0-9][0-9\- ]{4,19}$", error="电话号码格式不对 / Not a phone number")
 TEXT = validate.Length(min=1, max=200)
 LONG_TEXT = validate.Length(min=1, max=4000)
-
-
-def _when(**kwargs):
-    # a time without an offset is Beijing time, the way staff type it
-    return fields.AwareDateTime(default_timezone=BEIJING, **kwargs)
 
 
 class LawyerIn(Schema):
@@ -30,8 +28,8 @@ class LawyerPatch(Schema):
 class LectureIn(Schema):
     topic = fields.String(required=True, validate=TEXT)
     speaker = fields.String(required=True, validate=TEXT)
-    starts_at = _when(required=True)
-    ends_at = _when(load_default=None, allow_none=True)
+    starts_at = local_datetime_field(required=True)
+    ends_at = local_datetime_field(load_default=None, allow_none=True)
     place = fields.String(required=True, validate=TEXT)
     capacity = fields.Integer(required=True, validate=validate.Range(min=1, max=5000))
     description = fields.String(load_default=None, allow_none=True, validate=LONG_TEXT)
@@ -41,8 +39,8 @@ class LectureIn(Schema):
 class LecturePatch(Schema):
     topic = fields.String(validate=TEXT)
     speaker = fields.String(validate=TEXT)
-    starts_at = _when()
-    ends_at = _when(allow_none=True)
+    starts_at = local_datetime_field()
+    ends_at = local_datetime_field(allow_none=True)
     place = fields.String(validate=TEXT)
     capacity = fields.Integer(validate=validate.Range(min=1, max=5000))
     description = fields.String(allow_none=True, validate=LONG_TEXT)
@@ -79,8 +77,8 @@ class AttendanceIn(Schema):
 
 class SlotIn(Schema):
     lawyer_id = fields.Integer(required=True)
-    starts_at = _when(required=True)
-    ends_at = _when(required=True)
+    starts_at = local_datetime_field(required=True)
+    ends_at = local_datetime_field(required=True)
     # cut the range into slots this many minutes long
     minutes = fields.Integer(load_default=None, allow_none=True,
                              validate=validate.Range(min=5, max=480))
@@ -127,7 +125,7 @@ class ReceptionIn(Schema):
     lawyer_id = fields.Integer(load_default=None, allow_none=True)
     booking_id = fields.Integer(load_default=None, allow_none=True)
     case_id = fields.Integer(load_default=None, allow_none=True)
-    received_at = _when(load_default=None, allow_none=True)
+    received_at = local_datetime_field(load_default=None, allow_none=True)
 
 
 class ReceptionPatch(Schema):
@@ -156,33 +154,24 @@ class CaseResolveIn(Schema):
 
 # -- query strings (unknown parameters are ignored) -----------------------------------------------
 
-class Query(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
+class Query(api.Query):
+    """Staff work in their own community; the public names one (``?community=``)."""
     community = fields.String(load_default=None)
 
 
-class PeriodQuery(Query):
-    date_from = fields.Date(data_key="from", load_default=None)
-    date_to = fields.Date(data_key="to", load_default=None)
-
-    @validates_schema
-    def _ordered(self, data, **_):
-        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            raise ValidationError("开始日期应不晚于结束日期 / 'from' must not be after 'to'", "to")
+class PeriodQuery(api.PeriodQuery, Query):
+    """``?from=&to=``: Beijing dates, both inclusive (``date_from`` / ``date_to``)."""
 
 
 class LectureQuery(PeriodQuery):
     status = fields.String(load_default=None,
-                           validate=validate.OneOf(["planned", "held", "cancelled"]))
+                           validate=validate.OneOf(list(LECTURE_STATUSES)))
 
 
-class ReceptionQuery(PeriodQuery):
+class ReceptionQuery(PeriodQuery, api.PageQuery):
     area_of_law = fields.String(load_default=None)
     outcome = fields.String(load_default=None, validate=validate.OneOf(list(OUTCOMES)))
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
 
 
 class VisitorQuery(Query):
@@ -191,8 +180,7 @@ class VisitorQuery(Query):
 
 
 class CaseQuery(Query):
-    status = fields.String(load_default=None, validate=validate.OneOf(
-        ["accepted", "booked", "resolved", "returned", "recalled"]))
+    status = fields.String(load_default=None, validate=validate.OneOf(list(CASE_STATUSES)))
 
 
 class ActivityQuery(Query):

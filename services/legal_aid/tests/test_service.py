@@ -1,10 +1,6 @@
 """The legal-aid home running for real: nameko container, a throwaway RabbitMQ vhost, PostgreSQL."""
 import json
-import os
-import signal
-import subprocess
-import sys
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from kombu import Connection, Queue
@@ -14,68 +10,25 @@ from sqlalchemy import create_engine, func, select, text
 
 from legal_aid.models import Outbox
 from legal_aid.service import LegalAid
-from minzi.bus import ConfirmingPublisher, minzi_exchange
 from minzi.db import normalise_url
-from minzi.envelope import make_envelope
-from minzi.run import migrate, service_root
-from minzi.testing import postgres_database, wait_for
+from minzi.localtime import BEIJING
+from minzi.testing import ServiceProcess, call_api, make_staff, wait_for
 
 C = "rainbow-city"
-BEIJING = timezone(timedelta(hours=8))
-OPERATOR = {"id": 3, "username": "li", "name": "李", "role": "program_staff", "community": C,
-            "program_id": "legal_aid"}
-RECEPTIONIST = {"id": 5, "username": "zhou", "name": "周", "role": "receptionist",
-                "community": C, "program_id": None}
+OPERATOR = make_staff("program_staff", program_id="legal_aid", id=3, username="li", name="李")
+RECEPTIONIST = make_staff("receptionist", id=5, username="zhou", name="周")
 NEIGHBOUR = {**OPERATOR, "id": 9, "username": "ma", "community": "sunny-garden"}
 OTHER_PROGRAM = {**OPERATOR, "id": 11, "username": "cat", "program_id": "cat_fund"}
 
 
 @pytest.fixture
-def database():
-    with postgres_database("legal_aid_test") as url:
-        migrate("legal_aid", service_root("legal_aid"), {"DATABASE_URL": url})
-        yield url
-
-
-@pytest.fixture
-def bus(rabbit_config):
-    """A queue of ours bound to what the program sends back, on the test vhost."""
-    connection = Connection(rabbit_config["AMQP_URI"])
-    channel = connection.channel()
-    queues = {}
-    for key in ("case.reported", "program.announced", "program.withdrawn"):
-        queue = Queue(f"test.{key}", exchange=minzi_exchange(), routing_key=key,
-                      durable=False)(channel)
-        queue.declare()
-        queues[key] = queue
-
-    def drain(key):
-        bodies = []
-        while (message := queues[key].get(no_ack=True)) is not None:
-            bodies.append(json.loads(message.body))
-        return bodies
-
-    publisher = ConfirmingPublisher(rabbit_config["AMQP_URI"])
-    yield drain, publisher
-    publisher.close()
-    connection.release()
-
-
-@pytest.fixture
-def service(container_factory, rabbit_config, database):
-    config = {**rabbit_config, "DATABASE_URL": database, "RETRY_DELAYS_SECONDS": [0.1],
-              "HEARTBEAT_SECONDS": 30, "OUTBOX_SWEEP_SECONDS": 0.5,
-              "PROGRAM_COMMUNITIES": C, "max_workers": 1}
-    container = container_factory(LegalAid, config)
-    container.start()
-    yield container
-    container.stop()
+def service(program_container):
+    """The service for real, one worker: messages are handled in the order they arrive."""
+    return program_container(LegalAid, PROGRAM_COMMUNITIES=C, max_workers=1)
 
 
 def call(container, method, path, body=None, staff=OPERATOR, query=None, lang="zh"):
-    with entrypoint_hook(container, "api") as api:
-        return api({"method": method, "path": path, "query": query or {}, "body": body,
-                    "staff": staff, "lang": lang})
+    return call_api(container, method, path, body, staff=staff, query=query, lang=lang)
 
 
 def ok(response, status=200):
@@ -90,61 +43,52 @@ def beijing(days, hour, minute=0):
 
 
 def dispatched(case_id=42):
-    return make_envelope("case.dispatched", {
-        "case_id": case_id, "tracking_code": "RC7KX2M9QD", "program_id": "legal_aid",
-        "service_code": "labour_dispute", "community": C, "channel": "open311",
-        "description": "公司拖欠三个月工资", "attributes": {"employer": "某物流公司"},
-        "address": "彩虹城3号楼", "resident": {"name": "张三", "phone": "13800001111"},
-        "due_at": "2030-12-04T08:00:00Z", "note": "请尽快联系"},
-        source="intake", community=C)
+    """The data of a ``case.dispatched`` for the legal-aid home, as intake sends it."""
+    return {"case_id": case_id, "tracking_code": f"RC7KX2M{case_id:03d}",
+            "program_id": "legal_aid", "service_code": "labour_dispute", "community": C,
+            "channel": "open311", "description": "公司拖欠三个月工资",
+            "attributes": {"employer": "某物流公司"}, "address": "彩虹城3号楼",
+            "resident": {"name": "张三", "phone": "13800001111"},
+            "due_at": "2030-12-04T08:00:00Z", "note": "请尽快联系"}
 
 
-def reports_until(drain, predicate, seen=None):
-    seen = [] if seen is None else seen
+def test_a_case_delivered_twice_is_accepted_once(service, bus):
+    envelope = bus.publish("case.dispatched.legal_aid", dispatched(42))
+    bus.send(envelope, "case.dispatched.legal_aid")           # the same message again
+    bus.publish("case.chased.legal_aid", {"case_id": 42, "tracking_code": "RC7KX2M042",
+                                          "program_id": "legal_aid", "note": "已超时",
+                                          "level": 1})
+    bus.publish("case.dispatched.legal_aid", dispatched(43))  # the marker
+    # one worker takes messages in order: once the marker's report is out, the duplicate and
+    # the chase have been handled too
+    marker = bus.wait("case.reported", lambda m: m["data"]["case_id"] == 43)
+    assert marker["data"]["status"] == "accepted"
+    reports = bus.seen
+    assert [(r["data"]["case_id"], r["data"]["status"]) for r in reports] == [(42, "accepted")]
+    assert reports[0]["source"] == "legal_aid" and reports[0]["community"] == C
 
-    def check():
-        seen.extend(drain("case.reported"))
-        return [r for r in seen if predicate(r)]
-    return wait_for(check, timeout=20, message="a case.reported message")
-
-
-def test_a_case_delivered_twice_is_accepted_once(service, bus, database):
-    drain, publisher = bus
-    envelope = dispatched()
-    publisher.publish(envelope, "case.dispatched.legal_aid")
-    publisher.publish(envelope, "case.dispatched.legal_aid")  # the same message again
-    # one worker takes messages in order: once the chase is seen, the duplicate was handled
-    publisher.publish(make_envelope("case.chased", {
-        "case_id": 42, "tracking_code": "RC7KX2M9QD", "program_id": "legal_aid",
-        "note": "已超时", "level": 1}, source="intake", community=C),
-        "case.chased.legal_aid")
-
-    def chased():
-        items = ok(call(service, "GET", "/cases"))["items"]
-        return items if items and items[0]["chase_level"] == 1 else None
-    items = wait_for(chased, message="the chase to be recorded")
-    assert len(items) == 1
-    case = items[0]
+    items = ok(call(service, "GET", "/cases"))["items"]
+    assert sorted(c["intake_case_id"] for c in items) == [42, 43]
+    case = next(c for c in items if c["intake_case_id"] == 42)
     assert case["status"] == "accepted" and case["resident"]["phone"] == "13800001111"
     assert case["area_of_law"] == "labour" and case["area_of_law_name"] == "劳动争议"
+    assert case["chase_level"] == 1
+    history = ok(call(service, "GET", f"/cases/{case['id']}"))["history"]
+    assert [h["action"] for h in history] == ["received", "chased"]   # not "received_again"
 
-    engine = create_engine(normalise_url(database))
+    engine = create_engine(normalise_url(service.config["DATABASE_URL"]))
     with engine.connect() as connection:
         wait_for(lambda: connection.execute(select(func.count()).select_from(Outbox).where(
             Outbox.published_at.is_(None))).scalar() == 0, message="the outbox to be sent")
-        assert connection.execute(text("select count(*) from inbox")).scalar() == 2
+        # three messages handled: case 42, its chase, case 43 (the copy left no row)
+        assert connection.execute(text("select count(*) from inbox")).scalar() == 3
     engine.dispose()
-    reports = drain("case.reported")
-    assert [r["data"]["status"] for r in reports] == ["accepted"]
-    assert reports[0]["data"]["case_id"] == 42 and reports[0]["source"] == "legal_aid"
-    assert reports[0]["community"] == C
+    assert bus.drain("case.reported") == []
 
 
 def test_a_case_is_booked_into_a_consultation_day_and_resolved(service, bus):
-    drain, publisher = bus
-    publisher.publish(dispatched(7), "case.dispatched.legal_aid")
-    seen = []
-    reports_until(drain, lambda r: r["data"]["status"] == "accepted", seen)
+    bus.publish("case.dispatched.legal_aid", dispatched(7))
+    bus.wait("case.reported", lambda r: r["data"]["status"] == "accepted")
 
     lawyer = ok(call(service, "POST", "/lawyers", {"name": "王律师", "firm": "京师律所",
                                                    "phone": "13900001111"}), 201)
@@ -158,13 +102,13 @@ def test_a_case_is_booked_into_a_consultation_day_and_resolved(service, bus):
     booked = ok(call(service, "POST", f"/cases/{case_id}/book", {"day_id": day["id"]}), 201)
     assert booked["case"]["status"] == "booked"
     assert booked["booking"]["starts_at"] == day["slots"][0]["starts_at"]
-    progress = reports_until(drain, lambda r: r["data"]["status"] == "in_progress", seen)[0]
-    assert "王律师" in progress["data"]["note"] and progress["data"]["handler"] == "li"
+    progress = bus.wait("case.reported", lambda r: r["data"]["status"] == "in_progress")
+    assert "王律师" in progress["data"]["note"] and progress["data"]["handler"] == "李"
 
     resolved = ok(call(service, "POST", f"/cases/{case_id}/resolve", {
         "result": "律师出具律师函，公司承诺月底前支付工资", "reply": "您好，律师已为您处理"}))
     assert resolved["status"] == "resolved" and resolved["status_name"] == "已办结"
-    report = reports_until(drain, lambda r: r["data"]["status"] == "resolved", seen)[0]["data"]
+    report = bus.wait("case.reported", lambda r: r["data"]["status"] == "resolved")["data"]
     assert report["result"] == "律师出具律师函，公司承诺月底前支付工资"
     assert report["reply"] == "您好，律师已为您处理"
 
@@ -172,7 +116,7 @@ def test_a_case_is_booked_into_a_consultation_day_and_resolved(service, bus):
     assert again["status"] == 409 and again["body"]["error"]["code"] == "case_closed"
     detail = ok(call(service, "GET", f"/cases/{case_id}"))
     assert [h["action"] for h in detail["history"]] == ["received", "booked", "resolved"]
-    assert detail["history"][-1]["actor"] == "li"
+    assert detail["history"][-1]["actor"] == "李"
     # the resident's data is the program's staff's only
     assert call(service, "GET", "/cases", staff=RECEPTIONIST)["status"] == 403
     assert call(service, "GET", "/cases", staff=OTHER_PROGRAM)["status"] == 403
@@ -194,7 +138,8 @@ def test_bad_input_gets_a_named_error_and_changes_nothing(service):
     response = slots(good, {**good, "lawyer_id": 999})
     assert response["status"] == 422
     assert response["body"]["error"]["code"] == "unknown_lawyer"
-    assert response["body"]["error"]["fields"] == {"slots.1.lawyer_id": ["没有这位律师（或已停用）"]}
+    assert response["body"]["error"]["fields"] == {
+        "slots.1.lawyer_id": ["没有这位律师（或已停用）"]}
     assert ok(call(service, "GET", f"/consultation-days/{day['id']}"))["slots"] == []
 
     response = slots({**good, "starts_at": beijing(-1, 9), "ends_at": beijing(-1, 10)},
@@ -235,7 +180,8 @@ def test_bad_input_gets_a_named_error_and_changes_nothing(service):
     assert public["free_slots"] == 0 and "booking" not in public["slots"][0]
     ok(call(service, "POST", f"/bookings/{booking['id']}/cancel", {"reason": "有事"},
             staff=RECEPTIONIST))
-    assert ok(call(service, "GET", f"/consultation-days/{day['id']}", staff=None))["free_slots"] == 1
+    public = ok(call(service, "GET", f"/consultation-days/{day['id']}", staff=None))
+    assert public["free_slots"] == 1
 
 
 def test_residents_register_for_lectures_and_the_figures_count(service):
@@ -244,7 +190,7 @@ def test_residents_register_for_lectures_and_the_figures_count(service):
         "place": "社区活动室", "capacity": 1}), 201)
     listed = ok(call(service, "GET", "/lectures", staff=None,
                      query={"community": C}))["items"]
-    assert [l["topic"] for l in listed] == ["农民工讨薪维权"] and listed[0]["seats_left"] == 1
+    assert [item["topic"] for item in listed] == ["农民工讨薪维权"] and listed[0]["seats_left"] == 1
 
     path = f"/lectures/{lecture['id']}/registrations"
     first = ok(call(service, "POST", path, {"name": "张三", "phone": "13800001111"},
@@ -252,7 +198,7 @@ def test_residents_register_for_lectures_and_the_figures_count(service):
     second = ok(call(service, "POST", path, {"name": "李四", "phone": "13800002222"},
                      staff=None), 201)
     assert (first["status"], second["status"]) == ("registered", "waitlisted")
-    assert second["waitlist_position"] == 1 and first["created_by"] == "居民本人"
+    assert second["waitlist_position"] == 1 and first["created_by"] == "居民"
     no_code = call(service, "POST", f"{path}/{first['id']}/cancel", {}, staff=None)
     assert no_code["status"] == 422 and no_code["body"]["error"]["code"] == "code_required"
     moved = ok(call(service, "POST", f"{path}/{first['id']}/cancel",
@@ -302,10 +248,7 @@ def test_residents_register_for_lectures_and_the_figures_count(service):
 
 
 def test_a_message_that_cannot_be_read_is_parked(service, bus, rabbit_config):
-    drain, publisher = bus
-    broken = make_envelope("case.dispatched", {"case_id": "not a number"}, source="intake",
-                           community=C)
-    publisher.publish(broken, "case.dispatched.legal_aid")
+    broken = bus.publish("case.dispatched.legal_aid", {"case_id": "not a number"})
     with Connection(rabbit_config["AMQP_URI"]) as connection:
         parked = Queue("minzi.program.legal_aid.cases.parked", durable=True)(connection.channel())
 
@@ -315,7 +258,7 @@ def test_a_message_that_cannot_be_read_is_parked(service, bus, rabbit_config):
         message = wait_for(parked_message, message="the message to be parked")
     assert json.loads(message.body)["event_id"] == broken["event_id"]
     assert "case_id" in message.headers["x-minzi-error"]
-    assert drain("case.reported") == []
+    assert bus.drain("case.reported") == []
 
 
 def test_openapi_describes_the_staff_api(service):
@@ -327,16 +270,11 @@ def test_openapi_describes_the_staff_api(service):
 
 
 def test_minzi_run_starts_the_service_and_announces_it(tmp_path, rabbit_config, bus):
-    drain, _ = bus
-    env = {**os.environ, "AMQP_URI": rabbit_config["AMQP_URI"], "HEARTBEAT_SECONDS": "1",
-           "DATABASE_URL": ""}
-    bindir = os.path.dirname(sys.executable)
-    log = open(tmp_path / "legal_aid.log", "wb")
-    process = subprocess.Popen([os.path.join(bindir, "minzi-run"), "legal_aid"], cwd=tmp_path,
-                               env=env, stdout=log, stderr=subprocess.STDOUT,
-                               start_new_session=True)
+    process = ServiceProcess("legal_aid", {"AMQP_URI": rabbit_config["AMQP_URI"],
+                                           "HEARTBEAT_SECONDS": 1, "DATABASE_URL": ""},
+                             tmp_path, cwd=tmp_path).start()
     try:
-        announced = wait_for(lambda: drain("program.announced"), timeout=60,
+        announced = wait_for(lambda: bus.drain("program.announced"), timeout=60,
                              message="program.announced")
         manifest = announced[0]["data"]
         assert manifest["program_id"] == "legal_aid" and manifest["rpc_service"] == "legal_aid"
@@ -351,15 +289,9 @@ def test_minzi_run_starts_the_service_and_announces_it(tmp_path, rabbit_config, 
                 "lang": "zh"}), timeout=60, message="the staff API to answer")
         assert response["status"] == 200 and response["body"]["receptions"]["received"] == 0
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(10)
-        log.close()
-    output = (tmp_path / "legal_aid.log").read_text(encoding="utf-8", errors="replace")
-    assert process.returncode == 0, output
-    withdrawn = wait_for(lambda: drain("program.withdrawn"), timeout=10,
+        process.stop(timeout=30)
+    output = process.log()
+    assert process.process.returncode == 0, output
+    withdrawn = wait_for(lambda: bus.drain("program.withdrawn"), timeout=10,
                          message=f"program.withdrawn; the service said:\n{output}")
     assert withdrawn[0]["data"]["instance_id"] == manifest["instance_id"]

@@ -1,20 +1,29 @@
 """Open311 GeoReport v2 over HTTP: routes, formats (JSON and XML) and its error shape."""
 import json
 import uuid
+from typing import Any, Protocol
 
-from werkzeug.wrappers import Response
+from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Request, Response
 
 from .xml import to_xml
 
 PREFIX = "/open311/v2"
 
 
-def errors_response(status, description, fmt="json"):
+class Intake(Protocol):
+    """What the routes need of intake: its ``open311`` RPC, answering {"status", "body"}."""
+
+    def open311(self, operation: str, jurisdiction_id: str | None = None,
+                **kwargs: Any) -> dict: ...
+
+
+def errors_response(status: int, description: str, fmt: str = "json") -> Response:
     body = [{"code": status, "description": description}]
     return render(status, body, "errors", fmt)
 
 
-def render(status, body, root, fmt):
+def render(status: int, body: Any, root: str, fmt: str) -> Response:
     if fmt == "xml":
         return Response(to_xml(root, body), status=status,
                         content_type="text/xml; charset=utf-8")
@@ -22,7 +31,7 @@ def render(status, body, root, fmt):
                     content_type="application/json; charset=utf-8")
 
 
-def split_format(rest):
+def split_format(rest: str) -> tuple[list[str], str] | tuple[None, None]:
     """``services/legal_consultation.json`` -> (["services", "legal_consultation"], "json")."""
     if "." not in rest.rsplit("/", 1)[-1]:
         return None, None
@@ -30,7 +39,7 @@ def split_format(rest):
     return stem.split("/"), fmt.lower()
 
 
-def from_intake(result, root, fmt):
+def from_intake(result: dict, root: str, fmt: str) -> Response:
     """Intake answers {"status", "body"}; its errors become Open311's [{code, description}]."""
     status, body = result["status"], result["body"]
     if status >= 400:
@@ -42,7 +51,7 @@ def from_intake(result, root, fmt):
     return render(status, body, root, fmt)
 
 
-def _flatten(messages):
+def _flatten(messages: Any) -> str:
     if isinstance(messages, dict):
         return "; ".join(f"{k}: {_flatten(v)}" for k, v in messages.items())
     if isinstance(messages, list):
@@ -50,10 +59,10 @@ def _flatten(messages):
     return str(messages)
 
 
-def attributes_from_form(form):
+def attributes_from_form(form: MultiDict) -> dict[str, str | list[str]]:
     """``attribute[code]=v`` and ``attribute[code][]=v1&attribute[code][]=v2``."""
-    attributes = {}
-    for key in form.keys():
+    attributes: dict[str, str | list[str]] = {}
+    for key in form:
         if not key.startswith("attribute[") or not key.endswith("]"):
             continue
         if key.endswith("[]"):
@@ -63,15 +72,16 @@ def attributes_from_form(form):
     return attributes
 
 
-def discovery(base_url):
-    return {"changeset": "2026-11-27T00:00:00Z", "contact": "彩虹城社区服务站 Rainbow City service station",
+def discovery(base_url: str) -> dict:
+    return {"changeset": "2026-11-27T00:00:00Z",
+            "contact": "彩虹城社区服务站 Rainbow City service station",
             "key_service": "POST /api/v1/api-keys (admin) issues an api_key per jurisdiction",
             "endpoints": [{"specification": "http://wiki.open311.org/GeoReport_v2",
                            "url": f"{base_url}{PREFIX}", "changeset": "2026-11-27T00:00:00Z",
                            "type": "production", "formats": ["application/json", "text/xml"]}]}
 
 
-def handle(request, rest, intake, lang):
+def handle(request: Request, rest: str, intake: Intake, lang: str) -> Response:
     parts, fmt = split_format(rest)
     if fmt not in ("json", "xml"):
         return errors_response(404, "use a .json or .xml URL / 请使用 .json 或 .xml 结尾的地址")

@@ -19,8 +19,9 @@ OPEN311_PATHS = {
 }
 
 
-def build_document(parts, server_url):
-    paths, schemas = {}, {}
+def build_document(parts: list[tuple[str, dict]], server_url: str) -> dict:
+    paths: dict[str, dict] = {}
+    schemas: dict[str, dict] = {}
     for prefix, part in parts:
         tag = prefix.rsplit("/", 1)[-1] if prefix else "intake"
         for path, operations in part.get("paths", {}).items():
@@ -44,6 +45,6 @@ def build_document(parts, server_url):
         "servers": [{"url": server_url}],
         "paths": paths,
         "components": {"schemas": schemas, "securitySchemes": {
-            "token": {"type": "http", "scheme": "bearer",
-                      "description": "POST /api/v1/auth/token 取得 / from POST /api/v1/auth/token"}}},
+            "token": {"type": "http", "scheme": "bearer", "description":
+                      "POST /api/v1/auth/token 取得 / from POST /api/v1/auth/token"}}},
     }

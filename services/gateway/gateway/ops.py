@@ -1,31 +1,32 @@
 """What ops watch: queues (depth, consumers), parked messages and their replay, alerts, and
 metrics in the form Prometheus scrapes."""
-from urllib.parse import urlparse
+from collections.abc import Iterator
+from urllib.parse import unquote, urlparse
 
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 
 from minzi import ops
 
-WORK_QUEUE_SUFFIXES = (".parked",)
 
-
-def vhost_of(amqp_uri):
+def vhost_of(amqp_uri: str) -> str:
+    """The vhost an AMQP URI names (``%2F`` is ``/``, as the AMQP URI spec and kombu read it)."""
     path = urlparse(amqp_uri).path
-    return path[1:] if path and path != "/" else "/"
+    return unquote(path[1:]) if path and path != "/" else "/"
 
 
-def is_work_queue(name):
+def is_work_queue(name: str) -> bool:
     """A queue some service consumes (not a retry delay or a parking lot)."""
     return not name.endswith(".parked") and ".retry." not in name
 
 
-def alerts(queues, backlog_threshold):
+def alerts(queues: list[dict], backlog_threshold: int) -> list[dict]:
     found = []
     for queue in queues:
         if queue["name"].endswith(".parked") and queue["messages"]:
             found.append({"queue": queue["name"], "alert": "parked_messages",
-                          "message": f"{queue['messages']} 条消息处理失败，等待处理 / failed messages parked"})
+                          "message": f"{queue['messages']} 条消息处理失败，等待处理 / "
+                                     "failed messages parked"})
         elif is_work_queue(queue["name"]) and queue["consumers"] == 0 and \
                 not queue["name"].endswith(".discover"):
             found.append({"queue": queue["name"], "alert": "no_consumer",
@@ -36,15 +37,16 @@ def alerts(queues, backlog_threshold):
     return found
 
 
-def overview(management_url, amqp_uri, backlog_threshold):
+def overview(management_url: str, amqp_uri: str, backlog_threshold: int) -> dict:
     queues = ops.list_queues(management_url, vhost_of(amqp_uri))
     return {"queues": queues, "alerts": alerts(queues, backlog_threshold)}
 
 
-def metrics_text(queues, programs, case_counts):
+def metrics_text(queues: list[dict], programs: list[dict], case_counts: dict) -> bytes:
     class Snapshot:
-        def collect(self):
-            ready = GaugeMetricFamily("minzi_queue_messages_ready", "Messages ready", labels=["queue"])
+        def collect(self) -> Iterator[GaugeMetricFamily]:
+            ready = GaugeMetricFamily("minzi_queue_messages_ready", "Messages ready",
+                                      labels=["queue"])
             unacked = GaugeMetricFamily("minzi_queue_messages_unacked", "Messages delivered, "
                                         "not yet acknowledged", labels=["queue"])
             consumers = GaugeMetricFamily("minzi_queue_consumers", "Consumers", labels=["queue"])

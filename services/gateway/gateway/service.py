@@ -4,13 +4,16 @@ import json
 import logging
 import time
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 import eventlet
+from nameko.containers import WorkerContext
 from nameko.exceptions import MethodNotFound, RemoteError, UnknownService
 from nameko.extensions import DependencyProvider
 from nameko.rpc import ReplyListener, ServiceProxy
 from nameko.web.handlers import http
-from werkzeug.wrappers import Response
+from werkzeug.wrappers import Request, Response
 
 from minzi import ops as minzi_ops
 
@@ -22,47 +25,47 @@ API = "/api/v1"
 
 
 class Unavailable(Exception):
-    pass
+    """A service did not answer within ``RPC_TIMEOUT_SECONDS``; its name is the message."""
 
 
 class Services(DependencyProvider):
     """RPC to a service chosen at run time (programs come and go), with a timeout."""
     rpc_reply_listener = ReplyListener()
 
-    def setup(self):
+    def setup(self) -> None:
         self.config = self.container.config
         self.timeout = float(self.config.get("RPC_TIMEOUT_SECONDS", 30))
 
-    def get_dependency(self, worker_ctx):
+    def get_dependency(self, worker_ctx: WorkerContext) -> Callable[..., Any]:
         listener, timeout = self.rpc_reply_listener, self.timeout
 
-        def call(service, method, *args, **kwargs):
+        def call(service: str, method: str, *args: Any, **kwargs: Any) -> Any:
             proxy = getattr(ServiceProxy(worker_ctx, service, listener), method)
             reply = proxy.call_async(*args, **kwargs)
             try:
                 with eventlet.Timeout(timeout):
                     return reply.result()
             except eventlet.Timeout:
-                raise Unavailable(service)
+                raise Unavailable(service) from None
         call.config = self.config
         return call
 
 
-def json_response(status, body, headers=None):
+def json_response(status: int, body: Any, headers: dict | None = None) -> Response:
     return Response(json.dumps(body, ensure_ascii=False, default=str), status=status,
                     headers=headers, content_type="application/json; charset=utf-8")
 
 
-def error(status, code, zh, en, lang):
+def error(status: int, code: str, zh: str, en: str, lang: str) -> Response:
     return json_response(status, {"error": {"code": code, "message": zh if lang == "zh" else en}})
 
 
-def language(request):
+def language(request: Request) -> str:
     wanted = request.args.get("lang") or request.headers.get("Accept-Language", "")
     return "en" if wanted.lower().startswith("en") else "zh"
 
 
-_staff_cache = {}
+_staff_cache: dict[str, tuple[dict, float]] = {}
 STAFF_CACHE_SECONDS = 15
 
 
@@ -71,8 +74,8 @@ class GatewayService:
 
     services = Services()
 
-    # -- staff --------------------------------------------------------------------------------------
-    def _staff(self, request):
+    # -- staff ------------------------------------------------------------------------------------
+    def _staff(self, request: Request) -> tuple[dict | None, str | None]:
         header = request.headers.get("Authorization", "")
         if not header:
             return None, None
@@ -89,7 +92,8 @@ class GatewayService:
         _staff_cache[token] = (staff, time.monotonic() + STAFF_CACHE_SECONDS)
         return staff, None
 
-    def _forward(self, request, service, path, lang, request_key=None):
+    def _forward(self, request: Request, service: str, path: str, lang: str,
+                 request_key: str | None = None) -> Response:
         staff, problem = self._staff(request)
         if problem:
             return error(401, "bad_token", "令牌无效或已过期，请重新登录",
@@ -112,28 +116,29 @@ class GatewayService:
         result = self.services(service, "api", payload, **kwargs)
         return json_response(result["status"], result["body"])
 
-    def _guarded(self, lang, call):
+    def _guarded(self, lang: str, call: Callable[[], Response]) -> Response:
         try:
             return call()
         except Unavailable as exc:
-            return error(503, "unavailable", f"服务「{exc}」暂时无响应，请稍后重试（已提交的内容不会丢失）",
+            return error(503, "unavailable",
+                         f"服务「{exc}」暂时无响应，请稍后重试（已提交的内容不会丢失）",
                          f"Service '{exc}' is not answering; try again shortly", lang)
         except (UnknownService, MethodNotFound):
             return error(404, "not_found", "没有这个服务", "No such service", lang)
         except RemoteError as exc:
             _log.exception("remote error")
-            return error(500, "remote_error", "服务内部出错，已记录", f"Internal error: {exc.exc_type}",
-                         lang)
+            return error(500, "remote_error", "服务内部出错，已记录",
+                         f"Internal error: {exc.exc_type}", lang)
 
     @http("GET", "/health")
-    def health(self, request):
+    def health(self, request: Request) -> Response:
         return json_response(200, {"status": "ok"})
 
     @http("GET,POST,PUT,PATCH,DELETE", f"{API}/programs/<program_id>/<path:rest>")
-    def program_api(self, request, program_id, rest):
+    def program_api(self, request: Request, program_id: str, rest: str) -> Response:
         lang = language(request)
 
-        def call():
+        def call() -> Response:
             program = self._program(program_id)
             if program is None:
                 return error(404, "unknown_program", f"没有「{program_id}」这个项目",
@@ -144,18 +149,18 @@ class GatewayService:
             return self._forward(request, program["rpc_service"] or program_id, "/" + rest, lang)
         return self._guarded(lang, call)
 
-    def _program(self, program_id):
+    def _program(self, program_id: str) -> dict | None:
         for program in self.services("intake", "programs"):
             if program["program_id"] == program_id:
                 return program
         return None
 
     @http("GET", f"{API}/openapi.json")
-    def openapi(self, request):
+    def openapi(self, request: Request) -> Response:
         lang = language(request)
 
-        def call():
-            parts = [("", self.services("intake", "openapi"))]
+        def call() -> Response:
+            parts: list[tuple[str, dict]] = [("", self.services("intake", "openapi"))]
             for program in self.services("intake", "programs"):
                 if not program["live"]:
                     continue
@@ -169,7 +174,7 @@ class GatewayService:
         return self._guarded(lang, call)
 
     @http("GET,POST,PUT,PATCH,DELETE", f"{API}/<path:rest>")
-    def intake_api(self, request, rest):
+    def intake_api(self, request: Request, rest: str) -> Response:
         lang = language(request)
         request_key = None
         if request.method == "POST" and rest.strip("/") == "cases":
@@ -179,38 +184,39 @@ class GatewayService:
         return self._guarded(lang, lambda: self._forward(request, "intake", "/" + rest, lang,
                                                          request_key))
 
-    # -- ops ----------------------------------------------------------------------------------------
-    def _admin(self, request, lang):
+    # -- ops --------------------------------------------------------------------------------------
+    def _admin(self, request: Request, lang: str) -> Response | None:
         staff, problem = self._staff(request)
         if problem or staff is None:
             return error(401, "unauthenticated", "请先登录", "Log in first", lang)
         if staff["role"] != "admin":
-            return error(403, "forbidden", "只有管理员可以查看运维信息", "Ops views are for admins", lang)
+            return error(403, "forbidden", "只有管理员可以查看运维信息", "Ops views are for admins",
+                         lang)
         return None
 
-    def _config(self, key, default=None):
+    def _config(self, key: str, default: Any = None) -> Any:
         return self.services.config.get(key, default)
 
     @http("GET", f"{API}/ops/queues")
-    def ops_queues(self, request):
+    def ops_queues(self, request: Request) -> Response:
         lang = language(request)
         return self._guarded(lang, lambda: self._admin(request, lang) or json_response(
             200, ops.overview(self._config("RABBIT_MANAGEMENT_URL"), self._config("AMQP_URI"),
                               int(self._config("BACKLOG_ALERT_MESSAGES", 100)))))
 
     @http("GET", f"{API}/ops/parked")
-    def ops_parked(self, request):
+    def ops_parked(self, request: Request) -> Response:
         lang = language(request)
         return self._guarded(lang, lambda: self._admin(request, lang) or json_response(
             200, minzi_ops.list_parked(self._config("RABBIT_MANAGEMENT_URL"),
                                        ops.vhost_of(self._config("AMQP_URI")))))
 
     @http("POST", f"{API}/ops/parked/replay")
-    def ops_replay(self, request):
+    def ops_replay(self, request: Request) -> Response:
         lang = language(request)
         return self._guarded(lang, lambda: self._replay(request, lang))
 
-    def _replay(self, request, lang):
+    def _replay(self, request: Request, lang: str) -> Response:
         denied = self._admin(request, lang)
         if denied:
             return denied
@@ -222,7 +228,8 @@ class GatewayService:
         if not isinstance(queue, str) or not queue.startswith("minzi.") or \
                 queue.endswith(".parked"):
             return json_response(422, {"error": {
-                "code": "validation_failed", "message": "输入有误" if lang == "zh" else "Invalid input",
+                "code": "validation_failed",
+                "message": "输入有误" if lang == "zh" else "Invalid input",
                 "fields": {"queue": ["应为消息处理失败的队列名，如 minzi.intake.reports"
                                      if lang == "zh" else "the queue the messages failed on, "
                                      "e.g. minzi.intake.reports"]}}})
@@ -230,33 +237,40 @@ class GatewayService:
         return json_response(200, {"queue": queue, "replayed": moved})
 
     @http("GET", "/metrics")
-    def metrics(self, request):
+    def metrics(self, request: Request) -> Response:
         return self._guarded(language(request), self._metrics)
 
-    def _metrics(self):
+    def _metrics(self) -> Response:
         queues = minzi_ops.list_queues(self._config("RABBIT_MANAGEMENT_URL"),
                                        ops.vhost_of(self._config("AMQP_URI")))
         text = ops.metrics_text(queues, self.services("intake", "programs"),
                                 self.services("intake", "case_counts"))
         return Response(text, content_type="text/plain; version=0.0.4; charset=utf-8")
 
-    # -- Open311 ------------------------------------------------------------------------------------
+    # -- Open311 ----------------------------------------------------------------------------------
     @http("GET,POST", f"{open311.PREFIX}/<path:rest>")
-    def open311(self, request, rest):
+    def open311(self, request: Request, rest: str) -> Response:
         lang = language(request)
-        parts, fmt = open311.split_format(rest)
+        _, fmt = open311.split_format(rest)
+        fmt = fmt if fmt in ("json", "xml") else "json"
+        # whatever goes wrong behind the public door is answered in Open311's error shape,
+        # never with an internal message
         try:
             return open311.handle(request, rest, _IntakeOpen311(self.services), lang)
-        except Unavailable:
+        except (Unavailable, UnknownService):
             return open311.errors_response(503, "service temporarily unavailable / 服务暂时无响应",
-                                           fmt if fmt in ("json", "xml") else "json")
+                                           fmt)
+        except (RemoteError, MethodNotFound):
+            _log.exception("remote error")
+            return open311.errors_response(500, "internal error, logged / 服务内部出错，已记录",
+                                           fmt)
 
 
 class _IntakeOpen311:
-    def __init__(self, call):
+    def __init__(self, call: Callable[..., Any]):
         self._call = call
 
-    def open311(self, operation, jurisdiction_id=None, **kwargs):
+    def open311(self, operation: str, jurisdiction_id: str | None = None, **kwargs: Any) -> dict:
         return self._call("intake", "open311", operation, jurisdiction_id, **kwargs)
 
 

@@ -1,4 +1,5 @@
 """Open311's XML shapes from the same dicts as its JSON."""
+from typing import Any
 from xml.etree.ElementTree import Element, SubElement, tostring
 
 # the element a list's items are written as, by the list's own element name
@@ -7,7 +8,7 @@ ITEM_NAMES = {"services": "service", "service_requests": "request", "attributes"
               "formats": "format"}
 
 
-def _fill(parent, value):
+def _fill(parent: Element, value: Any) -> None:
     if isinstance(value, dict):
         for key, item in value.items():
             _fill(SubElement(parent, key), item)
@@ -23,7 +24,7 @@ def _fill(parent, value):
         parent.text = str(value)
 
 
-def to_xml(root, value):
+def to_xml(root: str, value: Any) -> bytes:
     element = Element(root)
     _fill(element, value)
     return b'<?xml version="1.0" encoding="utf-8"?>' + tostring(element, encoding="utf-8")

@@ -1,0 +1,138 @@
+"""The studio's figures (by Beijing month) and the cases intake hands it: the rules without a
+broker, on SQLite."""
+from datetime import UTC, date, datetime, timedelta
+
+from matchmaking.domain import cases, consultations, introductions, members, views
+from matchmaking.domain.figures import figures
+from minzi.db import as_utc
+
+from .conftest import (
+    LI_NA,
+    NOW,
+    POLICE,
+    STAFF,
+    ZHANG_WEI,
+    ZHAO_MIN,
+    C,
+    introduce,
+    refused,
+    register,
+    snapshot,
+    verify,
+)
+
+# -- figures ---------------------------------------------------------------------------------------
+
+
+def test_figures_count_a_period_by_beijing_month(tx):
+    october = NOW - timedelta(days=40)                    # 18 October 2026
+    man = verify(tx, register(tx, ZHANG_WEI, october), october)
+    woman = register(tx, LI_NA)
+    rejected = register(tx, ZHAO_MIN)
+    members.record_verification(tx, C, rejected.id, {"result": "rejected", "reason": "查无此人",
+                                                     **POLICE}, STAFF, NOW)
+    verify(tx, woman)
+    for topic, when in (("registration", NOW), ("matching", NOW), ("other", october)):
+        consultations.log_consultation(tx, C, {"phone": "13600000000", "topic": topic}, STAFF,
+                                       when)
+    intro = introduce(tx, man, woman)
+    # they started dating at once: that counts as having met too
+    introductions.set_outcome(tx, C, intro.id, {"outcome": "dating"}, STAFF,
+                              NOW + timedelta(hours=1))
+
+    everything = figures(tx.session, C)
+    assert everything["totals"] == {"registered": 3, "verified": 2, "rejected": 1,
+                                    "consultations": 3, "introductions": 1, "met": 1,
+                                    "dating": 1, "married": 0, "ended": 0}
+    assert everything["couples"] == {"met": 1, "dating": 1, "married": 0}
+    assert [m["month"] for m in everything["by_month"]] == ["2026-10", "2026-11"]
+    assert everything["by_month"][0] == {
+        "month": "2026-10", "registered": 1, "verified": 1, "rejected": 0, "consultations": 1,
+        "introductions": 0, "met": 0, "dating": 0, "married": 0, "ended": 0}
+    now_by_status = {row["status"]: row["count"] for row in everything["members_now"]}
+    assert now_by_status == {"pending": 0, "verified": 2, "rejected": 1, "withdrawn": 0}
+
+    november = figures(tx.session, C, date(2026, 11, 1), date(2026, 11, 30), lang="en")
+    assert november["totals"]["registered"] == 2 and november["totals"]["consultations"] == 2
+    assert november["totals"]["verified"] == 1
+    assert november["labels"]["married"] == "Married"
+    assert figures(tx.session, "maple-court")["totals"]["registered"] == 0
+
+
+def test_a_day_and_a_month_are_beijing_ones(tx):
+    # 23:30 on 31 October in Beijing is 15:30 UTC; 00:30 on 1 November is 16:30 UTC on 31 October
+    late_october = datetime(2026, 10, 31, 15, 30, tzinfo=UTC)
+    early_november = datetime(2026, 10, 31, 16, 30, tzinfo=UTC)
+    for when in (late_october, early_november):
+        consultations.log_consultation(tx, C, {"phone": "13600000000", "topic": "other",
+                                               "called_at": when}, STAFF, NOW)
+    by_month = {m["month"]: m["consultations"] for m in figures(tx.session, C)["by_month"]}
+    assert by_month == {"2026-10": 1, "2026-11": 1}
+    assert figures(tx.session, C, date(2026, 11, 1), date(2026, 11, 1))["totals"][
+        "consultations"] == 1
+    (on_31st,) = views.list_consultations(tx.session, C, day_from=date(2026, 10, 31),
+                                          day_to=date(2026, 10, 31))
+    assert as_utc(on_31st.called_at) == late_october     # SQLite hands back naive UTC
+
+
+# -- cases from intake -----------------------------------------------------------------------------
+
+CASE = {"case_id": 5, "tracking_code": "RC12345678", "community": C,
+        "service_code": "matchmaking_registration", "description": "想给儿子登记",
+        "resident": {"name": "孙阿姨", "phone": "13600000000"}}
+
+
+def test_a_case_is_received_and_reported_with_who_resolved_it(tx):
+    assert cases.receive(tx, CASE, NOW) == {"status": "accepted",
+                                            "note": "红娘工作室已收到，将尽快与您联系"}
+    case = cases.finish(tx, C, 5, STAFF, NOW, resolved=True, text="已约周六来站登记",
+                        reply="请周六带身份证来服务站登记")
+    assert case.state == "resolved" and case.handled_by == "王红娘"
+    assert tx.published == [{"routing_key": "case.reported", "community": C, "data": {
+        "case_id": 5, "program_id": "matchmaking", "handler": "王红娘", "status": "resolved",
+        "result": "已约周六来站登记", "reply": "请周六带身份证来服务站登记"}}]
+    with refused(tx, "case_closed", field="case_id", status=409):
+        cases.finish(tx, C, 5, STAFF, NOW, resolved=False, text="不归我们")
+    assert [(a.action, a.actor) for a in views.history(tx.session, C, "case", 5)] == [
+        ("received", "intake"), ("resolved", "王红娘")]
+
+
+def test_a_returned_case_says_why(tx):
+    cases.receive(tx, CASE, NOW)
+    cases.finish(tx, C, 5, STAFF, NOW, resolved=False, text="请转社区居委会")
+    assert tx.published[-1]["data"] == {"case_id": 5, "program_id": "matchmaking",
+                                        "handler": "王红娘", "status": "returned",
+                                        "note": "请转社区居委会"}
+
+
+def test_a_chased_case_is_counted_and_a_recalled_one_is_no_longer_worked(tx):
+    cases.receive(tx, CASE, NOW)
+    cases.chased(tx, {"case_id": 5, "level": 1, "note": "请尽快办理"}, NOW)
+    cases.chased(tx, {"case_id": 5, "level": 2, "note": "已超时"}, NOW + timedelta(hours=1))
+    cases.recalled(tx, {"case_id": 5, "note": "转给了别的项目"}, NOW + timedelta(hours=2))
+    case = cases.get_case(tx.session, 5, C)
+    assert (case.state, case.chases) == ("recalled", 2)
+    assert [(a.action, a.detail.get("level")) for a in views.history(tx.session, C, "case", 5)] \
+        == [("received", None), ("chased", 1), ("chased", 2), ("recalled", None)]
+    with refused(tx, "case_closed"):
+        cases.finish(tx, C, 5, STAFF, NOW, resolved=True, text="办了")
+
+
+def test_a_finished_case_is_not_recalled_and_unknown_cases_are_left_alone(tx):
+    cases.receive(tx, CASE, NOW)
+    cases.finish(tx, C, 5, STAFF, NOW, resolved=True, text="已办结")
+    before = snapshot(tx)
+    cases.recalled(tx, {"case_id": 5, "note": "收回"}, NOW)
+    cases.chased(tx, {"case_id": 6, "level": 1}, NOW)
+    cases.recalled(tx, {"case_id": 6}, NOW)
+    assert snapshot(tx) == before
+
+
+def test_a_case_of_another_community_is_not_found(tx):
+    cases.receive(tx, CASE, NOW)
+    with refused(tx, "case_not_found", field="case_id", status=404):
+        cases.get_case(tx.session, 5, "maple-court")
+    with refused(tx, "case_not_found"):
+        cases.finish(tx, "maple-court", 5, STAFF, NOW, resolved=True, text="办了")
+    with refused(tx, "case_not_found"):
+        cases.finish(tx, C, 6, STAFF, NOW, resolved=True, text="办了")

@@ -20,6 +20,7 @@ from legal_aid.models import Activity, Booking, Lecture, Reception, Slot
 from legal_aid.service import MANIFEST
 from minzi.api import DomainError
 from minzi.contract import CaseDispatched, CaseNotice
+from minzi.envelope import isoformat
 
 from .conftest import ALICE, NOW, at
 
@@ -123,6 +124,26 @@ def test_a_lecture_held_before_is_recorded_with_its_attendance(tx):
     lectures.record_attendance(tx, C, past.id, {"walk_ins": [
         {"name": f"居民{i}", "phone": None} for i in range(12)]}, ALICE, NOW)
     assert past.status == "held" and views.lecture_counts(past)["attended"] == 12
+
+
+def test_times_typed_in_beijing_are_the_same_moments_when_read_back(tx):
+    """Staff type Beijing times. Read back from the database (SQLite here, which keeps no
+    offset) they are the same moments, not eight hours later."""
+    item = lecture(tx)                                   # 19:00 on 2 December in Beijing
+    day = day_with_slots(tx, [lawyer(tx)], count=1)      # 09:00-10:00 on 30 November
+    visit = receptions.record_reception(tx, C, {
+        "visitor": {"name": "张三"}, "area_of_law": "labour", "outcome": "advised",
+        "received_at": at(-1, 15)}, ALICE, NOW)          # 15:00 on 26 November
+    tx.session.commit()
+    tx.session.expire_all()
+    assert isoformat(tx.session.get(Lecture, item.id).starts_at) == "2026-12-02T11:00:00Z"
+    stored = tx.session.get(Slot, day.slots[0].id)
+    assert (isoformat(stored.starts_at), isoformat(stored.ends_at)) == (
+        "2026-11-30T01:00:00Z", "2026-11-30T02:00:00Z")
+    assert isoformat(tx.session.get(Reception, visit.id).received_at) == "2026-11-26T07:00:00Z"
+    # and the rules see them so: the slot is still to come at 08:30 that morning
+    assert bookings.book(tx, C, day.id, {"name": "李四", "phone": "13800002222"}, ALICE,
+                         at(3, 8, 30)).slot_id == stored.id
 
 
 def test_slots_for_lawyers(tx):

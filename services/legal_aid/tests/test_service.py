@@ -8,7 +8,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from nameko.testing.services import entrypoint_hook
 from sqlalchemy import create_engine, func, select, text
 
-from legal_aid.models import Outbox
+from legal_aid.models import Base, Outbox
 from legal_aid.service import LegalAid
 from minzi.db import normalise_url
 from minzi.localtime import BEIJING
@@ -182,6 +182,94 @@ def test_bad_input_gets_a_named_error_and_changes_nothing(service):
             staff=RECEPTIONIST))
     public = ok(call(service, "GET", f"/consultation-days/{day['id']}", staff=None))
     assert public["free_slots"] == 1
+
+
+def database_rows(container) -> dict[str, list[str]]:
+    """Every row of every table of the running service's database."""
+    engine = create_engine(normalise_url(container.config["DATABASE_URL"]))
+    with engine.connect() as connection:
+        rows = {table.name: sorted(repr(tuple(row)) for row in connection.execute(table.select()))
+                for table in Base.metadata.sorted_tables}
+    engine.dispose()
+    return rows
+
+
+def refused(container, method, path, body, status, code, staff=OPERATOR):
+    """The request is refused with ``code``, and the database is as it was before."""
+    before = database_rows(container)
+    response = call(container, method, path, body, staff=staff)
+    assert (response["status"], response["body"]["error"]["code"]) == (status, code), response
+    assert database_rows(container) == before
+    return response["body"]["error"]
+
+
+def test_a_slot_someone_booked_cannot_be_removed_and_stays_on_the_day(service):
+    lawyer = ok(call(service, "POST", "/lawyers", {"name": "王律师"}), 201)
+    day = ok(call(service, "POST", "/consultation-days", {
+        "day": (datetime.now(BEIJING).date() + timedelta(days=2)).isoformat(), "place": "服务站",
+        "slots": [{"lawyer_id": lawyer["id"], "starts_at": beijing(2, 9),
+                   "ends_at": beijing(2, 12), "minutes": 60}]}), 201)
+    nine, ten, eleven = (s["id"] for s in day["slots"])
+    booking = ok(call(service, "POST", f"/consultation-days/{day['id']}/bookings", {
+        "name": "张三", "phone": "13800001111", "slot_id": nine}, staff=RECEPTIONIST), 201)
+    path = f"/consultation-days/{day['id']}/slots"
+
+    refused(service, "DELETE", f"{path}/{nine}", None, 409, "slot_has_bookings")
+    shown = ok(call(service, "GET", f"/consultation-days/{day['id']}"))
+    assert [s["id"] for s in shown["slots"]] == [nine, ten, eleven]
+    assert shown["slots"][0]["booking"]["id"] == booking["id"]
+    assert (shown["free_slots"], shown["booked_slots"]) == (2, 1)
+
+    # once booked, a slot stays on the record even when the booking is cancelled
+    ok(call(service, "POST", f"/bookings/{booking['id']}/cancel", {"reason": "改期"},
+            staff=RECEPTIONIST))
+    refused(service, "DELETE", f"{path}/{nine}", None, 409, "slot_has_bookings")
+    # a slot nobody booked can go
+    left = ok(call(service, "DELETE", f"{path}/{eleven}"))
+    assert [s["id"] for s in left["slots"]] == [nine, ten]
+    refused(service, "DELETE", f"{path}/{eleven}", None, 404, "slot_not_found")
+
+
+def test_requests_a_rule_refuses_change_nothing(service):
+    tomorrow = (datetime.now(BEIJING).date() + timedelta(days=1)).isoformat()
+    ok(call(service, "POST", "/consultation-days", {"day": tomorrow, "place": "服务站"}), 201)
+    refused(service, "POST", "/consultation-days", {"day": tomorrow, "place": "会议室"},
+            409, "day_exists")
+
+    lecture = ok(call(service, "POST", "/lectures", {
+        "topic": "劳动合同", "speaker": "王律师", "starts_at": beijing(-1, 19),
+        "place": "活动室", "capacity": 30, "already_held": True}), 201)
+    attendance = f"/lectures/{lecture['id']}/attendance"
+    held = ok(call(service, "POST", attendance, {"walk_ins": [
+        {"name": "甲", "phone": "13700000001"}, {"name": "乙", "phone": "13700000002"}]}))
+    first, second = (r["id"] for r in held["registrations"])
+    error = refused(service, "POST", attendance, {"present": [first], "absent": [first]},
+                    422, "present_and_absent")
+    assert error["fields"] == {"absent": ["同一人不能既出席又缺席"]}
+    refused(service, "POST", attendance, {"present": [second], "walk_ins": [
+        {"name": "甲", "phone": "13700000001"}]}, 409, "already_registered")
+    refused(service, "POST", f"/lectures/{lecture['id']}/cancel", {"reason": "弄错了"},
+            409, "lecture_not_planned")
+    assert ok(call(service, "GET", f"/lectures/{lecture['id']}"))["status"] == "held"
+
+    coming = ok(call(service, "POST", "/lectures", {
+        "topic": "租房合同", "speaker": "王律师", "starts_at": beijing(3, 19),
+        "place": "活动室", "capacity": 30}), 201)
+    ok(call(service, "POST", f"/lectures/{coming['id']}/cancel", {"reason": "讲师有事"}))
+    refused(service, "POST", f"/lectures/{coming['id']}/cancel", {"reason": "再取消"},
+            409, "lecture_not_planned")
+    refused(service, "POST", f"/lectures/{coming['id']}/registrations",
+            {"name": "丙", "phone": "13700000003"}, 409, "lecture_cancelled", staff=None)
+
+    # who may not
+    refused(service, "POST", f"/lectures/{lecture['id']}/registrations/{first}/cancel", {},
+            422, "code_required", staff=None)
+    refused(service, "POST", "/lectures", {"topic": "x", "speaker": "y",
+                                           "starts_at": beijing(3, 19), "place": "z",
+                                           "capacity": 3}, 403, "not_program_staff",
+            staff=OTHER_PROGRAM)
+    refused(service, "POST", "/lawyers", {"name": "某"}, 403, "forbidden", staff=RECEPTIONIST)
+    refused(service, "POST", "/lawyers", {"name": "某"}, 401, "unauthenticated", staff=None)
 
 
 def test_residents_register_for_lectures_and_the_figures_count(service):

@@ -14,7 +14,7 @@ from minzi.logs import mask_phone
 from minzi.store import Transaction
 
 from ..models import Lecture, Registration
-from .records import get_or_404, new, record, touch
+from .records import get_or_404, new, record, touch, utc
 
 
 def check_times(starts_at: datetime, ends_at: datetime | None, now: datetime | None, *,
@@ -38,8 +38,8 @@ def plan_lecture(tx: Transaction, community: str, data: dict[str, Any], actor: S
     check_times(data["starts_at"], data.get("ends_at"),
                 None if data.get("already_held") else now)
     lecture = new(Lecture, actor, now, community=community, topic=data["topic"],
-                  speaker=data["speaker"], starts_at=data["starts_at"],
-                  ends_at=data.get("ends_at"), place=data["place"],
+                  speaker=data["speaker"], starts_at=utc(data["starts_at"]),
+                  ends_at=utc(data.get("ends_at")), place=data["place"],
                   capacity=data["capacity"], description=data.get("description"),
                   status="planned")
     tx.session.add(lecture)
@@ -99,7 +99,10 @@ def update_lecture(tx: Transaction, community: str, lecture_id: int, data: dict[
                           field="capacity", status=422)
     changed = {}
     for key, value in data.items():
-        if getattr(lecture, key) != value:
+        current = getattr(lecture, key)
+        if isinstance(value, datetime):
+            value, current = utc(value), as_utc(current)
+        if current != value:
             changed[key] = isoformat(value) if isinstance(value, datetime) else value
             setattr(lecture, key, value)
     if changed:
@@ -173,7 +176,10 @@ def cancel_registration(tx: Transaction, lecture_id: int, registration_id: int, 
 
 
 def _check_attendance(lecture: Lecture, present: list[int], absent: list[int],
-                      now: datetime) -> None:
+                      walk_ins: list[dict[str, Any]], now: datetime) -> None:
+    """Refuse, before anything is marked: a lecture cancelled or not begun, someone not on the
+    list, someone both present and absent, a walk-in whose phone number is on the list (or given
+    twice)."""
     if lecture.status == "cancelled":
         raise Conflict("lecture_cancelled", "这场讲座已取消", "This lecture was cancelled")
     if as_utc(lecture.starts_at) > now:
@@ -190,6 +196,16 @@ def _check_attendance(lecture: Lecture, present: list[int], absent: list[int],
     if set(present) & set(absent):
         raise DomainError("present_and_absent", "同一人不能既出席又缺席",
                           "Nobody can be both present and absent", field="absent", status=422)
+    keys = {r.active_key for r in lecture.registrations if r.active_key}
+    for walk_in in walk_ins:
+        if not walk_in.get("phone"):
+            continue
+        key = f"{lecture.id}:{walk_in['phone']}"
+        if key in keys:
+            raise Conflict("already_registered", "这个电话号码已经报名了，请在名单上勾选出席",
+                           "This phone number is registered: mark it present instead",
+                           field="walk_ins")
+        keys.add(key)
 
 
 def record_attendance(tx: Transaction, community: str, lecture_id: int, data: dict[str, Any],
@@ -198,7 +214,8 @@ def record_attendance(tx: Transaction, community: str, lecture_id: int, data: di
     Recording attendance makes the lecture "held"."""
     lecture = get_lecture(tx.session, lecture_id, community, lock=True)
     present, absent = data.get("present", []), data.get("absent", [])
-    _check_attendance(lecture, present, absent, now)
+    walk_ins = data.get("walk_ins", [])
+    _check_attendance(lecture, present, absent, walk_ins, now)
     by_id = {r.id: r for r in lecture.registrations}
     name = actor_name(actor)
     for reg_id, attended in [(i, True) for i in present] + [(i, False) for i in absent]:
@@ -206,12 +223,8 @@ def record_attendance(tx: Transaction, community: str, lecture_id: int, data: di
         registration.attended = attended
         registration.attendance_recorded_at = now
         registration.attendance_recorded_by = name
-    for walk_in in data.get("walk_ins", []):
+    for walk_in in walk_ins:
         key = f"{lecture.id}:{walk_in['phone']}" if walk_in.get("phone") else None
-        if key and any(r.active_key == key for r in lecture.registrations):
-            raise Conflict("already_registered", "这个电话号码已经报名了，请在名单上勾选出席",
-                           "This phone number is registered: mark it present instead",
-                           field="walk_ins")
         tx.session.add(Registration(
             lecture=lecture, name=walk_in["name"], phone=walk_in.get("phone") or "",
             status="registered", active_key=key, cancel_code=secrets.token_urlsafe(12),
@@ -224,5 +237,5 @@ def record_attendance(tx: Transaction, community: str, lecture_id: int, data: di
     touch(lecture, actor, now)
     tx.session.flush()
     record(tx, community, "lecture", lecture.id, "attendance_recorded", actor, now,
-           present=present, absent=absent, walk_ins=len(data.get("walk_ins", [])))
+           present=present, absent=absent, walk_ins=len(walk_ins))
     return lecture

@@ -7,13 +7,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from minzi.api import DomainError, Staff
-from minzi.db import as_utc
 from minzi.store import Transaction
 
 from ..models import Booking, Lawyer, LegalCase, Reception, Visitor
 from .codes import AREAS_OF_LAW, OUTCOMES
 from .lawyers import active_lawyer
-from .records import get_or_404, new, record, touch
+from .records import get_or_404, new, record, touch, utc
 
 
 def check_area(code: str) -> str:
@@ -98,7 +97,7 @@ def record_reception(tx: Transaction, community: str, data: dict[str, Any], acto
     if data["outcome"] not in OUTCOMES:
         raise DomainError("unknown_outcome", "没有这个结果代码", "Unknown outcome code",
                           field="outcome", status=422)
-    received_at = as_utc(data.get("received_at") or now)
+    received_at = utc(data.get("received_at") or now)
     if received_at > now + timedelta(minutes=5):
         raise DomainError("received_in_future", "接待时间不能在将来",
                           "The reception cannot be in the future", field="received_at",

@@ -1,0 +1,331 @@
+"""Every rule of the legal-aid home that says no: each named refusal is provoked once as staff or a
+resident would meet it, and the database is then exactly as it was (every row of every table,
+and nothing sent to intake).
+
+A rule refuses before it changes anything; where it has already begun (opening a day together
+with its slots, rebooking a case), the caller's transaction is rolled back, as the staff API
+does, and then nothing has changed either.
+"""
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from legal_aid.domain import (
+    bookings,
+    cases,
+    consultations,
+    lawyers,
+    lectures,
+    receptions,
+)
+from legal_aid.models import Base
+from minzi.api import DomainError
+from minzi.contract import CaseDispatched
+
+from .conftest import ALICE, NOW, at
+
+C = "rainbow-city"
+ELSEWHERE = "sunny-garden"
+
+
+def rows(session) -> dict[str, list[str]]:
+    """Every row of every table, as the database holds it (what is pending is flushed first)."""
+    session.flush()
+    return {table.name: sorted(repr(tuple(row)) for row in session.execute(table.select()))
+            for table in Base.metadata.sorted_tables}
+
+
+@dataclass
+class Station:
+    """A week at the legal-aid home, for rules to refuse things in."""
+    tx: Any
+    ids: dict[str, Any] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.ids[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def case_data(case_id: int) -> dict:
+    return CaseDispatched().load({
+        "case_id": case_id, "tracking_code": f"RC{case_id:08d}", "program_id": "legal_aid",
+        "service_code": "labour_dispute", "community": C, "channel": "visit",
+        "description": "工资被拖欠", "resident": {"name": "张三", "phone": "13800001111"},
+        "due_at": "2026-12-04T08:00:00Z"})
+
+
+@pytest.fixture
+def station(tx) -> Station:
+    s = Station(tx)
+    wang = lawyers.add_lawyer(tx, C, {"name": "王律师"}, ALICE, NOW)
+    retired = lawyers.add_lawyer(tx, C, {"name": "退休的律师"}, ALICE, NOW)
+    lawyers.update_lawyer(tx, C, retired.id, {"active": False}, ALICE, NOW)
+    # a lecture in five days with one seat: one resident seated, one waiting
+    full = lectures.plan_lecture(tx, C, {"topic": "劳动合同法", "speaker": "王律师",
+                                         "starts_at": at(5, 19), "place": "活动室",
+                                         "capacity": 1}, ALICE, NOW)
+    seated = lectures.register(tx, full.id, "甲", "13700000001", ALICE, NOW)
+    waiting = lectures.register(tx, full.id, "乙", "13700000002", ALICE, NOW)
+    called_off = lectures.plan_lecture(tx, C, {"topic": "继承法", "speaker": "王律师",
+                                               "starts_at": at(6, 19), "place": "活动室",
+                                               "capacity": 30}, ALICE, NOW)
+    lectures.cancel_lecture(tx, C, called_off.id, "讲师有事", ALICE, NOW)
+    held = lectures.plan_lecture(tx, C, {"topic": "租房合同", "speaker": "王律师",
+                                         "starts_at": NOW - timedelta(days=7), "place": "活动室",
+                                         "capacity": 30, "already_held": True}, ALICE, NOW)
+    lectures.record_attendance(tx, C, held.id, {"walk_ins": [{"name": "丙"}]}, ALICE, NOW)
+    # a consultation day in three days: Wang from 9 to 11, one slot booked
+    day = consultations.open_day(tx, C, {"day": at(3).date(), "place": "服务站二楼", "slots": [
+        {"lawyer_id": wang.id, "starts_at": at(3, 9), "ends_at": at(3, 11), "minutes": 60}]},
+        ALICE, NOW)
+    first_slot, second_slot = day.slots
+    booking = bookings.book(tx, C, day.id, {"slot_id": first_slot.id, "name": "丁",
+                                            "phone": "13600000001"}, ALICE, NOW)
+    # a case from intake, still open, and one already resolved
+    cases.receive(tx, case_data(42), NOW)
+    cases.receive(tx, case_data(43), NOW)
+    open_case = cases.case_by_intake_id(tx.session, 42)
+    done = cases.case_by_intake_id(tx.session, 43)
+    cases.resolve_case(tx, C, done.id, {"result": "已调解"}, ALICE, NOW)
+    reception = receptions.record_reception(tx, C, {
+        "visitor": {"name": "戊", "phone": "13500000001"}, "area_of_law": "labour",
+        "outcome": "pending"}, ALICE, NOW)
+    s.ids.update(wang=wang, retired=retired, full=full, seated=seated, waiting=waiting,
+                 called_off=called_off, held=held, day=day, first_slot=first_slot,
+                 second_slot=second_slot, booking=booking, open_case=open_case, done=done,
+                 reception=reception)
+    tx.session.commit()
+    return s
+
+
+def lecture_at(when, **extra) -> dict:
+    return {"topic": "普法讲座", "speaker": "王律师", "starts_at": when, "place": "活动室",
+            "capacity": 10, **extra}
+
+
+def slot(s: Station, starts, ends, **extra) -> list[dict]:
+    return [{"lawyer_id": s.wang.id, "starts_at": starts, "ends_at": ends, **extra}]
+
+
+def book_second_slot(s: Station) -> None:
+    bookings.book(s.tx, C, s.day.id, {"slot_id": s.second_slot.id, "name": "己",
+                                      "phone": "13600000002"}, ALICE, NOW)
+
+
+def cancelled_second_booking(s: Station) -> None:
+    second = bookings.book(s.tx, C, s.day.id, {"slot_id": s.second_slot.id, "name": "己",
+                                               "phone": "13600000002"}, ALICE, NOW)
+    bookings.cancel_booking(s.tx, C, second.id, "改期", ALICE, NOW)
+
+
+def reception_of(s: Station, **extra) -> dict:
+    return {"visitor": {"name": "庚", "phone": "13500000009"}, "area_of_law": "tenancy",
+            "outcome": "advised", **extra}
+
+
+def seat_on_a_lecture_then_cancelled(s: Station) -> None:
+    lecture = lectures.plan_lecture(s.tx, C, lecture_at(at(8, 19)), ALICE, NOW)
+    s.ids["seat"] = lectures.register(s.tx, lecture.id, "甲", "13700000009", ALICE, NOW)
+    s.ids["seat_lecture"] = lecture
+    lectures.cancel_lecture(s.tx, C, lecture.id, "讲师有事", ALICE, NOW)
+
+
+def two_seats_taken(s: Station) -> None:
+    lectures.update_lecture(s.tx, C, s.full.id, {"capacity": 2}, ALICE, NOW)  # 乙 moves up
+
+
+def case_booked_and_an_empty_day(s: Station) -> None:
+    cases.book_case(s.tx, C, s.open_case.id, {"day_id": s.day.id,
+                                              "slot_id": s.second_slot.id}, ALICE, NOW)
+    s.ids["empty_day"] = consultations.open_day(s.tx, C, {"day": at(4).date(),
+                                                          "place": "会议室"}, ALICE, NOW)
+
+
+# (what is refused, the code a user is told, what to set up first, whether the caller rolls back)
+Refusal = tuple[str, Callable[[Station], Any], Callable[[Station], Any] | None, bool]
+
+REFUSALS: dict[str, Refusal] = {
+    # lawyers
+    "a lawyer who is not there": ("lawyer_not_found", lambda s: lawyers.update_lawyer(
+        s.tx, C, 999, {"name": "某"}, ALICE, NOW), None, False),
+    "slots for a lawyer who no longer volunteers": ("unknown_lawyer", lambda s: (
+        consultations.add_slots(s.tx, C, s.day.id, [{**slot(s, at(3, 14), at(3, 15))[0],
+                                                    "lawyer_id": s.retired.id}], ALICE, NOW)),
+        None, False),
+    # lectures
+    "a lecture planned in the past": ("lecture_in_past", lambda s: lectures.plan_lecture(
+        s.tx, C, lecture_at(NOW - timedelta(hours=1)), ALICE, NOW), None, False),
+    "a lecture that ends before it starts": ("ends_before_start", lambda s: (
+        lectures.plan_lecture(s.tx, C, lecture_at(at(2, 19), ends_at=at(2, 18)), ALICE, NOW)),
+        None, False),
+    "a lecture recorded as held that is still to come": ("not_yet_held", lambda s: (
+        lectures.plan_lecture(s.tx, C, lecture_at(at(2, 19), already_held=True), ALICE, NOW)),
+        None, False),
+    "a lecture that is not there": ("lecture_not_found", lambda s: lectures.register(
+        s.tx, 999, "甲", "13700000009", ALICE, NOW), None, False),
+    "another community's lecture": ("lecture_not_found", lambda s: lectures.cancel_lecture(
+        s.tx, ELSEWHERE, s.full.id, "不办了", ALICE, NOW), None, False),
+    "registering for a cancelled lecture": ("lecture_cancelled", lambda s: lectures.register(
+        s.tx, s.called_off.id, "甲", "13700000009", ALICE, NOW), None, False),
+    "registering once the lecture has begun": ("registration_closed", lambda s: (
+        lectures.register(s.tx, s.full.id, "甲", "13700000009", ALICE, at(5, 19, 5))),
+        None, False),
+    "fewer seats than are taken": ("capacity_below_registered", lambda s: (
+        lectures.update_lecture(s.tx, C, s.full.id, {"capacity": 1}, ALICE, NOW)),
+        two_seats_taken, False),
+    "cancelling a lecture already held": ("lecture_not_planned", lambda s: (
+        lectures.cancel_lecture(s.tx, C, s.held.id, "补录错了", ALICE, NOW)), None, False),
+    "cancelling a lecture twice": ("lecture_not_planned", lambda s: lectures.cancel_lecture(
+        s.tx, C, s.called_off.id, "再取消一次", ALICE, NOW), None, False),
+    "cancelling a registration for a cancelled lecture": ("lecture_not_planned", lambda s: (
+        lectures.cancel_registration(s.tx, s.seat_lecture.id, s.seat.id, ALICE, NOW)),
+        seat_on_a_lecture_then_cancelled, False),
+    "registering the same phone twice": ("already_registered", lambda s: lectures.register(
+        s.tx, s.full.id, "甲", "13700000001", ALICE, NOW), None, False),
+    "a walk-in whose phone is on the list": ("already_registered", lambda s: (
+        lectures.record_attendance(s.tx, C, s.full.id, {
+            "present": [s.seated.id], "walk_ins": [{"name": "甲", "phone": "13700000001"}]},
+            ALICE, at(5, 21))), None, False),
+    "a registration of another lecture": ("registration_not_found", lambda s: (
+        lectures.cancel_registration(s.tx, s.called_off.id, s.seated.id, ALICE, NOW)),
+        None, False),
+    "cancelling with a wrong code": ("wrong_cancel_code", lambda s: (
+        lectures.cancel_registration(s.tx, s.full.id, s.seated.id, ALICE, NOW, code="guess")),
+        None, False),
+    "cancelling a registration twice": ("registration_cancelled", lambda s: (
+        lectures.cancel_registration(s.tx, s.full.id, s.waiting.id, ALICE, NOW)),
+        lambda s: lectures.cancel_registration(s.tx, s.full.id, s.waiting.id, ALICE, NOW),
+        False),
+    "attendance before the lecture begins": ("lecture_not_started", lambda s: (
+        lectures.record_attendance(s.tx, C, s.full.id, {"present": [s.seated.id]}, ALICE,
+                                   NOW)), None, False),
+    "attendance for someone still waiting": ("not_registered", lambda s: (
+        lectures.record_attendance(s.tx, C, s.full.id, {"present": [s.waiting.id]}, ALICE,
+                                   at(5, 21))), None, False),
+    "someone both present and absent": ("present_and_absent", lambda s: (
+        lectures.record_attendance(s.tx, C, s.full.id, {"present": [s.seated.id],
+                                                        "absent": [s.seated.id]},
+                                   ALICE, at(5, 21))), None, False),
+    # consultation days and slots
+    "a consultation day in the past": ("day_in_past", lambda s: consultations.open_day(
+        s.tx, C, {"day": at(-1).date(), "place": "服务站"}, ALICE, NOW), None, False),
+    "a second consultation day on the same date": ("day_exists", lambda s: (
+        consultations.open_day(s.tx, C, {"day": at(3).date(), "place": "会议室"}, ALICE, NOW)),
+        None, False),
+    "a day opened with a slot already past": ("slot_in_past", lambda s: (
+        consultations.open_day(s.tx, C, {"day": at(0).date(), "place": "服务站",
+                                         "slots": slot(s, at(0, 9), at(0, 10))}, ALICE, NOW)),
+        None, True),
+    "a slot that ends before it starts": ("ends_before_start", lambda s: (
+        consultations.add_slots(s.tx, C, s.day.id, slot(s, at(3, 15), at(3, 14)), ALICE, NOW)),
+        None, False),
+    "a slot on another date": ("slot_not_on_day", lambda s: consultations.add_slots(
+        s.tx, C, s.day.id, slot(s, at(4, 9), at(4, 10)), ALICE, NOW), None, False),
+    "a range shorter than one slot": ("slot_too_short", lambda s: consultations.add_slots(
+        s.tx, C, s.day.id, slot(s, at(3, 14), at(3, 14, 30), minutes=60), ALICE, NOW),
+        None, False),
+    "a lawyer in two slots at once": ("slot_overlap", lambda s: consultations.add_slots(
+        s.tx, C, s.day.id, slot(s, at(3, 10, 30), at(3, 11, 30)), ALICE, NOW), None, False),
+    "a day that is not there": ("day_not_found", lambda s: consultations.add_slots(
+        s.tx, C, 999, slot(s, at(3, 14), at(3, 15)), ALICE, NOW), None, False),
+    "another community's day": ("day_not_found", lambda s: bookings.book(
+        s.tx, ELSEWHERE, s.day.id, {"name": "甲", "phone": "13700000009"}, ALICE, NOW),
+        None, False),
+    "removing a slot that is not on the day": ("slot_not_found", lambda s: (
+        consultations.remove_slot(s.tx, C, s.day.id, 999, ALICE, NOW)), None, False),
+    "removing a booked slot": ("slot_has_bookings", lambda s: consultations.remove_slot(
+        s.tx, C, s.day.id, s.first_slot.id, ALICE, NOW), None, False),
+    "removing a slot whose booking was cancelled": ("slot_has_bookings", lambda s: (
+        consultations.remove_slot(s.tx, C, s.day.id, s.second_slot.id, ALICE, NOW)),
+        cancelled_second_booking, False),
+    # bookings
+    "booking a slot not on the day": ("unknown_slot", lambda s: bookings.book(
+        s.tx, C, s.day.id, {"slot_id": 999, "name": "甲", "phone": "13700000009"}, ALICE, NOW),
+        None, False),
+    "booking a slot that has begun": ("slot_in_past", lambda s: bookings.book(
+        s.tx, C, s.day.id, {"slot_id": s.second_slot.id, "name": "甲",
+                            "phone": "13700000009"}, ALICE, at(3, 10, 5)), None, False),
+    "booking a slot already booked": ("slot_taken", lambda s: bookings.book(
+        s.tx, C, s.day.id, {"slot_id": s.first_slot.id, "name": "甲",
+                            "phone": "13700000009"}, ALICE, NOW), None, False),
+    "booking a day with every slot booked": ("day_full", lambda s: bookings.book(
+        s.tx, C, s.day.id, {"name": "甲", "phone": "13700000009"}, ALICE, NOW),
+        book_second_slot, False),
+    "booking a day whose free slots are past": ("day_over", lambda s: bookings.book(
+        s.tx, C, s.day.id, {"name": "甲", "phone": "13700000009"}, ALICE, at(3, 12)),
+        None, False),
+    "one resident twice the same day": ("already_booked_that_day", lambda s: bookings.book(
+        s.tx, C, s.day.id, {"slot_id": s.second_slot.id, "name": "丁",
+                            "phone": "13600000001"}, ALICE, NOW), None, False),
+    "cancelling a booking that is not there": ("booking_not_found", lambda s: (
+        bookings.cancel_booking(s.tx, C, 999, "改期", ALICE, NOW)), None, False),
+    "cancelling a booking twice": ("booking_cancelled", lambda s: bookings.cancel_booking(
+        s.tx, C, s.booking.id, "改期", ALICE, NOW),
+        lambda s: bookings.cancel_booking(s.tx, C, s.booking.id, "改期", ALICE, NOW), False),
+    # receptions and visitors
+    "an area of law nobody knows": ("unknown_area_of_law", lambda s: (
+        receptions.record_reception(s.tx, C, reception_of(s, area_of_law="astrology"), ALICE,
+                                    NOW)), None, False),
+    "changing a reception to an unknown area of law": ("unknown_area_of_law", lambda s: (
+        receptions.update_reception(s.tx, C, s.reception.id, {"area_of_law": "astrology"},
+                                    ALICE, NOW)), None, False),
+    "an outcome nobody knows": ("unknown_outcome", lambda s: receptions.record_reception(
+        s.tx, C, reception_of(s, outcome="forgotten"), ALICE, NOW), None, False),
+    "a reception tomorrow": ("received_in_future", lambda s: receptions.record_reception(
+        s.tx, C, reception_of(s, received_at=NOW + timedelta(days=1)), ALICE, NOW),
+        None, False),
+    "a reception for a booking that is not there": ("unknown_booking", lambda s: (
+        receptions.record_reception(s.tx, C, reception_of(s, booking_id=999), ALICE, NOW)),
+        None, False),
+    "a reception for a case that is not there": ("unknown_case", lambda s: (
+        receptions.record_reception(s.tx, C, reception_of(s, case_id=999), ALICE, NOW)),
+        None, False),
+    "a reception of nobody": ("visitor_required", lambda s: receptions.record_reception(
+        s.tx, C, reception_of(s, visitor=None), ALICE, NOW), None, False),
+    "a reception of a visitor who is not there": ("visitor_not_found", lambda s: (
+        receptions.record_reception(s.tx, C, reception_of(s, visitor=None, visitor_id=999),
+                                    ALICE, NOW)), None, False),
+    "changing a reception that is not there": ("reception_not_found", lambda s: (
+        receptions.update_reception(s.tx, C, 999, {"outcome": "solved"}, ALICE, NOW)),
+        None, False),
+    "a reception with a lawyer who no longer volunteers": ("unknown_lawyer", lambda s: (
+        receptions.record_reception(s.tx, C, reception_of(s, lawyer_id=s.retired.id), ALICE,
+                                    NOW)), None, False),
+    # cases from intake
+    "working a case that is not there": ("case_not_found", lambda s: cases.note_case(
+        s.tx, C, 999, "进展", ALICE, NOW), None, False),
+    "another community's case": ("case_not_found", lambda s: cases.resolve_case(
+        s.tx, ELSEWHERE, s.open_case.id, {"result": "办结"}, ALICE, NOW), None, False),
+    "resolving a case already resolved": ("case_closed", lambda s: cases.resolve_case(
+        s.tx, C, s.done.id, {"result": "再办一次"}, ALICE, NOW), None, False),
+    "returning a case already resolved": ("case_closed", lambda s: cases.return_case(
+        s.tx, C, s.done.id, "不归我们", ALICE, NOW), None, False),
+    # the case's own booking is cancelled before the new day is found to have no slot: the
+    # caller's rollback gives it back
+    "rebooking a case into a day with no slots": ("day_full", lambda s: cases.book_case(
+        s.tx, C, s.open_case.id, {"day_id": s.empty_day.id}, ALICE, NOW),
+        case_booked_and_an_empty_day, True),
+}
+
+
+@pytest.mark.parametrize("name", list(REFUSALS))
+def test_a_refused_request_changes_nothing(station, name):
+    code, action, setup, rolled_back = REFUSALS[name]
+    if setup is not None:
+        setup(station)
+    station.tx.session.commit()
+    before, sent = rows(station.tx.session), list(station.tx.published)
+
+    with pytest.raises(DomainError) as refused:
+        action(station)
+
+    assert refused.value.code == code
+    if rolled_back:   # what the staff API does with a request a rule refused
+        station.tx.session.rollback()
+    assert rows(station.tx.session) == before
+    assert station.tx.published == sent

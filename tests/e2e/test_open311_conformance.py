@@ -90,7 +90,8 @@ def test_errors_are_code_description_lists_with_the_right_status(running):
         (post(running, service_code="unknown"), 404),
         (post(running, description=""), 400),
         (requests.get(running.url(f"{V2}/requests/NOSUCHCODE.json"), timeout=10), 404),
-        (requests.get(running.url(f"{V2}/services.json?jurisdiction_id=atlantis"), timeout=10), 404),
+        (requests.get(running.url(f"{V2}/services.json?jurisdiction_id=atlantis"),
+                      timeout=10), 404),
         (requests.get(running.url(f"{V2}/requests.json?start_date=yesterday"), timeout=10), 400),
     ]
     for response, status in cases:

@@ -45,7 +45,8 @@ def test_an_open311_request_reaches_the_program_and_the_resident_reads_the_reply
     case_id = received[0]["case_id"]
     resolved = requests.post(
         suite.url(f"/api/v1/programs/sample_program/cases/{case_id}/resolve"), headers=staff,
-        json={"result": "更换了2单元5层的水管接头", "reply": "您好，水管接头已更换，漏水已止住。"}, timeout=10)
+        json={"result": "更换了2单元5层的水管接头", "reply": "您好，水管接头已更换，漏水已止住。"},
+        timeout=10)
     assert resolved.status_code == 200, resolved.text
 
     def replied():

@@ -5,11 +5,13 @@ Senders are pluggable (``NOTIFY_SENDER``):
   http    POST {"to", "text", "reference"} as JSON to ``SMS_GATEWAY_URL`` (an SMS gateway)
 """
 import logging
+from collections.abc import Callable
+from typing import Protocol
 
 import requests
 from nameko.extensions import DependencyProvider
 from sqlalchemy import select
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from minzi.envelope import utcnow
 from minzi.logs import mask_phone
@@ -22,21 +24,28 @@ MAX_ATTEMPTS = 5
 BATCH = 100
 
 
+class Sender(Protocol):
+    name: str
+
+    def send(self, notification: Notification) -> str:
+        """Send it; returns the status it ends in ("sent", "recorded"), or raises."""
+
+
 class RecordSender:
     name = "record"
 
-    def send(self, notification):
+    def send(self, notification: Notification) -> str:
         return "recorded"
 
 
 class HttpSmsSender:
     name = "http"
 
-    def __init__(self, url, timeout=10):
+    def __init__(self, url: str, timeout: float = 10) -> None:
         self.url = url
         self.timeout = timeout
 
-    def send(self, notification):
+    def send(self, notification: Notification) -> str:
         if notification.channel != "sms" or not notification.recipient:
             return "recorded"  # nothing to text: the resident reads it by tracking code
         response = requests.post(self.url, timeout=self.timeout, json={
@@ -46,7 +55,7 @@ class HttpSmsSender:
         return "sent"
 
 
-def make_sender(config):
+def make_sender(config: dict) -> Sender:
     kind = config.get("NOTIFY_SENDER") or "record"
     if kind == "http":
         return HttpSmsSender(config["SMS_GATEWAY_URL"])
@@ -56,16 +65,17 @@ def make_sender(config):
 class NotificationRelay(WakeableLoop):
     name = "notification relay"
 
-    def __init__(self, sessions, sender, sweep_seconds=5.0):
+    def __init__(self, sessions: Callable[[], Session], sender: Sender,
+                 sweep_seconds: float = 5.0) -> None:
         super().__init__(sweep_seconds)
         self.sessions = sessions
         self.sender = sender
 
-    def work(self):
+    def work(self) -> bool:
         # a full batch all sent: there may be more now; a failure waits for the next sweep
         return self.send_pending() == BATCH
 
-    def send_pending(self):
+    def send_pending(self) -> int:
         """Send up to a batch of pending messages; returns how many left."""
         sent = 0
         with self.sessions() as session:
@@ -90,10 +100,10 @@ class NotificationRelay(WakeableLoop):
 class Notifier(DependencyProvider):
     """Runs the relay beside the service; ``self.notifier.wake()`` after a commit sends at once."""
 
-    def __init__(self, store_attr="store"):
+    def __init__(self, store_attr: str = "store") -> None:
         self.store_attr = store_attr
 
-    def start(self):
+    def start(self) -> None:
         config = self.container.config
         # the service's Store provider owns the engine (made in its setup, which runs before any
         # start); notifications live in the same database
@@ -104,10 +114,10 @@ class Notifier(DependencyProvider):
         self.container.spawn_managed_thread(self.relay.run, identifier="notification-relay")
         self.relay.wake()
 
-    def stop(self):
+    def stop(self) -> None:
         self.relay.stop()
 
     kill = stop
 
-    def get_dependency(self, worker_ctx):
+    def get_dependency(self, worker_ctx: object) -> NotificationRelay:
         return self.relay

@@ -3,19 +3,31 @@
 The gateway speaks HTTP (JSON or XML, form-encoded POST); this module answers in plain dicts.
 ``service_request_id`` is the case's tracking code, which residents also use to follow it.
 """
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from minzi.api import DomainError, NotFound
+from minzi.api import DomainError, NotFound, Query
 from minzi.envelope import isoformat
 
-from .domain import CLOSED_FOR_OPEN311, STATUS_LABELS, Actor, Registry
-from .models import ApiKey, Case, Community, Program
+from .domain.access import Actor
+from .domain.accounts import check_api_key
+from .domain.desk import Desk
+from .domain.labels import CLOSED_FOR_OPEN311, status_label
+from .domain.registration import register
+from .domain.registry import Registry
+from .models import Case, Community, Program
+
+DEFAULT_WINDOW = timedelta(days=90)   # the spec's default for a list without dates
+MOST_REQUESTS = 1000
 
 
 class Open311Post(Schema):
+    """A POST's form; what else it carries (api_key, jurisdiction_id, attribute[...]) is read
+    elsewhere."""
+
     class Meta:
         unknown = EXCLUDE
 
@@ -35,17 +47,14 @@ class Open311Post(Schema):
     media_url = fields.Url(load_default=None)
 
     @validates_schema
-    def _location(self, data, **_):
+    def _location(self, data: dict, **_: object) -> None:
         has_point = data.get("lat") is not None and data.get("long") is not None
         if not (has_point or data.get("address_string") or data.get("address_id")):
             raise ValidationError("lat & long, address_string or address_id is required / "
                                   "须提供位置（经纬度或地址）", "address_string")
 
 
-class RequestsQuery(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
+class RequestsQuery(Query):
     service_request_id = fields.String(load_default=None)
     service_code = fields.String(load_default=None)
     start_date = fields.AwareDateTime(load_default=None, default_timezone=UTC)
@@ -53,7 +62,28 @@ class RequestsQuery(Schema):
     status = fields.String(load_default=None, validate=validate.OneOf(("open", "closed")))
 
 
-def community_or_404(session, jurisdiction_id, default):
+def answer(desk: Desk, operation: str, jurisdiction: Community, args: dict, form: dict,
+           attributes: dict, request_key: str | None, lang: str) -> tuple[int, object]:
+    """One Open311 operation (services, definition, requests, request, create) in the
+    jurisdiction: ``(status, body)``."""
+    session, community = desk.session, jurisdiction.id
+    if operation == "services":
+        return 200, services(session, community, lang)
+    if operation == "definition":
+        return 200, definition(session, community, args["service_code"])
+    if operation == "requests":
+        return 200, requests(session, community, args, lang, desk.now)
+    if operation == "request":
+        return 200, one_request(session, community, args["service_request_id"], lang)
+    if operation == "create":
+        check_api_key(session, form.get("api_key"), community)
+        return 201, create(desk, community, form, attributes, request_key)
+    raise DomainError("operation", f"unknown operation {operation}")
+
+
+def community_or_404(session: Session, jurisdiction_id: str | None,
+                     default: str) -> Community:
+    """The jurisdiction asked for (the default community when none is named)."""
     community = session.get(Community, jurisdiction_id or default)
     if community is None:
         raise NotFound("jurisdiction_id", f"jurisdiction_id '{jurisdiction_id}' not found",
@@ -61,15 +91,7 @@ def community_or_404(session, jurisdiction_id, default):
     return community
 
 
-def check_api_key(session, key, community_id):
-    from .domain import hash_secret
-    row = session.get(ApiKey, hash_secret(key or "")) if key else None
-    if row is None or row.community_id != community_id:
-        raise DomainError("api_key", "api_key 无效或不属于该辖区",
-                          "api_key is missing, invalid or not for this jurisdiction", status=403)
-
-
-def services(session, community_id, lang="zh"):
+def services(session: Session, community_id: str, lang: str = "zh") -> list[dict]:
     return [{
         "service_code": offer.code,
         "service_name": offer.name_zh if lang == "zh" else offer.name_en or offer.name_zh,
@@ -82,7 +104,7 @@ def services(session, community_id, lang="zh"):
     } for offer, program in Registry(session).live_offers(community_id)]
 
 
-def definition(session, community_id, code):
+def definition(session: Session, community_id: str, code: str) -> dict:
     found = Registry(session).offer(community_id, code)
     if found is None:
         raise NotFound("service_code", f"service_code '{code}' not found", field="service_code")
@@ -94,13 +116,14 @@ def definition(session, community_id, code):
         for a in sorted(found[0].attributes, key=lambda a: a.get("order", 0))]}
 
 
-def create(desk, community_id, form, attributes, request_key):
+def create(desk: Desk, community_id: str, form: dict, attributes: dict,
+           request_key: str | None) -> list[dict]:
     data = Open311Post().load(form)
-    if Registry(desk.session).offer(community_id, data["service_code"]) is None:
+    if desk.registry.offer(community_id, data["service_code"]) is None:
         raise NotFound("service_code", f"service_code '{data['service_code']}' not found",
                        field="service_code")
     name = " ".join(p for p in (data.get("last_name"), data.get("first_name")) if p) or None
-    case, _ = desk.register({
+    case, _ = register(desk, {
         "community": community_id, "channel": "open311", "description": data["description"],
         "resident_name": name, "resident_phone": data.get("phone"),
         "resident_contact": data.get("email"), "address": data.get("address_string"),
@@ -111,18 +134,18 @@ def create(desk, community_id, form, attributes, request_key):
              "service_notice": notice(case), "account_id": None}]
 
 
-def notice(case):
+def notice(case: Case) -> str:
     if case.status == "duplicate":
         return "同一事项已在办理，将一并答复 / Already being handled; you will get the same answer"
     return f"已受理，查询码 {case.tracking_code} / Received; tracking code {case.tracking_code}"
 
 
-def request_view(case, session, lang="zh"):
+def request_view(case: Case, session: Session, lang: str = "zh") -> dict:
     program = session.get(Program, case.program_id) if case.program_id else None
     return {
         "service_request_id": case.tracking_code,
         "status": "closed" if case.status in CLOSED_FOR_OPEN311 else "open",
-        "status_notes": case.reply or STATUS_LABELS[case.status][0 if lang == "zh" else 1],
+        "status_notes": case.reply or status_label(case.status, lang),
         "service_name": None, "service_code": case.service_code,
         "description": case.description,
         "agency_responsible": program.name_zh if program else "彩虹城社区服务站",
@@ -135,7 +158,10 @@ def request_view(case, session, lang="zh"):
     }
 
 
-def requests(session, community_id, args, lang="zh"):
+def requests(session: Session, community_id: str, args: dict, lang: str,
+             now: datetime) -> list[dict]:
+    """The requests of a jurisdiction, newest first; without dates, those of the last 90 days
+    before ``now``."""
     q = RequestsQuery().load(args)
     query = select(Case).where(Case.community_id == community_id)
     if q.get("service_request_id"):
@@ -154,17 +180,13 @@ def requests(session, community_id, args, lang="zh"):
             query = query.where(Case.created_at <= q["end_date"])
         if not q.get("start_date") and not q.get("end_date"):
             # the spec's default window: the last 90 days, at most 1000 requests
-            query = query.where(Case.created_at >= _days_ago(90))
-    cases = session.scalars(query.order_by(Case.created_at.desc()).limit(1000)).unique().all()
+            query = query.where(Case.created_at >= now - DEFAULT_WINDOW)
+    cases = session.scalars(query.order_by(Case.created_at.desc())
+                            .limit(MOST_REQUESTS)).unique().all()
     return [request_view(c, session, lang) for c in cases]
 
 
-def _days_ago(days):
-    from datetime import timedelta
-    return datetime.now(UTC) - timedelta(days=days)
-
-
-def one_request(session, community_id, code, lang="zh"):
+def one_request(session: Session, community_id: str, code: str, lang: str = "zh") -> list[dict]:
     case = session.scalar(select(Case).where(Case.community_id == community_id,
                                              Case.tracking_code == (code or "").upper()))
     if case is None:

@@ -1,9 +1,11 @@
 """What crosses intake's boundary, with the checks that give a named error for bad input."""
-from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from minzi.api import PageQuery, PeriodQuery
 from minzi.contract import COMMUNITY_ID, PROGRAM_ID, SERVICE_CODE
 
-from .domain import CHANNELS, ROLES
+from .domain.figures import GROUPS
+from .domain.labels import CHANNELS, ROLES, STATUS_LABELS
 
 PHONE = validate.Regexp(r"^\+?[0-9][0-9\- ]{4,19}$", error="电话号码格式不对 / not a phone number")
 TEXT = validate.Length(min=1, max=4000)
@@ -21,16 +23,18 @@ class LoginSchema(Strict):
 
 class StaffCreateSchema(Strict):
     username = fields.String(required=True, validate=validate.Regexp(
-        r"^[a-z0-9_.\-]{2,60}$", error="用户名只能用小写字母、数字和 _ . - / lowercase letters, digits, _ . -"))
+        r"^[a-z0-9_.\-]{2,60}$",
+        error="用户名只能用小写字母、数字和 _ . - / lowercase letters, digits, _ . -"))
     name = fields.String(required=True, validate=validate.Length(min=1, max=100))
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     community = fields.String(load_default=None, validate=COMMUNITY_ID)
     program_id = fields.String(load_default=None, allow_none=True, validate=PROGRAM_ID)
     phone = fields.String(load_default=None, allow_none=True, validate=PHONE)
-    password = fields.String(required=True, load_only=True, validate=validate.Length(min=8, max=200))
+    password = fields.String(required=True, load_only=True,
+                             validate=validate.Length(min=8, max=200))
 
     @validates_schema
-    def _program_staff_name_program(self, data, **_):
+    def _program_staff_name_program(self, data: dict, **_: object) -> None:
         if data["role"] in ("program_staff", "handler") and not data.get("program_id"):
             raise ValidationError("项目工作人员和承办人须指明所属项目 / program staff and handlers "
                                   "belong to a program", "program_id")
@@ -56,9 +60,10 @@ class CaseCreateSchema(Strict):
     community = fields.String(load_default=None, validate=COMMUNITY_ID)
 
     @validates_schema
-    def _reachable(self, data, **_):
+    def _reachable(self, data: dict, **_: object) -> None:
         if data["channel"] in ("phone", "sms") and not data.get("resident_phone"):
-            raise ValidationError("电话、短信渠道须留电话 / a phone number is needed for this channel",
+            raise ValidationError("电话、短信渠道须留电话 / a phone number is needed for this "
+                                  "channel",
                                   "resident_phone")
 
 
@@ -117,35 +122,23 @@ class FeedbackSchema(Strict):
     reopen = fields.Boolean(load_default=False)
 
 
-class CaseListQuery(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
+class CaseListQuery(PageQuery):
     queue = fields.String(load_default="all", validate=validate.OneOf(
         ("all", "mine", "overdue", "escalated", "unassigned", "program")))
-    status = fields.String(load_default=None, validate=validate.OneOf(
-        ("awaiting_assignment", "dispatched", "accepted", "resolved", "replied", "closed",
-         "out_of_scope", "duplicate")))
+    status = fields.String(load_default=None, validate=validate.OneOf(tuple(STATUS_LABELS)))
     program_id = fields.String(load_default=None, validate=PROGRAM_ID)
-    limit = fields.Integer(load_default=100, validate=validate.Range(1, 1000))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
 
 
-class FiguresQuery(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
-    start = fields.Date(load_default=None, data_key="from")
-    end = fields.Date(load_default=None, data_key="to")
-    group_by = fields.String(load_default="program,month,community")
+class FiguresQuery(PeriodQuery):
+    """``?from=&to=`` (Beijing dates, inclusive), ``group_by`` (some of program, month,
+    community) and ``program_id``."""
+    group_by = fields.String(load_default=",".join(GROUPS))
     program_id = fields.String(load_default=None, validate=PROGRAM_ID)
 
     @validates_schema
-    def _groups(self, data, **_):
+    def _groups(self, data: dict, **_: object) -> None:
         groups = [g.strip() for g in data["group_by"].split(",") if g.strip()]
-        bad = [g for g in groups if g not in ("program", "month", "community")]
+        bad = [g for g in groups if g not in GROUPS]
         if bad or not groups:
-            raise ValidationError("只能按 program、month、community 分组 / group by program, month, "
-                                  "community", "group_by")
-        if data.get("start") and data.get("end") and data["start"] > data["end"]:
-            raise ValidationError("开始日期晚于结束日期 / from is after to", "from")
+            raise ValidationError("只能按 program、month、community 分组 / group by program, "
+                                  "month, community", "group_by")

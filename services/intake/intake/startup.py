@@ -5,19 +5,19 @@ import os
 
 from nameko.extensions import DependencyProvider
 from sqlalchemy import select
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from minzi.bus import ConfirmingPublisher
 from minzi.contract import intake_programs_queue, intake_reports_queue, intake_submissions_queue
 from minzi.envelope import make_envelope
 
-from .domain import hash_password, hash_secret
+from .domain.accounts import hash_password, hash_secret
 from .models import ApiKey, Community, Staff
 
 _log = logging.getLogger(__name__)
 
 
-def parse_communities(text):
+def parse_communities(text: str | None) -> list[tuple[str, str, str | None]]:
     """``rainbow-city:彩虹城社区:Rainbow City;maple-court:枫林社区:Maple Court``"""
     out = []
     for item in (text or "").split(";"):
@@ -28,10 +28,11 @@ def parse_communities(text):
     return out
 
 
-def bootstrap(session, config):
-    """Idempotent: communities from COMMUNITIES; an admin per community from BOOTSTRAP_ADMIN_PASSWORD
-    while it has no staff (``admin`` in the default community, ``admin-<community>`` elsewhere);
-    an Open311 api_key for the default community from BOOTSTRAP_OPEN311_API_KEY."""
+def bootstrap(session: Session, config: dict) -> None:
+    """Idempotent: communities from COMMUNITIES; an admin per community from
+    BOOTSTRAP_ADMIN_PASSWORD while it has no staff (``admin`` in the default community,
+    ``admin-<community>`` elsewhere); an Open311 api_key for the default community from
+    BOOTSTRAP_OPEN311_API_KEY."""
     for community_id, name_zh, name_en in parse_communities(config.get("COMMUNITIES")):
         if session.get(Community, community_id) is None:
             session.add(Community(id=community_id, name_zh=name_zh, name_en=name_en))
@@ -56,19 +57,19 @@ def bootstrap(session, config):
 
 
 class Startup(DependencyProvider):
-    def setup(self):
+    def setup(self) -> None:
         self.config = dict(self.container.config)
         for key in ("COMMUNITIES", "BOOTSTRAP_ADMIN_PASSWORD", "BOOTSTRAP_OPEN311_API_KEY"):
             if not self.config.get(key) and os.environ.get(key):
                 self.config[key] = os.environ[key]
 
-    def start(self):
+    def start(self) -> None:
         store = next(d for d in self.container.dependencies if d.attr_name == "store")
         with sessionmaker(store.engine)() as session:
             bootstrap(session, self.config)
         self.container.spawn_managed_thread(self._discover, identifier="program-discovery")
 
-    def _discover(self):
+    def _discover(self) -> None:
         publisher = ConfirmingPublisher(self.config["AMQP_URI"])
         try:
             # intake's queues first, so no announcement answering the call is dropped
@@ -81,5 +82,5 @@ class Startup(DependencyProvider):
         finally:
             publisher.close()
 
-    def get_dependency(self, worker_ctx):
+    def get_dependency(self, worker_ctx: object) -> "Startup":
         return self

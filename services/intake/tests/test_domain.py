@@ -1,232 +1,179 @@
-"""The one window's rules, on an in-memory database: no broker, no nameko."""
+"""The one window's rules on a database of their own: no broker, no nameko."""
 from datetime import timedelta
 
 import pytest
 from marshmallow import ValidationError
-from sqlalchemy import create_engine
-from sqlalchemy.orm import Session
 
-from intake.domain import Actor, CaseDesk, Registry, figures
-from intake.models import Base, Community, Notification, Staff
+from intake.domain import answers, assignment, chasing, reports
+from intake.domain.access import Actor
+from intake.domain.figures import figures
+from intake.domain.registration import register, submitted
+from intake.domain.registry import Registry
+from intake.models import Notification
 from minzi.api import Conflict, DomainError, Forbidden
-from minzi.contract import ProgramManifest
-from minzi.envelope import utcnow
 
-MANIFEST = ProgramManifest().load({
-    "program_id": "legal_aid", "name": {"zh": "普法互助家园", "en": "Legal-aid home"},
-    "communities": ["rainbow-city"], "heartbeat_seconds": 10, "instance_id": "la-1",
-    "service_types": [
-        {"code": "labour_dispute", "name": {"zh": "劳动争议"}, "keywords": ["工资", "拖欠", "劳动"],
-         "time_limit_hours": 48,
-         "attributes": [{"code": "employer", "datatype": "string", "required": True,
-                         "description": "用人单位"}]},
-        {"code": "legal_consultation", "name": {"zh": "法律咨询"}, "keywords": ["法律", "律师"],
-         "time_limit_hours": 168}]})
-CATS = ProgramManifest().load({
-    "program_id": "cat_fund", "name": {"zh": "流浪猫爱心基金会"}, "communities": ["rainbow-city"],
-    "instance_id": "cat-1", "service_types": [
-        {"code": "sick_cat", "name": {"zh": "病伤流浪猫"}, "keywords": ["猫"], "time_limit_hours": 24}]})
+from .conftest import (
+    LAWYER,
+    MAPLE_RECEPTIONIST,
+    NOW,
+    RECEPTIONIST,
+    STATION_HEAD,
+    actor,
+    desk,
+    published_keys,
+    register_case,
+)
 
 
-class Bus(list):
-    def __call__(self, routing_key, data, community=None):
-        self.append((routing_key, data))
-
-    def keys(self):
-        return [key for key, _ in self]
-
-
-@pytest.fixture
-def session():
-    engine = create_engine("sqlite://")
-    Base.metadata.create_all(engine)
-    with Session(engine) as session:
-        session.add_all([Community(id="rainbow-city", name_zh="彩虹城社区"),
-                         Community(id="maple-court", name_zh="枫林社区")])
-        session.add_all([
-            Staff(id=1, username="wang", name="王接待", role="receptionist",
-                  community_id="rainbow-city", password_hash="x"),
-            Staff(id=2, username="zhao", name="赵站长", role="station_head",
-                  community_id="rainbow-city", password_hash="x"),
-            Staff(id=3, username="lawyer", name="李律师", role="handler", program_id="legal_aid",
-                  community_id="rainbow-city", password_hash="x"),
-            Staff(id=4, username="maple", name="枫林接待", role="receptionist",
-                  community_id="maple-court", password_hash="x")])
-        Registry(session).announce(MANIFEST)
-        Registry(session).announce(CATS)
-        session.flush()
-        yield session
-
-
-def staff(session, staff_id):
-    s = session.get(Staff, staff_id)
-    return Actor.of_staff({"id": s.id, "name": s.name, "role": s.role,
-                           "community": s.community_id, "program_id": s.program_id})
-
-
-def desk(session, bus=None, **kwargs):
-    return CaseDesk(session, bus if bus is not None else Bus(), **kwargs)
-
-
-def register(session, bus=None, actor_id=1, **data):
-    body = {"community": "rainbow-city", "channel": "visit",
-            "description": "公司拖欠我三个月工资", "resident_phone": "13800001111", **data}
-    return desk(session, bus).register(body, staff(session, actor_id))
-
-
-def test_the_first_receiver_owns_the_case_and_it_is_routed_by_its_words(session):
-    bus = Bus()
-    case, created = register(session, bus, attributes={})
-    assert created and case.owner_id == 1
+def test_the_first_receiver_owns_the_case_and_it_is_routed_by_its_words(tx):
+    case = register_case(tx, attributes={})
+    assert case.owner_id == RECEPTIONIST["id"]
     assert case.service_code == "labour_dispute" and case.status == "dispatched"
-    assert bus.keys() == ["case.dispatched.legal_aid"]
-    assert bus[0][1]["resident"]["phone"] == "13800001111"
+    assert published_keys(tx) == ["case.dispatched.legal_aid"]
+    assert tx.published[0]["data"]["resident"]["phone"] == "13800001111"
     assert case.due_at - case.dispatched_at == timedelta(hours=48)
-    receipt = session.query(Notification).one()
+    receipt = tx.session.query(Notification).one()
     assert case.tracking_code in receipt.body and receipt.channel == "sms"
+    assert "预计 2026-11-29 10:00 前办结" in receipt.body       # 48 h on, in Beijing time
 
 
-def test_a_request_nobody_obviously_handles_goes_to_the_station_head(session):
-    bus = Bus()
-    case, _ = register(session, bus, description="小区路灯不亮")
-    assert case.status == "awaiting_assignment" and bus == []
+def test_a_request_nobody_obviously_handles_goes_to_the_station_head(tx):
+    case = register_case(tx, description="小区路灯不亮")
+    assert case.status == "awaiting_assignment" and tx.published == []
     with pytest.raises(Forbidden):
-        desk(session).assign(case, staff(session, 1), "legal_consultation")
-    desk(session, bus).assign(case, staff(session, 2), "legal_consultation", "请律师看看")
-    assert case.status == "dispatched" and bus.keys() == ["case.dispatched.legal_aid"]
+        assignment.assign(desk(tx), case, actor(RECEPTIONIST), "legal_consultation")
+    assignment.assign(desk(tx), case, actor(STATION_HEAD), "legal_consultation", "请律师看看")
+    assert case.status == "dispatched" and published_keys(tx) == ["case.dispatched.legal_aid"]
 
 
-def test_an_absent_handler_is_covered_by_the_owner(session):
-    case, _ = register(session)
-    desk(session).accept(case, staff(session, 1), on_behalf_of="李律师")
+def test_an_absent_handler_is_covered_by_the_owner(tx):
+    case = register_case(tx)
+    assignment.accept(desk(tx), case, actor(RECEPTIONIST), on_behalf_of="李律师")
     assert case.status == "accepted" and case.handler == "李律师"
     assert case.events[-1].action == "accepted_on_behalf"
 
 
-def test_only_the_programs_staff_accept_for_themselves(session):
-    case, _ = register(session)
+def test_only_the_programs_staff_accept_for_themselves(tx):
+    case = register_case(tx)
     with pytest.raises(Forbidden):
-        desk(session).accept(case, staff(session, 1))
-    desk(session).accept(case, staff(session, 3))
-    assert case.handler == "李律师" and case.first_response_at is not None
+        assignment.accept(desk(tx), case, actor(RECEPTIONIST))
+    assignment.accept(desk(tx), case, actor(LAWYER))
+    assert case.handler == "李律师" and case.first_response_at == NOW
 
 
-def test_transfer_recalls_from_one_program_and_dispatches_to_the_other(session):
-    bus = Bus()
-    case, _ = register(session, bus)
-    desk(session, bus).transfer(case, staff(session, 1), "sick_cat", "居民说的是猫的事")
-    assert bus.keys() == ["case.dispatched.legal_aid", "case.recalled.legal_aid",
-                          "case.dispatched.cat_fund"]
+def test_transfer_recalls_from_one_program_and_dispatches_to_the_other(tx):
+    case = register_case(tx)
+    assignment.transfer(desk(tx), case, actor(RECEPTIONIST), "sick_cat", "居民说的是猫的事")
+    assert published_keys(tx) == ["case.dispatched.legal_aid", "case.recalled.legal_aid",
+                                  "case.dispatched.cat_fund"]
     assert case.program_id == "cat_fund" and case.time_limit_hours == 24
 
 
-def test_overdue_cases_are_chased_then_escalated(session):
-    bus = Bus()
-    case, _ = register(session, bus)
+def test_overdue_cases_are_chased_then_escalated(tx):
+    case = register_case(tx)
     later = case.due_at + timedelta(minutes=1)
-    assert desk(session, bus, now=later).chase_overdue() == [(case.id, 1)]
-    assert desk(session, bus, now=later).chase_overdue() == []      # once per level
+    assert chasing.chase_overdue(desk(tx, later)) == [(case.id, 1)]
+    assert chasing.chase_overdue(desk(tx, later)) == []      # once per level
     assert not case.escalated
-    much_later = case.due_at + timedelta(hours=24)                   # half the 48 h limit again
-    assert desk(session, bus, now=much_later).chase_overdue() == [(case.id, 2)]
-    assert case.escalated and bus.keys()[-2:] == ["case.chased.legal_aid", "case.chased.legal_aid"]
+    much_later = case.due_at + timedelta(hours=24)            # half the 48 h limit again
+    assert chasing.chase_overdue(desk(tx, much_later)) == [(case.id, 2)]
+    assert case.escalated
+    assert published_keys(tx)[-2:] == ["case.chased.legal_aid", "case.chased.legal_aid"]
     assert [e.action for e in case.events][-2:] == ["chased", "escalated"]
 
 
-def test_a_program_report_resolves_and_the_owner_replies(session):
-    bus = Bus()
-    case, _ = register(session, bus)
-    d = desk(session, bus)
-    assert d.apply_report({"case_id": case.id, "program_id": "cat_fund", "status": "accepted"}) \
-        is False   # not its case
-    d.apply_report({"case_id": case.id, "program_id": "legal_aid", "status": "accepted",
-                    "handler": "李律师"})
-    d.apply_report({"case_id": case.id, "program_id": "legal_aid", "status": "resolved",
-                    "result": "公司同意月底前支付", "reply": None})
+def test_a_program_report_resolves_and_the_owner_replies(tx):
+    case = register_case(tx)
+    d = desk(tx)
+    assert reports.apply_report(d, {"case_id": case.id, "program_id": "cat_fund",
+                                    "status": "accepted"}) is False   # not its case
+    reports.apply_report(d, {"case_id": case.id, "program_id": "legal_aid",
+                             "status": "accepted", "handler": "李律师"})
+    reports.apply_report(d, {"case_id": case.id, "program_id": "legal_aid", "status": "resolved",
+                             "result": "公司同意月底前支付", "reply": None})
     assert case.status == "resolved"        # the owner answers the resident, not the program
     with pytest.raises(Forbidden):
-        d.reply(case, staff(session, 3), "……")
-    d.reply(case, staff(session, 1), "您好，公司已同意月底前支付拖欠工资。")
+        answers.reply(d, case, actor(LAWYER), "……")
+    answers.reply(d, case, actor(RECEPTIONIST), "您好，公司已同意月底前支付拖欠工资。")
     assert case.status == "replied"
-    assert session.query(Notification).filter_by(purpose="reply").one().body.endswith("拖欠工资。")
-    d.follow_up(case, staff(session, 1), resolved=True, satisfied=False, note="嫌慢")
-    d.reopen(case, staff(session, 1), "居民要求书面材料")
+    reply = tx.session.query(Notification).filter_by(purpose="reply").one()
+    assert reply.body.endswith("拖欠工资。")
+    answers.follow_up(d, case, actor(RECEPTIONIST), resolved=True, satisfied=False, note="嫌慢")
+    answers.reopen(d, case, actor(RECEPTIONIST), "居民要求书面材料")
     assert case.status == "dispatched" and case.reopened_count == 1
 
 
-def test_without_an_owner_the_programs_answer_goes_straight_to_the_resident(session):
-    case, _ = desk(session).register({"community": "rainbow-city", "channel": "open311",
-                                      "description": "楼下有只受伤的猫", "service_code": "sick_cat",
-                                      "resident_phone": "13911112222"},
-                                     Actor("resident", "居民"))
-    desk(session).apply_report({"case_id": case.id, "program_id": "cat_fund", "status": "resolved",
-                                "result": "已送医", "reply": "猫已送到宠物医院，谢谢您。"})
+def test_without_an_owner_the_programs_answer_goes_straight_to_the_resident(tx):
+    case, _ = register(desk(tx), {"community": "rainbow-city", "channel": "open311",
+                                  "description": "楼下有只受伤的猫", "service_code": "sick_cat",
+                                  "resident_phone": "13911112222"}, Actor("resident", "居民"))
+    reports.apply_report(desk(tx), {"case_id": case.id, "program_id": "cat_fund",
+                                    "status": "resolved", "result": "已送医",
+                                    "reply": "猫已送到宠物医院，谢谢您。"})
     assert case.status == "replied" and case.reply == "猫已送到宠物医院，谢谢您。"
 
 
-def test_a_repeat_of_an_open_request_is_linked_not_worked_twice(session):
-    bus = Bus()
-    first, _ = register(session, bus, attributes={"employer": "某公司"},
-                        service_code="labour_dispute")
-    second, _ = register(session, bus, attributes={"employer": "某公司"},
-                         service_code="labour_dispute", description="还是工资的事")
+def test_a_repeat_of_an_open_request_is_linked_not_worked_twice(tx):
+    first = register_case(tx, attributes={"employer": "某公司"}, service_code="labour_dispute")
+    second = register_case(tx, attributes={"employer": "某公司"}, service_code="labour_dispute",
+                           description="还是工资的事")
     assert second.status == "duplicate" and second.duplicate_of_id == first.id
-    assert bus.keys() == ["case.dispatched.legal_aid"]
-    d = desk(session, bus)
-    d.resolve(first, staff(session, 1), "已调解")
-    d.reply(first, staff(session, 1), "已调解成功")
+    assert published_keys(tx) == ["case.dispatched.legal_aid"]
+    d = desk(tx)
+    answers.resolve(d, first, actor(RECEPTIONIST), "已调解")
+    answers.reply(d, first, actor(RECEPTIONIST), "已调解成功")
     assert second.reply == "已调解成功"      # the resident who asked again hears too
 
 
-def test_out_of_scope_closes_with_an_explanation_and_a_referral(session):
-    case, _ = register(session, description="想办护照")
-    desk(session).close_out_of_scope(case, staff(session, 1), "护照不在社区办理范围。",
-                                     "丰台区出入境接待大厅")
+def test_out_of_scope_closes_with_an_explanation_and_a_referral(tx):
+    case = register_case(tx, description="想办护照")
+    answers.close_out_of_scope(desk(tx), case, actor(RECEPTIONIST), "护照不在社区办理范围。",
+                               "丰台区出入境接待大厅")
     assert case.status == "out_of_scope" and "出入境" in case.reply
     with pytest.raises(Conflict):
-        desk(session).chase(case, staff(session, 2))
+        chasing.chase(desk(tx), case, actor(STATION_HEAD))
 
 
-def test_attributes_are_checked_against_the_service_definition(session):
+def test_attributes_are_checked_against_the_service_definition(tx):
     with pytest.raises(ValidationError) as error:
-        register(session, service_code="labour_dispute", attributes={"colour": "red"})
+        register_case(tx, service_code="labour_dispute", attributes={"colour": "red"})
     assert set(error.value.messages["attributes"]) == {"colour", "employer"}
 
 
-def test_staff_register_only_for_their_own_community(session):
+def test_staff_register_only_for_their_own_community(tx):
     with pytest.raises(DomainError):
-        register(session, actor_id=4)
-    case, _ = register(session, actor_id=4, community="maple-court", description="漏水")
+        register_case(tx, MAPLE_RECEPTIONIST, community="rainbow-city")
+    case = register_case(tx, MAPLE_RECEPTIONIST, description="漏水")
     assert case.status == "awaiting_assignment"   # no program serves maple-court yet
 
 
-def test_when_a_program_goes_its_waiting_cases_return_and_residents_are_told(session):
-    case, _ = register(session)
-    registry = Registry(session)
+def test_when_a_program_goes_its_waiting_cases_return_and_residents_are_told(tx):
+    case = register_case(tx)
+    registry = Registry(tx.session)
     assert registry.withdraw("legal_aid", "la-1") is True
-    moved = desk(session).program_gone("legal_aid")
+    moved = reports.program_gone(desk(tx), "legal_aid")
     assert moved == [case.id] and case.status == "awaiting_assignment"
-    told = session.query(Notification).filter_by(purpose="program_gone").one()
+    told = tx.session.query(Notification).filter_by(purpose="program_gone").one()
     assert "暂停服务" in told.body
     assert registry.offer("rainbow-city", "labour_dispute") is None
 
 
-def test_a_program_that_stops_announcing_expires(session):
-    soon = utcnow() + timedelta(seconds=29)      # heartbeats every 10 s: gone after 30 s
-    assert Registry(session, now=soon).expire() == []
-    later = utcnow() + timedelta(seconds=31)
-    assert sorted(Registry(session, now=later).expire()) == ["cat_fund", "legal_aid"]
-    assert Registry(session, now=later).live_offers("rainbow-city") == []
+def test_a_program_that_stops_announcing_expires(tx):
+    registry = Registry(tx.session)
+    assert registry.expire(NOW + timedelta(seconds=29)) == []   # heartbeats every 10 s
+    later = NOW + timedelta(seconds=31)                         # gone after 30 s
+    assert sorted(registry.expire(later)) == ["cat_fund", "legal_aid"]
+    assert registry.live_offers("rainbow-city") == []
 
 
-def test_figures_count_the_three_rates_and_on_time(session):
-    d = desk(session)
-    one, _ = register(session)
-    two, _ = register(session, resident_phone="13900000000", description="法律咨询：合同问题")
-    d.accept(one, staff(session, 3))
-    d.resolve(one, staff(session, 3), "已解决")
-    d.reply(one, staff(session, 1), "已解决")
-    d.follow_up(one, staff(session, 1), resolved=True, satisfied=True)
+def test_figures_count_the_three_rates_and_on_time(tx):
+    d = desk(tx)
+    one = register_case(tx)
+    two = register_case(tx, resident_phone="13900000000", description="法律咨询：合同问题")
+    assignment.accept(d, one, actor(LAWYER))
+    answers.resolve(d, one, actor(LAWYER), "已解决")
+    answers.reply(d, one, actor(RECEPTIONIST), "已解决")
+    answers.follow_up(d, one, actor(RECEPTIONIST), resolved=True, satisfied=True)
     rows = figures([one, two], ("program",))
     assert rows == [{"program": "legal_aid", "received": 2, "responded": 1, "resolved": 1,
                      "resolved_on_time": 1, "followed_up": 1, "followup_resolved": 1,
@@ -234,24 +181,24 @@ def test_figures_count_the_three_rates_and_on_time(session):
                      "satisfaction_rate": 1.0, "on_time_rate": 1.0}]
 
 
-def test_a_submission_for_a_service_not_offered_now_still_lands(session):
-    case, created = desk(session).submitted({
+def test_a_submission_for_a_service_not_offered_now_still_lands(tx):
+    case, created = submitted(desk(tx), {
         "request_key": "r1", "community": "rainbow-city", "channel": "sms",
         "description": "楼道灯坏了", "resident": {"phone": "13800001111"},
         "service_code": "street_lights", "reference": {"program_id": "sms_broadcast",
                                                         "kind": "broadcast", "id": "4"}})
     assert created and case.status == "awaiting_assignment" and case.service_code is None
-    again, created = desk(session).submitted({
+    again, created = submitted(desk(tx), {
         "request_key": "r1", "community": "rainbow-city", "channel": "sms",
         "description": "楼道灯坏了", "resident": {"phone": "13800001111"}})
     assert not created and again.id == case.id
 
 
-def test_the_same_address_written_with_other_spaces_is_the_same_place(session):
-    first, _ = register(session, resident_phone=None, address="彩虹城 3号楼　2单元",
-                        attributes={"employer": "甲"}, service_code="labour_dispute")
-    second, _ = register(session, resident_phone="13900009999", address="彩虹城3号楼2单元",
-                         attributes={"employer": "甲"}, service_code="labour_dispute")
-    third, _ = register(session, resident_phone="13900008888", address="彩虹城4号楼",
-                        attributes={"employer": "甲"}, service_code="labour_dispute")
+def test_the_same_address_written_with_other_spaces_is_the_same_place(tx):
+    first = register_case(tx, resident_phone=None, address="彩虹城 3号楼　2单元",
+                          attributes={"employer": "甲"}, service_code="labour_dispute")
+    second = register_case(tx, resident_phone="13900009999", address="彩虹城3号楼2单元",
+                           attributes={"employer": "甲"}, service_code="labour_dispute")
+    third = register_case(tx, resident_phone="13900008888", address="彩虹城4号楼",
+                          attributes={"employer": "甲"}, service_code="labour_dispute")
     assert second.duplicate_of_id == first.id and third.duplicate_of_id is None

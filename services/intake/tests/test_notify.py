@@ -2,6 +2,7 @@
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import ClassVar
 
 import pytest
 from sqlalchemy import create_engine
@@ -12,7 +13,7 @@ from intake.notify import MAX_ATTEMPTS, HttpSmsSender, NotificationRelay, Record
 
 
 class SmsGateway(BaseHTTPRequestHandler):
-    received = []
+    received: ClassVar[list[dict]] = []
     status = 200
 
     def do_POST(self):
@@ -56,7 +57,8 @@ def sessions(tmp_path):
 
 def statuses(sessions):
     with sessions() as session:
-        return [(n.status, n.attempts) for n in session.query(Notification).order_by(Notification.id)]
+        rows = session.query(Notification).order_by(Notification.id)
+        return [(n.status, n.attempts) for n in rows]
 
 
 def test_sms_goes_to_the_gateway_and_the_rest_is_recorded(gateway_url, sessions):

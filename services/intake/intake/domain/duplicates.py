@@ -1,0 +1,68 @@
+"""Repeated requests (重复诉求): the same person or place asking again about a matter still being
+handled is linked to the case in hand, and hears the same answer; a matter already answered is
+a new case."""
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from minzi.api import DomainError
+
+from ..models import Case
+from .access import Actor, require_staff
+from .desk import Desk, require_open
+from .labels import OPEN_STATUSES
+
+
+def normalise_address(text: str | None) -> str:
+    """An address compared without its spaces, half- or full-width, and without case."""
+    return (text or "").replace(" ", "").replace("\u3000", "").lower()
+
+
+def open_case_repeated(session: Session, case: Case, service_code: str | None) -> Case | None:
+    """The open case this one repeats: same service type and community, and the same phone or
+    the same address (ignoring spaces and case). Answered and closed cases are never matched."""
+    if not service_code or not (case.resident_phone or case.address):
+        return None
+    same_person_or_place = []
+    if case.resident_phone:
+        same_person_or_place.append(Case.resident_phone == case.resident_phone)
+    if case.address:
+        same_person_or_place.append(
+            func.lower(func.replace(func.replace(Case.address, " ", ""), "\u3000", ""))
+            == normalise_address(case.address))
+    query = select(Case.id).where(
+        Case.community_id == case.community_id, Case.service_code == service_code,
+        Case.status.in_(OPEN_STATUSES), Case.id != case.id, or_(*same_person_or_place))
+    first = session.scalar(query.order_by(Case.id).limit(1))
+    return session.get(Case, first) if first is not None else None
+
+
+def _link(desk: Desk, case: Case, primary: Case, actor: Actor) -> None:
+    case.duplicate_of_id = primary.id
+    desk.move(case, "duplicate", actor, "duplicate_linked",
+              f"与诉求 {primary.tracking_code} 相同，已并案办理")
+    desk.record(primary, actor, "duplicate_received", f"重复诉求 {case.tracking_code} 已并入本件")
+
+
+def link_repeat(desk: Desk, case: Case, primary: Case, actor: Actor) -> None:
+    """A request found to repeat ``primary`` as it is registered."""
+    case.service_code, case.program_id = primary.service_code, primary.program_id
+    _link(desk, case, primary, actor)
+    desk.notify(case, "receipt", (
+        f"您的诉求已受理（查询码 {case.tracking_code}）。同一事项已在办理中"
+        f"（{primary.tracking_code}），我们将一并答复您。"))
+
+
+def mark_duplicate(desk: Desk, case: Case, actor: Actor, primary: Case) -> None:
+    """Staff link an open case to another open case of their community (并案)."""
+    require_staff(actor)
+    require_open(case)
+    if primary.id == case.id or primary.status not in OPEN_STATUSES or \
+            primary.community_id != case.community_id:
+        raise DomainError("bad_duplicate", "只能并入本社区另一件办理中的诉求",
+                          "Link to another open case of the same community",
+                          field="duplicate_of")
+    if case.program_id:
+        desk.recall(case, f"并入 {primary.tracking_code}")
+    _link(desk, case, primary, actor)
+    desk.notify(case, "duplicate", f"您的诉求（{case.tracking_code}）与正在办理的 "
+                                   f"{primary.tracking_code} 相同，将一并答复您。")

@@ -1,0 +1,146 @@
+"""受理: a request is registered, classified to the service type that fits it, checked against
+that type's definition, and sent on (or to the station head); a repeat is linked instead."""
+import secrets
+
+from marshmallow import ValidationError
+from sqlalchemy import select
+
+from minzi.api import DomainError, Forbidden
+
+from ..models import Case, Community, ServiceOffer
+from .access import Actor
+from .desk import Desk, local_minute
+from .duplicates import link_repeat, open_case_repeated
+from .labels import CHANNEL_LABELS
+from .registry import Offer
+
+_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def new_tracking_code() -> str:
+    """Ten characters a resident can read out on the phone (no 0/O, 1/I/L)."""
+    return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(10))
+
+
+def classify(description: str | None, offers: list[Offer]) -> Offer | None:
+    """The live service type whose keywords and name best match a free-text request, or None."""
+    text = (description or "").lower()
+    best, best_score = None, 0
+    for offer, program in offers:
+        score = sum(1 for word in offer.keywords if word and word.lower() in text)
+        if offer.name_zh and offer.name_zh in text:
+            score += 2
+        if score > best_score:
+            best, best_score = (offer, program), score
+    return best
+
+
+def check_attributes(offer: ServiceOffer, values: dict | None) -> dict:
+    """Open311 attribute values against the service type's definitions; returns clean values."""
+    errors: dict[str, list[str]] = {}
+    clean: dict = {}
+    values = values or {}
+    known = {a["code"]: a for a in offer.attributes}
+    for code, value in values.items():
+        if code not in known and value not in (None, "", []):
+            errors[code] = ["这个服务没有此项 / not an attribute of this service"]
+    for code, spec in known.items():
+        value = values.get(code)
+        if value in (None, "", []):
+            if spec.get("required"):
+                errors[code] = [f"必填：{spec['description']} / required"]
+            continue
+        datatype = spec["datatype"]
+        allowed = {v["key"] for v in spec.get("values") or []}
+        if datatype == "number":
+            try:
+                float(value)
+            except (TypeError, ValueError):
+                errors[code] = ["应为数字 / must be a number"]
+                continue
+        elif datatype == "singlevaluelist":
+            if isinstance(value, list):
+                value = value[0] if len(value) == 1 else value
+            if value not in allowed:
+                errors[code] = [f"取值应为其中之一：{', '.join(sorted(allowed))} "
+                                "/ must be one of them"]
+                continue
+        elif datatype == "multivaluelist":
+            value = value if isinstance(value, list) else [value]
+            bad = [v for v in value if v not in allowed]
+            if bad:
+                errors[code] = [f"不认识的取值：{', '.join(map(str, bad))} / unknown values"]
+                continue
+        clean[code] = value
+    if errors:
+        raise ValidationError({"attributes": errors})
+    return clean
+
+
+def register(desk: Desk, data: dict, actor: Actor,
+             request_key: str | None = None) -> tuple[Case, bool]:
+    """受理: returns (case, created). The same ``request_key`` again finds the same case."""
+    session = desk.session
+    if request_key:
+        existing = session.scalar(select(Case).where(Case.request_key == request_key))
+        if existing is not None:
+            return existing, False
+    community = session.get(Community, data["community"])
+    if community is None:
+        raise DomainError("unknown_community", f"没有「{data['community']}」这个社区",
+                          f"No community '{data['community']}'", field="community")
+    if actor.staff and actor.staff["community"] != community.id:
+        raise Forbidden("other_community", "只能为本社区登记诉求",
+                        "Staff register cases for their own community only", field="community")
+    found = desk.offer_or_error(community.id, data["service_code"]) \
+        if data.get("service_code") else None
+    attributes = check_attributes(found[0], data.get("attributes")) if found else \
+        (data.get("attributes") or {})
+    if found is None:
+        found = classify(data["description"], desk.registry.live_offers(community.id))
+    case = Case(
+        tracking_code=new_tracking_code(), request_key=request_key,
+        community_id=community.id, channel=data["channel"], status="awaiting_assignment",
+        resident_name=data.get("resident_name"), resident_phone=data.get("resident_phone"),
+        resident_contact=data.get("resident_contact"), description=data["description"],
+        address=data.get("address"), lat=data.get("lat"), long=data.get("long"),
+        attributes=attributes, reference=data.get("reference"), owner_id=actor.staff_id,
+        created_at=desk.now, updated_at=desk.now, chase_level=0, reopened_count=0,
+        escalated=False)
+    session.add(case)
+    channel = CHANNEL_LABELS.get(case.channel, case.channel)
+    desk.record(case, actor, "registered", f"渠道：{channel}")
+    session.flush()
+
+    primary = open_case_repeated(session, case, found[0].code if found else None)
+    if primary is not None:
+        link_repeat(desk, case, primary, actor)
+        return case, True
+
+    if found is not None:
+        desk.dispatch(case, *found, actor, None)
+    else:
+        desk.to_station_head(case, actor, "未能确定承办项目，交站长分派")
+    desk.notify(case, "receipt", (
+        f"您的诉求已受理，查询码 {case.tracking_code}。"
+        + (f"预计 {local_minute(case.due_at)} 前办结。" if case.program_id else
+           "我们将尽快安排承办人。")))
+    return case, True
+
+
+def submitted(desk: Desk, submission: dict) -> tuple[Case, bool]:
+    """``case.submitted``: a program took a request in for a resident (an SMS reply, a call).
+    Registered like any other; the request key makes a resubmission find the same case."""
+    program_id = (submission.get("reference") or {}).get("program_id")
+    actor = Actor("program", desk.registry.name(program_id, program_id or "项目"))
+    resident = submission.get("resident") or {}
+    code = submission.get("service_code")
+    if code and desk.registry.offer(submission["community"], code) is None:
+        code = None  # not offered now: classified from the words, or the station head assigns
+    return register(desk, {
+        "community": submission["community"], "channel": submission["channel"],
+        "description": submission["description"], "resident_name": resident.get("name"),
+        "resident_phone": resident.get("phone"), "resident_contact": resident.get("contact"),
+        "address": submission.get("address"), "service_code": code,
+        "attributes": submission.get("attributes"), "reference": submission.get("reference"),
+    }, actor, request_key=f"submitted-{submission['request_key']}")

@@ -1,0 +1,127 @@
+"""Which programs are on the bus and which service types they offer, per community."""
+import hashlib
+import json
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import Program, ProgramInstance, ServiceOffer
+
+PROGRAM_GRACE_FACTOR = 3  # a program is gone after 3 missed heartbeats
+
+Offer = tuple[ServiceOffer, Program]
+
+
+class Registry:
+    """Programs, their instances (copies) and their offers, as their announcements said."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def announce(self, manifest: dict, now: datetime) -> bool:
+        """A program announced itself (or its heartbeat). Returns True if it was not live before."""
+        program = self.session.get(Program, manifest["program_id"])
+        came_back = program is None or not program.live
+        if program is None:
+            program = Program(program_id=manifest["program_id"], first_seen=now,
+                              name_zh=manifest["name"]["zh"], manifest={}, manifest_hash="")
+            self.session.add(program)
+        program.live = True
+        program.last_seen = now
+        ttl = timedelta(seconds=manifest["heartbeat_seconds"] * PROGRAM_GRACE_FACTOR)
+        instance_id = manifest.get("instance_id") or manifest["program_id"]
+        instance = self.session.get(ProgramInstance, (program.program_id, instance_id))
+        if instance is None:
+            self.session.add(ProgramInstance(instance_id=instance_id,
+                                             program_id=program.program_id,
+                                             expires_at=now + ttl))
+        else:
+            instance.expires_at = now + ttl
+        comparable = {k: v for k, v in manifest.items() if k != "instance_id"}
+        comparable_hash = hashlib.sha256(json.dumps(comparable, sort_keys=True, default=str,
+                                                    ensure_ascii=False).encode()).hexdigest()
+        if program.manifest_hash != comparable_hash:
+            program.manifest_hash = comparable_hash
+            program.manifest = comparable
+            program.name_zh = manifest["name"]["zh"]
+            program.name_en = manifest["name"].get("en")
+            program.rpc_service = manifest.get("rpc_service")
+            self._replace_offers(program.program_id, manifest)
+        return came_back
+
+    def _replace_offers(self, program_id: str, manifest: dict) -> None:
+        for offer in self.session.scalars(
+                select(ServiceOffer).where(ServiceOffer.program_id == program_id)):
+            self.session.delete(offer)
+        self.session.flush()
+        for community in manifest["communities"]:
+            for service in manifest["service_types"]:
+                description = service.get("description") or {}
+                self.session.add(ServiceOffer(
+                    program_id=program_id, community_id=community, code=service["code"],
+                    name_zh=service["name"]["zh"], name_en=service["name"].get("en"),
+                    description_zh=description.get("zh"), description_en=description.get("en"),
+                    group=service.get("group"), keywords=service.get("keywords") or [],
+                    time_limit_hours=service["time_limit_hours"],
+                    attributes=service.get("attributes") or []))
+
+    def withdraw(self, program_id: str, instance_id: str | None) -> bool:
+        """An instance said goodbye. Returns True if that was the program's last instance."""
+        instance = self.session.get(ProgramInstance, (program_id, instance_id or program_id))
+        if instance is not None:
+            self.session.delete(instance)
+            self.session.flush()
+        return self._mark_gone_if_no_instance(program_id)
+
+    def expire(self, now: datetime) -> list[str]:
+        """Programs whose every instance missed its heartbeats by ``now``; returns their ids."""
+        gone = []
+        for instance in self.session.scalars(
+                select(ProgramInstance).where(ProgramInstance.expires_at < now)):
+            self.session.delete(instance)
+        self.session.flush()
+        for program in self.session.scalars(select(Program).where(Program.live.is_(True))):
+            if self._mark_gone_if_no_instance(program.program_id):
+                gone.append(program.program_id)
+        return gone
+
+    def _mark_gone_if_no_instance(self, program_id: str) -> bool:
+        # locked: two copies of intake noticing at once mark it gone (and tell residents) once
+        program = self.session.get(Program, program_id, with_for_update=True,
+                                   populate_existing=True)
+        if program is None or not program.live:
+            return False
+        remaining = self.session.scalar(select(ProgramInstance.instance_id).where(
+            ProgramInstance.program_id == program_id).limit(1))
+        if remaining is None:
+            program.live = False
+            return True
+        return False
+
+    def live_offers(self, community_id: str) -> list[Offer]:
+        """What a community can ask for now; when two programs offer a code, the first to
+        announce it serves it."""
+        rows = self.session.execute(
+            select(ServiceOffer, Program)
+            .join(Program, Program.program_id == ServiceOffer.program_id)
+            .where(ServiceOffer.community_id == community_id, Program.live.is_(True))
+            .order_by(Program.first_seen, ServiceOffer.code)).all()
+        offers: dict[str, Offer] = {}
+        for offer, program in rows:
+            offers.setdefault(offer.code, (offer, program))
+        return list(offers.values())
+
+    def offer(self, community_id: str, code: str) -> Offer | None:
+        for offer, program in self.live_offers(community_id):
+            if offer.code == code:
+                return offer, program
+        return None
+
+    def programs(self) -> list[Program]:
+        return list(self.session.scalars(select(Program).order_by(Program.program_id)).all())
+
+    def name(self, program_id: str | None, default: str | None = None) -> str | None:
+        """A program's Chinese name, for a record or a message to a resident."""
+        program = self.session.get(Program, program_id) if program_id else None
+        return program.name_zh if program else default

@@ -1,0 +1,55 @@
+"""What programs say about the cases they hold: accepted, progress, resolved (with the answer),
+returned; and what happens to their cases when a program stops serving."""
+from sqlalchemy import select
+
+from ..models import Case
+from .access import SYSTEM, Actor
+from .answers import resolve, send_reply
+from .desk import Desk, find_case
+
+REPORTABLE = ("dispatched", "accepted")   # a program reports on a case it holds
+
+
+def apply_report(desk: Desk, report: dict) -> bool:
+    """A program's ``case.reported``. Returns False when it is ignored (stale or foreign)."""
+    case = find_case(desk.session, report["case_id"], lock=True)
+    if case is None or case.program_id != report["program_id"] or \
+            case.status not in REPORTABLE:
+        return False
+    name = desk.registry.name(report["program_id"], report["program_id"])
+    actor = Actor("program", name + (f"·{report['handler']}" if report.get("handler") else ""))
+    status = report["status"]
+    if status == "accepted":
+        if case.status == "accepted":
+            return False
+        case.handler = report.get("handler") or case.handler
+        case.first_response_at = case.first_response_at or desk.now
+        desk.move(case, "accepted", actor, "accepted", report.get("note"))
+    elif status == "in_progress":
+        desk.record(case, actor, "progress", report.get("note"))
+    elif status == "resolved":
+        resolve(desk, case, actor, report["result"], handler=report.get("handler"))
+        if case.owner_id is None:  # nobody at the window took it up: answer straight away
+            send_reply(desk, case, actor, report.get("reply") or report["result"])
+        elif report.get("reply"):
+            case.reply = report["reply"]  # a draft for the owner
+    elif status == "returned":
+        desk.record(case, actor, "returned", report["note"])
+        desk.to_station_head(case, actor, f"承办方退回：{report['note']}")
+    return True
+
+
+def program_gone(desk: Desk, program_id: str) -> list[int]:
+    """The program stopped serving: its unaccepted cases go back to the station head and the
+    resident is told, rather than left waiting. Returns the ids of the cases moved."""
+    name = desk.registry.name(program_id, program_id)
+    moved = []
+    for case in desk.session.scalars(select(Case).where(
+            Case.program_id == program_id, Case.status == "dispatched")):
+        desk.to_station_head(case, SYSTEM, f"「{name}」暂停服务，改由站长另行安排",
+                             action="program_gone")
+        desk.notify(case, "program_gone", (
+            f"【彩虹城社区服务站】原定承办您诉求（{case.tracking_code}）的「{name}」暂停服务，"
+            "站长正在另行安排，我们会尽快答复您。"))
+        moved.append(case.id)
+    return moved

@@ -1,0 +1,207 @@
+"""What intake shows: every read for the staff API, the resident's tracking page and ops is here.
+A resident's phone is shown in full only to staff who need it (``access.can_see_personal_data``);
+the tracking page shows no staff names and no one else's data."""
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from minzi.api import Staff
+from minzi.db import as_utc
+from minzi.envelope import isoformat
+from minzi.localtime import local_range
+from minzi.logs import mask_phone
+
+from ..models import Case, CaseEvent, Community, Notification, Program
+from ..models import Staff as StaffRow
+from .access import can_see_personal_data
+from .figures import figures
+from .labels import CHASEABLE, OPEN_STATUSES, ROLE_LABELS, action_label, status_label
+from .registry import Registry
+
+
+def _name(zh: str, en: str | None, lang: str) -> str:
+    return zh if lang == "zh" else en or zh
+
+
+# -- cases ----------------------------------------------------------------------------------------
+
+def case_view(case: Case, staff: Staff | None, lang: str, now: datetime,
+              with_history: bool = False) -> dict:
+    """A case as staff see it; ``overdue`` as of ``now``."""
+    show = can_see_personal_data(case, staff)
+    view = {
+        "id": case.id, "tracking_code": case.tracking_code, "community": case.community_id,
+        "channel": case.channel, "status": case.status,
+        "status_label": status_label(case.status, lang),
+        "description": case.description, "service_code": case.service_code,
+        "program_id": case.program_id, "owner_id": case.owner_id,
+        "owner": case.owner.name if case.owner else None, "handler": case.handler,
+        "resident_name": case.resident_name,
+        "resident_phone": case.resident_phone if show else mask_phone(case.resident_phone),
+        "resident_contact": case.resident_contact if show else None,
+        "address": case.address, "lat": case.lat, "long": case.long,
+        "attributes": case.attributes or {}, "reference": case.reference,
+        "due_at": isoformat(case.due_at), "overdue": bool(
+            case.due_at and case.status in CHASEABLE and as_utc(case.due_at) < now),
+        "chase_level": case.chase_level, "escalated": case.escalated,
+        "duplicate_of": case.duplicate_of_id, "result": case.result, "reply": case.reply,
+        "explanation": case.explanation, "referral": case.referral,
+        "followup_resolved": case.followup_resolved, "followup_satisfied": case.followup_satisfied,
+        "reopened_count": case.reopened_count,
+        "created_at": isoformat(case.created_at), "resolved_at": isoformat(case.resolved_at),
+        "replied_at": isoformat(case.replied_at), "closed_at": isoformat(case.closed_at),
+    }
+    if with_history:
+        view["history"] = [event_view(e, lang) for e in case.events]
+    return view
+
+
+def event_view(event: CaseEvent, lang: str = "zh") -> dict:
+    return {"at": isoformat(event.at), "actor": event.actor, "action": event.action,
+            "action_label": action_label(event.action, lang), "from_status": event.from_status,
+            "to_status": event.to_status, "note": event.note}
+
+
+def list_cases(session: Session, staff: Staff, q: dict, lang: str, now: datetime) -> list[dict]:
+    """A staff member's queue (``q``: queue, status, program_id, limit, offset), soonest due
+    first; ``overdue`` as of ``now``."""
+    query = select(Case).where(Case.community_id == staff["community"])
+    if q["queue"] == "mine":
+        query = query.where(Case.owner_id == staff["id"], Case.status.in_(OPEN_STATUSES))
+    elif q["queue"] == "overdue":
+        query = query.where(Case.status.in_(CHASEABLE), Case.due_at < now)
+    elif q["queue"] == "escalated":
+        query = query.where(Case.escalated.is_(True), Case.status.in_(OPEN_STATUSES))
+    elif q["queue"] == "unassigned":
+        query = query.where(Case.status == "awaiting_assignment")
+    elif q["queue"] == "program":
+        query = query.where(Case.program_id == (q["program_id"] or staff.get("program_id")),
+                            Case.status.in_(OPEN_STATUSES))
+    if q["status"]:
+        query = query.where(Case.status == q["status"])
+    if q["program_id"] and q["queue"] != "program":
+        query = query.where(Case.program_id == q["program_id"])
+    query = query.order_by(Case.due_at.is_(None), Case.due_at, Case.id)
+    cases = session.scalars(query.offset(q["offset"]).limit(q["limit"])).unique().all()
+    return [case_view(c, staff, lang, now) for c in cases]
+
+
+def case_by_request_key(session: Session, request_key: str | None) -> Case | None:
+    if not request_key:
+        return None
+    return session.scalar(select(Case).where(Case.request_key == request_key))
+
+
+def tracking_view(case: Case, session: Session, lang: str = "zh") -> dict:
+    """What a resident sees with the tracking code: no staff names, no other person's data."""
+    primary = session.get(Case, case.duplicate_of_id) if case.duplicate_of_id else None
+    program = session.get(Program, case.program_id) if case.program_id else None
+    return {
+        "tracking_code": case.tracking_code, "status": case.status,
+        "status_label": status_label(case.status, lang),
+        "description": case.description,
+        "program": _name(program.name_zh, program.name_en, lang) if program else None,
+        "created_at": isoformat(case.created_at), "expected_at": isoformat(case.due_at)
+        if case.status in OPEN_STATUSES else None,
+        "reply": case.reply, "duplicate_of": primary.tracking_code if primary else None,
+        "can_give_feedback": case.status == "replied",
+        "history": [{"at": isoformat(e.at), "action": action_label(e.action, lang)}
+                    for e in case.events if e.public],
+    }
+
+
+# -- messages to residents ------------------------------------------------------------------------
+
+def notification_view(n: Notification) -> dict:
+    return {"id": n.id, "purpose": n.purpose, "channel": n.channel, "status": n.status,
+            "body": n.body, "created_at": isoformat(n.created_at),
+            "sent_at": isoformat(n.sent_at), "error": n.error}
+
+
+def case_notifications(session: Session, case: Case) -> list[dict]:
+    rows = session.scalars(select(Notification).where(Notification.case_id == case.id)
+                           .order_by(Notification.id))
+    return [notification_view(n) for n in rows]
+
+
+def community_notifications(session: Session, community: str, limit: int) -> list[dict]:
+    """The latest messages to the community's residents, newest first."""
+    rows = session.scalars(select(Notification).join(Case).where(
+        Case.community_id == community).order_by(Notification.id.desc()).limit(limit))
+    return [notification_view(n) for n in rows]
+
+
+# -- people, communities, programs ----------------------------------------------------------------
+
+def staff_view(staff: StaffRow) -> dict:
+    return {"id": staff.id, "username": staff.username, "name": staff.name, "role": staff.role,
+            "role_label": ROLE_LABELS[staff.role][0], "community": staff.community_id,
+            "program_id": staff.program_id, "active": staff.active}
+
+
+def list_staff(session: Session, community: str) -> list[dict]:
+    rows = session.scalars(select(StaffRow).where(StaffRow.community_id == community)
+                           .order_by(StaffRow.id))
+    return [staff_view(s) for s in rows]
+
+
+def list_communities(session: Session, lang: str) -> list[dict]:
+    return [{"id": c.id, "name": _name(c.name_zh, c.name_en, lang)}
+            for c in session.scalars(select(Community).order_by(Community.id))]
+
+
+def list_programs(session: Session, lang: str) -> list[dict]:
+    return [{"program_id": p.program_id, "name": _name(p.name_zh, p.name_en, lang),
+             "live": p.live, "rpc_service": p.rpc_service,
+             "communities": p.manifest.get("communities", []),
+             "service_types": [t["code"] for t in p.manifest.get("service_types", [])],
+             "last_seen": isoformat(p.last_seen)} for p in Registry(session).programs()]
+
+
+def program_directory(session: Session) -> list[dict]:
+    """Every program known, for the gateway to route its staff API."""
+    return [{"program_id": p.program_id, "rpc_service": p.rpc_service, "live": p.live,
+             "name": p.name_zh} for p in Registry(session).programs()]
+
+
+def list_services(session: Session, community: str, lang: str) -> list[dict]:
+    return [{"service_code": o.code, "name": _name(o.name_zh, o.name_en, lang),
+             "program_id": p.program_id, "program": p.name_zh,
+             "time_limit_hours": o.time_limit_hours, "keywords": o.keywords,
+             "attributes": o.attributes}
+            for o, p in Registry(session).live_offers(community)]
+
+
+# -- figures --------------------------------------------------------------------------------------
+
+def community_figures(session: Session, community: str, q: dict) -> dict:
+    """The rates for a community's cases registered between two Beijing dates (``q``: date_from,
+    date_to, program_id, group_by)."""
+    query = select(Case).where(Case.community_id == community)
+    start, end = local_range(q.get("date_from"), q.get("date_to"))
+    if start:
+        query = query.where(Case.created_at >= start)
+    if end:
+        query = query.where(Case.created_at < end)
+    if q.get("program_id"):
+        query = query.where(Case.program_id == q["program_id"])
+    groups = tuple(g.strip() for g in q["group_by"].split(",") if g.strip())
+    return {"group_by": list(groups),
+            "rows": figures(session.scalars(query).unique().all(), groups)}
+
+
+def case_counts(session: Session, now: datetime) -> dict:
+    """Open cases, and those overdue at ``now``, by community and program (for ops' metrics)."""
+    open_rows = session.execute(
+        select(Case.community_id, Case.program_id, Case.status, func.count())
+        .where(Case.status.in_(OPEN_STATUSES))
+        .group_by(Case.community_id, Case.program_id, Case.status)).all()
+    overdue_rows = session.execute(
+        select(Case.community_id, Case.program_id, func.count())
+        .where(Case.status.in_(CHASEABLE), Case.due_at < now)
+        .group_by(Case.community_id, Case.program_id)).all()
+    return {"open": [{"community": c, "program": p or "", "status": s, "count": n}
+                     for c, p, s, n in open_rows],
+            "overdue": [{"community": c, "program": p or "", "count": n}
+                        for c, p, n in overdue_rows]}

@@ -89,7 +89,8 @@ def test_a_sick_cat_reported_through_open311_gets_a_record_and_the_resident_a_re
     posted = requests.post(suite.url("/open311/v2/requests.json"), timeout=20, data={
         "api_key": OPEN311_KEY, "jurisdiction_id": "rainbow-city",
         "service_code": "sick_or_injured_cat",
-        "description": "车棚里有只橘猫两天没动了，眼睛流脓，不吃东西", "address_string": "彩虹城6号楼",
+        "description": "车棚里有只橘猫两天没动了，眼睛流脓，不吃东西",
+        "address_string": "彩虹城6号楼",
         "phone": "13500007777", "first_name": "小红", "last_name": "吴",
         **{f"attribute[{k}]": v for k, v in answers.items()}})
     assert posted.status_code == 201, posted.text
@@ -196,7 +197,8 @@ def test_the_founding_story_adds_up_to_the_fen_in_the_public_report(running):
 
     # a vet visit for 小黑, cat food (entered twice by mistake), and the shelter
     operator.ok("POST", f"/cats/{cats[1]['id']}/vet-visits", {
-        "visited_on": "2026-06-02", "vet": "大红门宠物医院", "reason": "眼睛发炎", "treatment": "滴眼液"})
+        "visited_on": "2026-06-02", "vet": "大红门宠物医院", "reason": "眼睛发炎",
+        "treatment": "滴眼液"})
     operator.ok("POST", "/expenses", {"amount": "86.50", "category": "vet", "cat_id": cats[1]["id"],
                                       "invoice_ref": "FP-06-1", "approved_by": "张站长",
                                       "occurred_on": "2026-06-02"})

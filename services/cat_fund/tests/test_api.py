@@ -1,9 +1,21 @@
 """The fund's rules as staff and the public meet them through the API (SQLite, no broker)."""
 from sqlalchemy import func, select
 
+from cat_fund.domain import cases
 from cat_fund.models import Entry, Fund, Outbox
+from minzi.contract import CaseDispatched
+from minzi.testing import dispatched_case, make_staff
 
-from .conftest import HANDLER, LEGAL_STAFF, NEIGHBOUR, NOW, OPERATOR, RECEPTIONIST, STATION_HEAD
+from .conftest import (
+    HANDLER,
+    LEGAL_STAFF,
+    NEIGHBOUR,
+    NOW,
+    OPERATOR,
+    RECEPTIONIST,
+    STATION_HEAD,
+    snapshot,
+)
 
 
 def donate(call, amount="500.00", **extra):
@@ -162,6 +174,43 @@ def test_only_fund_operators_move_money(call):
     assert balance(call, staff=STATION_HEAD) == "10.00"
 
 
+def test_who_may_not_write_is_refused_by_name_and_nothing_changes(call, service):
+    donate(call, "100.00")
+    _, cat = call("POST", "/cats", {"found_at": "3号楼后", "found_on": "2026-10-02"})
+    _, paid = spend(call, "10.00")
+    with service.store.transaction() as tx:
+        cases.receive(tx, CaseDispatched().load(
+            dispatched_case("cat_fund", "sick_or_injured_cat")), NOW)
+    writes = [
+        ("POST", "/donations", {"amount": "5", "donor_name": "x", "channel": "cash"}),
+        ("POST", "/expenses", {"amount": "5", "category": "vet", "invoice_ref": "I",
+                               "approved_by": "张"}),
+        ("POST", f"/entries/{paid['id']}/reversal", {"reason": "x"}),
+        ("POST", "/cats", {"found_at": "x", "found_on": "2026-10-02"}),
+        ("PATCH", f"/cats/{cat['id']}", {"status": "adopted"}),
+        ("POST", f"/cats/{cat['id']}/sterilisation", {"date": "2026-10-05", "vet": "x"}),
+        ("POST", f"/cats/{cat['id']}/vaccinations", {"vaccine": "x", "given_on": "2026-10-05"}),
+        ("POST", f"/cats/{cat['id']}/vet-visits", {"visited_on": "2026-10-05", "vet": "x",
+                                                   "reason": "y"}),
+        ("POST", "/cases/1/cats", {"cat_id": cat["id"]}),
+        ("POST", "/cases/1/progress", {"note": "x"}),
+        ("POST", "/cases/1/resolve", {"result": "x"}),
+        ("POST", "/cases/1/return", {"note": "x"}),
+    ]
+    homeless = make_staff("program_staff", program_id="cat_fund", community=None)
+    with service.store.session() as session:
+        before = snapshot(session)
+    for method, path, body in writes:
+        for staff in (RECEPTIONIST, STATION_HEAD, LEGAL_STAFF):
+            status, response = call(method, path, body, staff=staff)
+            assert (status, response["error"]["code"]) == (403, "not_fund_operator"), path
+        status, response = call(method, path, body, staff=homeless)
+        assert (status, response["error"]["code"]) == (403, "no_community"), path
+    assert call("GET", "/fund", staff=homeless)[1]["error"]["code"] == "no_community"
+    with service.store.session() as session:
+        assert snapshot(session) == before
+
+
 def test_each_community_has_its_own_fund(call):
     donate(call, "100.00")
     assert balance(call, staff=NEIGHBOUR) == "0.00"
@@ -303,7 +352,6 @@ def test_unknown_paths_and_methods(call):
 
 
 def test_a_case_is_worked_and_reported_through_the_outbox(call, service):
-    from cat_fund.domain import cases
     dispatched = {"case_id": 42, "tracking_code": "RC7KX2M9QD", "program_id": "cat_fund",
                   "service_code": "sick_or_injured_cat", "community": "rainbow-city",
                   "channel": "walk_in", "description": "3号楼后有只猫腿受伤了",

@@ -68,6 +68,19 @@ def test_the_same_message_twice_has_one_effect(fund, bus):
     assert status == 200 and [h["action"] for h in body["history"]] == ["received"]
 
 
+def test_a_chase_delivered_twice_is_counted_once(fund, bus):
+    bus.publish(DISPATCHED, dispatched(5))
+    report_of(bus, 5, "accepted")
+    chase = bus.publish("case.chased.cat_fund", {"case_id": 5, "tracking_code": "TEST000005",
+                                                 "program_id": "cat_fund", "note": "已超时",
+                                                 "level": 1})
+    bus.send(chase, "case.chased.cat_fund")             # delivered again
+    bus.publish(DISPATCHED, dispatched(6))              # the marker, handled after both
+    report_of(bus, 6, "accepted")
+    _, case = api(fund, "GET", "/cases/5")
+    assert [h["action"] for h in case["history"]] == ["received", "chased"]
+
+
 def test_staff_work_a_case_and_the_result_goes_back_to_intake(fund, bus):
     bus.publish(DISPATCHED, dispatched(7, "cat_colony_sterilisation",
                                        description="5号楼地下车库有一群流浪猫，有小猫"))

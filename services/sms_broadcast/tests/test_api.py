@@ -12,7 +12,7 @@ from minzi.store import StoreHandle
 from sms_broadcast.api import router
 from sms_broadcast.models import Inbound, Outbox, Zone
 
-from .conftest import NOW, OPERATOR, C
+from .conftest import NEIGHBOUR, NOW, OPERATOR, RECEPTIONIST, C, snapshot
 
 SECRET = "s3cret"
 
@@ -97,3 +97,83 @@ def test_a_clash_is_tried_once_more_and_no_more(sessions, clashes, status):
     assert count(sessions, Zone) == (1 if status == 201 else 0)
     if status == 409:
         assert answer["body"]["error"]["code"] == "conflict"
+
+
+# -- refusals at the door: named, with their HTTP status, and nothing committed -------------------
+
+@pytest.fixture
+def staffed(sessions):
+    """The API on a database with a small grid: 一片区 5号楼 2单元, 张三 at the door."""
+    service = serve(RacedStore(sessions, None, clashes=0))
+    zone = call(service, "POST", "/zones", {"name": "一片区"})["body"]
+    building = call(service, "POST", "/buildings", {"zone_id": zone["id"], "name": "5号楼"})
+    door = call(service, "POST", "/doors", {"building_id": building["body"]["id"],
+                                            "name": "2单元"})
+    zhang = call(service, "POST", "/contacts", {"name": "张三", "phone": "13800001111",
+                                                "door_id": door["body"]["id"]})
+    assert zhang["status"] == 201, zhang
+    return service
+
+
+def gateway(service, path, body, secret=SECRET):
+    return call(service, "POST", path, {**body, "secret": secret} if secret else body,
+                staff=None)
+
+
+def send_now(service):
+    assert call(service, "POST", "/broadcasts", {"text": "通知"})["status"] == 201
+
+
+NO_SECRET = {"from": "13800001111", "text": "TD", "message_id": "gw-1"}
+DOOR_REFUSALS = [   # code, status, what to do first, the request refused
+    ("unauthenticated", 401, None,
+     lambda s: call(s, "POST", "/zones", {"name": "二片区"}, staff=None)),
+    ("not_program_staff", 403, None,
+     lambda s: call(s, "POST", "/broadcasts", {"text": "通知"}, staff=RECEPTIONIST)),
+    ("not_found", 404, send_now, lambda s: call(s, "POST", "/broadcasts/1a/retry")),
+    ("inbound_not_configured", 403, None,
+     lambda s: gateway(SimpleNamespace(**{**vars(s), "config": {}}), "/inbound", NO_SECRET)),
+    ("bad_inbound_secret", 401, None,
+     lambda s: gateway(s, "/inbound", NO_SECRET, secret="guess")),
+    ("bad_inbound_secret", 401, send_now, lambda s: gateway(
+        s, "/delivery", {"reference": "minzi-sms-1", "status": "delivered"}, secret=None)),
+    ("message_not_found", 404, send_now, lambda s: gateway(
+        s, "/delivery", {"reference": "minzi-sms-999", "status": "delivered"})),
+    ("bad_period", 422, None, lambda s: call_query(s, "/figures", {"from": "2999-01-01"})),
+    ("validation_failed", 422, None,
+     lambda s: call_query(s, "/figures", {"from": "2026-11-30", "to": "2026-11-01"})),
+    ("zone_exists", 409, None, lambda s: call(s, "POST", "/zones", {"name": "一片区"})),
+    ("contact_exists", 409, None, lambda s: call(s, "POST", "/contacts", {
+        "phone": "+86 138 0000 1111", "zone_id": 1})),
+    ("contact_not_found", 404, None, lambda s: call(
+        s, "POST", "/contacts/1/opt-out", {"note": "本人要求"}, staff=NEIGHBOUR)),
+    ("text_empty", 422, None, lambda s: call(s, "POST", "/broadcasts", {"text": "   "})),
+    ("unknown_door", 422, None,
+     lambda s: call(s, "PATCH", "/doors/99", {"head_name": "钱门长"})),
+    ("not_scheduled", 409, send_now, lambda s: call(s, "POST", "/broadcasts/1/cancel")),
+    ("case_not_found", 404, None,
+     lambda s: call(s, "POST", "/cases/1/resolve", {"result": "办了"})),
+]
+
+
+def call_query(service, path, query):
+    return router.dispatch({"method": "GET", "path": path, "query": query, "body": None,
+                            "staff": OPERATOR, "lang": "zh"}, service=service)
+
+
+def committed(sessions):
+    with sessions() as session:
+        return snapshot(session)
+
+
+@pytest.mark.parametrize("code, status, setup, attempt", DOOR_REFUSALS,
+                         ids=[f"{row[0]}-{i}" for i, row in enumerate(DOOR_REFUSALS)])
+def test_a_refused_request_is_named_and_commits_nothing(sessions, staffed, code, status, setup,
+                                                        attempt):
+    if setup is not None:
+        setup(staffed)
+    before = committed(sessions)
+    answer = attempt(staffed)
+    error = answer["body"].get("error") if isinstance(answer["body"], dict) else None
+    assert (answer["status"], (error or {}).get("code")) == (status, code), answer
+    assert committed(sessions) == before

@@ -60,6 +60,17 @@ def _phone_free(session: Session, community: str, phone: str) -> None:
                        f"Phone {mask_phone(phone)} is already registered", field="phone")
 
 
+def _keep_earlier_opt_out(session: Session, contact: Contact, now: datetime) -> None:
+    """A number whose last word by SMS was TD (texted before it was registered here, or under
+    another registration) stays opted out when a contact takes it."""
+    said = session.scalar(select(Inbound).where(
+        Inbound.phone == contact.phone, Inbound.kind.in_(("opt_out", "opt_in")))
+        .order_by(Inbound.received_at.desc(), Inbound.id.desc()).limit(1))
+    if said is not None and said.kind == "opt_out" and not contact.opted_out:
+        set_consent(session, contact, True, now, text=said.text, source="sms",
+                    inbound=said, actor=resident_actor(contact.phone))
+
+
 def create_contact(tx: Transaction, staff: Staff, data: dict, now: datetime) -> Contact:
     """A resident registered by staff. A number that texted TD before it was registered stays
     opted out."""
@@ -74,12 +85,7 @@ def create_contact(tx: Transaction, staff: Staff, data: dict, now: datetime) -> 
                       created_by=actor_name(staff), created_at=now)
     tx.session.add(contact)
     tx.session.flush()
-    said = tx.session.scalar(select(Inbound).where(
-        Inbound.phone == phone, Inbound.kind.in_(("opt_out", "opt_in")))
-        .order_by(Inbound.received_at.desc(), Inbound.id.desc()).limit(1))
-    if said is not None and said.kind == "opt_out":
-        set_consent(tx.session, contact, True, now, text=said.text, source="sms",
-                    inbound=said, actor=resident_actor(phone))
+    _keep_earlier_opt_out(tx.session, contact, now)
     record(tx.session, community, actor_name(staff), "contact_created", "contact", contact.id,
            address_of(contact), now)
     return contact
@@ -95,20 +101,27 @@ def get_contact(session: Session, community: str, contact_id: int) -> Contact:
 
 def update_contact(tx: Transaction, staff: Staff, contact_id: int, data: dict,
                    now: datetime) -> Contact:
+    """New details for a resident, all checked before any is changed. Moved to a number that
+    texted TD, they stay opted out."""
     contact = get_contact(tx.session, staff["community"], contact_id)
+    phone = check_phone(data["phone"]) if "phone" in data else contact.phone
+    if phone != contact.phone:
+        _phone_free(tx.session, contact.community, phone)
+    place = None
+    if any(k in data for k in ("zone_id", "building_id", "door_id")):
+        place = _place(tx.session, contact.community, data)
     if "name" in data:
         contact.name = (data["name"] or "").strip() or None
-    if "phone" in data:
-        phone = check_phone(data["phone"])
-        if phone != contact.phone:
-            _phone_free(tx.session, contact.community, phone)
-        contact.phone = phone
-    if any(k in data for k in ("zone_id", "building_id", "door_id")):
-        zone, building, door = _place(tx.session, contact.community, data)
+    moved = phone != contact.phone
+    contact.phone = phone
+    if place is not None:
+        zone, building, door = place
         contact.zone_id, contact.zone = zone.id, zone
         contact.building_id, contact.building = (building.id if building else None), building
         contact.door_id, contact.door = (door.id if door else None), door
     contact.updated_by, contact.updated_at = actor_name(staff), now
+    if moved:
+        _keep_earlier_opt_out(tx.session, contact, now)
     record(tx.session, contact.community, actor_name(staff), "contact_changed", "contact",
            contact.id, address_of(contact), now)
     return contact

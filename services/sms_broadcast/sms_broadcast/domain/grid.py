@@ -110,10 +110,10 @@ def update_head(tx: Transaction, staff: Staff, model: type[Place], entity_id: in
                 now: datetime) -> Place:
     """A new zone / building / door head (or a change of their phone)."""
     row = _get(tx.session, model, staff["community"], entity_id, "id")
-    if "head_name" in data:
-        row.head_name = data["head_name"]
     if "head_phone" in data:
         row.head_phone = check_phone(data["head_phone"], "head_phone", required=False)
+    if "head_name" in data:
+        row.head_name = data["head_name"]
     row.updated_by, row.updated_at = actor_name(staff), now
     record(tx.session, row.community, actor_name(staff), "head_changed",
            model.__tablename__[:-1], row.id, row.head_name, now)

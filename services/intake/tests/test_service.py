@@ -103,3 +103,90 @@ def test_a_program_submits_a_case_once_whatever_the_redeliveries(intake, bus):
     cases = call_api(container, "GET", "/cases", staff=staff)["body"]
     assert [(c["channel"], c["status"], c["reference"]) for c in cases] == \
         [("sms", "awaiting_assignment", submission["reference"])]
+
+
+# -- each message handled once, proven with a marker ----------------------------------------------
+# One worker takes a queue's messages in order: once the marker's effect shows, the messages sent
+# before it (the same one twice) have been handled too.
+
+def register_two(container, staff):
+    """Two residents' legal questions, both sent to the legal-aid home."""
+    ids = []
+    for phone in ("13800001111", "13900002222"):
+        created = call_api(container, "POST", "/cases", {
+            "channel": "visit", "description": "想咨询法律问题：租房合同",
+            "resident_phone": phone}, staff=staff)
+        assert created["body"]["status"] == "dispatched", created
+        ids.append(created["body"]["id"])
+    return ids
+
+
+def history(container, staff, case_id, action):
+    case = call_api(container, "GET", f"/cases/{case_id}", staff=staff)["body"]
+    return [h["note"] for h in case["history"] if h["action"] == action]
+
+
+def test_a_report_delivered_twice_is_recorded_once(intake, bus):
+    container = intake(max_workers=1)
+    announce(bus)
+    wait_for(lambda: call_api(container, "GET", "/services", staff=None)["body"],
+             message="the service to be offered")
+    staff = log_in(container)
+    case_id, marker_id = register_two(container, staff)
+
+    progress = bus.publish("case.reported", {"case_id": case_id, "program_id": "legal_aid",
+                                             "status": "in_progress", "note": "已约见房东"},
+                           source="legal_aid")
+    bus.send(progress, "case.reported")                        # the same message again
+    bus.publish("case.reported", {"case_id": marker_id, "program_id": "legal_aid",
+                                  "status": "in_progress", "note": "标记"}, source="legal_aid")
+    wait_for(lambda: history(container, staff, marker_id, "progress"),
+             message="the marker's progress to be recorded")
+
+    assert history(container, staff, case_id, "progress") == ["已约见房东"]
+
+
+def test_a_submission_delivered_twice_registers_one_case(intake, bus):
+    container = intake(max_workers=1)
+    staff = log_in(container)
+    submission = {"request_key": "sms-reply-7", "community": "rainbow-city", "channel": "sms",
+                  "description": "楼道灯坏了好几天了", "resident": {"phone": "13800001111"},
+                  "reference": {"program_id": "sms_broadcast", "kind": "reply", "id": "7"}}
+    envelope = bus.publish("case.submitted", submission, source="sms_broadcast")
+    bus.send(envelope, "case.submitted")                       # the same message again
+    bus.publish("case.submitted", {
+        **submission, "request_key": "sms-reply-8", "resident": {"phone": "13900002222"},
+        "reference": {**submission["reference"], "id": "8"}}, source="sms_broadcast")
+
+    def references():
+        return [c["reference"]["id"] for c in call_api(container, "GET", "/cases",
+                                                       staff=staff)["body"]]
+    wait_for(lambda: "8" in references(), message="the marker's case to be registered")
+
+    assert sorted(references()) == ["7", "8"]
+
+
+# -- refusals over the API ---------------------------------------------------------------------
+
+def test_refused_actions_answer_with_their_code_and_change_nothing(intake, bus):
+    container = intake()
+    announce(bus)
+    wait_for(lambda: call_api(container, "GET", "/services", staff=None)["body"],
+             message="the service to be offered")
+    staff = log_in(container)
+    case_id, _ = register_two(container, staff)
+    path = f"/cases/{case_id}"
+
+    def refused(action, body, status, code):
+        before = call_api(container, "GET", path, staff=staff)
+        answer = call_api(container, "POST", f"{path}/{action}", body, staff=staff)
+        assert (answer["status"], answer["body"]["error"]["code"]) == (status, code)
+        assert call_api(container, "GET", path, staff=staff) == before
+
+    refused("transfer", {"service_code": "legal_consultation", "note": "再转一次"},
+            400, "same_service")
+    refused("duplicate", {"duplicate_of": case_id}, 400, "bad_duplicate")
+    accepted = call_api(container, "POST", f"{path}/accept", {"handler": "李律师"}, staff=staff)
+    assert accepted["body"]["status"] == "accepted"
+    refused("assign", {"service_code": "legal_consultation"}, 409, "already_accepted")
+    assert call_api(container, "GET", "/cases/abc", staff=staff)["status"] == 404

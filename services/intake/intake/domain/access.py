@@ -52,4 +52,4 @@ def can_see_personal_data(case: Case, staff: Staff | None) -> bool:
         return False
     if staff["role"] in SEE_EVERY_RESIDENT or case.owner_id == staff["id"]:
         return True
-    return staff.get("program_id") == case.program_id
+    return case.program_id is not None and staff.get("program_id") == case.program_id

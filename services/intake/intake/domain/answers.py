@@ -45,10 +45,15 @@ def send_reply(desk: Desk, case: Case, actor: Actor, text: str) -> None:
     case.replied_at = desk.now
     desk.move(case, "replied", actor, "replied", text)
     desk.notify(case, "reply", f"{STATION}您的诉求（{case.tracking_code}）答复：{text}")
+    _tell_twins(desk, case, actor, "replied", "答复：")
+
+
+def _tell_twins(desk: Desk, case: Case, actor: Actor, action: str, lead: str) -> None:
+    """Those whose repeat was linked to ``case`` hear its answer (``case.reply``) too."""
     for twin in desk.session.scalars(select(Case).where(Case.duplicate_of_id == case.id)):
-        twin.reply, twin.replied_at = text, desk.now
-        desk.record(twin, actor, "replied", text)
-        desk.notify(twin, "reply", f"{STATION}您的诉求（{twin.tracking_code}）答复：{text}")
+        twin.reply, twin.replied_at = case.reply, desk.now
+        desk.record(twin, actor, action, case.reply)
+        desk.notify(twin, "reply", f"{STATION}您的诉求（{twin.tracking_code}）{lead}{case.reply}")
 
 
 def follow_up(desk: Desk, case: Case, actor: Actor, resolved: bool, satisfied: bool,
@@ -96,3 +101,4 @@ def close_out_of_scope(desk: Desk, case: Case, actor: Actor, explanation: str,
     case.reply = f"{explanation} 建议您联系：{referral}"
     desk.move(case, "out_of_scope", actor, "out_of_scope", case.reply)
     desk.notify(case, "reply", f"{STATION}您的诉求（{case.tracking_code}）：{case.reply}")
+    _tell_twins(desk, case, actor, "out_of_scope", "：")

@@ -53,7 +53,8 @@ def link_repeat(desk: Desk, case: Case, primary: Case, actor: Actor) -> None:
 
 
 def mark_duplicate(desk: Desk, case: Case, actor: Actor, primary: Case) -> None:
-    """Staff link an open case to another open case of their community (并案)."""
+    """Staff link an open case to another open case of their community (并案); the repeats
+    already linked to it follow it to the primary."""
     require_staff(actor)
     require_open(case)
     if primary.id == case.id or primary.status not in OPEN_STATUSES or \
@@ -64,5 +65,10 @@ def mark_duplicate(desk: Desk, case: Case, actor: Actor, primary: Case) -> None:
     if case.program_id:
         desk.recall(case, f"并入 {primary.tracking_code}")
     _link(desk, case, primary, actor)
+    for twin in list(desk.session.scalars(select(Case).where(
+            Case.duplicate_of_id == case.id))):
+        # repeats of this case now wait on the primary's answer, or they would never hear one
+        twin.service_code, twin.program_id = primary.service_code, primary.program_id
+        _link(desk, twin, primary, actor)
     desk.notify(case, "duplicate", f"您的诉求（{case.tracking_code}）与正在办理的 "
                                    f"{primary.tracking_code} 相同，将一并答复您。")

@@ -1,0 +1,88 @@
+"""Repeated requests: linked to a matter still being handled, never to one already answered, and
+whoever asked again hears the answer, however the matter ends."""
+import pytest
+
+from intake.domain import answers, assignment, duplicates
+from intake.models import Notification
+
+from .conftest import RECEPTIONIST, actor, desk, published_keys, register_case
+
+WAGES = {"service_code": "labour_dispute", "attributes": {"employer": "某公司"},
+         "resident_phone": "13800001111"}
+
+
+def answer(tx, case, ending):
+    d, clerk = desk(tx), actor(RECEPTIONIST)
+    if ending == "out_of_scope":
+        answers.close_out_of_scope(d, case, clerk, "工资纠纷请找劳动监察。", "区劳动监察大队")
+        return
+    answers.resolve(d, case, clerk, "已调解")
+    answers.reply(d, case, clerk, "已调解成功")
+    if ending == "closed":
+        answers.follow_up(d, case, clerk, resolved=True, satisfied=True)
+
+
+def receipts(tx, case):
+    return [n.body for n in tx.session.query(Notification).filter_by(case_id=case.id,
+                                                                     purpose="receipt")]
+
+
+@pytest.mark.parametrize("ending", ["replied", "closed", "out_of_scope"])
+def test_asking_again_after_the_answer_is_a_new_case_that_gets_worked(tx, ending):
+    first = register_case(tx, **WAGES)
+    answer(tx, first, ending)
+    assert first.status == ending
+
+    again = register_case(tx, description="工资又被拖欠了", **WAGES)
+
+    # a case of its own, sent to the program, with its own promise of an answer
+    assert again.status == "dispatched" and again.duplicate_of_id is None
+    assert again.id != first.id and again.program_id == "legal_aid"
+    dispatched = [m["data"]["case_id"] for m in tx.published
+                  if m["routing_key"] == "case.dispatched.legal_aid"]
+    assert dispatched == [first.id, again.id]
+    [receipt] = receipts(tx, again)
+    assert again.tracking_code in receipt and "同一事项" not in receipt
+
+
+def test_asking_again_while_it_is_handled_is_linked_and_promised_the_same_answer(tx):
+    first = register_case(tx, **WAGES)
+    again = register_case(tx, description="工资的事怎么样了", **WAGES)
+    assert again.status == "duplicate" and again.duplicate_of_id == first.id
+    [receipt] = receipts(tx, again)
+    assert first.tracking_code in receipt and "一并答复" in receipt
+
+
+def test_repeats_follow_their_case_when_staff_link_it_to_another(tx):
+    primary = register_case(tx, **WAGES)
+    case = register_case(tx, resident_phone="13900002222", description="法律咨询：合同")
+    repeat = register_case(tx, resident_phone="13900002222", description="法律咨询：合同，再问")
+    assert repeat.duplicate_of_id == case.id
+
+    duplicates.mark_duplicate(desk(tx), case, actor(RECEPTIONIST), primary)
+    assert (case.duplicate_of_id, repeat.duplicate_of_id) == (primary.id, primary.id)
+
+    answer(tx, primary, "replied")
+    for resident in (case, repeat):
+        assert resident.reply == "已调解成功"
+        [reply] = tx.session.query(Notification).filter_by(case_id=resident.id,
+                                                           purpose="reply").all()
+        assert resident.tracking_code in reply.body and "已调解成功" in reply.body
+
+
+def test_repeats_hear_an_out_of_scope_answer_too(tx):
+    primary = register_case(tx, **WAGES)
+    repeat = register_case(tx, description="工资的事", **WAGES)
+    answer(tx, primary, "out_of_scope")
+    assert repeat.reply == primary.reply and "区劳动监察大队" in repeat.reply
+    [reply] = tx.session.query(Notification).filter_by(case_id=repeat.id, purpose="reply").all()
+    assert repeat.tracking_code in reply.body and "区劳动监察大队" in reply.body
+
+
+def test_a_repeat_is_not_sent_to_the_program_a_second_time_when_the_case_moves(tx):
+    first = register_case(tx, **WAGES)
+    register_case(tx, description="工资的事", **WAGES)
+    assignment.transfer(desk(tx), first, actor(RECEPTIONIST), "legal_consultation", "先咨询")
+    assert published_keys(tx) == ["case.dispatched.legal_aid", "case.recalled.legal_aid",
+                                  "case.dispatched.legal_aid"]
+    assert [m["data"]["case_id"] for m in tx.published] == [first.id] * 3

@@ -6,6 +6,7 @@ import yaml
 from sqlalchemy import func, select
 
 from legal_aid.domain import (
+    access,
     bookings,
     cases,
     codes,
@@ -21,6 +22,7 @@ from legal_aid.service import MANIFEST
 from minzi.api import DomainError
 from minzi.contract import CaseDispatched, CaseNotice
 from minzi.envelope import isoformat
+from minzi.testing import make_staff
 
 from .conftest import ALICE, NOW, at
 
@@ -374,6 +376,29 @@ def test_more_seats_move_the_waiting_list_up_and_fewer_than_registered_are_refus
     assert code_of(err) == "lecture_cancelled"
     actions = [h.action for h in views.history(tx.session, C, "lecture", item.id)]
     assert actions == ["planned", "updated", "cancelled"]
+
+
+@pytest.mark.parametrize("staff, operator, desk", [
+    (make_staff("program_staff", program_id="legal_aid"), True, True),
+    (make_staff("handler", program_id="legal_aid"), True, True),
+    (make_staff("admin"), True, True),
+    (make_staff("program_staff", program_id="cat_fund"), False, False),
+    (make_staff("handler", program_id="cat_fund"), False, False),
+    (make_staff("receptionist"), False, True),
+    (make_staff("station_head"), False, True),
+    (None, False, False),
+])
+def test_who_may_work_the_records(staff, operator, desk):
+    """The program's own staff and admins are operators; the station's front desk may book;
+    another program's staff and the public may neither."""
+    assert (access.is_operator(staff), access.is_desk(staff)) == (operator, desk)
+    if operator:
+        access.require_operator(staff)
+    else:
+        with pytest.raises(DomainError) as err:
+            access.require_operator(staff)
+        assert (err.value.code, err.value.status) == (
+            ("unauthenticated", 401) if staff is None else ("not_program_staff", 403))
 
 
 def test_another_communitys_records_are_not_found(tx):

@@ -201,6 +201,9 @@ REFUSALS: dict[str, Refusal] = {
         lectures.cancel_registration(s.tx, s.full.id, s.waiting.id, ALICE, NOW)),
         lambda s: lectures.cancel_registration(s.tx, s.full.id, s.waiting.id, ALICE, NOW),
         False),
+    "attendance for a cancelled lecture": ("lecture_cancelled", lambda s: (
+        lectures.record_attendance(s.tx, C, s.called_off.id, {"walk_ins": [{"name": "甲"}]},
+                                   ALICE, at(6, 21))), None, False),
     "attendance before the lecture begins": ("lecture_not_started", lambda s: (
         lectures.record_attendance(s.tx, C, s.full.id, {"present": [s.seated.id]}, ALICE,
                                    NOW)), None, False),

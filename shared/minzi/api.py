@@ -24,7 +24,7 @@ A program's service class serves it by setting ``router = router`` (see ``minzi.
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 from sqlalchemy.exc import IntegrityError
@@ -33,6 +33,7 @@ from .i18n import field_errors
 
 Staff = dict[str, Any]
 Response = tuple[int, Any]
+T = TypeVar("T")
 
 
 class DomainError(Exception):
@@ -121,6 +122,44 @@ def actor_name(who: Staff | None) -> str:
     else their id (at most 100 characters)."""
     who = who or {}
     return str(who.get("name") or who.get("username") or who.get("id") or "?")[:100]
+
+
+# -- the community, a session, a transaction ----------------------------------------------------
+
+def community_of(ctx: Context) -> str:
+    """Staff work in their own community; the public (or a caller without one) names one with
+    ``?community=``, or gets the first community the program serves."""
+    community = (ctx.staff or {}).get("community") or ctx.query.get("community")
+    if not community:
+        program = getattr(ctx.service, "program", None)
+        communities = getattr(program, "manifest", {}).get("communities") or []
+        community = communities[0] if communities else None
+    if not community:
+        raise DomainError("community_required", "请指定社区", "Say which community",
+                          field="community", status=422)
+    return community
+
+
+def read(ctx: Context, work: Callable[[Any], T]) -> T:
+    """``work(session)`` on a session for reading; nothing it writes is kept."""
+    with ctx.service.store.session() as session:
+        return work(session)
+
+
+def write(ctx: Context, work: Callable[[Any], T]) -> T:
+    """``work(tx)`` in one transaction with the outbox: all of it commits, or none.
+
+    When a request at the same moment wrote the same unique row first (the same slot booked,
+    the same name, the same message id), the commit fails; the work is then done once more, and
+    now finds that row and answers as its rules say (a named refusal, or the existing record).
+    A second clash is the router's 409 ``conflict``."""
+    community = (ctx.staff or {}).get("community")
+    try:
+        with ctx.service.store.transaction(community=community) as tx:
+            return work(tx)
+    except IntegrityError:
+        with ctx.service.store.transaction(community=community) as tx:
+            return work(tx)
 
 
 # -- query strings --------------------------------------------------------------------------------

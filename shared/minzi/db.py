@@ -6,7 +6,7 @@ not set the service keeps a SQLite file of its own (``./data/<service>.db``), th
 import os
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, DateTime, Integer, String, Text, create_engine, event
+from sqlalchemy import JSON, DateTime, Integer, String, Text, TypeDecorator, create_engine, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .envelope import utcnow
@@ -29,7 +29,7 @@ def _green_psycopg2():
     _patched = True
 
 
-def normalise_url(url):
+def normalise_url(url: str) -> str:
     """``postgresql://`` means psycopg2 here (SQLAlchemy 2.1 would otherwise pick psycopg 3),
     the driver psycogreen makes cooperative under eventlet."""
     for prefix in ("postgresql://", "postgres://"):
@@ -38,7 +38,7 @@ def normalise_url(url):
     return url
 
 
-def database_url(service_name, configured=None):
+def database_url(service_name: str, configured: str | None = None) -> str:
     url = configured or os.environ.get("DATABASE_URL")
     if url:
         return normalise_url(url)
@@ -46,7 +46,7 @@ def database_url(service_name, configured=None):
     return f"sqlite:///data/{service_name}.db"
 
 
-def ensure_database(url):
+def ensure_database(url: str) -> bool:
     """Create the service's PostgreSQL database when the server has none by that name, so a
     new service joins an existing installation without anyone creating it by hand."""
     from sqlalchemy import text
@@ -68,7 +68,7 @@ def ensure_database(url):
         server.dispose()
 
 
-def make_engine(url):
+def make_engine(url: str):
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
@@ -85,11 +85,17 @@ def make_engine(url):
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
 
 
-class UTCDateTime(DateTime):
-    """Timestamps stored with their zone on PostgreSQL; SQLite gets them back naive, in UTC."""
+class UTCDateTime(TypeDecorator):
+    """Timestamps stored in UTC, with their zone on PostgreSQL. SQLite keeps a timestamp's
+    wall-clock time without its offset and gives it back naive, read as UTC: a Beijing time
+    (``+08:00``) is therefore turned into UTC on the way in, or it would come back 8 hours late."""
+    impl = DateTime(timezone=True)
+    cache_ok = True
 
-    def __init__(self):
-        super().__init__(timezone=True)
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is not None and value.tzinfo is not None:
+            return value.astimezone(UTC)
+        return value
 
 
 class OutboxMixin:
@@ -118,7 +124,7 @@ class InboxMixin:
     processed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
 
 
-def as_utc(moment):
+def as_utc(moment: datetime | None) -> datetime | None:
     """SQLite hands timestamps back without a zone; every timestamp Minzi stores is UTC."""
     if moment is not None and moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)

@@ -25,6 +25,17 @@ _MARSHMALLOW_ZH = {
 }
 
 
+Names = dict[str, tuple[str, str]]   # a code list: code -> (中文, English)
+
+
+def label(names: Names, code: str | None, lang: str = "zh") -> str | None:
+    """A code's name in the reader's language; a code the list does not know is shown as is."""
+    pair = names.get(code) if code is not None else None
+    if pair is None:
+        return code
+    return pair[1] if lang == "en" else pair[0]
+
+
 def register_messages(translations: dict[str, str]) -> None:
     """A service's own English validation messages with their Chinese, e.g. from its schemas."""
     _MARSHMALLOW_ZH.update(translations)

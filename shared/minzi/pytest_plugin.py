@@ -33,6 +33,14 @@ TEST_CONFIG = {"RETRY_DELAYS_SECONDS": [0.1], "HEARTBEAT_SECONDS": 30,
                "OUTBOX_SWEEP_SECONDS": 0.5}
 
 
+def pytest_collection_modifyitems(items):
+    """A test that needs the broker (nameko's ``rabbit_config``, so every service test) is
+    marked ``broker``: ``-m "not broker"`` runs the fast ones, as scripts/mutate does."""
+    for item in items:
+        if "rabbit_config" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.broker)
+
+
 @pytest.fixture
 def program_container(container_factory, rabbit_config):
     """``program_container(ServiceClass, **config)`` -> a started container; its database URL

@@ -77,6 +77,14 @@ def domain_transaction(metadata: MetaData, directory: str | Path) -> Iterator[Re
         engine.dispose()
 
 
+def snapshot(session: Session, metadata: MetaData) -> dict[str, list[str]]:
+    """Every row of every table, as the session sees it (what it holds is flushed first): the
+    same before and after a refused action when the refusal changed nothing."""
+    session.flush()
+    return {table.name: sorted(repr(tuple(row)) for row in session.execute(table.select()))
+            for table in metadata.sorted_tables}
+
+
 # -- service tests --------------------------------------------------------------------------------
 
 def call_api(container, method: str, path: str, body: Any = None, *, staff: dict | None,

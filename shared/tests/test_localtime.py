@@ -18,3 +18,31 @@ def test_a_range_of_beijing_dates_is_midnight_to_midnight_in_utc():
         datetime(2026, 10, 31, 16, 0, tzinfo=UTC), datetime(2026, 11, 30, 16, 0, tzinfo=UTC))
     assert local_range(None, date(2026, 11, 30)) == (
         None, datetime(2026, 11, 30, 16, 0, tzinfo=UTC))
+
+
+def test_a_beijing_time_is_stored_in_utc_and_comes_back_as_the_same_moment(tmp_path):
+    from datetime import timedelta, timezone
+
+    from sqlalchemy import Integer, create_engine, select
+    from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+    from minzi.db import UTCDateTime, as_utc
+
+    class Base(DeclarativeBase):
+        pass
+
+    class Slot(Base):
+        __tablename__ = "slots"
+        id: Mapped[int] = mapped_column(Integer, primary_key=True)
+        starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    engine = create_engine(f"sqlite:///{tmp_path}/slots.db")
+    Base.metadata.create_all(engine)
+    nine_in_beijing = datetime(2026, 12, 1, 9, 0, tzinfo=timezone(timedelta(hours=8)))
+    with Session(engine) as session:
+        session.add(Slot(id=1, starts_at=nine_in_beijing))
+        session.commit()
+    with Session(engine) as session:
+        stored = session.scalar(select(Slot.starts_at))
+    assert as_utc(stored) == datetime(2026, 12, 1, 1, 0, tzinfo=UTC) == nine_in_beijing
+    engine.dispose()

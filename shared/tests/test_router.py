@@ -100,3 +100,39 @@ def test_who_is_acting_is_named_one_way():
     assert actor(None)["role"] == "resident"
     assert actor({**STAFF, "password": "x"}) == {"id": 1, "username": None, "name": "王",
                                                  "role": "program_staff"}
+
+
+def test_a_write_that_loses_a_race_is_done_once_more_and_then_answers_as_the_rules_say():
+    from contextlib import contextmanager
+    from types import SimpleNamespace
+
+    from minzi.api import Context, write
+
+    attempts = []
+
+    class Store:
+        @contextmanager
+        def transaction(self, community=None):
+            attempts.append(community)
+            yield SimpleNamespace(attempt=len(attempts))
+            if len(attempts) <= clashes:
+                raise IntegrityError("INSERT", {}, Exception("duplicate key"))
+
+    ctx = Context(staff=STAFF, query={}, params={}, service=SimpleNamespace(store=Store()))
+    clashes = 1
+    assert write(ctx, lambda tx: tx.attempt) == 2
+    assert attempts == ["rainbow-city", "rainbow-city"]
+    attempts.clear()
+    clashes = 2
+    with pytest.raises(IntegrityError):   # the router answers this one 409 conflict
+        write(ctx, lambda tx: tx.attempt)
+    assert len(attempts) == 2
+
+
+def test_a_code_is_named_in_the_readers_language_and_an_unknown_one_as_it_is():
+    from minzi.i18n import label
+    names = {"labour": ("劳动争议", "Labour dispute")}
+    assert label(names, "labour") == "劳动争议"
+    assert label(names, "labour", "en") == "Labour dispute"
+    assert label(names, "tax", "en") == "tax"
+    assert label(names, None) is None

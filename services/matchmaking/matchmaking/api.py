@@ -9,12 +9,9 @@ ID numbers are masked everywhere except on a member's own record. Each route che
 asking, opens a session or a transaction, reads the clock once and hands the rules ``now``.
 """
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
-
-from minzi.api import Conflict, Context, DomainError, Response, Router
+from minzi.api import Context, DomainError, Response, Router, community_of, read, write
 from minzi.envelope import utcnow
 from minzi.localtime import local_date
 from minzi.store import Transaction
@@ -25,41 +22,9 @@ from .domain.access import STAFF_ROLES, require_operator
 from .domain.figures import figures as studio_figures
 
 router = Router()
-T = TypeVar("T")
 
 
 # -- who is asking ---------------------------------------------------------------------------------
-
-def community_of(ctx: Context) -> str:
-    """Staff work in their own community; the public names one, or gets the first community the
-    program serves."""
-    staff = ctx.staff or {}
-    community = staff.get("community") or ctx.query.get("community")
-    if not community:
-        program = getattr(ctx.service, "program", None)
-        communities = getattr(program, "manifest", {}).get("communities") or []
-        community = communities[0] if communities else None
-    if not community:
-        raise DomainError("community_required", "请指定社区", "Say which community",
-                          field="community", status=422)
-    return community
-
-
-def write(ctx: Context, work: Callable[[Transaction], T]) -> T:
-    """Run ``work(tx)`` in one transaction (with its outbox); all of it commits, or none."""
-    try:
-        with ctx.service.store.transaction(community=(ctx.staff or {}).get("community")) as tx:
-            return work(tx)
-    except IntegrityError:
-        raise Conflict("conflict", "刚刚有人同时修改了同一记录，请刷新后重试",
-                       "Someone changed the same record at the same moment; refresh and try "
-                       "again") from None
-
-
-def read(ctx: Context, work: Callable[[Session], T]) -> T:
-    with ctx.service.store.session() as session:
-        return work(session)
-
 
 def staff_route(method: str, path: str, **kwargs: Any) -> Callable:
     """A route for the studio's staff only."""

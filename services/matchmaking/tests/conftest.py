@@ -12,12 +12,12 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import select
 
 from matchmaking.domain import introductions, members
 from matchmaking.models import Base
 from minzi.api import DomainError
 from minzi.testing import domain_transaction, make_staff
+from minzi.testing import snapshot as rows_of
 
 # 10:00 in Beijing, 27 November 2026
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
@@ -88,11 +88,8 @@ def tx(tmp_path):
 
 def snapshot(tx) -> dict:
     """Every row of every table, and what was published: to see that a refusal changed nothing
-    (a pending change would be flushed by the queries, so it shows too)."""
-    rows = {table.name: tx.session.execute(
-        select(table).order_by(*table.primary_key.columns)).all()
-        for table in Base.metadata.sorted_tables}
-    return {"rows": rows, "published": list(tx.published)}
+    (a pending change is flushed first, so it shows too)."""
+    return {"rows": rows_of(tx.session, Base.metadata), "published": list(tx.published)}
 
 
 @contextmanager

@@ -1,6 +1,6 @@
-"""The studio's code lists, each code with its Chinese and English name."""
-
-Names = dict[str, tuple[str, str]]
+"""The studio's code lists, each code with its Chinese and English name (``minzi.i18n.label``
+names one in the reader's language)."""
+from minzi.i18n import Names
 
 GENDERS: Names = {"male": ("男", "Male"), "female": ("女", "Female")}
 EDUCATION: Names = {
@@ -49,10 +49,3 @@ FIGURE_LABELS: Names = {
 CASE_STATES = ("received", "resolved", "returned", "recalled")
 ACTIVITY_ENTITIES = ("member", "consultation", "introduction", "case")
 
-
-def label(table: Names, code: str, lang: str = "zh") -> str:
-    """The name of ``code`` in ``lang``; an unknown code is shown as it is."""
-    names = table.get(code)
-    if names is None:
-        return code
-    return names[0] if lang == "zh" else names[1]

@@ -6,10 +6,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from minzi.db import as_utc
+from minzi.i18n import label
 from minzi.localtime import local_month, local_range
 
 from ..models import Consultation, Introduction, Member, OutcomeStep, Verification
-from .codes import FIGURE_LABELS, MEMBER_STATUSES, label
+from .codes import FIGURE_LABELS, MEMBER_STATUSES
 from .introductions import STAGE
 
 FIGURES = ("registered", "verified", "rejected", "consultations", "introductions", "met",

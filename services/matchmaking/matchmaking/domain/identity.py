@@ -4,9 +4,10 @@ from datetime import date, datetime
 from typing import Any
 
 from minzi.api import DomainError
+from minzi.i18n import label
 from minzi.localtime import local_date
 
-from .codes import GENDERS, label
+from .codes import GENDERS
 
 # the legal age of marriage in China (民法典 第1047条): men 22, women 20
 MARRIAGE_AGE = {"male": 22, "female": 20}

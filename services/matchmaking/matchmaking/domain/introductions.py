@@ -8,11 +8,12 @@ from sqlalchemy.orm import Session
 
 from minzi.api import Conflict, DomainError, NotFound, Staff, actor_name
 from minzi.db import as_utc
+from minzi.i18n import label
 from minzi.store import Transaction
 
 from ..models import Introduction, OutcomeStep
 from .activity import not_in_future, record
-from .codes import OUTCOMES, label
+from .codes import OUTCOMES
 from .members import get_member, married, require_visible
 
 # how far along an introduction is; "ended" may follow any open stage

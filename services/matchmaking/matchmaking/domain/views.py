@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from minzi.db import as_utc
 from minzi.envelope import isoformat
+from minzi.i18n import Names, label
 from minzi.localtime import local_date, local_range
 
 from ..models import Activity, Consultation, Introduction, Member, ProgramCase, Verification
@@ -21,8 +22,6 @@ from .codes import (
     OUTCOMES,
     TOPICS,
     VERIFICATION_RESULTS,
-    Names,
-    label,
 )
 from .identity import age_on, mask_id_number
 from .members import get_member, married, require_visible

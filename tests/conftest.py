@@ -111,6 +111,36 @@ class Suite:
                          for name, (p, _) in self.processes.items())
 
 
+class ProgramClient:
+    """HTTP through the gateway to one program's staff API, as one person (or the public)."""
+
+    def __init__(self, suite, program_id, headers=None):
+        self.suite = suite
+        self.prefix = f"/api/v1/programs/{program_id}"
+        self.headers = headers or {}
+
+    def call(self, method, path, body=None, **params):
+        return requests.request(method, self.suite.url(self.prefix + path), json=body,
+                                params=params or None, headers=self.headers, timeout=20)
+
+    def get(self, path, **params):
+        response = self.call("GET", path, **params)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def ok(self, method, path, body=None, status=201):
+        response = self.call(method, path, body)
+        assert response.status_code == status, response.text
+        return response.json()
+
+    def refused(self, method, path, body, status, code):
+        response = self.call(method, path, body)
+        assert response.status_code == status, response.text
+        error = response.json()["error"]
+        assert error["code"] == code, error
+        return error
+
+
 @pytest.fixture
 def suite(vhost, tmp_path, request):
     from contextlib import ExitStack

@@ -10,40 +10,11 @@ import requests
 
 from minzi.testing import wait_for
 
-from ..conftest import OPEN311_KEY
+from ..conftest import OPEN311_KEY, ProgramClient
 
 pytestmark = pytest.mark.e2e
 
 PROGRAM = "/api/v1/programs/cat_fund"
-
-
-class Client:
-    """HTTP through the gateway to the fund, as one person (or the public)."""
-
-    def __init__(self, suite, headers=None):
-        self.suite = suite
-        self.headers = headers or {}
-
-    def call(self, method, path, body=None, **params):
-        return requests.request(method, self.suite.url(PROGRAM + path), json=body,
-                                params=params or None, headers=self.headers, timeout=20)
-
-    def get(self, path, **params):
-        response = self.call("GET", path, **params)
-        assert response.status_code == 200, response.text
-        return response.json()
-
-    def ok(self, method, path, body=None, status=201):
-        response = self.call(method, path, body)
-        assert response.status_code == status, response.text
-        return response.json()
-
-    def refused(self, method, path, body, status, code):
-        response = self.call(method, path, body)
-        assert response.status_code == status, response.text
-        error = response.json()["error"]
-        assert error["code"] == code, error
-        return error
 
 
 @pytest.fixture
@@ -62,7 +33,7 @@ def fund_operator(suite, username="cat-fund-desk"):
         "username": username, "name": "林志愿", "role": "program_staff",
         "program_id": "cat_fund", "password": "cat-fund-pass-1"})
     assert created.status_code == 201, created.text
-    return Client(suite, suite.login(username, "cat-fund-pass-1"))
+    return ProgramClient(suite, "cat_fund", suite.login(username, "cat-fund-pass-1"))
 
 
 def track(suite, code):

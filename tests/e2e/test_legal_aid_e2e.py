@@ -8,7 +8,7 @@ import requests
 
 from minzi.testing import wait_for
 
-from ..conftest import OPEN311_KEY
+from ..conftest import OPEN311_KEY, ProgramClient
 
 pytestmark = pytest.mark.e2e
 
@@ -22,35 +22,6 @@ SERVICE_NAMES = {
     "migrant_legal_help": "流动人口法律援助",
     "law_lecture_request": "普法讲座报名与建议",
 }
-
-
-class Client:
-    """HTTP through the gateway to the legal-aid home, as one person (or the public)."""
-
-    def __init__(self, suite, headers=None):
-        self.suite = suite
-        self.headers = headers or {}
-
-    def call(self, method, path, body=None, **params):
-        return requests.request(method, self.suite.url(PROGRAM + path), json=body,
-                                params=params or None, headers=self.headers, timeout=20)
-
-    def get(self, path, **params):
-        response = self.call("GET", path, **params)
-        assert response.status_code == 200, response.text
-        return response.json()
-
-    def ok(self, method, path, body=None, status=201):
-        response = self.call(method, path, body)
-        assert response.status_code == status, response.text
-        return response.json()
-
-    def refused(self, method, path, body, status, code):
-        response = self.call(method, path, body)
-        assert response.status_code == status, response.text
-        error = response.json()["error"]
-        assert error["code"] == code, error
-        return error
 
 
 @pytest.fixture
@@ -69,7 +40,7 @@ def program_operator(suite, username="law-desk"):
         "username": username, "name": "王律助", "role": "program_staff",
         "program_id": "legal_aid", "password": "law-desk-pass-1"})
     assert created.status_code == 201, created.text
-    return Client(suite, suite.login(username, "law-desk-pass-1"))
+    return ProgramClient(suite, "legal_aid", suite.login(username, "law-desk-pass-1"))
 
 
 def beijing(iso):
@@ -105,7 +76,8 @@ def test_a_labour_dispute_from_open311_is_booked_with_a_lawyer_and_answered(runn
 
     posted = requests.post(suite.url("/open311/v2/requests.json"), timeout=20, data={
         "api_key": OPEN311_KEY, "jurisdiction_id": "rainbow-city",
-        "service_code": "labour_dispute", "description": "在工地干了三个月，老板拖欠工资一万二，一直不给",
+        "service_code": "labour_dispute",
+        "description": "在工地干了三个月，老板拖欠工资一万二，一直不给",
         "address_string": "彩虹城8号楼3单元", "phone": "13800005555", "first_name": "建国",
         "last_name": "刘", "attribute[employer]": "彩虹建筑劳务公司",
         "attribute[amount_owed]": "12000"})
@@ -137,13 +109,14 @@ def test_a_labour_dispute_from_open311_is_booked_with_a_lawyer_and_answered(runn
     slot = day["slots"][1]
 
     booked = operator.ok("POST", f"/cases/{case['id']}/book",
-                         {"day_id": day["id"], "slot_id": slot["id"], "note": "请带上劳动合同和工资条"})
+                         {"day_id": day["id"], "slot_id": slot["id"],
+                          "note": "请带上劳动合同和工资条"})
     assert booked["case"]["status"] == "booked"
     assert booked["booking"]["slot_id"] == slot["id"]
     assert booked["booking"]["lawyer"]["name"] == "陈明"
     assert booked["booking"]["phone"] == "13800005555"
     # the slot is no longer free for anyone else
-    public_day = Client(suite).get(f"/consultation-days/{day['id']}")
+    public_day = ProgramClient(suite, "legal_aid").get(f"/consultation-days/{day['id']}")
     assert [s["free"] for s in public_day["slots"]] == [True, False]
     assert "booking" not in public_day["slots"][1]
 
@@ -189,7 +162,7 @@ def test_a_labour_dispute_from_open311_is_booked_with_a_lawyer_and_answered(runn
 def test_a_month_of_lectures_and_consultation_days_gives_the_right_figures(running):
     suite = running
     operator = program_operator(suite)
-    public = Client(suite)
+    public = ProgramClient(suite, "legal_aid")
     now = datetime.now(BEIJING)
 
     # -- a lecture with two seats, starting in a few seconds; a third resident waits and moves

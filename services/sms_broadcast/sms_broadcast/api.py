@@ -1,17 +1,25 @@
 """sms_broadcast's staff API, served by the gateway at /api/v1/programs/sms_broadcast/…
 
-Each route checks who is asking, opens a session (to read) or a transaction (to change), reads the
-clock once and calls the rules in ``domain/``. Two routes are public, for the SMS gateway rather
-than staff: ``POST /inbound`` (a resident's reply) and ``POST /delivery`` (a delivery report).
+Each route checks who is asking, reads (``minzi.api.read``) or writes (``minzi.api.write``: one
+transaction; a write that loses a race to the same unique row is done once more and answers as
+the rules say), reads the clock once and calls the rules in ``domain/``. Two routes are public,
+for the SMS gateway rather than staff: ``POST /inbound`` (a resident's reply) and
+``POST /delivery`` (a delivery report).
 Both carry the shared secret (``INBOUND_SECRET``) as ``secret`` in the body or the query string.
 """
 import hmac
 from collections.abc import Callable
-from typing import TypeVar
 
-from sqlalchemy.exc import IntegrityError
-
-from minzi.api import Context, DomainError, Forbidden, PeriodQuery, Response, Router
+from minzi.api import (
+    Context,
+    DomainError,
+    Forbidden,
+    PeriodQuery,
+    Response,
+    Router,
+    read,
+    write,
+)
 from minzi.envelope import utcnow
 from minzi.localtime import local_date, local_range
 from minzi.store import Transaction
@@ -37,20 +45,6 @@ from .schemas import (
 )
 
 router = Router()
-T = TypeVar("T")
-
-
-def in_transaction(ctx: Context, work: Callable[[Transaction], T]) -> T:
-    """``work(tx)`` in one transaction. When a concurrent request wrote the same unique row first
-    (the same gateway message id, the same zone name, the same phone), the commit fails; done
-    once more, the work finds that row (the reply is a duplicate; the zone exists, a named 409).
-    A second clash is the router's generic 409."""
-    try:
-        with ctx.service.store.transaction() as tx:
-            return work(tx)
-    except IntegrityError:
-        with ctx.service.store.transaction() as tx:
-            return work(tx)
 
 
 # -- the grid ------------------------------------------------------------------------------------
@@ -58,7 +52,7 @@ def in_transaction(ctx: Context, work: Callable[[Transaction], T]) -> T:
 def _create(ctx: Context, body: dict, make: Callable, view: Callable) -> Response:
     require_operator(ctx.staff)
     now = utcnow()
-    return 201, in_transaction(ctx, lambda tx: view(make(tx, ctx.staff, body, now), ctx.staff))
+    return 201, write(ctx, lambda tx: view(make(tx, ctx.staff, body, now), ctx.staff))
 
 
 @router.route("POST", "/zones", body=ZoneSchema, summary="新建片区 / Add a zone")
@@ -80,7 +74,7 @@ def _change_head(model: type, view: Callable) -> Callable:
     def change(ctx: Context, body: dict) -> Response:
         require_operator(ctx.staff)
         now = utcnow()
-        return 200, in_transaction(ctx, lambda tx: view(grid.update_head(
+        return 200, write(ctx, lambda tx: view(grid.update_head(
             tx, ctx.staff, model, ctx.params["id"], body, now), ctx.staff))
     return change
 
@@ -97,22 +91,19 @@ router.route("PATCH", "/doors/{id:int}", body=HeadSchema,
 @router.route("GET", "/zones", summary="片区与区长 / Zones and their heads")
 def list_zones(ctx: Context) -> Response:
     require_staff(ctx.staff)
-    with ctx.service.store.session() as session:
-        return 200, views.list_zones(session, ctx.staff)
+    return 200, read(ctx, lambda session: views.list_zones(session, ctx.staff))
 
 
 @router.route("GET", "/buildings", query=ListQuery, summary="楼与楼长 / Buildings and heads")
 def list_buildings(ctx: Context) -> Response:
     require_staff(ctx.staff)
-    with ctx.service.store.session() as session:
-        return 200, views.list_buildings(session, ctx.staff, ctx.query)
+    return 200, read(ctx, lambda session: views.list_buildings(session, ctx.staff, ctx.query))
 
 
 @router.route("GET", "/doors", query=ListQuery, summary="门（单元）与门长 / Doors and heads")
 def list_doors(ctx: Context) -> Response:
     require_staff(ctx.staff)
-    with ctx.service.store.session() as session:
-        return 200, views.list_doors(session, ctx.staff, ctx.query)
+    return 200, read(ctx, lambda session: views.list_doors(session, ctx.staff, ctx.query))
 
 
 # -- residents -----------------------------------------------------------------------------------
@@ -128,22 +119,21 @@ def create_contact(ctx: Context, body: dict) -> Response:
 def update_contact(ctx: Context, body: dict) -> Response:
     require_operator(ctx.staff)
     now = utcnow()
-    return 200, in_transaction(ctx, lambda tx: views.contact_view(contacts.update_contact(
+    return 200, write(ctx, lambda tx: views.contact_view(contacts.update_contact(
         tx, ctx.staff, ctx.params["id"], body, now), ctx.staff))
 
 
 @router.route("GET", "/contacts", query=ListQuery, summary="居民联系方式 / Residents' contacts")
 def list_contacts(ctx: Context) -> Response:
     require_operator(ctx.staff)
-    with ctx.service.store.session() as session:
-        return 200, views.list_contacts(session, ctx.staff, ctx.query)
+    return 200, read(ctx, lambda session: views.list_contacts(session, ctx.staff, ctx.query))
 
 
 @router.route("GET", "/contacts/{id:int}", summary="一位居民 / One resident")
 def get_contact(ctx: Context) -> Response:
     require_operator(ctx.staff)
-    with ctx.service.store.session() as session:
-        return 200, views.contact_with_consents(session, ctx.staff, ctx.params["id"])
+    return 200, read(ctx, lambda session: views.contact_with_consents(
+        session, ctx.staff, ctx.params["id"]))
 
 
 def _consent(opt_out: bool) -> Callable:
@@ -155,7 +145,7 @@ def _consent(opt_out: bool) -> Callable:
             contact = contacts.get_contact(tx.session, ctx.staff["community"], ctx.params["id"])
             consent.staff_consent(tx, ctx.staff, contact, opt_out, body["note"], now)
             return views.contact_view(contact, ctx.staff)
-        return 200, in_transaction(ctx, work)
+        return 200, write(ctx, work)
     return change
 
 
@@ -169,8 +159,7 @@ router.route("POST", "/contacts/{id:int}/opt-in", body=ConsentSchema,
 @router.route("GET", "/consents", query=ListQuery, summary="退订与恢复记录 / Consent records")
 def list_consents(ctx: Context) -> Response:
     require_operator(ctx.staff)
-    with ctx.service.store.session() as session:
-        return 200, views.list_consents(session, ctx.staff, ctx.query)
+    return 200, read(ctx, lambda session: views.list_consents(session, ctx.staff, ctx.query))
 
 
 # -- broadcasts ----------------------------------------------------------------------------------
@@ -180,33 +169,31 @@ def list_consents(ctx: Context) -> Response:
 def create_broadcast(ctx: Context, body: dict) -> Response:
     require_operator(ctx.staff)
     now = utcnow()
-    broadcast_id = in_transaction(
+    broadcast_id = write(
         ctx, lambda tx: broadcasts.create_broadcast(tx, ctx.staff, body, now).id)
     ctx.service.sms.wake()  # committed: its messages go now
-    with ctx.service.store.session() as session:
-        return 201, views.one_broadcast(session, ctx.staff, broadcast_id)
+    return 201, read(ctx, lambda session: views.one_broadcast(session, ctx.staff, broadcast_id))
 
 
 @router.route("GET", "/broadcasts", query=ListQuery, summary="群发记录 / Broadcasts")
 def list_broadcasts(ctx: Context) -> Response:
     require_staff(ctx.staff)
-    with ctx.service.store.session() as session:
-        return 200, views.list_broadcasts(session, ctx.staff, ctx.query)
+    return 200, read(ctx, lambda session: views.list_broadcasts(session, ctx.staff, ctx.query))
 
 
 @router.route("GET", "/broadcasts/{id:int}", summary="一次群发 / One broadcast")
 def get_broadcast(ctx: Context) -> Response:
     require_staff(ctx.staff)
-    with ctx.service.store.session() as session:
-        return 200, views.one_broadcast(session, ctx.staff, ctx.params["id"])
+    return 200, read(ctx, lambda session: views.one_broadcast(
+        session, ctx.staff, ctx.params["id"]))
 
 
 @router.route("GET", "/broadcasts/{id:int}/messages", query=ListQuery,
               summary="每位居民的发送状态 / Each recipient's message state")
 def list_messages(ctx: Context) -> Response:
     require_operator(ctx.staff)
-    with ctx.service.store.session() as session:
-        return 200, views.list_messages(session, ctx.staff, ctx.params["id"], ctx.query)
+    return 200, read(ctx, lambda session: views.list_messages(
+        session, ctx.staff, ctx.params["id"], ctx.query))
 
 
 @router.route("POST", "/broadcasts/{id:int}/cancel",
@@ -214,7 +201,7 @@ def list_messages(ctx: Context) -> Response:
 def cancel_broadcast(ctx: Context) -> Response:
     require_operator(ctx.staff)
     now = utcnow()
-    return 200, in_transaction(ctx, lambda tx: views.broadcast_view(
+    return 200, write(ctx, lambda tx: views.broadcast_view(
         tx.session, broadcasts.cancel_broadcast(tx, ctx.staff, ctx.params["id"], now),
         ctx.staff))
 
@@ -224,12 +211,10 @@ def cancel_broadcast(ctx: Context) -> Response:
 def retry_broadcast(ctx: Context) -> Response:
     require_operator(ctx.staff)
     now = utcnow()
-    count = in_transaction(
-        ctx, lambda tx: broadcasts.retry_failed(tx, ctx.staff, ctx.params["id"], now))
+    count = write(ctx, lambda tx: broadcasts.retry_failed(tx, ctx.staff, ctx.params["id"], now))
     ctx.service.sms.wake()
-    with ctx.service.store.session() as session:
-        return 200, {**views.one_broadcast(session, ctx.staff, ctx.params["id"]),
-                     "retried": count}
+    return 200, read(ctx, lambda session: {
+        **views.one_broadcast(session, ctx.staff, ctx.params["id"]), "retried": count})
 
 
 # -- from the SMS gateway ------------------------------------------------------------------------
@@ -260,7 +245,7 @@ def inbound(ctx: Context) -> Response:
     def work(tx: Transaction) -> tuple[dict, bool]:
         row, created = replies.receive_reply(tx, data, now, communities)
         return views.inbound_view(row, None), created
-    view, created = in_transaction(ctx, work)
+    view, created = write(ctx, work)
     return (201 if created else 200), {**view, "duplicate": not created}
 
 
@@ -273,14 +258,13 @@ def delivery(ctx: Context) -> Response:
     def work(tx: Transaction) -> dict:
         message = sending.delivery_report(tx.session, data, now)
         return {"reference": sending.reference(message.id), "state": message.state}
-    return 200, in_transaction(ctx, work)
+    return 200, write(ctx, work)
 
 
 @router.route("GET", "/inbound", query=ListQuery, summary="居民回复 / Residents' replies")
 def list_inbound(ctx: Context) -> Response:
     require_operator(ctx.staff)
-    with ctx.service.store.session() as session:
-        return 200, views.list_inbound(session, ctx.staff, ctx.query)
+    return 200, read(ctx, lambda session: views.list_inbound(session, ctx.staff, ctx.query))
 
 
 # -- figures and the record ----------------------------------------------------------------------
@@ -297,16 +281,15 @@ def figures(ctx: Context) -> Response:
         raise DomainError("bad_period", "结束日期应不早于开始日期", "The end is before the start",
                           field="to", status=422)
     begin, finish = local_range(start, end)
-    with ctx.service.store.session() as session:
-        result = period_figures(session, ctx.staff["community"], begin, finish)
-        return 200, {**result, "from_date": start.isoformat(), "to_date": end.isoformat()}
+    result = read(ctx, lambda session: period_figures(
+        session, ctx.staff["community"], begin, finish))
+    return 200, {**result, "from_date": start.isoformat(), "to_date": end.isoformat()}
 
 
 @router.route("GET", "/changes", query=ListQuery, summary="操作记录 / Who changed what, when")
 def list_changes(ctx: Context) -> Response:
     require_operator(ctx.staff)
-    with ctx.service.store.session() as session:
-        return 200, views.list_changes(session, ctx.staff, ctx.query)
+    return 200, read(ctx, lambda session: views.list_changes(session, ctx.staff, ctx.query))
 
 
 # -- cases from intake ---------------------------------------------------------------------------
@@ -314,22 +297,20 @@ def list_changes(ctx: Context) -> Response:
 @router.route("GET", "/cases", summary="收到的诉求 / Cases received")
 def list_cases(ctx: Context) -> Response:
     require_operator(ctx.staff)
-    with ctx.service.store.session() as session:
-        return 200, views.list_cases(session, ctx.staff)
+    return 200, read(ctx, lambda session: views.list_cases(session, ctx.staff))
 
 
 @router.route("GET", "/cases/{case_id:int}", summary="一件诉求 / One case")
 def get_case(ctx: Context) -> Response:
     require_operator(ctx.staff)
-    with ctx.service.store.session() as session:
-        return 200, views.case_view(cases.get_case(session, ctx.params["case_id"], ctx.staff),
-                                    ctx.staff)
+    return 200, read(ctx, lambda session: views.case_view(
+        cases.get_case(session, ctx.params["case_id"], ctx.staff), ctx.staff))
 
 
 def _finish(ctx: Context, resolved: bool, text: str, reply: str | None = None) -> Response:
     require_operator(ctx.staff)
     now = utcnow()
-    return 200, in_transaction(ctx, lambda tx: views.case_view(cases.finish(
+    return 200, write(ctx, lambda tx: views.case_view(cases.finish(
         tx, ctx.staff, ctx.params["case_id"], now, resolved=resolved, text=text, reply=reply),
         ctx.staff))
 

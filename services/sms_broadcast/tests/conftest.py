@@ -69,14 +69,6 @@ def count(session, model):
     return session.scalar(select(func.count()).select_from(model))
 
 
-def snapshot(session):
-    """Every row of every table of the program's database (flushing what the session holds):
-    equal before and after means nothing changed."""
-    return {table.name: session.execute(
-        select(table).order_by(*table.primary_key.columns)).all()
-        for table in Base.metadata.sorted_tables}
-
-
 def broadcast(tx, grid, target="building", text="明天9点到12点停水，请提前储水。", **extra):
     data = {"text": text, "target": target, **extra}
     if target == "building":

@@ -9,10 +9,11 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from minzi.store import StoreHandle
+from minzi.testing import snapshot
 from sms_broadcast.api import router
-from sms_broadcast.models import Inbound, Outbox, Zone
+from sms_broadcast.models import Base, Inbound, Outbox, Zone
 
-from .conftest import NEIGHBOUR, NOW, OPERATOR, RECEPTIONIST, C, snapshot
+from .conftest import NEIGHBOUR, NOW, OPERATOR, RECEPTIONIST, C
 
 SECRET = "s3cret"
 
@@ -163,7 +164,7 @@ def call_query(service, path, query):
 
 def committed(sessions):
     with sessions() as session:
-        return snapshot(session)
+        return snapshot(session, Base.metadata)
 
 
 @pytest.mark.parametrize("code, status, setup, attempt", DOOR_REFUSALS,

@@ -11,7 +11,7 @@ import argparse
 import json
 import os
 import sys
-from urllib.parse import quote, urlparse
+from urllib.parse import quote, unquote, urlparse
 
 import requests
 from kombu import Connection
@@ -29,9 +29,10 @@ def _management(url):
     return base, (parsed.username or "guest", parsed.password or "guest")
 
 
-def _vhost(amqp_uri):
+def vhost_of(amqp_uri: str) -> str:
+    """The vhost an AMQP URI names (``%2F`` is ``/``, as the AMQP URI spec and kombu read it)."""
     path = urlparse(amqp_uri).path
-    return path[1:] if path and path != "/" else "/"
+    return unquote(path[1:]) if path and path != "/" else "/"
 
 
 def list_queues(management_url, vhost="/"):
@@ -127,10 +128,10 @@ def main(argv=None):
     amqp_uri = os.environ.get("AMQP_URI", DEFAULT_AMQP_URI)
     if args.command == "queues":
         print(f"{'queue':60} {'ready':>7} {'unacked':>8} {'consumers':>9}")
-        for q in list_queues(management, _vhost(amqp_uri)):
+        for q in list_queues(management, vhost_of(amqp_uri)):
             print(f"{q['name']:60} {q['ready']:>7} {q['unacked']:>8} {q['consumers']:>9}")
     elif args.command == "parked":
-        for item in list_parked(management, _vhost(amqp_uri)):
+        for item in list_parked(management, vhost_of(amqp_uri)):
             print(json.dumps(item, ensure_ascii=False))
     else:
         print(f"{replay(amqp_uri, args.queue, args.event_id)} message(s) sent back to {args.queue}")

@@ -1,18 +1,11 @@
 """What ops watch: queues (depth, consumers), parked messages and their replay, alerts, and
 metrics in the form Prometheus scrapes."""
 from collections.abc import Iterator
-from urllib.parse import unquote, urlparse
 
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 
 from minzi import ops
-
-
-def vhost_of(amqp_uri: str) -> str:
-    """The vhost an AMQP URI names (``%2F`` is ``/``, as the AMQP URI spec and kombu read it)."""
-    path = urlparse(amqp_uri).path
-    return unquote(path[1:]) if path and path != "/" else "/"
 
 
 def is_work_queue(name: str) -> bool:
@@ -38,7 +31,7 @@ def alerts(queues: list[dict], backlog_threshold: int) -> list[dict]:
 
 
 def overview(management_url: str, amqp_uri: str, backlog_threshold: int) -> dict:
-    queues = ops.list_queues(management_url, vhost_of(amqp_uri))
+    queues = ops.list_queues(management_url, ops.vhost_of(amqp_uri))
     return {"queues": queues, "alerts": alerts(queues, backlog_threshold)}
 
 

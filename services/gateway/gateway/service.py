@@ -209,7 +209,7 @@ class GatewayService:
         lang = language(request)
         return self._guarded(lang, lambda: self._admin(request, lang) or json_response(
             200, minzi_ops.list_parked(self._config("RABBIT_MANAGEMENT_URL"),
-                                       ops.vhost_of(self._config("AMQP_URI")))))
+                                       minzi_ops.vhost_of(self._config("AMQP_URI")))))
 
     @http("POST", f"{API}/ops/parked/replay")
     def ops_replay(self, request: Request) -> Response:
@@ -242,7 +242,7 @@ class GatewayService:
 
     def _metrics(self) -> Response:
         queues = minzi_ops.list_queues(self._config("RABBIT_MANAGEMENT_URL"),
-                                       ops.vhost_of(self._config("AMQP_URI")))
+                                       minzi_ops.vhost_of(self._config("AMQP_URI")))
         text = ops.metrics_text(queues, self.services("intake", "programs"),
                                 self.services("intake", "case_counts"))
         return Response(text, content_type="text/plain; version=0.0.4; charset=utf-8")

@@ -3,6 +3,7 @@ Prometheus scrapes (its text exposition format 0.0.4)."""
 import pytest
 
 from gateway import ops
+from minzi import ops as minzi_ops
 
 
 @pytest.mark.parametrize(("uri", "vhost"), [
@@ -14,7 +15,7 @@ from gateway import ops
     ("amqp://guest:guest@127.0.0.1:5672/rainbow%2Fcity", "rainbow/city"),
 ])
 def test_the_vhost_comes_from_the_amqp_uri(uri, vhost):
-    assert ops.vhost_of(uri) == vhost
+    assert minzi_ops.vhost_of(uri) == vhost
 
 
 def queue(name: str, messages: int = 0, ready: int = 0, consumers: int = 1) -> dict:

@@ -24,18 +24,12 @@ from legal_aid.domain import (
 from legal_aid.models import Base
 from minzi.api import DomainError
 from minzi.contract import CaseDispatched
+from minzi.testing import snapshot
 
 from .conftest import ALICE, NOW, at
 
 C = "rainbow-city"
 ELSEWHERE = "sunny-garden"
-
-
-def rows(session) -> dict[str, list[str]]:
-    """Every row of every table, as the database holds it (what is pending is flushed first)."""
-    session.flush()
-    return {table.name: sorted(repr(tuple(row)) for row in session.execute(table.select()))
-            for table in Base.metadata.sorted_tables}
 
 
 @dataclass
@@ -322,7 +316,7 @@ def test_a_refused_request_changes_nothing(station, name):
     if setup is not None:
         setup(station)
     station.tx.session.commit()
-    before, sent = rows(station.tx.session), list(station.tx.published)
+    before, sent = snapshot(station.tx.session, Base.metadata), list(station.tx.published)
 
     with pytest.raises(DomainError) as refused:
         action(station)
@@ -330,5 +324,5 @@ def test_a_refused_request_changes_nothing(station, name):
     assert refused.value.code == code
     if rolled_back:   # what the staff API does with a request a rule refused
         station.tx.session.rollback()
-    assert rows(station.tx.session) == before
+    assert snapshot(station.tx.session, Base.metadata) == before
     assert station.tx.published == sent

@@ -7,12 +7,13 @@ from kombu import Connection, Queue
 from nameko.standalone.rpc import ClusterRpcProxy
 from nameko.testing.services import entrypoint_hook
 from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.orm import Session
 
 from legal_aid.models import Base, Outbox
 from legal_aid.service import LegalAid
 from minzi.db import normalise_url
 from minzi.localtime import BEIJING
-from minzi.testing import ServiceProcess, call_api, make_staff, wait_for
+from minzi.testing import ServiceProcess, call_api, make_staff, snapshot, wait_for
 
 C = "rainbow-city"
 OPERATOR = make_staff("program_staff", program_id="legal_aid", id=3, username="li", name="李")
@@ -187,9 +188,8 @@ def test_bad_input_gets_a_named_error_and_changes_nothing(service):
 def database_rows(container) -> dict[str, list[str]]:
     """Every row of every table of the running service's database."""
     engine = create_engine(normalise_url(container.config["DATABASE_URL"]))
-    with engine.connect() as connection:
-        rows = {table.name: sorted(repr(tuple(row)) for row in connection.execute(table.select()))
-                for table in Base.metadata.sorted_tables}
+    with Session(engine) as session:
+        rows = snapshot(session, Base.metadata)
     engine.dispose()
     return rows
 

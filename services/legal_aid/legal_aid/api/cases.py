@@ -1,10 +1,10 @@
 """The cases intake routed here, and the activity record (operators only)."""
-from minzi.api import Context, Response
+from minzi.api import Context, Response, community_of, read, write
 from minzi.envelope import utcnow
 
 from .. import schemas
 from ..domain import cases, views
-from .common import community_of, read, staff_route, write
+from .common import staff_route
 
 
 @staff_route("GET", "/cases", query=schemas.CaseQuery, summary="转来的案件 / Cases from intake")

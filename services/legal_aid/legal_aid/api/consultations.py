@@ -1,12 +1,12 @@
 """Consultation days: the public sees the free slots; operators open days and add or remove
 lawyers' slots; the front desk books residents in and cancels bookings."""
-from minzi.api import Context, Response
+from minzi.api import Context, Response, community_of, read, write
 from minzi.envelope import utcnow
 
 from .. import schemas
 from ..domain import bookings, consultations, views
 from ..domain.access import is_operator, level
-from .common import community_of, read, router, staff_route, write
+from .common import router, staff_route
 
 
 @router.route("GET", "/consultation-days", public=True, query=schemas.PeriodQuery,

@@ -1,10 +1,10 @@
 """The reference lists and the program's figures: public."""
-from minzi.api import Context, Response
+from minzi.api import Context, Response, community_of, read
 
 from .. import schemas
 from ..domain import figures, views
 from ..domain.codes import AREAS_OF_LAW, OUTCOMES
-from .common import community_of, read, router
+from .common import router
 
 
 @router.route("GET", "/areas-of-law", public=True, summary="法律领域 / Areas of law")

@@ -1,10 +1,10 @@
 """The volunteer lawyers (operators only)."""
-from minzi.api import Context, Response
+from minzi.api import Context, Response, community_of, read, write
 from minzi.envelope import utcnow
 
 from .. import schemas
 from ..domain import lawyers, views
-from .common import community_of, read, staff_route, write
+from .common import staff_route
 
 
 @staff_route("GET", "/lawyers", query=schemas.Query, summary="志愿律师 / Volunteer lawyers")

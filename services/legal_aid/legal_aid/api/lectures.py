@@ -1,12 +1,12 @@
 """Law lectures: the public reads them and registers; operators plan, change, cancel them and
 take attendance."""
-from minzi.api import Context, DomainError, Response
+from minzi.api import Context, DomainError, Response, community_of, read, write
 from minzi.envelope import utcnow
 
 from .. import schemas
 from ..domain import lectures, views
 from ..domain.access import is_desk, is_operator
-from .common import community_of, read, router, staff_route, write
+from .common import router, staff_route
 
 
 @router.route("GET", "/lectures", public=True, query=schemas.LectureQuery,

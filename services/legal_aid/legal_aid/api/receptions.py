@@ -1,10 +1,10 @@
 """Reception records and visitors (operators only: they hold residents' personal data)."""
-from minzi.api import Context, Response
+from minzi.api import Context, Response, community_of, read, write
 from minzi.envelope import utcnow
 
 from .. import schemas
 from ..domain import receptions, views
-from .common import community_of, read, staff_route, write
+from .common import staff_route
 
 
 @staff_route("GET", "/receptions", query=schemas.ReceptionQuery,

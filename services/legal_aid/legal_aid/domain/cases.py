@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from minzi.api import INTAKE, Conflict, Staff, actor_name
 from minzi.db import as_utc
+from minzi.i18n import label
 from minzi.localtime import BEIJING
 from minzi.store import Transaction
 
@@ -22,10 +23,9 @@ from .codes import (
     PROGRAM_ID,
     PROGRAM_NAME,
     SERVICE_AREAS,
-    label,
 )
 from .consultations import get_day
-from .records import get_or_404, record, touch, utc
+from .records import get_or_404, record, touch
 
 
 def case_by_intake_id(session: Session, intake_case_id: int) -> LegalCase | None:
@@ -46,7 +46,7 @@ def receive(tx: Transaction, data: dict[str, Any], now: datetime) -> dict[str, A
               "area_of_law": area if area in AREAS_OF_LAW else None,
               "address": data.get("address"), "resident_name": resident.get("name"),
               "resident_phone": resident.get("phone"),
-              "resident_contact": resident.get("contact"), "due_at": utc(data.get("due_at")),
+              "resident_contact": resident.get("contact"), "due_at": as_utc(data.get("due_at")),
               "dispatch_note": data.get("note")}
     case = case_by_intake_id(tx.session, data["case_id"])
     if case is None:

@@ -1,8 +1,9 @@
-"""The legal-aid home's reference lists: codes with their Chinese and English names."""
+"""The legal-aid home's reference lists: codes with their Chinese and English names (a code's
+name in the reader's language is ``minzi.i18n.label``)."""
+from minzi.i18n import Names
+
 PROGRAM_ID = "legal_aid"
 PROGRAM_NAME = {"zh": "普法互助家园", "en": "Legal-aid home"}
-
-Names = dict[str, tuple[str, str]]
 
 AREAS_OF_LAW: Names = {
     "labour": ("劳动争议", "Labour dispute"),
@@ -47,11 +48,3 @@ LECTURE_STATUSES: Names = {
     "held": ("已举办", "Held"),
     "cancelled": ("已取消", "Cancelled"),
 }
-
-
-def label(table: Names, code: str | None, lang: str = "zh") -> str | None:
-    """A code's name in the reader's language (the code itself when the list does not know it)."""
-    names = table.get(code)
-    if names is None:
-        return code
-    return names[0] if lang == "zh" else names[1]

@@ -11,7 +11,7 @@ from minzi.store import Transaction
 
 from ..models import Booking, ConsultationDay, Lawyer, Slot
 from .lawyers import active_lawyer
-from .records import get_or_404, new, record, touch, utc
+from .records import get_or_404, new, record, touch
 
 Span = tuple[datetime, datetime]
 
@@ -46,7 +46,7 @@ def open_day(tx: Transaction, community: str, data: dict[str, Any], actor: Staff
 
 def _expand(spec: dict[str, Any]) -> list[Span]:
     """One slot, or a range cut into ``minutes``-long slots."""
-    starts_at, ends_at = utc(spec["starts_at"]), utc(spec["ends_at"])
+    starts_at, ends_at = spec["starts_at"], spec["ends_at"]
     minutes = spec.get("minutes")
     if not minutes:
         return [(starts_at, ends_at)]
@@ -71,7 +71,7 @@ def _pieces(session: Session, community: str, day: ConsultationDay, spec: dict[s
     except DomainError as exc:
         exc.field = f"{field}.lawyer_id" if field else exc.field
         raise
-    starts_at, ends_at = utc(spec["starts_at"]), utc(spec["ends_at"])
+    starts_at, ends_at = spec["starts_at"], spec["ends_at"]
     if ends_at <= starts_at:
         fail("ends_before_start", "结束时间应晚于开始时间", "The end must be after the start",
              "ends_at")

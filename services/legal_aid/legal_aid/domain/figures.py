@@ -8,10 +8,11 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from minzi.i18n import label
 from minzi.localtime import local_month
 
 from ..models import Booking, ConsultationDay, Lecture, LegalCase, Reception, Registration, Slot
-from .codes import AREAS_OF_LAW, OUTCOMES, label
+from .codes import AREAS_OF_LAW, OUTCOMES
 from .views import within_days
 
 

@@ -14,7 +14,7 @@ from minzi.logs import mask_phone
 from minzi.store import Transaction
 
 from ..models import Lecture, Registration
-from .records import get_or_404, new, record, touch, utc
+from .records import get_or_404, new, record, touch
 
 
 def check_times(starts_at: datetime, ends_at: datetime | None, now: datetime | None, *,
@@ -38,8 +38,8 @@ def plan_lecture(tx: Transaction, community: str, data: dict[str, Any], actor: S
     check_times(data["starts_at"], data.get("ends_at"),
                 None if data.get("already_held") else now)
     lecture = new(Lecture, actor, now, community=community, topic=data["topic"],
-                  speaker=data["speaker"], starts_at=utc(data["starts_at"]),
-                  ends_at=utc(data.get("ends_at")), place=data["place"],
+                  speaker=data["speaker"], starts_at=data["starts_at"],
+                  ends_at=data.get("ends_at"), place=data["place"],
                   capacity=data["capacity"], description=data.get("description"),
                   status="planned")
     tx.session.add(lecture)
@@ -101,7 +101,7 @@ def update_lecture(tx: Transaction, community: str, lecture_id: int, data: dict[
     for key, value in data.items():
         current = getattr(lecture, key)
         if isinstance(value, datetime):
-            value, current = utc(value), as_utc(current)
+            current = as_utc(current)
         if current != value:
             changed[key] = isoformat(value) if isinstance(value, datetime) else value
             setattr(lecture, key, value)

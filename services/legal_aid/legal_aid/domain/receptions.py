@@ -12,7 +12,7 @@ from minzi.store import Transaction
 from ..models import Booking, Lawyer, LegalCase, Reception, Visitor
 from .codes import AREAS_OF_LAW, OUTCOMES
 from .lawyers import active_lawyer
-from .records import get_or_404, new, record, touch, utc
+from .records import get_or_404, new, record, touch
 
 
 def check_area(code: str) -> str:
@@ -97,7 +97,7 @@ def record_reception(tx: Transaction, community: str, data: dict[str, Any], acto
     if data["outcome"] not in OUTCOMES:
         raise DomainError("unknown_outcome", "没有这个结果代码", "Unknown outcome code",
                           field="outcome", status=422)
-    received_at = utc(data.get("received_at") or now)
+    received_at = data.get("received_at") or now
     if received_at > now + timedelta(minutes=5):
         raise DomainError("received_in_future", "接待时间不能在将来",
                           "The reception cannot be in the future", field="received_at",

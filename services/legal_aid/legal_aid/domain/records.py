@@ -1,24 +1,16 @@
 """What every change shares: who made a row and who changed it last, one activity row per change
 (who, when, what), and finding a row of the right community."""
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
 from minzi.api import NotFound, Staff, actor_name
-from minzi.db import as_utc
 from minzi.store import Transaction
 
 from ..models import Activity
 
 Row = TypeVar("Row")
-
-
-def utc(moment: datetime | None) -> datetime | None:
-    """A moment as it is stored: in UTC. Staff type Beijing times (``+08:00``); SQLite keeps a
-    timestamp's wall-clock time without its offset and gives it back as UTC, so a time not turned
-    into UTC first would come back eight hours late."""
-    return as_utc(moment).astimezone(UTC) if moment is not None else None
 
 
 def record(tx: Transaction, community: str | None, entity: str, entity_id: int, action: str,

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from minzi.db import as_utc
 from minzi.envelope import isoformat
+from minzi.i18n import Names, label
 from minzi.localtime import local_range
 from minzi.logs import mask_phone
 
@@ -26,7 +27,7 @@ from ..models import (
 )
 from .access import Level
 from .bookings import active_bookings
-from .codes import AREAS_OF_LAW, CASE_STATUSES, LECTURE_STATUSES, OUTCOMES, Names, label
+from .codes import AREAS_OF_LAW, CASE_STATUSES, LECTURE_STATUSES, OUTCOMES
 from .lectures import registered_count
 
 View = dict[str, Any]

@@ -1,11 +1,9 @@
 """Intake's staff API, served through the gateway under /api/v1: thin routes that check who is
 asking, open a session or a transaction, read the clock once and call the rules."""
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from typing import TypeVar
 
-from sqlalchemy.exc import IntegrityError
-
-from minzi.api import Context, Response, Router
+from minzi.api import Context, Response, Router, read, write
 from minzi.envelope import utcnow
 
 from . import schemas
@@ -15,14 +13,14 @@ from .domain.desk import Desk, by_tracking_code, get_case
 from .models import Case
 
 router = Router()
+T = TypeVar("T")
 
 
-@contextmanager
-def desk(ctx: Context) -> Iterator[Desk]:
-    """A unit of work: the case desk over one transaction, at one moment; events go out after
-    the commit."""
-    with ctx.service.store.transaction() as tx:
-        yield ctx.service.desk(tx, utcnow())
+def at_desk(ctx: Context, work: Callable[[Desk], T]) -> T:
+    """``work`` at the case desk over one transaction (``minzi.api.write``: done once more if a
+    request at the same moment wrote the same unique row first), at one moment read from the
+    clock; events go out after the commit."""
+    return write(ctx, lambda tx: work(ctx.service.desk(tx, utcnow())))
 
 
 # -- accounts --------------------------------------------------------------------------------------
@@ -30,11 +28,12 @@ def desk(ctx: Context) -> Iterator[Desk]:
 @router.route("POST", "/auth/token", body=schemas.LoginSchema, public=True,
               summary="登录，取得令牌 / Log in for a token")
 def login(ctx: Context, body: dict) -> Response:
-    with ctx.service.store.transaction() as tx:
+    def work(tx) -> Response:
         token, expires, staff = accounts.log_in(tx.session, body["username"], body["password"],
                                                 utcnow())
         return 201, {"token": token, "expires_at": expires.isoformat(),
                      "staff": views.staff_view(staff)}
+    return write(ctx, work)
 
 
 @router.route("GET", "/me", summary="当前登录的工作人员 / The logged-in staff member")
@@ -45,30 +44,27 @@ def me(ctx: Context) -> Response:
 @router.route("POST", "/staff", body=schemas.StaffCreateSchema, roles=("admin",),
               summary="新建工作人员账号 / Create a staff account")
 def create_staff(ctx: Context, body: dict) -> Response:
-    with ctx.service.store.transaction() as tx:
-        staff = accounts.create_staff(tx.session, ctx.staff, body, utcnow())
-        return 201, views.staff_view(staff)
+    return 201, write(ctx, lambda tx: views.staff_view(
+        accounts.create_staff(tx.session, ctx.staff, body, utcnow())))
 
 
 @router.route("GET", "/staff", roles=MANAGERS, summary="本社区工作人员 / Staff of my community")
 def list_staff(ctx: Context) -> Response:
-    with ctx.service.store.session() as session:
-        return 200, views.list_staff(session, ctx.staff["community"])
+    return 200, read(ctx, lambda session: views.list_staff(session, ctx.staff["community"]))
 
 
 @router.route("POST", "/api-keys", body=schemas.ApiKeyCreateSchema, roles=("admin",),
               summary="新建 Open311 接入密钥 / Create an Open311 api_key")
 def create_api_key(ctx: Context, body: dict) -> Response:
     community = ctx.staff["community"]
-    with ctx.service.store.transaction() as tx:
-        key = accounts.create_api_key(tx.session, community, body["name"], utcnow())
+    key = write(ctx, lambda tx: accounts.create_api_key(tx.session, community, body["name"],
+                                                        utcnow()))
     return 201, {"api_key": key, "name": body["name"], "jurisdiction_id": community}
 
 
 @router.route("GET", "/communities", public=True, summary="社区 / Communities")
 def list_communities(ctx: Context) -> Response:
-    with ctx.service.store.session() as session:
-        return 200, views.list_communities(session, ctx.lang)
+    return 200, read(ctx, lambda session: views.list_communities(session, ctx.lang))
 
 
 # -- programs and services -------------------------------------------------------------------------
@@ -76,17 +72,17 @@ def list_communities(ctx: Context) -> Response:
 @router.route("GET", "/programs", public=True,
               summary="已接入的项目及其服务 / Programs on the bus and their services")
 def list_programs(ctx: Context) -> Response:
-    with ctx.service.store.session() as session:
-        return 200, views.list_programs(session, ctx.lang)
+    return 200, read(ctx, lambda session: views.list_programs(session, ctx.lang))
 
 
 @router.route("GET", "/services", public=True,
               summary="本社区可办理的服务 / Services offered in a community")
 def list_services(ctx: Context) -> Response:
+    # not minzi.api.community_of: here ?community= comes first (the public page names one), and
+    # intake, which serves every community, falls back to its configured default one
     community = ctx.query.get("community") or (ctx.staff or {}).get("community") or \
         ctx.service.default_community
-    with ctx.service.store.session() as session:
-        return 200, views.list_services(session, community, ctx.lang)
+    return 200, read(ctx, lambda session: views.list_services(session, community, ctx.lang))
 
 
 # -- cases -----------------------------------------------------------------------------------------
@@ -94,52 +90,46 @@ def list_services(ctx: Context) -> Response:
 @router.route("POST", "/cases", body=schemas.CaseCreateSchema,
               summary="受理登记一件诉求 / Register a case")
 def register_case(ctx: Context, body: dict) -> Response:
+    """The same ``request_key`` again (also at the same moment: the copy that loses the race is
+    done once more and finds the case) answers with the case already registered."""
     body["community"] = body.get("community") or ctx.staff["community"]
-    request_key = ctx.extra.get("request_key")
-    try:
-        with desk(ctx) as d:
-            case, created = registration.register(d, body, Actor.of_staff(ctx.staff),
-                                                  request_key)
-            d.session.flush()
-            view = views.case_view(case, ctx.staff, ctx.lang, d.now, with_history=True)
-        return (201 if created else 200), view
-    except IntegrityError:
-        # the same request arrived twice at once: the other copy made the case
-        with ctx.service.store.session() as session:
-            case = views.case_by_request_key(session, request_key)
-            if case is None:
-                raise
-            return 200, views.case_view(case, ctx.staff, ctx.lang, utcnow(), with_history=True)
+
+    def work(d: Desk) -> Response:
+        case, created = registration.register(d, body, Actor.of_staff(ctx.staff),
+                                              ctx.extra.get("request_key"))
+        d.session.flush()
+        return (201 if created else 200), views.case_view(case, ctx.staff, ctx.lang, d.now,
+                                                           with_history=True)
+    return at_desk(ctx, work)
 
 
 @router.route("GET", "/cases", query=schemas.CaseListQuery,
               summary="我的待办、超时、升级等队列 / My queue, overdue, escalated …")
 def list_cases(ctx: Context) -> Response:
-    with ctx.service.store.session() as session:
-        return 200, views.list_cases(session, ctx.staff, ctx.query, ctx.lang, utcnow())
+    return 200, read(ctx, lambda session: views.list_cases(session, ctx.staff, ctx.query,
+                                                           ctx.lang, utcnow()))
 
 
 @router.route("GET", "/cases/{case_id:int}", summary="一件诉求及其全过程 / A case with its history")
 def get_one_case(ctx: Context) -> Response:
-    with ctx.service.store.session() as session:
-        case = get_case(session, ctx.params["case_id"], ctx.staff)
-        return 200, views.case_view(case, ctx.staff, ctx.lang, utcnow(), with_history=True)
+    return 200, read(ctx, lambda session: views.case_view(
+        get_case(session, ctx.params["case_id"], ctx.staff), ctx.staff, ctx.lang, utcnow(),
+        with_history=True))
 
 
 @router.route("GET", "/cases/{case_id:int}/history",
               summary="谁在何时做了什么 / Who did what, when")
 def case_history(ctx: Context) -> Response:
-    with ctx.service.store.session() as session:
-        case = get_case(session, ctx.params["case_id"], ctx.staff)
-        return 200, [views.event_view(e, ctx.lang) for e in case.events]
+    return 200, read(ctx, lambda session: [
+        views.event_view(e, ctx.lang)
+        for e in get_case(session, ctx.params["case_id"], ctx.staff).events])
 
 
 @router.route("GET", "/cases/{case_id:int}/notifications",
               summary="发给居民的消息 / Messages sent to the resident")
 def case_notifications(ctx: Context) -> Response:
-    with ctx.service.store.session() as session:
-        case = get_case(session, ctx.params["case_id"], ctx.staff)
-        return 200, views.case_notifications(session, case)
+    return 200, read(ctx, lambda session: views.case_notifications(
+        session, get_case(session, ctx.params["case_id"], ctx.staff)))
 
 
 CaseAction = Callable[[Desk, Case, Actor, dict], None]
@@ -148,12 +138,12 @@ CaseAction = Callable[[Desk, Case, Actor, dict], None]
 def _case_action(name: str, schema: type, summary: str, call: CaseAction) -> Callable:
     @router.route("POST", f"/cases/{{case_id:int}}/{name}", body=schema, summary=summary)
     def action(ctx: Context, body: dict) -> Response:
-        with desk(ctx) as d:
-            actor = Actor.of_staff(ctx.staff)
+        def work(d: Desk) -> Response:
             case = get_case(d.session, ctx.params["case_id"], ctx.staff, lock=True)
-            call(d, case, actor, body)
+            call(d, case, Actor.of_staff(ctx.staff), body)
             d.session.flush()
             return 200, views.case_view(case, ctx.staff, ctx.lang, d.now, with_history=True)
+        return at_desk(ctx, work)
     action.__name__ = f"case_{name.replace('-', '_')}"
     return action
 
@@ -189,8 +179,8 @@ _case_action("out-of-scope", schemas.OutOfScopeSchema,
               summary="响应率、解决率、满意率、按时办结率 / "
                       "Response, resolution, satisfaction, on-time rates")
 def get_figures(ctx: Context) -> Response:
-    with ctx.service.store.session() as session:
-        return 200, views.community_figures(session, ctx.staff["community"], ctx.query)
+    return 200, read(ctx, lambda session: views.community_figures(
+        session, ctx.staff["community"], ctx.query))
 
 
 # -- residents -------------------------------------------------------------------------------------
@@ -198,15 +188,14 @@ def get_figures(ctx: Context) -> Response:
 @router.route("GET", "/track/{code}", public=True,
               summary="居民凭查询码查看诉求 / A resident's view by tracking code")
 def track(ctx: Context) -> Response:
-    with ctx.service.store.session() as session:
-        case = by_tracking_code(session, ctx.params["code"])
-        return 200, views.tracking_view(case, session, ctx.lang)
+    return 200, read(ctx, lambda session: views.tracking_view(
+        by_tracking_code(session, ctx.params["code"]), session, ctx.lang))
 
 
 @router.route("POST", "/track/{code}/feedback", body=schemas.FeedbackSchema, public=True,
               summary="居民评价答复，不满意可要求重办 / The resident rates the reply")
 def feedback(ctx: Context, body: dict) -> Response:
-    with desk(ctx) as d:
+    def work(d: Desk) -> Response:
         case = get_case(d.session, by_tracking_code(d.session, ctx.params["code"]).id, lock=True)
         answers.follow_up(d, case, RESIDENT, body["resolved"], body["satisfied"],
                           body.get("comment"))
@@ -214,11 +203,11 @@ def feedback(ctx: Context, body: dict) -> Response:
             answers.reopen(d, case, RESIDENT, body.get("comment") or "居民不满意，要求重新办理")
         d.session.flush()
         return 200, views.tracking_view(case, d.session, ctx.lang)
+    return at_desk(ctx, work)
 
 
 @router.route("GET", "/notifications", roles=MANAGERS, query=schemas.CaseListQuery,
               summary="发给居民的全部消息 / All messages to residents")
 def list_notifications(ctx: Context) -> Response:
-    with ctx.service.store.session() as session:
-        return 200, views.community_notifications(session, ctx.staff["community"],
-                                                  ctx.query["limit"])
+    return 200, read(ctx, lambda session: views.community_notifications(
+        session, ctx.staff["community"], ctx.query["limit"]))

@@ -11,11 +11,12 @@ from sqlalchemy.orm import Session
 
 from minzi.api import DomainError, NotFound, Query
 from minzi.envelope import isoformat
+from minzi.i18n import label
 
 from .domain.access import Actor
 from .domain.accounts import check_api_key
 from .domain.desk import Desk
-from .domain.labels import CLOSED_FOR_OPEN311, status_label
+from .domain.labels import CLOSED_FOR_OPEN311, STATUS_LABELS
 from .domain.registration import register
 from .domain.registry import Registry
 from .models import Case, Community, Program
@@ -145,7 +146,7 @@ def request_view(case: Case, session: Session, lang: str = "zh") -> dict:
     return {
         "service_request_id": case.tracking_code,
         "status": "closed" if case.status in CLOSED_FOR_OPEN311 else "open",
-        "status_notes": case.reply or status_label(case.status, lang),
+        "status_notes": case.reply or label(STATUS_LABELS, case.status, lang),
         "service_name": None, "service_code": case.service_code,
         "description": case.description,
         "agency_responsible": program.name_zh if program else "彩虹城社区服务站",

@@ -3,8 +3,6 @@
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from intake.domain.access import Actor
 from intake.domain.desk import Desk
@@ -66,14 +64,6 @@ def register_case(tx: RecordingTransaction, staff: dict = RECEPTIONIST, now: dat
 
 def published_keys(tx: RecordingTransaction) -> list[str]:
     return [m["routing_key"] for m in tx.published]
-
-
-def snapshot(session: Session) -> dict[str, list[tuple]]:
-    """Every row of every table, as the session sees it (its pending changes included): the same
-    before and after a refused action when the refusal changed nothing."""
-    session.flush()
-    return {table.name: sorted(map(tuple, session.execute(select(table)).all()), key=repr)
-            for table in Base.metadata.sorted_tables}
 
 
 @pytest.fixture

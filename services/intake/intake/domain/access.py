@@ -2,6 +2,7 @@
 from dataclasses import dataclass
 
 from minzi.api import Forbidden, Staff, actor_name
+from minzi.i18n import label
 
 from ..models import Case
 from .labels import ROLE_LABELS
@@ -20,7 +21,7 @@ class Actor:
 
     @classmethod
     def of_staff(cls, staff: Staff) -> "Actor":
-        return cls("staff", f"{actor_name(staff)}（{ROLE_LABELS[staff['role']][0]}）", staff)
+        return cls("staff", f"{actor_name(staff)}（{label(ROLE_LABELS, staff['role'])}）", staff)
 
     @property
     def staff_id(self) -> int | None:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from minzi.api import Conflict, DomainError, NotFound, Staff
 from minzi.db import as_utc
 from minzi.envelope import isoformat
+from minzi.i18n import label
 from minzi.localtime import BEIJING
 
 from ..models import Case, CaseEvent, Notification, Program, ServiceOffer
@@ -52,8 +53,9 @@ def by_tracking_code(session: Session, code: str | None) -> Case:
 def require_open(case: Case) -> None:
     if case.status not in OPEN_STATUSES:
         raise Conflict("case_closed",
-                       f"诉求当前状态为「{STATUS_LABELS[case.status][0]}」，不能这样办理",
-                       f"The case is {STATUS_LABELS[case.status][1].lower()}", field="status")
+                       f"诉求当前状态为「{label(STATUS_LABELS, case.status)}」，不能这样办理",
+                       f"The case is {label(STATUS_LABELS, case.status, 'en').lower()}",
+                       field="status")
 
 
 def join_notes(*parts: str | None) -> str:

@@ -1,14 +1,16 @@
 """The words of the one window: roles, channels, a case's statuses and the actions on its record,
-each with the label people read (Chinese first, English beside it)."""
+each with the label people read (Chinese first, English beside it), named by
+``minzi.i18n.label``."""
+from minzi.i18n import Names
 
 ROLES = ("receptionist", "handler", "station_head", "program_staff", "admin")
-ROLE_LABELS = {"receptionist": ("接待员", "Receptionist"), "handler": ("承办人", "Handler"),
+ROLE_LABELS: Names = {"receptionist": ("接待员", "Receptionist"), "handler": ("承办人", "Handler"),
                "station_head": ("站长", "Station head"),
                "program_staff": ("项目工作人员", "Program staff"), "admin": ("管理员", "Admin")}
 CHANNELS = ("visit", "phone", "letter", "web", "sms", "wechat", "qq", "mailbox", "open311")
 CHANNEL_LABELS = {"visit": "来访", "phone": "电话", "letter": "信件", "web": "网上", "sms": "短信",
                   "wechat": "微信", "qq": "QQ", "mailbox": "书记信箱", "open311": "Open311"}
-STATUS_LABELS = {
+STATUS_LABELS: Names = {
     "awaiting_assignment": ("待站长分派", "Awaiting assignment"),
     "dispatched": ("已转交承办", "Dispatched"),
     "accepted": ("承办中", "In progress"),
@@ -18,7 +20,7 @@ STATUS_LABELS = {
     "out_of_scope": ("不属本站职责，已说明并转介", "Out of scope, referred"),
     "duplicate": ("重复诉求，已并案", "Duplicate, linked"),
 }
-ACTION_LABELS = {
+ACTION_LABELS: Names = {
     "registered": ("受理登记", "Registered"), "dispatched": ("转交承办", "Dispatched"),
     "assigned": ("站长分派", "Assigned by the station head"),
     "accepted": ("承办人接收", "Accepted"),
@@ -40,15 +42,3 @@ CHASEABLE = ("awaiting_assignment", "dispatched", "accepted")
 CLOSED_FOR_OPEN311 = ("replied", "closed", "out_of_scope", "duplicate")
 SMS_CHANNELS = ("sms", "phone", "wechat", "qq", "visit", "letter", "mailbox", "web", "open311")
 
-
-def label(labels: tuple[str, str], lang: str) -> str:
-    """The Chinese or the English of a ``(zh, en)`` pair."""
-    return labels[0 if lang == "zh" else 1]
-
-
-def status_label(status: str, lang: str = "zh") -> str:
-    return label(STATUS_LABELS[status], lang)
-
-
-def action_label(action: str, lang: str = "zh") -> str:
-    return label(ACTION_LABELS.get(action, (action, action)), lang)

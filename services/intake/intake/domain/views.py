@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from minzi.api import Staff
 from minzi.db import as_utc
 from minzi.envelope import isoformat
+from minzi.i18n import label
 from minzi.localtime import local_range
 from minzi.logs import mask_phone
 
@@ -16,7 +17,7 @@ from ..models import Case, CaseEvent, Community, Notification, Program
 from ..models import Staff as StaffRow
 from .access import can_see_personal_data
 from .figures import figures
-from .labels import CHASEABLE, OPEN_STATUSES, ROLE_LABELS, action_label, status_label
+from .labels import ACTION_LABELS, CHASEABLE, OPEN_STATUSES, ROLE_LABELS, STATUS_LABELS
 from .registry import Registry
 
 
@@ -33,7 +34,7 @@ def case_view(case: Case, staff: Staff | None, lang: str, now: datetime,
     view = {
         "id": case.id, "tracking_code": case.tracking_code, "community": case.community_id,
         "channel": case.channel, "status": case.status,
-        "status_label": status_label(case.status, lang),
+        "status_label": label(STATUS_LABELS, case.status, lang),
         "description": case.description, "service_code": case.service_code,
         "program_id": case.program_id, "owner_id": case.owner_id,
         "owner": case.owner.name if case.owner else None, "handler": case.handler,
@@ -59,8 +60,8 @@ def case_view(case: Case, staff: Staff | None, lang: str, now: datetime,
 
 def event_view(event: CaseEvent, lang: str = "zh") -> dict:
     return {"at": isoformat(event.at), "actor": event.actor, "action": event.action,
-            "action_label": action_label(event.action, lang), "from_status": event.from_status,
-            "to_status": event.to_status, "note": event.note}
+            "action_label": label(ACTION_LABELS, event.action, lang),
+            "from_status": event.from_status, "to_status": event.to_status, "note": event.note}
 
 
 def list_cases(session: Session, staff: Staff, q: dict, lang: str, now: datetime) -> list[dict]:
@@ -87,26 +88,20 @@ def list_cases(session: Session, staff: Staff, q: dict, lang: str, now: datetime
     return [case_view(c, staff, lang, now) for c in cases]
 
 
-def case_by_request_key(session: Session, request_key: str | None) -> Case | None:
-    if not request_key:
-        return None
-    return session.scalar(select(Case).where(Case.request_key == request_key))
-
-
 def tracking_view(case: Case, session: Session, lang: str = "zh") -> dict:
     """What a resident sees with the tracking code: no staff names, no other person's data."""
     primary = session.get(Case, case.duplicate_of_id) if case.duplicate_of_id else None
     program = session.get(Program, case.program_id) if case.program_id else None
     return {
         "tracking_code": case.tracking_code, "status": case.status,
-        "status_label": status_label(case.status, lang),
+        "status_label": label(STATUS_LABELS, case.status, lang),
         "description": case.description,
         "program": _name(program.name_zh, program.name_en, lang) if program else None,
         "created_at": isoformat(case.created_at), "expected_at": isoformat(case.due_at)
         if case.status in OPEN_STATUSES else None,
         "reply": case.reply, "duplicate_of": primary.tracking_code if primary else None,
         "can_give_feedback": case.status == "replied",
-        "history": [{"at": isoformat(e.at), "action": action_label(e.action, lang)}
+        "history": [{"at": isoformat(e.at), "action": label(ACTION_LABELS, e.action, lang)}
                     for e in case.events if e.public],
     }
 
@@ -136,7 +131,7 @@ def community_notifications(session: Session, community: str, limit: int) -> lis
 
 def staff_view(staff: StaffRow) -> dict:
     return {"id": staff.id, "username": staff.username, "name": staff.name, "role": staff.role,
-            "role_label": ROLE_LABELS[staff.role][0], "community": staff.community_id,
+            "role_label": label(ROLE_LABELS, staff.role), "community": staff.community_id,
             "program_id": staff.program_id, "active": staff.active}
 
 

@@ -1,12 +1,14 @@
 """The outbox and inbox keep what is in flight and forget what is long done."""
 from datetime import timedelta
+from types import SimpleNamespace
 
-from sqlalchemy import create_engine, func, select
-from sqlalchemy.orm import DeclarativeBase, sessionmaker
+import pytest
+from sqlalchemy import Integer, String, create_engine, func, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
 from minzi.db import InboxMixin, OutboxMixin
 from minzi.envelope import utcnow
-from minzi.store import OutboxRelay
+from minzi.store import OutboxRelay, StoreHandle
 
 
 class Base(DeclarativeBase):
@@ -42,3 +44,55 @@ def test_prune_forgets_only_what_is_done_and_old(tmp_path):
     with sessions() as session:
         assert sorted(session.scalars(select(Outbox.event_id))) == ["new-sent", "old-unsent"]
         assert session.scalar(select(func.count()).select_from(Inbox)) == 1
+
+
+class Thing(Base):
+    __tablename__ = "things"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(20))
+
+
+class Relay:
+    def __init__(self):
+        self.woken = 0
+
+    def wake(self):
+        self.woken += 1
+
+
+def store_on(tmp_path):
+    """A store's handle on SQLite, its relay only counted (nothing is sent in these tests)."""
+    engine = create_engine(f"sqlite:///{tmp_path}/store.db")
+    Base.metadata.create_all(engine)
+    raw = SimpleNamespace(sessions=sessionmaker(engine, expire_on_commit=False),
+                          inbox_model=Inbox, outbox_model=Outbox, source="probe", relay=Relay())
+    return StoreHandle(raw), raw
+
+
+def test_a_message_handled_once_is_recognised_when_it_comes_again(tmp_path):
+    handle, raw = store_on(tmp_path)
+    with handle.transaction(event_id="e-1", handler="h", community="rainbow-city") as tx:
+        assert tx.duplicate is False
+        tx.session.add(Thing(id=1, name="first"))
+        tx.publish("case.reported", {"case_id": 1})
+    with handle.transaction(event_id="e-1", handler="h") as tx:
+        assert tx.duplicate is True
+        tx.session.add(Thing(id=2, name="again"))     # not committed: a duplicate has no effect
+    with handle.transaction(event_id="e-1", handler="other") as tx:
+        assert tx.duplicate is False                  # another handler of the same message
+    with handle.session() as session:
+        assert sorted(session.scalars(select(Thing.name))) == ["first"]
+        outbox = session.scalars(select(Outbox)).all()
+        assert [(o.routing_key, o.body["type"], o.body["community"], o.body["data"])
+                for o in outbox] == [("case.reported", "case.reported", "rainbow-city",
+                                      {"case_id": 1})]
+    assert raw.relay.woken == 1                        # woken after the commit that published
+
+
+def test_a_change_that_fails_leaves_nothing_not_even_the_inbox_row(tmp_path):
+    handle, _ = store_on(tmp_path)
+    with pytest.raises(RuntimeError), handle.transaction(event_id="e-2", handler="h") as tx:
+        tx.session.add(Thing(id=1, name="half"))
+        raise RuntimeError("the rule broke")
+    with handle.transaction(event_id="e-2", handler="h") as tx:
+        assert tx.duplicate is False                   # redelivered: handled afresh

@@ -10,16 +10,17 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from minzi.api import Context, Response, Router, Staff
+from minzi.api import Context, Response, Router, Staff, read, write
 from minzi.envelope import utcnow
 from minzi.localtime import local_date
+from minzi.store import Transaction
 
 from . import schemas
 from .domain import cases, cats, ledger, report, spending, views
 from .domain.access import (
     STAFF_ROLES,
-    community_of,
     is_operator,
+    own_community,
     require_case_reader,
     require_operator,
 )
@@ -41,12 +42,14 @@ def _money_write(ctx: Context, operation: Callable) -> Response:
     """``operation(session, community, by, now) -> (entry, created)``: 201 for a new entry,
     200 for a request repeated with its idempotency key."""
     require_operator(ctx.staff)
-    community = community_of(ctx.staff)
-    with ctx.service.store.transaction(community=community) as tx:
+    community = own_community(ctx.staff)
+
+    def work(tx: Transaction) -> Response:
         entry, created = operation(tx.session, community, ctx.actor, utcnow())
         view = views.entry_view(entry, ctx.lang, operator=True)
         view["balance"] = views.fund_view(tx.session, community)["balance"]
-    return (201 if created else 200), view
+        return (201 if created else 200), view
+    return write(ctx, work)
 
 
 @router.route("POST", "/donations", body=schemas.DonationIn, roles=STAFF_ROLES,
@@ -75,35 +78,32 @@ def reverse_entry(ctx: Context, body: dict) -> Response:
 
 @router.route("GET", "/fund", roles=STAFF_ROLES, summary="基金余额 / The fund's balance")
 def fund(ctx: Context) -> Response:
-    community = community_of(ctx.staff)
-    with ctx.service.store.session() as session:
-        return 200, views.fund_view(session, community)
+    community = own_community(ctx.staff)
+    return 200, read(ctx, lambda session: views.fund_view(session, community))
 
 
 @router.route("GET", "/entries", query=schemas.EntriesQuery, roles=STAFF_ROLES,
               summary="账目明细 / Ledger entries")
 def list_entries(ctx: Context) -> Response:
-    community = community_of(ctx.staff)
-    with ctx.service.store.session() as session:
-        return 200, views.list_entries(session, community, ctx.query, ctx.lang,
-                                       operator=is_operator(ctx.staff))
+    community = own_community(ctx.staff)
+    return 200, read(ctx, lambda session: views.list_entries(
+        session, community, ctx.query, ctx.lang, operator=is_operator(ctx.staff)))
 
 
 @router.route("GET", "/entries/{entry_id:int}", roles=STAFF_ROLES,
               summary="一笔账目 / One entry")
 def get_entry(ctx: Context) -> Response:
-    community = community_of(ctx.staff)
-    with ctx.service.store.session() as session:
-        return 200, views.one_entry(session, community, ctx.params["entry_id"], ctx.lang,
-                                    operator=is_operator(ctx.staff))
+    community = own_community(ctx.staff)
+    return 200, read(ctx, lambda session: views.one_entry(
+        session, community, ctx.params["entry_id"], ctx.lang, operator=is_operator(ctx.staff)))
 
 
 @router.route("GET", "/report", query=schemas.ReportQuery, public=True,
               summary="公开账目（无需登录）/ Public transparency report")
 def public_report(ctx: Context) -> Response:
-    with ctx.service.store.session() as session:
-        return 200, report.transparency_report(session, ctx.query["community"], ctx.lang,
-                                               utcnow())
+    now = utcnow()
+    return 200, read(ctx, lambda session: report.transparency_report(
+        session, ctx.query["community"], ctx.lang, now))
 
 
 # -- cats -----------------------------------------------------------------------------------------
@@ -112,14 +112,15 @@ def _cat_write(ctx: Context, operation: Callable, *args: object, status: int = 2
     """``operation(session, community, *args, by, now)`` changes a cat's record (returning the
     cat, or what it recorded about the cat); the answer is the cat's whole record."""
     require_operator(ctx.staff)
-    community = community_of(ctx.staff)
-    with ctx.service.store.transaction(community=community) as tx:
+    community = own_community(ctx.staff)
+
+    def work(tx: Transaction) -> Response:
         result = operation(tx.session, community, *args, ctx.actor, utcnow())
         cat = result if isinstance(result, Cat) else result.cat
         tx.session.flush()
         tx.session.expire(cat)
-        view = views.cat_record(tx.session, community, cat, ctx.lang)
-    return status, view
+        return status, views.cat_record(tx.session, community, cat, ctx.lang)
+    return write(ctx, work)
 
 
 @router.route("POST", "/cats", body=schemas.CatIn, roles=STAFF_ROLES,
@@ -131,18 +132,20 @@ def create_cat(ctx: Context, body: dict) -> Response:
 @router.route("GET", "/cats", query=schemas.CatsQuery, roles=STAFF_ROLES,
               summary="猫的档案 / Cat records")
 def list_cats(ctx: Context) -> Response:
-    community = community_of(ctx.staff)
-    with ctx.service.store.session() as session:
-        return 200, views.list_cats(session, community, ctx.query["status"], ctx.lang)
+    community = own_community(ctx.staff)
+    return 200, read(ctx, lambda session: views.list_cats(
+        session, community, ctx.query["status"], ctx.lang))
 
 
 @router.route("GET", "/cats/{cat_id:int}", roles=STAFF_ROLES, summary="一只猫的档案 / One cat")
 def get_cat(ctx: Context) -> Response:
-    community = community_of(ctx.staff)
-    with ctx.service.store.session() as session:
+    community = own_community(ctx.staff)
+
+    def work(session: Session) -> dict:
         cat = cats.get_cat(session, community, ctx.params["cat_id"])
-        return 200, views.cat_with_spending(session, community, cat, ctx.lang,
-                                            operator=is_operator(ctx.staff))
+        return views.cat_with_spending(session, community, cat, ctx.lang,
+                                       operator=is_operator(ctx.staff))
+    return 200, read(ctx, work)
 
 
 @router.route("PATCH", "/cats/{cat_id:int}", body=schemas.CatPatch, roles=STAFF_ROLES,
@@ -172,10 +175,10 @@ def vet_visit(ctx: Context, body: dict) -> Response:
 @router.route("GET", "/vaccinations/due", query=schemas.DueQuery, roles=STAFF_ROLES,
               summary="即将到期的疫苗（默认30天内，含已过期）/ Vaccinations due soon")
 def vaccinations_due(ctx: Context) -> Response:
-    community = community_of(ctx.staff)
-    with ctx.service.store.session() as session:
-        return 200, views.vaccinations_due(session, community, local_date(utcnow()),
-                                           ctx.query["days"])
+    community = own_community(ctx.staff)
+    today = local_date(utcnow())
+    return 200, read(ctx, lambda session: views.vaccinations_due(
+        session, community, today, ctx.query["days"]))
 
 
 # -- cases from intake ----------------------------------------------------------------------------
@@ -184,34 +187,36 @@ def vaccinations_due(ctx: Context) -> Response:
               summary="转来的流浪猫案件 / Cases from intake")
 def list_cases(ctx: Context) -> Response:
     require_case_reader(ctx.staff)
-    community = community_of(ctx.staff)
-    with ctx.service.store.session() as session:
-        return 200, views.list_cases(session, community, ctx.query["status"], ctx.lang,
-                                     operator=is_operator(ctx.staff))
+    community = own_community(ctx.staff)
+    return 200, read(ctx, lambda session: views.list_cases(
+        session, community, ctx.query["status"], ctx.lang, operator=is_operator(ctx.staff)))
 
 
 @router.route("GET", "/cases/{case_id:int}", roles=STAFF_ROLES, summary="一个案件 / One case")
 def get_case(ctx: Context) -> Response:
     require_case_reader(ctx.staff)
-    community = community_of(ctx.staff)
-    with ctx.service.store.session() as session:
+    community = own_community(ctx.staff)
+
+    def work(session: Session) -> dict:
         case = cases.get_case(session, community, ctx.params["case_id"])
-        return 200, views.case_view(case, ctx.lang, operator=is_operator(ctx.staff), full=True)
+        return views.case_view(case, ctx.lang, operator=is_operator(ctx.staff), full=True)
+    return 200, read(ctx, work)
 
 
 def _case_write(ctx: Context, operation: Callable, *args: object) -> Response:
     """``operation(session, community, case_id, *args, by, now) -> (case, report | None)``;
     the report goes to intake in the same transaction."""
     require_operator(ctx.staff)
-    community = community_of(ctx.staff)
-    with ctx.service.store.transaction(community=community) as tx:
+    community = own_community(ctx.staff)
+
+    def work(tx: Transaction) -> Response:
         case, reported = operation(tx.session, community, ctx.params["case_id"], *args,
                                    ctx.actor, utcnow())
         if reported is not None:
             tx.publish("case.reported", reported, community=community)
         tx.session.flush()
-        view = views.case_view(case, ctx.lang, operator=True, full=True)
-    return 200, view
+        return 200, views.case_view(case, ctx.lang, operator=True, full=True)
+    return write(ctx, work)
 
 
 @router.route("POST", "/cases/{case_id:int}/cats", body=schemas.LinkCatIn, roles=STAFF_ROLES,

@@ -4,8 +4,8 @@ API in ``api.py``."""
 from pathlib import Path
 from typing import ClassVar
 
-import minzi.program
 from minzi.contract import ProgramAnnouncer
+from minzi.program import Program
 from minzi.store import Store
 
 from .api import router
@@ -16,10 +16,7 @@ from .schemas import Yuan
 MANIFEST = Path(__file__).resolve().parent.parent / "manifest.yaml"
 
 
-# ``minzi-run`` starts ``nameko run cat_fund.service``, which runs every class with entrypoints
-# it finds in this module: the base is reached through its module, so that ``Program`` itself
-# is not one of them.
-class CatFund(minzi.program.Program):
+class CatFund(Program):
     name = "cat_fund"
 
     store = Store("cat_fund", Outbox, Inbox)

@@ -4,8 +4,6 @@ from datetime import UTC, datetime
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from cat_fund.api import router
 from cat_fund.models import Base, Inbox, Outbox
@@ -24,14 +22,6 @@ NEIGHBOUR = make_staff("program_staff", program_id="cat_fund", community="sunny-
 ADMIN = make_staff("admin", id=99, username="root", name="管理员")
 
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)   # 10:00 on 27 November in Beijing
-
-
-def snapshot(session: Session) -> dict[str, list[tuple]]:
-    """Every row of every table of the fund, as the session sees it (its pending changes
-    included): equal before and after a refused operation when the refusal changed nothing."""
-    session.flush()
-    return {table.name: sorted(map(tuple, session.execute(select(table)).all()), key=repr)
-            for table in Base.metadata.sorted_tables}
 
 
 @pytest.fixture

@@ -2,9 +2,9 @@
 from sqlalchemy import func, select
 
 from cat_fund.domain import cases
-from cat_fund.models import Entry, Fund, Outbox
+from cat_fund.models import Base, Entry, Fund, Outbox
 from minzi.contract import CaseDispatched
-from minzi.testing import dispatched_case, make_staff
+from minzi.testing import dispatched_case, make_staff, snapshot
 
 from .conftest import (
     HANDLER,
@@ -14,7 +14,6 @@ from .conftest import (
     OPERATOR,
     RECEPTIONIST,
     STATION_HEAD,
-    snapshot,
 )
 
 
@@ -199,7 +198,7 @@ def test_who_may_not_write_is_refused_by_name_and_nothing_changes(call, service)
     ]
     homeless = make_staff("program_staff", program_id="cat_fund", community=None)
     with service.store.session() as session:
-        before = snapshot(session)
+        before = snapshot(session, Base.metadata)
     for method, path, body in writes:
         for staff in (RECEPTIONIST, STATION_HEAD, LEGAL_STAFF):
             status, response = call(method, path, body, staff=staff)
@@ -208,7 +207,7 @@ def test_who_may_not_write_is_refused_by_name_and_nothing_changes(call, service)
         assert (status, response["error"]["code"]) == (403, "no_community"), path
     assert call("GET", "/fund", staff=homeless)[1]["error"]["code"] == "no_community"
     with service.store.session() as session:
-        assert snapshot(session) == before
+        assert snapshot(session, Base.metadata) == before
 
 
 def test_each_community_has_its_own_fund(call):

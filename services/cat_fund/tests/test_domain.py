@@ -5,11 +5,12 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from cat_fund.domain import cases, cats, views
+from cat_fund.models import Base
 from minzi.api import DomainError, actor
 from minzi.contract import CaseDispatched
-from minzi.testing import dispatched_case
+from minzi.testing import dispatched_case, snapshot
 
-from .conftest import HANDLER, NOW, OPERATOR, snapshot
+from .conftest import HANDLER, NOW, OPERATOR
 
 BY = actor(OPERATOR)
 HOME = "rainbow-city"
@@ -18,11 +19,11 @@ LATER = NOW + timedelta(hours=3)
 
 def refused(tx, code, operation):
     """``operation`` is refused with ``code``, and nothing was written or published."""
-    before, published = snapshot(tx.session), list(tx.published)
+    before, published = snapshot(tx.session, Base.metadata), list(tx.published)
     with pytest.raises(DomainError) as caught:
         operation()
     assert caught.value.code == code
-    assert snapshot(tx.session) == before and tx.published == published
+    assert snapshot(tx.session, Base.metadata) == before and tx.published == published
     return caught.value
 
 
@@ -140,10 +141,10 @@ def test_a_chase_raises_the_level_and_an_escalation_is_named(tx):
 
 def test_a_notice_about_a_case_the_fund_does_not_have_changes_nothing(tx):
     received(tx, 1)
-    before = snapshot(tx.session)
+    before = snapshot(tx.session, Base.metadata)
     cases.chased(tx, {"case_id": 2, "community": HOME, "level": 1, "note": None}, NOW)
     cases.recalled(tx, {"case_id": 1, "community": "sunny-park", "note": None}, NOW)
-    assert snapshot(tx.session) == before
+    assert snapshot(tx.session, Base.metadata) == before
 
 
 def test_a_recalled_case_is_no_longer_worked(tx):
@@ -196,9 +197,9 @@ def test_a_cat_is_linked_to_a_case_once(tx):
     received(tx)
     case, cat = cases.link_cat(tx.session, HOME, 1, {"cat": {
         "name": "瘸腿黑猫", "found_at": "3号楼后", "found_on": date(2026, 11, 27)}}, BY, NOW)
-    before = snapshot(tx.session)
+    before = snapshot(tx.session, Base.metadata)
     cases.link_cat(tx.session, HOME, 1, {"cat_id": cat.id}, BY, LATER)
-    assert snapshot(tx.session) == before
+    assert snapshot(tx.session, Base.metadata) == before
     assert [c.id for c in case.cats] == [cat.id]
     assert [h.action for h in cat.history] == ["created", "case_linked"]
     theirs = new_cat(tx, community="sunny-park")

@@ -5,10 +5,11 @@ from datetime import UTC, date, datetime
 import pytest
 
 from cat_fund.domain import cats, ledger, spending
-from cat_fund.models import Entry
+from cat_fund.models import Base, Entry
 from minzi.api import DomainError, actor
+from minzi.testing import snapshot
 
-from .conftest import NOW, OPERATOR, snapshot
+from .conftest import NOW, OPERATOR
 
 BY = actor(OPERATOR)
 HOME = "rainbow-city"
@@ -37,11 +38,11 @@ def balance(tx, community=HOME):
 
 def refused(tx, code, operation):
     """``operation`` is refused with ``code`` and nothing in the database changed."""
-    before = snapshot(tx.session)
+    before = snapshot(tx.session, Base.metadata)
     with pytest.raises(DomainError) as caught:
         operation()
     assert caught.value.code == code
-    assert snapshot(tx.session) == before
+    assert snapshot(tx.session, Base.metadata) == before
     return caught.value
 
 
@@ -119,14 +120,14 @@ def test_a_payment_for_a_cat_names_one_of_the_communitys_cats(tx):
 def test_a_repeated_request_returns_the_first_entry_and_changes_nothing(tx):
     gift = donate(tx, 20_000, idempotency_key="hh-1")
     payment, _ = pay(tx, 5_000, idempotency_key="pay-1")
-    before = snapshot(tx.session)
+    before = snapshot(tx.session, Base.metadata)
     again, created = ledger.record_donation(tx.session, HOME, {
         "amount": 20_000, "channel": "cash", "donor_name": "彩虹城居委会",
         "idempotency_key": "hh-1"}, BY, NOW)
     assert (again.id, created) == (gift.id, False)
     again, created = pay(tx, 5_000, idempotency_key="pay-1")
     assert (again.id, created) == (payment.id, False)
-    assert snapshot(tx.session) == before and balance(tx) == 15_000
+    assert snapshot(tx.session, Base.metadata) == before and balance(tx) == 15_000
 
 
 def test_a_key_used_for_something_else_is_refused_and_changes_nothing(tx):

@@ -33,8 +33,10 @@ def require_case_reader(staff: Staff | None) -> None:
         require_operator(staff)
 
 
-def community_of(staff: Staff | None) -> str:
-    """The community whose fund the staff member works with."""
+def own_community(staff: Staff | None) -> str:
+    """The community whose fund the staff member works with. Unlike ``minzi.api.community_of``
+    there is no ``?community=`` and no default: the fund's books are only ever read and kept by
+    staff of their own community, and an account with none is refused."""
     community = (staff or {}).get("community")
     if not community:
         raise Forbidden("no_community", "您的账号未归属任何社区",

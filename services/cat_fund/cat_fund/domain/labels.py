@@ -1,17 +1,16 @@
-"""What the fund's codes are called, in Chinese (first) and English."""
-from collections.abc import Mapping
+"""What the fund's codes are called, in Chinese (first) and English (``minzi.i18n.label``
+names a code in the reader's language)."""
+from minzi.i18n import Names
 
-Labels = Mapping[str, tuple[str, str]]
-
-CAT_STATUSES: Labels = {
+CAT_STATUSES: Names = {
     "in_shelter": ("在猫舍", "In the shelter"),
     "returned": ("已放归", "Returned to its territory"),
     "adopted": ("已被领养", "Adopted"),
     "deceased": ("已死亡", "Deceased"),
 }
-CAT_SEXES: Labels = {"male": ("公", "Male"), "female": ("母", "Female"),
+CAT_SEXES: Names = {"male": ("公", "Male"), "female": ("母", "Female"),
                      "unknown": ("未知", "Unknown")}
-CASE_STATUSES: Labels = {
+CASE_STATUSES: Names = {
     "accepted": ("已受理", "Accepted"),
     "in_progress": ("办理中", "In progress"),
     "resolved": ("已办结", "Resolved"),
@@ -19,10 +18,3 @@ CASE_STATUSES: Labels = {
     "recalled": ("已撤回", "Recalled by intake"),
 }
 
-
-def label(table: Labels, key: str | None, lang: str = "zh") -> str | None:
-    """``key``'s name in ``lang`` (the code itself when the table does not know it)."""
-    names = table.get(key)
-    if names is None:
-        return key
-    return names[1] if lang == "en" else names[0]

@@ -23,20 +23,20 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from minzi.api import Conflict, DomainError, NotFound, Staff
+from minzi.i18n import Names
 from minzi.localtime import local_date
 
 from ..models import Entry, Fund, NumberSeries
-from .labels import Labels
 from .money import yuan
 
-CHANNELS: Labels = {
+CHANNELS: Names = {
     "cash": ("现金", "Cash"),
     "wechat": ("微信", "WeChat Pay"),
     "alipay": ("支付宝", "Alipay"),
     "bank_transfer": ("银行转账", "Bank transfer"),
     "other": ("其他", "Other"),
 }
-KINDS: Labels = {
+KINDS: Names = {
     "donation": ("捐款", "Donation"),
     "expense": ("支出", "Expense"),
     "reversal": ("冲正", "Reversal"),

@@ -13,12 +13,13 @@ from sqlalchemy.orm import Session, selectinload
 
 from minzi.db import as_utc
 from minzi.envelope import isoformat
+from minzi.i18n import label
 from minzi.logs import mask
 
 from ..models import Cat, Entry
 from . import ledger
 from .access import PROGRAM_NAME
-from .labels import CAT_STATUSES, label
+from .labels import CAT_STATUSES
 from .money import yuan
 from .spending import CATEGORIES
 

@@ -5,13 +5,13 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from minzi.api import Staff
+from minzi.i18n import Names
 
 from ..models import Entry
 from . import ledger
 from .cats import get_cat
-from .labels import Labels
 
-CATEGORIES: Labels = {
+CATEGORIES: Names = {
     "sterilisation": ("绝育", "Sterilisation"),
     "vet": ("看病", "Vet care"),
     "vaccination": ("疫苗", "Vaccination"),

@@ -10,11 +10,12 @@ from sqlalchemy.orm import Session, selectinload
 
 from minzi.db import as_utc
 from minzi.envelope import isoformat
+from minzi.i18n import label
 from minzi.logs import mask_phone
 
 from ..models import Case, Cat, Entry, Vaccination
 from . import ledger
-from .labels import CASE_STATUSES, CAT_SEXES, CAT_STATUSES, label
+from .labels import CASE_STATUSES, CAT_SEXES, CAT_STATUSES
 from .money import yuan
 from .spending import CATEGORIES
 

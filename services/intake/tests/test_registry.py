@@ -1,0 +1,127 @@
+"""Which programs are on the bus: a program is live from its first announcement until every copy
+of it has said goodbye or missed three heartbeats; what it offers is what its latest manifest
+says, in each community it names; when two offer the same service, the first to announce it
+serves it."""
+from datetime import timedelta
+
+from intake.domain.registry import Registry
+from intake.models import Program, ProgramInstance, ServiceOffer
+from minzi.contract import ProgramManifest
+from minzi.db import as_utc
+
+from .conftest import NOW
+
+SECOND = timedelta(seconds=1)
+
+
+def manifest(**changes):
+    return ProgramManifest().load({
+        "program_id": "elder_care", "name": {"zh": "老年关爱", "en": "Elder care"},
+        "communities": ["rainbow-city", "maple-court"], "heartbeat_seconds": 20,
+        "instance_id": "ec-1", "rpc_service": "elder_care",
+        "service_types": [
+            {"code": "home_visit", "name": {"zh": "上门探访", "en": "Home visit"},
+             "description": {"zh": "志愿者上门", "en": "A volunteer calls"},
+             "group": "care", "keywords": ["老人", "探访"], "time_limit_hours": 72,
+             "attributes": [{"code": "age", "datatype": "number", "required": False,
+                             "description": "年龄"}]},
+            {"code": "meal", "name": {"zh": "送餐"}, "time_limit_hours": 12}],
+        **changes})
+
+
+def offers(tx, community):
+    return [(o.code, p.program_id) for o, p in Registry(tx.session).live_offers(community)]
+
+
+def test_a_program_is_registered_with_what_it_offers_in_each_community(tx):
+    registry = Registry(tx.session)
+    assert registry.announce(manifest(), NOW) is True           # new: it has come
+    program = tx.session.get(Program, "elder_care")
+    assert (program.name_zh, program.name_en, program.rpc_service, program.live,
+            as_utc(program.first_seen), as_utc(program.last_seen)) == \
+        ("老年关爱", "Elder care", "elder_care", True, NOW, NOW)
+    assert program.manifest["communities"] == ["rainbow-city", "maple-court"]
+    assert "instance_id" not in program.manifest
+    visit = tx.session.get(ServiceOffer, ("elder_care", "maple-court", "home_visit"))
+    assert (visit.name_zh, visit.name_en, visit.description_zh, visit.description_en,
+            visit.group, visit.keywords, visit.time_limit_hours) == \
+        ("上门探访", "Home visit", "志愿者上门", "A volunteer calls", "care", ["老人", "探访"], 72)
+    assert visit.attributes[0]["code"] == "age"
+    meal = tx.session.get(ServiceOffer, ("elder_care", "rainbow-city", "meal"))
+    assert (meal.name_en, meal.description_zh, meal.group, meal.keywords, meal.attributes) == \
+        (None, None, None, [], [])
+    assert offers(tx, "maple-court") == [("home_visit", "elder_care"), ("meal", "elder_care")]
+    assert registry.name("elder_care") == "老年关爱"
+    assert registry.name("nobody", "nobody") == "nobody" and registry.name(None) is None
+
+
+def test_a_heartbeat_keeps_it_live_and_a_new_manifest_replaces_its_offers(tx):
+    registry = Registry(tx.session)
+    registry.announce(manifest(), NOW)
+    assert registry.announce(manifest(), NOW + 50 * SECOND) is False   # still live: no news
+    program = tx.session.get(Program, "elder_care")
+    assert (as_utc(program.first_seen), as_utc(program.last_seen)) == (NOW, NOW + 50 * SECOND)
+    # three missed heartbeats of 20 s after the last one (the legal-aid home and the cat fund,
+    # which beat every 10 s, went at 30 s)
+    assert set(registry.expire(NOW + 110 * SECOND)) == {"legal_aid", "cat_fund"}
+    assert registry.expire(NOW + 110 * SECOND) == []
+    assert registry.expire(NOW + 111 * SECOND) == ["elder_care"]
+    registry.announce(manifest(communities=["maple-court"], name={"zh": "老年关爱中心"},
+                               service_types=[{"code": "meal", "name": {"zh": "送餐"},
+                                               "time_limit_hours": 6}]), NOW + 200 * SECOND)
+    assert program.live is True and program.name_zh == "老年关爱中心" and program.name_en is None
+    assert offers(tx, "rainbow-city") == []
+    assert offers(tx, "maple-court") == [("meal", "elder_care")]
+    assert tx.session.get(ServiceOffer, ("elder_care", "maple-court", "meal")) \
+        .time_limit_hours == 6
+
+
+def test_a_program_is_gone_when_its_last_copy_says_goodbye(tx):
+    registry = Registry(tx.session)
+    registry.announce(manifest(), NOW)
+    registry.announce(manifest(instance_id="ec-2"), NOW + SECOND)
+    assert registry.withdraw("elder_care", "ec-1") is False       # ec-2 still serves
+    assert offers(tx, "maple-court") != []
+    assert registry.withdraw("elder_care", "ec-2") is True
+    assert registry.withdraw("elder_care", "ec-2") is False       # already gone: once only
+    assert offers(tx, "maple-court") == []
+    assert tx.session.get(Program, "elder_care").live is False
+    assert registry.announce(manifest(), NOW + 2 * SECOND) is True   # back again
+    assert registry.withdraw("nobody", None) is False
+
+
+def test_a_copy_without_an_instance_id_is_the_program_itself(tx):
+    registry = Registry(tx.session)
+    registry.announce(manifest(instance_id=None), NOW)
+    assert tx.session.get(ProgramInstance, ("elder_care", "elder_care")) is not None
+    assert registry.withdraw("elder_care", None) is True
+
+
+def test_each_copy_keeps_its_own_heartbeat(tx):
+    registry = Registry(tx.session)
+    registry.announce(manifest(), NOW)
+    registry.announce(manifest(instance_id="ec-2"), NOW + 30 * SECOND)
+    # ec-1 missed its heartbeats at 60 s, ec-2 only at 90 s: the program stays until then
+    assert set(registry.expire(NOW + 61 * SECOND)) == {"legal_aid", "cat_fund"}
+    assert tx.session.get(ProgramInstance, ("elder_care", "ec-1")) is None
+    assert tx.session.get(Program, "elder_care").live is True
+    assert registry.expire(NOW + 91 * SECOND) == ["elder_care"]
+
+
+def test_the_first_to_announce_a_service_serves_it(tx):
+    registry = Registry(tx.session)
+    rival = ProgramManifest().load({
+        "program_id": "another_cat_fund", "name": {"zh": "另一个猫基金"},
+        "communities": ["rainbow-city"], "instance_id": "x",
+        "service_types": [{"code": "sick_cat", "name": {"zh": "病猫"}, "time_limit_hours": 1},
+                          {"code": "cat_food", "name": {"zh": "猫粮"}, "time_limit_hours": 1}]})
+    registry.announce(rival, NOW + SECOND)
+    assert offers(tx, "rainbow-city") == [
+        ("labour_dispute", "legal_aid"), ("legal_consultation", "legal_aid"),
+        ("sick_cat", "cat_fund"), ("cat_food", "another_cat_fund")]
+    offer, program = registry.offer("rainbow-city", "sick_cat")
+    assert (offer.program_id, program.program_id) == ("cat_fund", "cat_fund")
+    assert registry.offer("rainbow-city", "cat_food")[1].program_id == "another_cat_fund"
+    assert registry.offer("maple-court", "sick_cat") is None
+    assert [p.program_id for p in registry.programs()] == \
+        ["another_cat_fund", "cat_fund", "legal_aid"]

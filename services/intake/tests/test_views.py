@@ -1,0 +1,262 @@
+"""What staff, residents, the gateway and ops read: each view checked field by field against a
+story told by hand (times in UTC; Beijing is eight hours ahead)."""
+from datetime import timedelta
+
+import pytest
+
+from intake.domain import answers, chasing, reports
+from intake.domain.registry import Registry
+from intake.domain.views import (
+    case_counts,
+    case_notifications,
+    case_view,
+    community_notifications,
+    event_view,
+    list_cases,
+    list_communities,
+    list_programs,
+    list_services,
+    list_staff,
+    program_directory,
+    staff_view,
+    tracking_view,
+)
+from intake.models import Staff as StaffRow
+from minzi.contract import ProgramManifest
+
+from .conftest import (
+    CAT_VOLUNTEER,
+    LAWYER,
+    NOW,
+    RECEPTIONIST,
+    STATION_HEAD,
+    actor,
+    desk,
+    register_case,
+)
+
+HOUR = timedelta(hours=1)
+QUEUE = {"queue": "all", "status": None, "program_id": None, "limit": 100, "offset": 0}
+
+
+def queue(tx, staff, now=NOW, **q):
+    return [c["id"] for c in list_cases(tx.session, staff, {**QUEUE, **q}, "zh", now)]
+
+
+@pytest.fixture
+def wages(tx):
+    """Unpaid wages at the window at 10:00 on 27 November (Beijing), to the legal-aid home with
+    48 hours; its lawyer accepts at 11:00, resolves at 12:00, the receptionist replies at 13:00."""
+    case = register_case(tx, resident_name="张三", address="3号楼2单元",
+                         resident_contact="微信 zhang")
+    reports.apply_report(desk(tx, NOW + HOUR), {"case_id": case.id, "program_id": "legal_aid",
+                                                "status": "accepted", "handler": "李律师"})
+    reports.apply_report(desk(tx, NOW + 2 * HOUR), {
+        "case_id": case.id, "program_id": "legal_aid", "status": "resolved",
+        "result": "公司同意月底前支付"})
+    answers.reply(desk(tx, NOW + 3 * HOUR), case, actor(RECEPTIONIST), "月底前发放")
+    return case
+
+
+def test_a_replied_case_as_staff_see_it(tx, wages):
+    view = case_view(wages, RECEPTIONIST, "en", NOW + 4 * HOUR, with_history=True)
+    history = view.pop("history")
+    assert view == {
+        "id": wages.id, "tracking_code": wages.tracking_code, "community": "rainbow-city",
+        "channel": "visit", "status": "replied", "status_label": "Replied",
+        "description": "公司拖欠我三个月工资", "service_code": "labour_dispute",
+        "program_id": "legal_aid", "owner_id": 1, "owner": "王接待", "handler": "李律师",
+        "resident_name": "张三", "resident_phone": "13800001111",
+        "resident_contact": "微信 zhang", "address": "3号楼2单元", "lat": None, "long": None,
+        "attributes": {}, "reference": None, "due_at": "2026-11-29T02:00:00Z",
+        "overdue": False, "chase_level": 0, "escalated": False, "duplicate_of": None,
+        "result": "公司同意月底前支付", "reply": "月底前发放", "explanation": None,
+        "referral": None, "followup_resolved": None, "followup_satisfied": None,
+        "reopened_count": 0, "created_at": "2026-11-27T02:00:00Z",
+        "resolved_at": "2026-11-27T04:00:00Z", "replied_at": "2026-11-27T05:00:00Z",
+        "closed_at": None}
+    assert [(e["action"], e["action_label"], e["from_status"], e["to_status"])
+            for e in history] == [
+        ("registered", "Registered", None, "awaiting_assignment"),
+        ("dispatched", "Dispatched", "awaiting_assignment", "dispatched"),
+        ("accepted", "Accepted", "dispatched", "accepted"),
+        ("resolved", "Resolved", "accepted", "resolved"),
+        ("replied", "Replied to the resident", "resolved", "replied")]
+    assert history[-1] == {"at": "2026-11-27T05:00:00Z", "actor": "王接待（接待员）",
+                           "action": "replied", "action_label": "Replied to the resident",
+                           "from_status": "resolved", "to_status": "replied",
+                           "note": "月底前发放"}
+    assert "history" not in case_view(wages, RECEPTIONIST, "zh", NOW)
+    assert case_view(wages, RECEPTIONIST, "zh", NOW)["status_label"] == "已答复"
+
+
+def test_an_event_is_labelled_in_the_readers_language(tx, wages):
+    resolved = next(e for e in wages.events if e.action == "resolved")
+    assert event_view(resolved)["action_label"] == "办结"
+    assert event_view(resolved, "en")["action_label"] == "Resolved"
+    assert event_view(resolved)["actor"] == "普法互助家园"          # the report named nobody
+    accepted = next(e for e in wages.events if e.action == "accepted")
+    assert event_view(accepted)["actor"] == "普法互助家园·李律师"
+
+
+def test_a_case_is_overdue_once_its_time_limit_has_passed_while_it_is_worked(tx):
+    case = register_case(tx)                       # due 48 hours on
+    due = NOW + 48 * HOUR
+    assert case_view(case, RECEPTIONIST, "zh", due)["overdue"] is False
+    assert case_view(case, RECEPTIONIST, "zh", due + timedelta(seconds=1))["overdue"] is True
+    answers.resolve(desk(tx), case, actor(RECEPTIONIST), "当场解决")
+    assert case_view(case, RECEPTIONIST, "zh", due + HOUR)["overdue"] is False   # answered
+
+
+def test_the_queues(tx):
+    """Rainbow City: A wages (legal aid, due +48 h), B a street lamp (to the station head, due
+    +24 h), C a sick cat the station head took in (cat fund, due +24 h), D a cat the
+    receptionist resolved at once (cat fund, due +24 h, awaiting its reply); and a street lamp
+    in Maple Court, which no Rainbow City queue shows."""
+    a = register_case(tx, resident_phone="13900000001")
+    b = register_case(tx, description="小区路灯不亮", resident_phone="13900000002")
+    c = register_case(tx, STATION_HEAD, description="楼下有只病猫", resident_phone="13900000003")
+    d = register_case(tx, description="楼下有只病猫", address="5号楼", resident_phone="13900000004")
+    answers.resolve(desk(tx), d, actor(RECEPTIONIST), "已联系志愿者")
+    register_case(tx, {**RECEPTIONIST, "community": "maple-court", "id": 4},
+                  description="小区路灯不亮", resident_phone="13900000005")
+    assert (a.program_id, b.status, c.program_id, d.status) == \
+        ("legal_aid", "awaiting_assignment", "cat_fund", "resolved")
+
+    # soonest due first: B, C and D (+24 h, by id), then A (+48 h)
+    assert queue(tx, RECEPTIONIST) == [b.id, c.id, d.id, a.id]
+    assert queue(tx, RECEPTIONIST, queue="mine") == [b.id, d.id, a.id]
+    assert queue(tx, STATION_HEAD, queue="mine") == [c.id]
+    assert queue(tx, RECEPTIONIST, queue="unassigned") == [b.id]
+    assert queue(tx, CAT_VOLUNTEER, queue="program") == [c.id, d.id]   # D awaits its reply
+    assert queue(tx, RECEPTIONIST, queue="program", program_id="legal_aid") == [a.id]
+    assert queue(tx, RECEPTIONIST, status="dispatched") == [c.id, a.id]
+    assert queue(tx, RECEPTIONIST, program_id="cat_fund") == [c.id, d.id]
+    assert queue(tx, RECEPTIONIST, limit=2) == [b.id, c.id]
+    assert queue(tx, RECEPTIONIST, limit=2, offset=2) == [d.id, a.id]
+
+    assert queue(tx, RECEPTIONIST, queue="overdue", now=NOW + 24 * HOUR) == []
+    late = NOW + 24 * HOUR + timedelta(seconds=1)
+    assert queue(tx, RECEPTIONIST, queue="overdue", now=late) == [b.id, c.id]   # D answered
+    assert queue(tx, RECEPTIONIST, queue="escalated") == []
+    chasing.chase(desk(tx), c, actor(STATION_HEAD), "升级", level=2)
+    assert queue(tx, RECEPTIONIST, queue="escalated") == [c.id]
+    # the receptionist's queue shows the cat fund's case with the phone; the cat volunteer's
+    # shows the legal-aid case masked
+    shown = {row["id"]: row["resident_phone"]
+             for row in list_cases(tx.session, CAT_VOLUNTEER, QUEUE, "zh", NOW)}
+    assert shown[a.id] == "139****0001" and shown[c.id] == "13900000003"
+
+
+def test_what_the_resident_sees_by_tracking_code(tx, wages):
+    view = tracking_view(wages, tx.session, "en")
+    assert view == {
+        "tracking_code": wages.tracking_code, "status": "replied",
+        "status_label": "Replied", "description": "公司拖欠我三个月工资",
+        "program": "Legal-aid home", "created_at": "2026-11-27T02:00:00Z",
+        "expected_at": None, "reply": "月底前发放", "duplicate_of": None,
+        "can_give_feedback": True, "history": view["history"]}
+    # public steps only, no staff names: registered, sent on, accepted, resolved, replied
+    assert [h["action"] for h in view["history"]] == \
+        ["Registered", "Dispatched", "Accepted", "Resolved", "Replied to the resident"]
+    assert view["history"][0]["at"] == "2026-11-27T02:00:00Z"
+    zh = tracking_view(wages, tx.session)
+    assert (zh["program"], zh["status_label"], zh["history"][-1]["action"]) == \
+        ("普法互助家园", "已答复", "答复居民")
+
+    cat = register_case(tx, description="楼下有只病猫", resident_phone="13900000009")
+    open_view = tracking_view(cat, tx.session, "en")
+    assert open_view["program"] == "流浪猫爱心基金会"    # no English name: the Chinese one
+    assert open_view["expected_at"] == "2026-11-28T02:00:00Z"    # 24 hours on
+    assert open_view["can_give_feedback"] is False
+    again = register_case(tx, description="楼下有只病猫，还没人来", resident_phone="13900000009")
+    assert tracking_view(again, tx.session)["duplicate_of"] == cat.tracking_code
+    lamp = register_case(tx, description="小区路灯不亮", resident_phone="13900000010")
+    assert tracking_view(lamp, tx.session)["program"] is None
+
+
+def test_messages_to_residents(tx, wages):
+    cat = register_case(tx, description="楼下有只病猫", resident_phone="13900000009",
+                        channel="letter")
+    listed = case_notifications(tx.session, wages)
+    assert [(n["purpose"], n["channel"], n["status"]) for n in listed] == \
+        [("receipt", "sms", "pending"), ("reply", "sms", "pending")]
+    assert listed[1]["body"] == \
+        f"【彩虹城社区服务站】您的诉求（{wages.tracking_code}）答复：月底前发放"
+    assert listed[1]["created_at"] == "2026-11-27T05:00:00Z"
+    assert (listed[1]["sent_at"], listed[1]["error"]) == (None, None)
+    newest = community_notifications(tx.session, "rainbow-city", 2)
+    assert [n["id"] for n in newest] == [case_notifications(tx.session, cat)[0]["id"],
+                                         listed[1]["id"]]
+    assert community_notifications(tx.session, "maple-court", 10) == []
+
+
+def test_people_and_communities(tx):
+    head = tx.session.get(StaffRow, STATION_HEAD["id"])
+    assert staff_view(head) == {"id": 2, "username": "zhao", "name": "赵站长",
+                                "role": "station_head", "role_label": "站长",
+                                "community": "rainbow-city", "program_id": None,
+                                "active": True}
+    assert [s["id"] for s in list_staff(tx.session, "rainbow-city")] == [1, 2, 3, 5, 6, 8]
+    assert [s["username"] for s in list_staff(tx.session, "maple-court")] == ["maple"]
+    assert list_communities(tx.session, "zh") == [
+        {"id": "maple-court", "name": "枫林社区"}, {"id": "rainbow-city", "name": "彩虹城社区"}]
+    assert list_communities(tx.session, "en")[0] == {"id": "maple-court", "name": "枫林社区"}
+
+
+def test_programs_and_their_services(tx):
+    Registry(tx.session).announce(ProgramManifest().load({
+        "program_id": "sms_broadcast", "name": {"zh": "短信广播", "en": "SMS broadcast"},
+        "communities": ["maple-court"], "rpc_service": "sms_broadcast",
+        "instance_id": "sms-1", "service_types": []}), NOW + HOUR)
+    assert list_programs(tx.session, "en") == [
+        {"program_id": "cat_fund", "name": "流浪猫爱心基金会", "live": True,
+         "rpc_service": None, "communities": ["rainbow-city"], "service_types": ["sick_cat"],
+         "last_seen": "2026-11-27T02:00:00Z"},
+        {"program_id": "legal_aid", "name": "Legal-aid home", "live": True,
+         "rpc_service": None, "communities": ["rainbow-city"],
+         "service_types": ["labour_dispute", "legal_consultation"],
+         "last_seen": "2026-11-27T02:00:00Z"},
+        {"program_id": "sms_broadcast", "name": "SMS broadcast", "live": True,
+         "rpc_service": "sms_broadcast", "communities": ["maple-court"], "service_types": [],
+         "last_seen": "2026-11-27T03:00:00Z"}]
+    assert list_programs(tx.session, "zh")[1]["name"] == "普法互助家园"
+    assert program_directory(tx.session) == [
+        {"program_id": "cat_fund", "rpc_service": None, "live": True, "name": "流浪猫爱心基金会"},
+        {"program_id": "legal_aid", "rpc_service": None, "live": True, "name": "普法互助家园"},
+        {"program_id": "sms_broadcast", "rpc_service": "sms_broadcast", "live": True,
+         "name": "短信广播"}]
+    services = list_services(tx.session, "rainbow-city", "zh")
+    assert [(s["service_code"], s["name"], s["program_id"], s["program"],
+             s["time_limit_hours"]) for s in services] == [
+        ("labour_dispute", "劳动争议", "legal_aid", "普法互助家园", 48),
+        ("legal_consultation", "法律咨询", "legal_aid", "普法互助家园", 168),
+        ("sick_cat", "病伤流浪猫", "cat_fund", "流浪猫爱心基金会", 24)]
+    assert services[0]["keywords"] == ["工资", "拖欠", "劳动"]
+    assert services[0]["attributes"][0]["code"] == "employer"
+    assert services[2]["attributes"] == []
+    assert list_services(tx.session, "maple-court", "zh") == []
+
+
+def test_ops_count_open_and_overdue_cases(tx, wages):
+    lamp = register_case(tx, description="小区路灯不亮", resident_phone="13900000002")
+    cat = register_case(tx, description="楼下有只病猫", resident_phone="13900000003")
+    register_case(tx, {**RECEPTIONIST, "community": "maple-court", "id": 4},
+                  description="小区路灯不亮", resident_phone="13900000005")
+    answers.resolve(desk(tx), cat, actor(RECEPTIONIST), "已送医")
+    counts = case_counts(tx.session, NOW + 24 * HOUR + timedelta(seconds=1))
+    assert sorted(counts["open"], key=lambda r: (r["community"], r["program"])) == [
+        {"community": "maple-court", "program": "", "status": "awaiting_assignment",
+         "count": 1},
+        {"community": "rainbow-city", "program": "", "status": "awaiting_assignment",
+         "count": 1},
+        {"community": "rainbow-city", "program": "cat_fund", "status": "resolved", "count": 1}]
+    assert sorted(counts["overdue"], key=lambda r: r["community"]) == [
+        {"community": "maple-court", "program": "", "count": 1},
+        {"community": "rainbow-city", "program": "", "count": 1}]
+    assert lamp.status == "awaiting_assignment"
+    assert case_counts(tx.session, NOW)["overdue"] == []
+
+
+def test_the_lawyer_sees_the_case_as_the_programs_staff(tx, wages):
+    assert case_view(wages, LAWYER, "zh", NOW)["resident_contact"] == "微信 zhang"

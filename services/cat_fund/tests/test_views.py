@@ -308,6 +308,7 @@ def test_the_list_of_cases_puts_the_newest_first_and_filters_by_status(tx):
         3, [(3, "已受理"), (2, "办理中"), (1, "已受理")])
     assert listed["items"][0]["resident"]["phone"] == "138****1111"
     assert "history" not in listed["items"][0]
-    accepted = views.list_cases(tx.session, HOME, "accepted", "zh", operator=True)
-    assert [c["case_id"] for c in accepted["items"]] == [3, 1]
+    accepted = views.list_cases(tx.session, HOME, "accepted", "en", operator=True)
+    assert [(c["case_id"], c["status_label"]) for c in accepted["items"]] == [
+        (3, "Accepted"), (1, "Accepted")]
     assert accepted["items"][0]["resident"]["phone"] == "13800001111"

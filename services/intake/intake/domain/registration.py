@@ -61,7 +61,7 @@ def check_attributes(offer: ServiceOffer, values: dict | None) -> dict:
         elif datatype == "singlevaluelist":
             if isinstance(value, list):
                 value = value[0] if len(value) == 1 else value
-            if value not in allowed:
+            if isinstance(value, list) or value not in allowed:   # two or more: not one
                 errors[code] = [f"取值应为其中之一：{', '.join(sorted(allowed))} "
                                 "/ must be one of them"]
                 continue

@@ -1,0 +1,348 @@
+"""What staff and residents see of the legal-aid home's records, written out in full: a lecture
+and its registrations, a consultation day as the public, the front desk and the program's staff
+see it, a visitor's receptions, and the activity record of every change. Times are Beijing
+wall-clock times turned into UTC by hand (Beijing is UTC+8)."""
+from datetime import timedelta
+
+import pytest
+
+from legal_aid.domain import (
+    bookings,
+    cases,
+    consultations,
+    figures,
+    lawyers,
+    lectures,
+    receptions,
+    views,
+)
+from minzi.contract import CaseDispatched
+from minzi.testing import make_staff
+
+from .conftest import ALICE, NOW, at
+
+C = "rainbow-city"
+DESK = make_staff("receptionist", community=C, id=3, username="desk", name="前台小周")
+STAMP = {"created_at": "2026-11-27T02:00:00Z", "created_by": "李",
+         "updated_at": "2026-11-27T02:00:00Z", "updated_by": "李"}
+WANG = {"id": 1, "name": "王律师", "firm": "京师律所"}
+
+
+@pytest.fixture
+def wang(tx):
+    return lawyers.add_lawyer(tx, C, {"name": "王律师", "firm": "京师律所",
+                                      "phone": "13900001111"}, ALICE, NOW)
+
+
+def test_a_full_lecture_as_staff_and_residents_see_it(tx):
+    lecture = lectures.plan_lecture(tx, C, {
+        "topic": "劳动合同法", "speaker": "王律师", "starts_at": at(5, 19), "ends_at": at(5, 21),
+        "place": "社区活动室", "capacity": 1, "description": "带上劳动合同"}, ALICE, NOW)
+    first = lectures.register(tx, lecture.id, "甲", "13800000001", ALICE, NOW)
+    second = lectures.register(tx, lecture.id, "乙", "13800000002", ALICE, NOW)
+
+    # 19:00 to 21:00 in Beijing on 2 December is 11:00 to 13:00 UTC
+    assert views.lecture_view(lecture, "zh") == {
+        "id": 1, "community": C, "topic": "劳动合同法", "speaker": "王律师",
+        "starts_at": "2026-12-02T11:00:00Z", "ends_at": "2026-12-02T13:00:00Z",
+        "place": "社区活动室", "capacity": 1, "description": "带上劳动合同",
+        "status": "planned", "status_name": "计划中",
+        "registered": 1, "waitlisted": 1, "attended": 0, "seats_left": 0,
+        "held_at": None, "held_by": None, **STAMP}
+    assert views.lecture_view(lecture, "en")["status_name"] == "Planned"
+
+    # the public (a resident who just registered) sees the phone masked, and their cancel code
+    assert views.registration_view(second, full=False, code=True) == {
+        "id": 2, "lecture_id": 1, "name": "乙", "phone": "138****0002", "status": "waitlisted",
+        "waitlist_position": 1, "attended": False, "created_at": "2026-11-27T02:00:00Z",
+        "created_by": "李", "cancel_code": second.cancel_code}
+    assert len(second.cancel_code) >= 16
+
+    # 甲 cancels an hour later: 乙 takes the seat
+    later = NOW + timedelta(hours=1)
+    lectures.cancel_registration(tx, lecture.id, first.id, ALICE, later, code=first.cancel_code)
+    assert views.registration_view(second) == {
+        "id": 2, "lecture_id": 1, "name": "乙", "phone": "13800000002", "status": "registered",
+        "waitlist_position": None, "attended": False, "created_at": "2026-11-27T02:00:00Z",
+        "created_by": "李", "attendance_recorded_at": None, "attendance_recorded_by": None,
+        "promoted_at": "2026-11-27T03:00:00Z", "cancelled_at": None, "cancelled_by": None}
+    assert views.registration_view(first)["cancelled_at"] == "2026-11-27T03:00:00Z"
+    assert views.registration_view(first)["cancelled_by"] == "李"
+
+    # the lecture is held: 乙 came, with one walk-in
+    lectures.record_attendance(tx, C, lecture.id, {"present": [second.id], "walk_ins": [
+        {"name": "丙", "phone": "13800000003"}]}, ALICE, at(5, 21))
+    view = views.lecture_view(lecture, "en")
+    assert (view["status"], view["status_name"], view["held_at"], view["held_by"]) == (
+        "held", "Held", "2026-12-02T13:00:00Z", "李")
+    assert (view["registered"], view["waitlisted"], view["attended"], view["seats_left"]) == (
+        2, 0, 2, 0)
+    assert view["updated_at"] == "2026-12-02T13:00:00Z"
+    assert views.registration_view(second)["attendance_recorded_at"] == "2026-12-02T13:00:00Z"
+
+
+def test_lectures_listed_by_beijing_date_and_status(tx):
+    def plan(topic, starts_at, **extra):
+        return lectures.plan_lecture(tx, C, {"topic": topic, "speaker": "王律师",
+                                             "starts_at": starts_at, "place": "活动室",
+                                             "capacity": 10, **extra}, ALICE, NOW)
+    late = plan("晚场", at(2, 23, 30))     # 15:30 UTC on the 29th, Beijing date the 29th
+    early = plan("早场", at(3, 7))         # 23:00 UTC on the 29th, Beijing date the 30th
+    plan("别的社区", at(3, 8))
+    lectures.cancel_lecture(tx, C, late.id, "讲师有事", ALICE, NOW)
+    day = at(3).date()
+    assert [x.topic for x in views.list_lectures(tx.session, C, day_from=day, day_to=day)] == [
+        "早场", "别的社区"]
+    assert [x.topic for x in views.list_lectures(tx.session, C, day_to=at(2).date())] == ["晚场"]
+    assert [x.id for x in views.list_lectures(tx.session, C, status="planned")] == [
+        early.id, 3]
+    assert views.list_lectures(tx.session, "sunny-garden") == []
+
+
+def test_a_consultation_day_as_the_public_the_desk_and_the_program_see_it(tx, wang):
+    day = consultations.open_day(tx, C, {"day": at(3).date(), "place": "服务站二楼",
+                                         "note": "带身份证", "slots": [
+        {"lawyer_id": wang.id, "starts_at": at(3, 9), "ends_at": at(3, 11), "minutes": 60}]},
+        ALICE, NOW)
+    booked = bookings.book(tx, C, day.id, {"name": "张三", "phone": "13800001111",
+                                           "note": "带上合同"}, DESK, NOW)
+    walk_in = bookings.record_walk_in(tx, C, day.id, {"name": "李四"}, DESK, NOW)
+
+    # 09:00 and 10:00 in Beijing on 30 November are 01:00 and 02:00 UTC
+    first = {"id": 1, "starts_at": "2026-11-30T01:00:00Z", "ends_at": "2026-11-30T02:00:00Z",
+             "lawyer": WANG, "free": False}
+    second = {"id": 2, "starts_at": "2026-11-30T02:00:00Z", "ends_at": "2026-11-30T03:00:00Z",
+              "lawyer": WANG, "free": True}
+    public = {"id": 1, "community": C, "day": "2026-11-30", "place": "服务站二楼",
+              "note": "带身份证", "slots": [first, second], "free_slots": 1, "booked_slots": 1}
+    assert views.day_view(tx.session, day) == public
+
+    full = {"id": 1, "day_id": 1, "day": "2026-11-30", "slot_id": 1,
+            "starts_at": "2026-11-30T01:00:00Z", "lawyer": WANG, "kind": "booked",
+            "name": "张三", "phone": "13800001111", "case_id": None, "note": "带上合同",
+            "status": "active", "created_at": "2026-11-27T02:00:00Z", "created_by": "前台小周",
+            "cancelled_at": None, "cancelled_by": None}
+    assert views.booking_view(booked) == full
+    desk = {**full, "phone": "138****1111", "note": None}
+    walk_in_full = {"id": 2, "day_id": 1, "day": "2026-11-30", "slot_id": None,
+                    "starts_at": None, "lawyer": None, "kind": "walk_in", "name": "李四",
+                    "phone": None, "case_id": None, "note": None, "status": "active",
+                    "created_at": "2026-11-27T02:00:00Z", "created_by": "前台小周",
+                    "cancelled_at": None, "cancelled_by": None}
+    assert views.booking_view(walk_in) == walk_in_full
+    assert views.day_view(tx.session, day, level="desk") == {
+        **public, "slots": [{**first, "booking": desk}, second], "walk_ins": [walk_in_full],
+        **STAMP}
+    assert views.day_view(tx.session, day, level="operator") == {
+        **public, "slots": [{**first, "booking": full}, second], "walk_ins": [walk_in_full],
+        **STAMP}
+
+    # cancelled, the booking frees its slot and says who cancelled it and when
+    bookings.cancel_booking(tx, C, booked.id, "居民有事", DESK, NOW + timedelta(minutes=5))
+    assert views.booking_view(booked)["status"] == "cancelled"
+    assert views.booking_view(booked)["cancelled_at"] == "2026-11-27T02:05:00Z"
+    assert views.booking_view(booked)["cancelled_by"] == "前台小周"
+    assert views.day_view(tx.session, day)["free_slots"] == 2
+    assert views.day_view(tx.session, day)["booked_slots"] == 0
+
+
+def test_a_visitor_and_their_receptions(tx, wang):
+    day = consultations.open_day(tx, C, {"day": at(3).date(), "place": "服务站二楼", "slots": [
+        {"lawyer_id": wang.id, "starts_at": at(3, 9), "ends_at": at(3, 10)}]}, ALICE, NOW)
+    booked = bookings.book(tx, C, day.id, {"name": "张三", "phone": "13800001111"}, DESK, NOW)
+    first = receptions.record_reception(tx, C, {
+        "booking_id": booked.id, "area_of_law": "labour", "outcome": "advised",
+        "problem": "工资拖欠", "outcome_note": "建议申请劳动仲裁"}, ALICE, at(3, 10))
+    second = receptions.record_reception(tx, C, {
+        "visitor_id": first.visitor_id, "area_of_law": "labour", "outcome": "solved",
+        "received_at": at(4, 15)}, ALICE, at(4, 16))
+
+    # the booked visit: the visitor is the booking's resident, the lawyer the slot's
+    assert views.reception_view(first, "en") == {
+        "id": 1, "received_at": "2026-11-30T02:00:00Z", "area_of_law": "labour",
+        "area_of_law_name": "Labour dispute", "problem": "工资拖欠", "outcome": "advised",
+        "outcome_name": "Advised", "outcome_note": "建议申请劳动仲裁", "channel": "booked",
+        "lawyer": WANG, "booking_id": 1, "case_id": None,
+        "created_at": "2026-11-30T02:00:00Z", "created_by": "李",
+        "updated_at": "2026-11-30T02:00:00Z", "updated_by": "李",
+        "visitor": {"id": 1, "name": "张三", "phone": "13800001111"}}
+    page = views.reception_page(tx.session, second, "zh", with_history=True)
+    assert (page["received_at"], page["channel"], page["lawyer"]) == (
+        "2026-12-01T07:00:00Z", "walk_in", None)
+    assert (page["area_of_law_name"], page["outcome_name"]) == ("劳动争议", "已解决")
+    assert [v["id"] for v in page["earlier_visits"]] == [1]
+    assert "visitor" not in page["earlier_visits"][0]
+    assert [(h["action"], h["actor"], h["at"]) for h in page["history"]] == [
+        ("recorded", "李", "2026-12-01T08:00:00Z")]
+    # the first visit has no earlier one
+    assert views.reception_page(tx.session, first, "zh")["earlier_visits"] == []
+
+    visitor = receptions.get_visitor(tx.session, 1, C)
+    seen = views.visitor_view(visitor, with_visits=True, lang="en")
+    assert {k: seen[k] for k in ("id", "name", "phone", "migrant", "created_by")} == {
+        "id": 1, "name": "张三", "phone": "13800001111", "migrant": None, "created_by": "李"}
+    assert [(v["id"], v["outcome_name"]) for v in seen["visits"]] == [(2, "Solved"),
+                                                                     (1, "Advised")]
+    assert "visits" not in views.visitor_view(visitor)
+
+    # listed latest first, filtered by outcome and area, counted before the page is cut
+    total, rows = views.list_receptions(tx.session, C, limit=1)
+    assert (total, [r.id for r in rows]) == (2, [2])
+    total, rows = views.list_receptions(tx.session, C, limit=1, offset=1)
+    assert (total, [r.id for r in rows]) == (2, [1])
+    assert views.list_receptions(tx.session, C, outcome="solved")[0] == 1
+    assert views.list_receptions(tx.session, C, area_of_law="family")[0] == 0
+    assert views.list_receptions(tx.session, C, day_from=at(4).date())[0] == 1
+    assert [v.id for v in views.search_visitors(tx.session, C, name="张")] == [1]
+    assert views.search_visitors(tx.session, C, phone="13800009999") == []
+
+
+def test_every_change_is_on_the_record_with_who_when_and_what(tx, wang):
+    lawyers.update_lawyer(tx, C, wang.id, {"phone": "13900002222", "firm": "京师律所"},
+                          DESK, NOW)
+    lecture = lectures.plan_lecture(tx, C, {"topic": "继承法", "speaker": "王律师",
+                                            "starts_at": at(5, 19), "place": "活动室",
+                                            "capacity": 1}, ALICE, NOW)
+    lectures.update_lecture(tx, C, lecture.id, {"capacity": 2, "starts_at": at(5, 19)},
+                            ALICE, NOW)
+    registration = lectures.register(tx, lecture.id, "甲", "13800000001", DESK, NOW)
+    day = consultations.open_day(tx, C, {"day": at(3).date(), "place": "服务站"}, ALICE, NOW)
+    history = views.history(tx.session, C, "lawyer", wang.id)
+    assert [(h.action, h.actor, h.actor_id, h.detail) for h in history] == [
+        ("added", "李", "7", {"name": "王律师"}),
+        ("updated", "前台小周", "3", {"phone": "139****2222"})]
+    assert [views.activity_view(h) for h in views.history(tx.session, C, "lecture", lecture.id)
+            ] == [
+        {"at": "2026-11-27T02:00:00Z", "actor": "李", "actor_id": "7", "entity": "lecture",
+         "entity_id": 1, "action": "planned",
+         "detail": {"topic": "继承法", "starts_at": "2026-12-02T11:00:00Z", "capacity": 1}},
+        {"at": "2026-11-27T02:00:00Z", "actor": "李", "actor_id": "7", "entity": "lecture",
+         "entity_id": 1, "action": "updated", "detail": {"capacity": 2}}]
+    assert [(h.action, h.actor, h.detail) for h in
+            views.history(tx.session, C, "registration", registration.id)] == [
+        ("registered", "前台小周", {"lecture_id": 1, "phone": "138****0001"})]
+    assert [(h.action, h.detail) for h in
+            views.history(tx.session, C, "consultation_day", day.id)] == [
+        ("opened", {"day": "2026-11-30", "place": "服务站"})]
+    # another community's record is not shown
+    assert views.history(tx.session, "sunny-garden", "lawyer", wang.id) == []
+
+
+def case_from_intake(case_id: int, service_code: str = "labour_dispute") -> dict:
+    return CaseDispatched().load({
+        "case_id": case_id, "tracking_code": f"RC{case_id:08d}", "program_id": "legal_aid",
+        "service_code": service_code, "community": C, "channel": "visit",
+        "description": "工资被拖欠", "resident": {"name": "张三", "phone": "13800001111"},
+        "due_at": "2026-12-04T08:00:00Z"})
+
+
+def test_the_figures_counted_by_hand(tx, wang):
+    """Everything a period holds, counted by hand; months and dates are Beijing's."""
+    def plan(topic, starts_at, **extra):
+        return lectures.plan_lecture(tx, C, {"topic": topic, "speaker": "王律师",
+                                             "starts_at": starts_at, "place": "活动室",
+                                             "capacity": 10, **extra}, ALICE, NOW)
+    plan("计划中", at(5, 19))
+    held = plan("补录", at(-30, 19), already_held=True)        # 28 October
+    lectures.record_attendance(tx, C, held.id, {"walk_ins": [
+        {"name": n, "phone": None} for n in ("甲", "乙", "丙")]}, ALICE, NOW)
+    lectures.cancel_lecture(tx, C, plan("取消", at(6, 19)).id, None, ALICE, NOW)
+
+    def receive_visitor(name, phone, area, outcome, when, now=NOW):
+        receptions.record_reception(tx, C, {"visitor": {"name": name, "phone": phone},
+                                             "area_of_law": area, "outcome": outcome,
+                                             "received_at": when}, ALICE, now)
+    receive_visitor("甲", "13800000001", "labour", "solved", at(-1, 10))
+    receive_visitor("甲", "13800000001", "labour", "advised", at(-1, 11))
+    receive_visitor("乙", "13800000002", "family", "solved", at(-30, 9))     # October
+    # 07:00 on 1 December in Beijing is still 30 November in UTC: a December reception
+    receive_visitor("丙", "13800000003", "tenancy", "referred", at(4, 7), now=at(4, 8))
+
+    day = consultations.open_day(tx, C, {"day": at(3).date(), "place": "服务站", "slots": [
+        {"lawyer_id": wang.id, "starts_at": at(3, 9), "ends_at": at(3, 11), "minutes": 60}]},
+        ALICE, NOW)
+    bookings.book(tx, C, day.id, {"name": "张三", "phone": "13800001111"}, DESK, NOW)
+    bookings.record_walk_in(tx, C, day.id, {"name": "李四"}, DESK, NOW)
+    cases.receive(tx, case_from_intake(1), NOW)
+    cases.receive(tx, case_from_intake(2), NOW)
+    cases.return_case(tx, C, cases.case_by_intake_id(tx.session, 2).id, "不属于本项目",
+                      ALICE, NOW)
+
+    assert figures.figures(tx.session, C) == {
+        "community": C, "from": None, "to": None,
+        "lectures": {"planned": 1, "held": 1, "cancelled": 1, "attendance": 3},
+        "receptions": {"received": 4, "visitors": 3, "solved": 2, "by_outcome": [
+            {"code": "solved", "name": "已解决", "count": 2},
+            {"code": "advised", "name": "已提供法律意见", "count": 1},
+            {"code": "referred", "name": "已转介", "count": 1},
+            {"code": "pending", "name": "待跟进", "count": 0}]},
+        "consultation_days": {"days": 1, "slots": 2, "booked": 1, "walk_ins": 1},
+        "cases": {"received": 2, "open": 1, "resolved": 0, "returned": 1, "recalled": 0},
+        "by_area_of_law": [
+            {"code": "labour", "name": "劳动争议", "received": 2, "solved": 1},
+            {"code": "tenancy", "name": "房屋租赁", "received": 1, "solved": 0},
+            {"code": "family", "name": "婚姻家庭", "received": 1, "solved": 1}],
+        "by_month": [
+            {"month": "2026-10", "lectures_held": 1, "attendance": 3, "received": 1,
+             "solved": 1},
+            {"month": "2026-11", "lectures_held": 0, "attendance": 0, "received": 2,
+             "solved": 1},
+            {"month": "2026-12", "lectures_held": 0, "attendance": 0, "received": 1,
+             "solved": 0}]}
+
+    # 26 to 30 November: two receptions, the day, the two cases; no lecture
+    week = figures.figures(tx.session, C, at(-1).date(), at(3).date(), lang="en")
+    assert (week["from"], week["to"]) == ("2026-11-26", "2026-11-30")
+    assert week["lectures"] == {"planned": 0, "held": 0, "cancelled": 0, "attendance": 0}
+    assert (week["receptions"]["received"], week["receptions"]["visitors"],
+            week["receptions"]["solved"]) == (2, 1, 1)
+    assert week["receptions"]["by_outcome"][0] == {"code": "solved", "name": "Solved",
+                                                   "count": 1}
+    assert week["by_area_of_law"] == [{"code": "labour", "name": "Labour dispute",
+                                       "received": 2, "solved": 1}]
+    assert week["consultation_days"]["days"] == 1
+    assert week["cases"]["received"] == 2
+    # a day with nothing on it
+    empty = figures.figures(tx.session, C, at(10).date(), at(10).date())
+    assert empty["consultation_days"] == {"days": 0, "slots": 0, "booked": 0, "walk_ins": 0}
+    assert empty["by_month"] == [] and empty["by_area_of_law"] == []
+
+
+def test_a_case_as_the_program_sees_it(tx, wang):
+    cases.receive(tx, case_from_intake(42), NOW)
+    case = cases.case_by_intake_id(tx.session, 42)
+    day = consultations.open_day(tx, C, {"day": at(3).date(), "place": "服务站二楼", "slots": [
+        {"lawyer_id": wang.id, "starts_at": at(3, 9), "ends_at": at(3, 10)}]}, ALICE, NOW)
+    cases.book_case(tx, C, case.id, {"day_id": day.id, "note": "请带劳动合同"}, ALICE, NOW)
+    assert tx.published[-1]["data"] == {
+        "case_id": 42, "program_id": "legal_aid", "status": "in_progress", "handler": "李",
+        "note": "已为您预约 2026-11-30 09:00 法律咨询（王律师律师），地点：服务站二楼。"
+                "请带劳动合同"}
+    cases.chased(tx, {"case_id": 42, "level": 2, "note": "请尽快"}, NOW + timedelta(hours=1))
+    cases.chased(tx, {"case_id": 42, "level": 1}, NOW + timedelta(hours=2))
+    view = views.case_view(case, "en", session=tx.session)
+    assert {k: v for k, v in view.items() if k != "history"} == {
+        "id": 1, "intake_case_id": 42, "tracking_code": "RC00000042", "community": C,
+        "service_code": "labour_dispute", "channel": "visit", "description": "工资被拖欠",
+        "attributes": {}, "area_of_law": "labour", "area_of_law_name": "Labour dispute",
+        "address": None, "resident": {"name": "张三", "phone": "13800001111", "contact": None},
+        "due_at": "2026-12-04T08:00:00Z", "dispatch_note": None, "status": "booked",
+        "status_name": "Consultation booked", "chase_level": 2,
+        "last_chased_at": "2026-11-27T04:00:00Z", "result": None, "reply": None, "note": None,
+        "handler": None, "received_at": "2026-11-27T02:00:00Z",
+        "updated_at": "2026-11-27T04:00:00Z", "updated_by": "intake"}
+    assert [(h["action"], h["actor"], h["detail"]) for h in view["history"]] == [
+        ("received", "intake", {"tracking_code": "RC00000042",
+                                "service_code": "labour_dispute"}),
+        ("booked", "李", {"booking_id": 1}),
+        ("chased", "intake", {"level": 2, "note": "请尽快"}),
+        ("chased", "intake", {"level": 1, "note": None})]
+    cases.note_case(tx, C, case.id, "已联系居民", ALICE, NOW + timedelta(hours=3))
+    cases.resolve_case(tx, C, case.id, {"result": "公司已支付", "reply": "问题已解决"}, ALICE,
+                       NOW + timedelta(hours=4))
+    view = views.case_view(case, "zh")
+    assert (view["status"], view["status_name"], view["result"], view["reply"],
+            view["note"], view["handler"], "history" in view) == (
+        "resolved", "已办结", "公司已支付", "问题已解决", "已联系居民", "李", False)
+    assert [c.id for c in views.list_cases(tx.session, C, status="resolved")] == [case.id]
+    assert views.list_cases(tx.session, C, status="accepted") == []

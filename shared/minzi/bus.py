@@ -9,7 +9,7 @@ EXCHANGE_NAME = "minzi"
 _log = logging.getLogger(__name__)
 
 
-def minzi_exchange():
+def minzi_exchange() -> Exchange:
     """The one topic exchange every contract message goes through (durable, never auto-deleted)."""
     return Exchange(EXCHANGE_NAME, type="topic", durable=True, delivery_mode="persistent")
 
@@ -21,7 +21,7 @@ class ConfirmingPublisher:
     try again (the outbox keeps the row unpublished).
     """
 
-    def __init__(self, amqp_uri):
+    def __init__(self, amqp_uri: str):
         self.amqp_uri = amqp_uri
         self._connection = None
         self._producer = None
@@ -38,7 +38,8 @@ class ConfirmingPublisher:
             minzi_exchange()(self._producer.channel).declare()
         return self._producer
 
-    def publish(self, body, routing_key, *, exchange=None, declare=(), headers=None, **properties):
+    def publish(self, body: dict | bytes | str, routing_key: str, *, exchange: str | None = None,
+                declare: tuple = (), headers: dict | None = None, **properties) -> None:
         with self._lock:
             try:
                 producer = self._ensure()
@@ -59,7 +60,7 @@ class ConfirmingPublisher:
                 self.close()
                 raise
 
-    def declare(self, *entities):
+    def declare(self, *entities) -> None:
         """Declare queues (with their bindings) or exchanges; idempotent."""
         with self._lock:
             try:
@@ -70,7 +71,7 @@ class ConfirmingPublisher:
                 self.close()
                 raise
 
-    def close(self):
+    def close(self) -> None:
         try:
             if self._connection is not None:
                 self._connection.release()

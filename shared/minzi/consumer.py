@@ -33,7 +33,7 @@ PARKED_AT_HEADER = "x-minzi-parked-at"
 DEFAULT_RETRY_DELAYS = (1, 5, 30)
 
 
-def retry_queue(queue_name, delay_ms):
+def retry_queue(queue_name: str, delay_ms: int) -> Queue:
     return Queue(f"{queue_name}.retry.{delay_ms}", durable=True, queue_arguments={
         "x-message-ttl": delay_ms,
         "x-dead-letter-exchange": "",
@@ -41,7 +41,7 @@ def retry_queue(queue_name, delay_ms):
     })
 
 
-def parked_queue(queue_name):
+def parked_queue(queue_name: str) -> Queue:
     return Queue(f"{queue_name}.parked", durable=True)
 
 

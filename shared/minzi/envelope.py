@@ -28,11 +28,11 @@ class EnvelopeSchema(Schema):
     data = fields.Dict(required=True)
 
 
-def utcnow():
+def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def isoformat(moment):
+def isoformat(moment: datetime | None) -> str | None:
     if moment is None:
         return None
     if moment.tzinfo is None:
@@ -40,7 +40,8 @@ def isoformat(moment):
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def make_envelope(type_, data, *, source, community=None, version=SCHEMA_VERSION, event_id=None):
+def make_envelope(type_: str, data: dict, *, source: str, community: str | None = None,
+                  version: int = SCHEMA_VERSION, event_id: str | None = None) -> dict:
     return {
         "event_id": str(event_id or uuid.uuid4()),
         "type": type_,
@@ -56,7 +57,7 @@ class UnsupportedVersion(ValueError):
     pass
 
 
-def read_envelope(body, *, max_version=SCHEMA_VERSION):
+def read_envelope(body: dict, *, max_version: int = SCHEMA_VERSION) -> dict:
     """Validate an incoming envelope; raise ValidationError / UnsupportedVersion if unusable."""
     envelope = EnvelopeSchema().load(body)
     if envelope["version"] > max_version:

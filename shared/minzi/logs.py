@@ -10,13 +10,13 @@ _MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
 _LANDLINE = re.compile(r"(?<!\d)(0\d{2,3}-?)\d{4}(\d{4})(?!\d)")
 
 
-def mask(text):
+def mask(text: str) -> str:
     text = _ID_NUMBER.sub(lambda m: f"{m.group(1)}********{m.group(2)}", text)
     text = _MOBILE.sub(lambda m: f"{m.group(1)}****{m.group(2)}", text)
     return _LANDLINE.sub(lambda m: f"{m.group(1)}****{m.group(2)}", text)
 
 
-def mask_phone(phone):
+def mask_phone(phone: str | None) -> str | None:
     """For showing a phone where the viewer needs to know which one, not to dial it."""
     if not phone:
         return phone

@@ -3,7 +3,7 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 
 
-def run(target_metadata):
+def run(target_metadata) -> None:
     config = context.config
     if context.is_offline_mode():
         context.configure(url=config.get_main_option("sqlalchemy.url"),

@@ -35,7 +35,7 @@ def vhost_of(amqp_uri: str) -> str:
     return unquote(path[1:]) if path and path != "/" else "/"
 
 
-def list_queues(management_url, vhost="/"):
+def list_queues(management_url: str, vhost: str = "/") -> list[dict]:
     base, auth = _management(management_url)
     response = requests.get(f"{base}/api/queues/{quote(vhost, safe='')}", auth=auth, timeout=10)
     response.raise_for_status()
@@ -50,7 +50,7 @@ def list_queues(management_url, vhost="/"):
     } for q in response.json() if q["name"].startswith("minzi.")]
 
 
-def list_parked(management_url, vhost="/", limit=100):
+def list_parked(management_url: str, vhost: str = "/", limit: int = 100) -> list[dict]:
     """Parked messages, read without taking them off their queue."""
     base, auth = _management(management_url)
     parked = []
@@ -80,7 +80,7 @@ def list_parked(management_url, vhost="/", limit=100):
     return parked
 
 
-def replay(amqp_uri, queue_name, event_id=None):
+def replay(amqp_uri: str, queue_name: str, event_id: str | None = None) -> int:
     """Move parked messages of ``queue_name`` back onto it; returns how many were moved."""
     source = parked_queue(queue_name)
     publisher = ConfirmingPublisher(amqp_uri)
@@ -114,7 +114,7 @@ def replay(amqp_uri, queue_name, event_id=None):
     return moved
 
 
-def main(argv=None):
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="minzi-ops", description="Minzi queues for ops")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("queues", help="every Minzi queue with its depth and consumers")

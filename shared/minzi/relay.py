@@ -14,20 +14,20 @@ _log = logging.getLogger(__name__)
 class WakeableLoop:
     name = "relay"
 
-    def __init__(self, sweep_seconds=5.0, max_backoff_seconds=None):
+    def __init__(self, sweep_seconds: float = 5.0, max_backoff_seconds: float | None = None):
         self.sweep_seconds = sweep_seconds
         self.max_backoff_seconds = max_backoff_seconds or sweep_seconds
         self._wake = threading.Event()
         self._running = False
 
-    def work(self):
+    def work(self) -> bool:
         """Do one batch; return True while there is more to do at once."""
         raise NotImplementedError
 
-    def wake(self):
+    def wake(self) -> None:
         self._wake.set()
 
-    def run(self):
+    def run(self) -> None:
         self._running = True
         backoff = 0.5
         while self._running:
@@ -45,6 +45,6 @@ class WakeableLoop:
                 backoff = min(backoff * 2, self.max_backoff_seconds)
                 self._wake.set()
 
-    def stop(self):
+    def stop(self) -> None:
         self._running = False
         self._wake.set()

@@ -16,19 +16,19 @@ from pathlib import Path
 import yaml
 
 
-def service_root(service):
+def service_root(service: str) -> Path:
     package = importlib.import_module(service)
     return Path(package.__file__).resolve().parent.parent
 
 
-def load_config(path):
+def load_config(path: str | Path) -> dict:
     from nameko.cli.main import setup_yaml_parser
     setup_yaml_parser()
     with open(path, encoding="utf-8") as handle:
         return yaml.safe_load(handle) or {}
 
 
-def migrate(service, root, config):
+def migrate(service: str, root: Path, config: dict) -> None:
     ini = root / "alembic.ini"
     if not ini.exists():
         return
@@ -45,7 +45,7 @@ def migrate(service, root, config):
     command.upgrade(alembic_config, "head")
 
 
-def main(argv=None):
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="minzi-run", description=__doc__.splitlines()[0])
     parser.add_argument("service", help="the service's package name, e.g. intake")
     parser.add_argument("--config", help="a config file other than the service's config.yaml")

@@ -16,11 +16,12 @@ TEMPLATE = Path(__file__).parent / "templates" / "program"
 PROGRAM_ID = re.compile(r"^[a-z][a-z0-9_]{1,40}$")
 
 
-def class_name(program_id):
+def class_name(program_id: str) -> str:
     return "".join(part.capitalize() for part in program_id.split("_"))
 
 
-def create(program_id, name_zh, name_en, target_dir):
+def create(program_id: str, name_zh: str, name_en: str,
+           target_dir: str | Path) -> tuple[Path, list[Path]]:
     if not PROGRAM_ID.match(program_id):
         raise ValueError(f"program id '{program_id}': lowercase letters, digits and _, "
                          "starting with a letter (2-41 characters)")
@@ -47,7 +48,7 @@ def create(program_id, name_zh, name_en, target_dir):
     return target, made
 
 
-def main(argv=None):
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="minzi-new-program",
                                      description="Create a new program service from the template")
     parser.add_argument("program_id", help="e.g. matchmaking (lowercase, digits, _)")

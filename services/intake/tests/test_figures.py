@@ -22,7 +22,7 @@ The cases (times UTC; Beijing is UTC+8, and the month is Beijing's):
   maple-court   2 (D E)  1 (E)     1 (E)    1 (E)   1           0           0
   rainbow-city  3 (A B F) 3        3        1 (A)   2 (A B)     2           1
 """
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -36,6 +36,7 @@ from .conftest import (
     CAT_FUND,
     LEGAL_AID,
     MAPLE_RECEPTIONIST,
+    NOW,
     RECEPTIONIST,
     actor,
     desk,
@@ -167,3 +168,22 @@ def test_the_cases_were_as_the_hand_count_says(tx, month):
     assert [k for k, case in month.items() if case.followup_satisfied is False] == ["B", "E"]
     assert (a.status, b.status, e.status, f.status) == ("closed", "closed", "closed",
                                                         "resolved")
+
+
+def test_edges_counted_by_hand(tx):
+    """Rainbow City on 27 November: W wages resolved on the minute of its 48-hour deadline (on
+    time); L a street lamp nobody assigned, closed as out of scope an hour later (answered, on
+    time); its repeat R (not counted again); K a cat resolved 25 hours on, one hour late."""
+    w = register_case(tx, resident_phone="13900000001")
+    report(tx, NOW + timedelta(hours=48), w, "resolved", result="已调解")
+    lamp = register_case(tx, description="小区路灯不亮", resident_phone="13900000002")
+    answers.close_out_of_scope(desk(tx, NOW + timedelta(hours=1)), lamp, actor(RECEPTIONIST),
+                               "路灯归物业。", "物业")
+    k = register_case(tx, description="楼下有只病猫", resident_phone="13900000003")
+    register_case(tx, description="楼下有只病猫，没人管", resident_phone="13900000003")
+    report(tx, NOW + timedelta(hours=25), k, "resolved", result="已送医")
+    repeat = tx.session.query(Case).filter_by(status="duplicate").one()
+    assert figures([w, lamp, k, repeat], ("program",)) == [
+        row(1, 1, 1, 1, 0, 0, 0, 1.0, None, None, 1.0, program="(未分派)"),
+        row(1, 1, 1, 0, 0, 0, 0, 1.0, None, None, 0.0, program="cat_fund"),
+        row(1, 1, 1, 1, 0, 0, 0, 1.0, None, None, 1.0, program="legal_aid")]

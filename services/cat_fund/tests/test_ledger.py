@@ -175,3 +175,27 @@ def test_an_entry_of_another_community_or_none_is_not_found(tx):
     refused(tx, "entry_not_found", lambda: reverse(tx, 9_999))
     refused(tx, "entry_not_found", lambda: ledger.get_entry(tx.session, HOME, theirs.id))
     assert tx.session.get(Entry, theirs.id).community == "sunny-park"
+
+
+def test_numbers_run_on_within_the_beijing_year_and_start_again_with_the_next(tx):
+    new_year = datetime(2026, 12, 31, 16, 30, tzinfo=UTC)     # 00:30 on 1 January in Beijing
+    first = donate(tx, 100)
+    second = donate(tx, 100, community="sunny-park")           # one series for the station
+    january = donate(tx, 100, now=new_year)
+    third = donate(tx, 100, now=datetime(2026, 12, 31, 15, 59, tzinfo=UTC))   # 23:59 in 2026
+    assert [e.number for e in (first, second, january, third)] == [
+        "CF-2026-000001", "CF-2026-000002", "CF-2027-000001", "CF-2026-000003"]
+    assert (january.occurred_on, third.occurred_on) == (date(2027, 1, 1), date(2026, 12, 31))
+
+
+def test_a_reversal_repeated_with_its_key_is_recorded_once(tx):
+    donate(tx, 10_000)
+    payment, _ = pay(tx, 3_000)
+    other, _ = pay(tx, 1_000)
+    undo, created = reverse(tx, payment.id, idempotency_key="undo-1")
+    before = snapshot(tx.session, Base.metadata)
+    again, created_again = reverse(tx, payment.id, idempotency_key="undo-1")
+    assert (created, again.id, created_again) == (True, undo.id, False)
+    assert snapshot(tx.session, Base.metadata) == before
+    refused(tx, "idempotency_conflict", lambda: reverse(tx, other.id, idempotency_key="undo-1"))
+    assert balance(tx) == 9_000                                # 100.00 - 30.00 - 10.00 + 30.00

@@ -9,7 +9,8 @@ from cat_fund.domain.money import AmountError, to_fen, yuan
 @pytest.mark.parametrize("value, fen", [
     ("1000", 100000), ("1000.00", 100000), ("0.01", 1), ("12.5", 1250), (" 8.80 ", 880),
     (12, 1200), (Decimal("0.10"), 10), ("12.500", 1250), (0.1, 10), (19.99, 1999),
-    ("99999999.99", 9999999999),
+    ("99999999.99", 9999999999), ("100000000", 10_000_000_000),      # a hundred million: the most
+    ("000000000000000000000000001.5", 150),                          # thirty characters
 ])
 def test_amounts_in_yuan_become_exact_fen(value, fen):
     assert to_fen(value) == fen
@@ -32,3 +33,19 @@ def test_bad_amounts_are_named(value, code):
                                        (123456, "1234.56"), (-250, "-2.50")])
 def test_fen_are_shown_with_two_decimals(fen, text):
     assert yuan(fen) == text
+
+
+def test_what_a_bad_amount_is_told():
+    """The words the form shows under the amount (the schema passes them on)."""
+    told = {}
+    for value in ("x", "0", "1.001", "100000000.01", "1" * 31):
+        with pytest.raises(AmountError) as caught:
+            to_fen(value)
+        told[value] = (caught.value.code, str(caught.value))
+    assert told == {
+        "x": ("not_a_number", "Not a valid amount."),
+        "0": ("not_positive", "The amount must be greater than 0."),
+        "1.001": ("too_many_decimals", "At most two decimal places (fen)."),
+        "100000000.01": ("too_large", "The amount is too large."),
+        "1" * 31: ("not_a_number", "Not a valid amount."),     # longer than any amount typed
+    }

@@ -3,9 +3,10 @@ whoever asked again hears the answer, however the matter ends."""
 import pytest
 
 from intake.domain import answers, assignment, duplicates
+from intake.domain.registry import Registry
 from intake.models import Notification
 
-from .conftest import RECEPTIONIST, actor, desk, published_keys, register_case
+from .conftest import LEGAL_AID, NOW, RECEPTIONIST, actor, desk, published_keys, register_case
 
 WAGES = {"service_code": "labour_dispute", "attributes": {"employer": "某公司"},
          "resident_phone": "13800001111"}
@@ -86,3 +87,36 @@ def test_a_repeat_is_not_sent_to_the_program_a_second_time_when_the_case_moves(t
     assert published_keys(tx) == ["case.dispatched.legal_aid", "case.recalled.legal_aid",
                                   "case.dispatched.legal_aid"]
     assert [m["data"]["case_id"] for m in tx.published] == [first.id] * 3
+
+
+def test_only_the_same_person_or_place_about_the_same_service_in_the_same_community(tx):
+    """A repeat is the same phone or the same address, about the same service, in the same
+    community, while the first is open; anything else is a case of its own."""
+    first = register_case(tx, address="3号楼", **WAGES)
+    other_service = register_case(tx, description="想找律师咨询",
+                                  **{**WAGES, "service_code": "legal_consultation",
+                                     "attributes": {}})
+    other_person = register_case(tx, resident_phone="13900000001", address="5号楼",
+                                 description="公司拖欠工资")
+    same_place = register_case(tx, resident_phone="13900000002", address="3号楼",
+                               description="公司拖欠工资")
+    anonymous = register_case(tx, resident_phone=None, description="公司拖欠工资")
+    unclassified = register_case(tx, description="又来问问",
+                                 resident_phone=WAGES["resident_phone"])
+    assert [c.duplicate_of_id for c in (other_service, other_person, anonymous,
+                                        unclassified)] == [None, None, None, None]
+    assert same_place.duplicate_of_id == first.id
+    assert (other_service.service_code, unclassified.status) == \
+        ("legal_consultation", "awaiting_assignment")
+    Registry(tx.session).announce({**LEGAL_AID, "communities": ["rainbow-city", "maple-court"]},
+                                  NOW)
+    elsewhere = register_case(tx, {**RECEPTIONIST, "community": "maple-court", "id": 4},
+                              description="公司拖欠工资", **WAGES)
+    assert elsewhere.duplicate_of_id is None
+
+
+def test_a_second_repeat_joins_the_first_case_not_the_repeat(tx):
+    first = register_case(tx, **WAGES)
+    register_case(tx, description="工资的事", **WAGES)
+    third = register_case(tx, description="工资的事，第三次", **WAGES)
+    assert third.duplicate_of_id == first.id

@@ -378,27 +378,39 @@ def test_more_seats_move_the_waiting_list_up_and_fewer_than_registered_are_refus
     assert actions == ["planned", "updated", "cancelled"]
 
 
-@pytest.mark.parametrize("staff, operator, desk", [
-    (make_staff("program_staff", program_id="legal_aid"), True, True),
-    (make_staff("handler", program_id="legal_aid"), True, True),
-    (make_staff("admin"), True, True),
-    (make_staff("program_staff", program_id="cat_fund"), False, False),
-    (make_staff("handler", program_id="cat_fund"), False, False),
-    (make_staff("receptionist"), False, True),
-    (make_staff("station_head"), False, True),
-    (None, False, False),
+@pytest.mark.parametrize("staff, operator, desk, seen_as", [
+    (make_staff("program_staff", program_id="legal_aid"), True, True, "operator"),
+    (make_staff("handler", program_id="legal_aid"), True, True, "operator"),
+    (make_staff("admin"), True, True, "operator"),
+    (make_staff("program_staff", program_id="cat_fund"), False, False, "public"),
+    (make_staff("handler", program_id="cat_fund"), False, False, "public"),
+    (make_staff("receptionist"), False, True, "desk"),
+    (make_staff("station_head"), False, True, "desk"),
+    (make_staff("resident"), False, False, "public"),
+    (None, False, False, "public"),
 ])
-def test_who_may_work_the_records(staff, operator, desk):
+def test_who_may_work_the_records(staff, operator, desk, seen_as):
     """The program's own staff and admins are operators; the station's front desk may book;
-    another program's staff and the public may neither."""
+    another program's staff and the public may neither. Operators see a booking in full, the
+    desk sees it masked, everyone else only that the slot is taken."""
     assert (access.is_operator(staff), access.is_desk(staff)) == (operator, desk)
+    assert access.level(staff) == seen_as
     if operator:
         access.require_operator(staff)
     else:
         with pytest.raises(DomainError) as err:
             access.require_operator(staff)
-        assert (err.value.code, err.value.status) == (
-            ("unauthenticated", 401) if staff is None else ("not_program_staff", 403))
+        refused = err.value
+        if staff is None:
+            assert (refused.status, refused.to_body("zh"), refused.to_body("en")) == (
+                401, {"error": {"code": "unauthenticated", "message": "请先登录"}},
+                {"error": {"code": "unauthenticated", "message": "Log in first"}})
+        else:
+            assert (refused.status, refused.to_body("zh"), refused.to_body("en")) == (
+                403, {"error": {"code": "not_program_staff",
+                                "message": "只有普法互助家园的工作人员可以这样做"}},
+                {"error": {"code": "not_program_staff",
+                           "message": "Only the legal-aid home's staff may do this"}})
 
 
 def test_another_communitys_records_are_not_found(tx):

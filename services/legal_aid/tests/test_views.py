@@ -9,6 +9,7 @@ import pytest
 from legal_aid.domain import (
     bookings,
     cases,
+    codes,
     consultations,
     figures,
     lawyers,
@@ -346,3 +347,37 @@ def test_a_case_as_the_program_sees_it(tx, wang):
         "resolved", "已办结", "公司已支付", "问题已解决", "已联系居民", "李", False)
     assert [c.id for c in views.list_cases(tx.session, C, status="resolved")] == [case.id]
     assert views.list_cases(tx.session, C, status="accepted") == []
+
+
+def test_lists_staff_pick_from(tx, wang):
+    """The code lists in the reader's language, the lawyers who still volunteer (or all of
+    them), consultation days by date, cases latest first."""
+    assert views.codes(codes.OUTCOMES, "en") == [
+        {"code": "solved", "name": "Solved"}, {"code": "advised", "name": "Advised"},
+        {"code": "referred", "name": "Referred"}, {"code": "pending", "name": "Pending"}]
+    assert views.codes(codes.LECTURE_STATUSES, "zh") == [
+        {"code": "planned", "name": "计划中"}, {"code": "held", "name": "已举办"},
+        {"code": "cancelled", "name": "已取消"}]
+
+    retired = lawyers.add_lawyer(tx, C, {"name": "退休的律师"}, ALICE, NOW)
+    lawyers.update_lawyer(tx, C, retired.id, {"active": False}, ALICE, NOW)
+    lawyers.add_lawyer(tx, "sunny-garden", {"name": "别处的律师"}, ALICE, NOW)
+    assert [x.name for x in views.list_lawyers(tx.session, C)] == ["王律师"]
+    assert [x.name for x in views.list_lawyers(tx.session, C, include_inactive=True)] == [
+        "王律师", "退休的律师"]
+    assert views.lawyer_view(retired) == {
+        "id": 2, "name": "退休的律师", "firm": None, "phone": None, "active": False, **STAMP}
+
+    for days in (5, 1, 3):
+        consultations.open_day(tx, C, {"day": at(days).date(), "place": "服务站"}, ALICE, NOW)
+    consultations.open_day(tx, "sunny-garden", {"day": at(2).date(), "place": "别处"},
+                           ALICE, NOW)
+    assert [d.day.day for d in views.list_days(tx.session, C)] == [28, 30, 2]
+    assert [d.day.day for d in views.list_days(tx.session, C, day_from=at(3).date())] == [30, 2]
+    assert [d.day.day for d in views.list_days(tx.session, C, day_to=at(3).date())] == [28, 30]
+
+    cases.receive(tx, case_from_intake(1), NOW - timedelta(days=1))
+    cases.receive(tx, case_from_intake(2), NOW)
+    cases.receive(tx, case_from_intake(3), NOW - timedelta(days=2))
+    assert [c.intake_case_id for c in views.list_cases(tx.session, C)] == [2, 1, 3]
+    assert views.list_cases(tx.session, "sunny-garden") == []

@@ -356,3 +356,14 @@ def test_a_sterilisation_and_a_vaccination_go_on_the_record_with_who_and_when(tx
     error = refused(tx, "already_sterilised", lambda: cats.record_sterilisation(
         tx.session, HOME, cat.id, {"date": date(2026, 10, 10), "vet": "x"}, BY, LATER))
     assert error.message_en == "This cat was already sterilised on 2026-10-09 (康宠动物医院)"
+
+
+def test_a_case_may_have_more_than_one_cat_and_lists_each_as_it_is_linked(tx):
+    received(tx)
+    mother = new_cat(tx, name="猫妈妈")
+    case, _ = cases.link_cat(tx.session, HOME, 1, {"cat_id": mother.id}, BY, NOW)
+    assert [c.name for c in case.cats] == ["猫妈妈"]
+    case, kitten = cases.link_cat(tx.session, HOME, 1, {"cat": {
+        "name": "小猫", "found_at": "3号楼后", "found_on": date(2026, 11, 27)}}, BY, LATER)
+    assert [c.name for c in case.cats] == ["猫妈妈", "小猫"]
+    assert kitten.found_at == "3号楼后" and kitten.community == HOME

@@ -381,3 +381,11 @@ def test_lists_staff_pick_from(tx, wang):
     cases.receive(tx, case_from_intake(3), NOW - timedelta(days=2))
     assert [c.intake_case_id for c in views.list_cases(tx.session, C)] == [2, 1, 3]
     assert views.list_cases(tx.session, "sunny-garden") == []
+
+
+def test_the_case_list_shows_the_latest_500(tx):
+    for case_id in range(1, 502):      # 501 cases, all received at the same moment
+        cases.receive(tx, case_from_intake(case_id), NOW)
+    listed = [c.intake_case_id for c in views.list_cases(tx.session, C)]
+    # received together, the one taken in last comes first; the very first is left out
+    assert len(listed) == 500 and listed[:2] == [501, 500] and listed[-1] == 2

@@ -101,3 +101,59 @@ def test_a_refusal_is_named_and_changes_nothing(tx, grid, code):
     assert refused.value.code == code
     assert snapshot(tx.session, Base.metadata) == before
     assert tx.published == []
+
+
+# What the person refused reads, in both languages, with the field it is shown against: the
+# status, the field and the words (numbers, names and masked phones of the attempt above filled in).
+READ = {row[0]: row[1:] for row in [
+    ("unauthenticated", 401, None, "请先登录", "Log in first"),
+    ("not_program_staff", 403, None,
+     "只有本项目工作人员可以操作", "Only this program's staff may do this"),
+    ("name_empty", 422, "name", "名称不能为空", "The name must not be empty"),
+    ("bad_phone", 422, "head_phone",
+     "手机号应为 11 位大陆手机号码", "A phone must be an 11-digit mainland mobile number"),
+    ("zone_exists", 409, "name", "片区「一片区」已存在", "Zone '一片区' already exists"),
+    ("building_exists", 409, "name", "楼「5号楼」已存在", "Building '5号楼' already exists"),
+    ("door_exists", 409, "name", "「5号楼2单元」已存在", "Door '2单元' already exists"),
+    ("unknown_zone", 422, "zone_id", "没有编号为 1 的片区", "No zone 1"),
+    ("unknown_building", 422, "id", "没有编号为 999 的楼", "No building 999"),
+    ("unknown_door", 422, "id", "没有编号为 1 的门（单元）", "No door 1"),
+    ("place_required", 422, "zone_id",
+     "请填写居民所在的片区、楼或门（单元）", "Give the resident's zone, building or door"),
+    ("door_not_in_building", 422, "door_id",
+     "该门（单元）不在所填的楼", "The door is not in that building"),
+    ("building_not_in_zone", 422, "building_id",
+     "该楼不在所填的片区", "The building is not in that zone"),
+    ("contact_exists", 409, "phone",
+     "手机号 138****1111 已登记", "Phone 138****1111 is already registered"),
+    ("contact_not_found", 404, "contact_id", "没有编号为 1 的居民", "No resident 1"),
+    ("text_empty", 422, "text", "短信内容不能为空", "The text must not be empty"),
+    ("text_too_long", 422, "text",
+     "短信内容不能超过 500 字（现有 501 字）",
+     "The text may have at most 500 characters (501 given)"),
+    ("unknown_target", 422, "target",
+     "发送范围应为 community / zone / building", "The target is community, zone or building"),
+    ("schedule_in_past", 422, "scheduled_at",
+     "预约发送时间已经过去", "The scheduled time is in the past"),
+    ("no_recipients", 422, "target",
+     "「二片区 9号楼」没有可以接收短信的居民", "Nobody in '二片区 9号楼' can receive the message"),
+    ("broadcast_not_found", 404, "broadcast_id", "没有编号为 1 的群发", "No broadcast 1"),
+    ("not_scheduled", 409, "broadcast_id",
+     "只能取消尚未发送的预约群发", "Only a scheduled broadcast not yet sent can be cancelled"),
+    ("message_not_found", 404, "reference", "没有这条短信", "No such message"),
+    ("case_not_found", 404, "case_id", "没有编号为 1 的诉求", "No case 1"),
+    ("case_closed", 409, "case_id", "这件诉求已经办完或已被收回", "The case is no longer open"),
+]}
+
+
+@pytest.mark.parametrize("code", REFUSALS)
+def test_a_refusal_says_what_went_wrong_in_chinese_and_english(tx, grid, code):
+    setup, attempt = REFUSALS[code]
+    given = dict(grid)
+    if setup is not None:
+        given["made"] = setup(tx, grid)
+        tx.session.commit()
+    with pytest.raises(DomainError) as refused:
+        attempt(tx, given)
+    error = refused.value
+    assert (error.status, error.field, error.message_zh, error.message_en) == READ[code]

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from intake.domain import answers, chasing, reports
+from intake.domain import answers, assignment, chasing, reports
 from intake.domain.registry import Registry
 from intake.domain.views import (
     case_counts,
@@ -21,6 +21,7 @@ from intake.domain.views import (
     staff_view,
     tracking_view,
 )
+from intake.models import Community, Notification
 from intake.models import Staff as StaffRow
 from minzi.contract import ProgramManifest
 
@@ -185,6 +186,11 @@ def test_messages_to_residents(tx, wages):
         f"【彩虹城社区服务站】您的诉求（{wages.tracking_code}）答复：月底前发放"
     assert listed[1]["created_at"] == "2026-11-27T05:00:00Z"
     assert (listed[1]["sent_at"], listed[1]["error"]) == (None, None)
+    sent = tx.session.get(Notification, listed[0]["id"])
+    sent.status, sent.sent_at, sent.error = "failed", NOW + HOUR, "网关超时"
+    assert {k: v for k, v in case_notifications(tx.session, wages)[0].items()
+            if k in ("status", "sent_at", "error")} == \
+        {"status": "failed", "sent_at": "2026-11-27T03:00:00Z", "error": "网关超时"}
     newest = community_notifications(tx.session, "rainbow-city", 2)
     assert [n["id"] for n in newest] == [case_notifications(tx.session, cat)[0]["id"],
                                          listed[1]["id"]]
@@ -202,6 +208,9 @@ def test_people_and_communities(tx):
     assert list_communities(tx.session, "zh") == [
         {"id": "maple-court", "name": "枫林社区"}, {"id": "rainbow-city", "name": "彩虹城社区"}]
     assert list_communities(tx.session, "en")[0] == {"id": "maple-court", "name": "枫林社区"}
+    tx.session.get(Community, "maple-court").name_en = "Maple Court"
+    assert [c["name"] for c in list_communities(tx.session, "en")] == ["Maple Court", "彩虹城社区"]
+    assert [c["name"] for c in list_communities(tx.session, "zh")] == ["枫林社区", "彩虹城社区"]
 
 
 def test_programs_and_their_services(tx):
@@ -236,6 +245,31 @@ def test_programs_and_their_services(tx):
     assert services[0]["attributes"][0]["code"] == "employer"
     assert services[2]["attributes"] == []
     assert list_services(tx.session, "maple-court", "zh") == []
+
+
+def test_ops_count_each_program_and_status_apart(tx):
+    """Rainbow City: two wages cases (one accepted), a legal question and two cats, all sent on
+    at 10:00; the cats (24 h) are overdue a second after 10:00 the next day, the rest are not."""
+    wages = register_case(tx, resident_phone="13900000001")
+    register_case(tx, resident_phone="13900000002")
+    register_case(tx, description="想找律师咨询", resident_phone="13900000003")
+    register_case(tx, description="楼下有只病猫", resident_phone="13900000004")
+    register_case(tx, description="小区里有只病猫", resident_phone="13900000005")
+    assignment.accept(desk(tx), wages, actor(LAWYER))
+    counts = case_counts(tx.session, NOW + 24 * HOUR + timedelta(seconds=1))
+    assert sorted(counts["open"], key=lambda r: (r["program"], r["status"])) == [
+        {"community": "rainbow-city", "program": "cat_fund", "status": "dispatched",
+         "count": 2},
+        {"community": "rainbow-city", "program": "legal_aid", "status": "accepted", "count": 1},
+        {"community": "rainbow-city", "program": "legal_aid", "status": "dispatched",
+         "count": 2}]
+    assert counts["overdue"] == [{"community": "rainbow-city", "program": "cat_fund",
+                                  "count": 2}]
+    assert case_counts(tx.session, NOW + 24 * HOUR)["overdue"] == []     # due on the second
+    late = case_counts(tx.session, NOW + 48 * HOUR + timedelta(seconds=1))["overdue"]
+    assert sorted(late, key=lambda r: r["program"]) == [
+        {"community": "rainbow-city", "program": "cat_fund", "count": 2},
+        {"community": "rainbow-city", "program": "legal_aid", "count": 2}]   # the question: 168 h
 
 
 def test_ops_count_open_and_overdue_cases(tx, wages):

@@ -389,3 +389,56 @@ def test_the_case_list_shows_the_latest_500(tx):
     listed = [c.intake_case_id for c in views.list_cases(tx.session, C)]
     # received together, the one taken in last comes first; the very first is left out
     assert len(listed) == 500 and listed[:2] == [501, 500] and listed[-1] == 2
+
+
+def test_a_case_noted_then_recalled_by_intake(tx, wang):
+    cases.receive(tx, case_from_intake(7), NOW)
+    case = cases.case_by_intake_id(tx.session, 7)
+    day = consultations.open_day(tx, C, {"day": at(3).date(), "place": "服务站", "slots": [
+        {"lawyer_id": wang.id, "starts_at": at(3, 9), "ends_at": at(3, 10)}]}, ALICE, NOW)
+    _, booking = cases.book_case(tx, C, case.id, {"day_id": day.id}, ALICE, NOW)
+
+    cases.note_case(tx, C, case.id, "已电话联系居民", ALICE, NOW + timedelta(hours=1))
+    assert tx.published[-1]["data"] == {"case_id": 7, "program_id": "legal_aid",
+                                        "status": "in_progress", "handler": "李",
+                                        "note": "已电话联系居民"}
+    assert (case.note, case.handler, case.updated_by) == ("已电话联系居民", "李", "李")
+
+    sent = len(tx.published)
+    cases.recalled(tx, {"case_id": 7, "note": "居民已撤诉"}, NOW + timedelta(hours=2))
+    assert len(tx.published) == sent        # intake took it back: nothing to tell intake
+    view = views.case_view(case, "zh", session=tx.session)
+    assert (view["status"], view["status_name"], view["note"], view["updated_by"],
+            view["updated_at"]) == ("recalled", "已撤回", "居民已撤诉", "intake",
+                                    "2026-11-27T04:00:00Z")
+    assert [(h["action"], h["actor"], h["detail"]) for h in view["history"]][-2:] == [
+        ("noted", "李", {"note": "已电话联系居民"}),
+        ("recalled", "intake", {"note": "居民已撤诉"})]
+    # its booking is cancelled by intake, saying why, and the slot is free again
+    assert (views.booking_view(booking)["status"], booking.cancelled_by) == (
+        "cancelled", "intake")
+    assert [(h.action, h.actor, h.detail) for h in
+            views.history(tx.session, C, "booking", booking.id)][-1] == (
+        "cancelled", "intake", {"reason": "案件已被撤回"})
+    assert views.day_view(tx.session, day)["free_slots"] == 1
+    # a recall for a case no longer open changes nothing
+    cases.recalled(tx, {"case_id": 7, "note": "再次撤回"}, NOW + timedelta(hours=3))
+    assert case.note == "居民已撤诉"
+
+
+def test_lectures_are_listed_in_the_order_they_start(tx):
+    later = lectures.plan_lecture(tx, C, {"topic": "后", "speaker": "王律师",
+                                          "starts_at": at(6, 19), "place": "活动室",
+                                          "capacity": 5}, ALICE, NOW)
+    sooner = lectures.plan_lecture(tx, C, {"topic": "先", "speaker": "王律师",
+                                           "starts_at": at(5, 19), "place": "活动室",
+                                           "capacity": 5}, ALICE, NOW)
+    same = lectures.plan_lecture(tx, C, {"topic": "同时", "speaker": "陈律师",
+                                         "starts_at": at(5, 19), "place": "会议室",
+                                         "capacity": 5}, ALICE, NOW)
+    assert [x.id for x in views.list_lectures(tx.session, C)] == [sooner.id, same.id, later.id]
+    seat = lectures.register(tx, sooner.id, "甲", "13800000001", ALICE, NOW)
+    lectures.record_attendance(tx, C, sooner.id, {"absent": [seat.id]}, DESK, at(5, 20))
+    assert {k: v for k, v in views.registration_view(seat).items() if "attend" in k} == {
+        "attended": False, "attendance_recorded_at": "2026-12-02T12:00:00Z",
+        "attendance_recorded_by": "前台小周"}

@@ -397,6 +397,11 @@ def test_a_case_noted_then_recalled_by_intake(tx, wang):
     day = consultations.open_day(tx, C, {"day": at(3).date(), "place": "服务站", "slots": [
         {"lawyer_id": wang.id, "starts_at": at(3, 9), "ends_at": at(3, 10)}]}, ALICE, NOW)
     _, booking = cases.book_case(tx, C, case.id, {"day_id": day.id}, ALICE, NOW)
+    # the program's staff see which case a booking is for; the front desk does not
+    assert (views.booking_view(booking)["case_id"], views.booking_view(booking)["note"]) == (
+        case.id, "案件 RC00000007")
+    assert (views.booking_view(booking, full=False)["case_id"],
+            views.booking_view(booking, full=False)["note"]) == (None, None)
 
     cases.note_case(tx, C, case.id, "已电话联系居民", ALICE, NOW + timedelta(hours=1))
     assert tx.published[-1]["data"] == {"case_id": 7, "program_id": "legal_aid",

@@ -447,3 +447,57 @@ def test_lectures_are_listed_in_the_order_they_start(tx):
     assert {k: v for k, v in views.registration_view(seat).items() if "attend" in k} == {
         "attended": False, "attendance_recorded_at": "2026-12-02T12:00:00Z",
         "attendance_recorded_by": "前台小周"}
+
+
+def test_a_visit_changed_later_keeps_what_it_was_before(tx, wang):
+    reception = receptions.record_reception(tx, C, {
+        "visitor": {"name": "张三", "phone": "13800001111", "migrant": True},
+        "area_of_law": "labour", "outcome": "pending", "problem": "工资拖欠"}, ALICE, NOW)
+    later = NOW + timedelta(days=2)
+    receptions.update_reception(tx, C, reception.id, {
+        "outcome": "solved", "outcome_note": "已拿到工资", "lawyer_id": wang.id,
+        "area_of_law": "labour"}, DESK, later)
+    page = views.reception_page(tx.session, reception, "zh", with_history=True)
+    assert (page["outcome"], page["outcome_note"], page["lawyer"], page["updated_by"],
+            page["updated_at"], page["created_by"]) == (
+        "solved", "已拿到工资", WANG, "前台小周", "2026-11-29T02:00:00Z", "李")
+    assert [(h["action"], h["actor"], h["detail"]) for h in page["history"]] == [
+        ("recorded", "李", {"visitor_id": 1, "area_of_law": "labour", "outcome": "pending"}),
+        ("updated", "前台小周", {"outcome": {"from": "pending", "to": "solved"},
+                              "outcome_note": {"from": None, "to": "已拿到工资"},
+                              "lawyer_id": {"from": None, "to": 1}})]
+    # nothing new: nothing on the record
+    receptions.update_reception(tx, C, reception.id, {"outcome": "solved"}, ALICE, later)
+    assert len(views.history(tx.session, C, "reception", reception.id)) == 2
+
+    # the same phone again is the same visitor, their name brought up to date
+    again = receptions.record_reception(tx, C, {
+        "visitor": {"name": "张叁", "phone": "13800001111", "migrant": False},
+        "area_of_law": "labour", "outcome": "advised"}, ALICE, later)
+    assert again.visitor_id == reception.visitor_id
+    visitor = receptions.get_visitor(tx.session, again.visitor_id, C)
+    assert (visitor.name, visitor.migrant, visitor.updated_at.day) == ("张叁", False, 29)
+    assert [h.action for h in views.history(tx.session, C, "visitor", visitor.id)] == [
+        "added", "updated"]
+    # only the name: the migrant flag stays as it was
+    receptions.find_or_add_visitor(tx, C, {"name": "张三", "phone": "13800001111"}, ALICE,
+                                   later)
+    assert (visitor.name, visitor.migrant) == ("张三", False)
+    # a visitor without a phone is always someone new
+    first = receptions.find_or_add_visitor(tx, C, {"name": "无名"}, ALICE, later)
+    second = receptions.find_or_add_visitor(tx, C, {"name": "无名"}, ALICE, later)
+    assert first.id != second.id
+
+
+def test_a_lawyer_changed_is_on_the_record_with_the_phone_masked(tx, wang):
+    lawyers.update_lawyer(tx, C, wang.id, {"name": "王大律师", "phone": "13900002222",
+                                           "active": True}, DESK, NOW + timedelta(hours=1))
+    assert views.lawyer_view(wang) == {
+        "id": 1, "name": "王大律师", "firm": "京师律所", "phone": "13900002222", "active": True,
+        "created_at": "2026-11-27T02:00:00Z", "created_by": "李",
+        "updated_at": "2026-11-27T03:00:00Z", "updated_by": "前台小周"}
+    assert [(h.action, h.detail) for h in views.history(tx.session, C, "lawyer", wang.id)] == [
+        ("added", {"name": "王律师"}),
+        ("updated", {"name": "王大律师", "phone": "139****2222"})]
+    lawyers.update_lawyer(tx, C, wang.id, {"name": "王大律师"}, ALICE, NOW + timedelta(hours=2))
+    assert wang.updated_by == "前台小周"      # nothing changed, nobody recorded

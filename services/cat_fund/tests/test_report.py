@@ -120,7 +120,9 @@ def test_the_report_shows_each_line_as_the_public_may_see_it(tx):
     shown = report.transparency_report(tx.session, HOME, "en", datetime(2026, 12, 1, tzinfo=UTC))
 
     notes = shown.pop("notes")
-    assert notes.startswith("Amounts in yuan.")
+    assert notes == ("Amounts in yuan. Donors are named only with their consent, otherwise "
+                     "shown as \"Anonymous\". Corrections appear as reversals; no entry is "
+                     "ever edited.")
     assert shown == {
         "community": HOME, "fund": "Stray-cat charity fund", "currency": "CNY",
         "as_of": "2026-11-27T05:00:00Z",                  # the last movement, not the clock
@@ -163,7 +165,8 @@ def test_the_report_shows_each_line_as_the_public_may_see_it(tx):
     chinese = report.transparency_report(tx.session, HOME, "zh", NOW)
     assert (chinese["fund"], chinese["donations"][0]["channel_label"],
             chinese["cats"]["by_status"][0]["label"]) == ("流浪猫爱心基金会", "现金", "已被领养")
-    assert chinese["notes"].startswith("金额单位为元")
+    assert chinese["notes"] == ("金额单位为元；捐款人仅在本人同意时署名，其余显示为“匿名”。"
+                                "更正以冲正记录体现，原记录不删改。")
 
 
 def test_a_fund_with_no_money_yet_reports_zero_as_of_now(tx):

@@ -67,5 +67,12 @@ def test_an_api_key_is_kept_as_its_hash_for_one_community(tx):
     kept = tx.session.get(ApiKey, hashlib.sha256(key.encode()).hexdigest())
     assert (kept.community_id, kept.name, as_utc(kept.created_at)) == \
         ("maple-court", "地图应用", NOW)
-    assert len(key) >= 24 and accounts.create_api_key(tx.session, "maple-court", "b", NOW) != key
+    # 24 random bytes, written as 32 URL-safe characters; never the same twice
+    assert len(key) == 32 and accounts.create_api_key(tx.session, "maple-court", "b", NOW) != key
     accounts.check_api_key(tx.session, key, "maple-court")
+    with pytest.raises(DomainError) as error:
+        accounts.check_api_key(tx.session, key, "rainbow-city")
+    assert error.value.to_body("zh")["error"]["message"] == "api_key 无效或不属于该辖区"
+    assert error.value.to_body("en")["error"]["message"] == \
+        "api_key is missing, invalid or not for this jurisdiction"
+    assert (error.value.code, error.value.status) == ("api_key", 403)

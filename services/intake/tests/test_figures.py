@@ -187,3 +187,27 @@ def test_edges_counted_by_hand(tx):
         row(1, 1, 1, 1, 0, 0, 0, 1.0, None, None, 1.0, program="(未分派)"),
         row(1, 1, 1, 0, 0, 0, 0, 1.0, None, None, 0.0, program="cat_fund"),
         row(1, 1, 1, 1, 0, 0, 0, 1.0, None, None, 1.0, program="legal_aid")]
+
+
+def test_a_period_runs_from_midnight_to_midnight_in_beijing(tx):
+    """Wages registered at 00:00 on 1 November in Beijing (16:00 UTC the day before) is in
+    November; a cat at 00:00 on 1 December is not; a legal question at 23:59 on 30 November is."""
+    register_case(tx, now=at(10, 31, 16, 0), resident_phone="13900000001")
+    register_case(tx, now=at(11, 30, 16, 0), description="楼下有只病猫",
+                  resident_phone="13900000002")
+    register_case(tx, now=at(11, 30, 15, 59), description="想找律师咨询",
+                  resident_phone="13900000003")
+    november = {"date_from": date(2026, 11, 1), "date_to": date(2026, 11, 30),
+                "group_by": "program, month"}
+    assert community_figures(tx.session, "rainbow-city", november) == {
+        "group_by": ["program", "month"],
+        "rows": [row(2, 0, 0, 0, 0, 0, 0, 0.0, None, None, None,
+                     program="legal_aid", month="2026-11")]}
+    only_cats = {"date_from": date(2026, 12, 1), "date_to": None, "group_by": "program",
+                 "program_id": "cat_fund"}
+    assert community_figures(tx.session, "rainbow-city", only_cats)["rows"] == [
+        row(1, 0, 0, 0, 0, 0, 0, 0.0, None, None, None, program="cat_fund")]
+    lawyers = {"date_from": None, "date_to": None, "group_by": "program",
+               "program_id": "legal_aid"}
+    assert [r["received"] for r in
+            community_figures(tx.session, "rainbow-city", lawyers)["rows"]] == [2]

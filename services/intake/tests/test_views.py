@@ -217,7 +217,9 @@ def test_programs_and_their_services(tx):
     Registry(tx.session).announce(ProgramManifest().load({
         "program_id": "sms_broadcast", "name": {"zh": "短信广播", "en": "SMS broadcast"},
         "communities": ["maple-court"], "rpc_service": "sms_broadcast",
-        "instance_id": "sms-1", "service_types": []}), NOW + HOUR)
+        "instance_id": "sms-1", "service_types": [
+            {"code": "notice", "name": {"zh": "通知", "en": "Notice"}, "time_limit_hours": 2}]}),
+        NOW + HOUR)
     assert list_programs(tx.session, "en") == [
         {"program_id": "cat_fund", "name": "流浪猫爱心基金会", "live": True,
          "rpc_service": None, "communities": ["rainbow-city"], "service_types": ["sick_cat"],
@@ -227,7 +229,8 @@ def test_programs_and_their_services(tx):
          "service_types": ["labour_dispute", "legal_consultation"],
          "last_seen": "2026-11-27T02:00:00Z"},
         {"program_id": "sms_broadcast", "name": "SMS broadcast", "live": True,
-         "rpc_service": "sms_broadcast", "communities": ["maple-court"], "service_types": [],
+         "rpc_service": "sms_broadcast", "communities": ["maple-court"],
+         "service_types": ["notice"],
          "last_seen": "2026-11-27T03:00:00Z"}]
     assert list_programs(tx.session, "zh")[1]["name"] == "普法互助家园"
     assert program_directory(tx.session) == [
@@ -244,7 +247,10 @@ def test_programs_and_their_services(tx):
     assert services[0]["keywords"] == ["工资", "拖欠", "劳动"]
     assert services[0]["attributes"][0]["code"] == "employer"
     assert services[2]["attributes"] == []
-    assert list_services(tx.session, "maple-court", "zh") == []
+    assert [(s["service_code"], s["name"], s["program"]) for s in
+            list_services(tx.session, "maple-court", "en")] == [("notice", "Notice", "短信广播")]
+    assert list_services(tx.session, "maple-court", "zh")[0]["name"] == "通知"
+    assert list_services(tx.session, "rainbow-city", "en")[0]["name"] == "劳动争议"   # no English
 
 
 def test_ops_count_each_program_and_status_apart(tx):

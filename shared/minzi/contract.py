@@ -219,7 +219,8 @@ def load_manifest(path: str, *, communities: str | None = None) -> dict:
 
 # -- the program side -----------------------------------------------------------------------------
 
-class ProgramAnnouncer(DependencyProvider):
+class ProgramAnnouncer(DependencyProvider):  # pragma: no mutate block
+    # (plumbing: its threads announce over RabbitMQ; the service and contract tests state it)
     """Announces a program on start and every ``heartbeat_seconds``; withdraws it on stop.
 
     The manifest is a YAML file beside the service; ``PROGRAM_COMMUNITIES`` in the config (or

@@ -46,3 +46,29 @@ def test_a_beijing_time_is_stored_in_utc_and_comes_back_as_the_same_moment(tmp_p
         stored = session.scalar(select(Slot.starts_at))
     assert as_utc(stored) == datetime(2026, 12, 1, 1, 0, tzinfo=UTC) == nine_in_beijing
     engine.dispose()
+
+
+def test_an_open_range_is_open_on_that_side():
+    assert local_range(date(2026, 11, 1)) == (datetime(2026, 10, 31, 16, 0, tzinfo=UTC), None)
+    assert local_range() == (None, None)
+    assert local_start(date(2026, 12, 31)) == datetime(2026, 12, 30, 16, 0, tzinfo=UTC)
+    assert local_range(date(2026, 12, 31), date(2026, 12, 31))[1] == datetime(
+        2026, 12, 31, 16, 0, tzinfo=UTC)
+
+
+def test_a_time_typed_without_an_offset_is_beijing_time():
+    import pytest
+    from marshmallow import Schema, ValidationError
+
+    from minzi.localtime import local_datetime_field
+
+    class Slot(Schema):
+        starts_at = local_datetime_field(required=True)
+
+    assert Slot().load({"starts_at": "2026-12-01T09:00:00"})["starts_at"] == datetime(
+        2026, 12, 1, 1, 0, tzinfo=UTC)
+    assert Slot().load({"starts_at": "2026-12-01T09:00:00Z"})["starts_at"] == datetime(
+        2026, 12, 1, 9, 0, tzinfo=UTC)
+    with pytest.raises(ValidationError) as error:
+        Slot().load({})
+    assert error.value.messages == {"starts_at": ["Missing data for required field."]}

@@ -1,0 +1,71 @@
+"""The API's OpenAPI fragment, as the gateway publishes it: paths, parameters, bodies, security."""
+from marshmallow import Schema, fields
+
+from minzi.api import PageQuery, Router
+
+
+class Lecture(Schema):
+    title = fields.String(required=True)
+
+
+class Yuan(fields.Field):
+    """A custom field: the program says how it is written in OpenAPI."""
+
+
+class Fee(Schema):
+    amount = Yuan()
+
+
+RESPONSES = {"2XX": {"description": "成功 / OK"},
+             "422": {"description": "输入有误 / Invalid input"},
+             "400": {"description": "业务规则不允许 / Refused by a rule"}}
+
+
+def test_each_route_is_described_with_its_body_answer_parameters_and_login():
+    router = Router()
+
+    @router.route("post", "/lectures/{lecture_id:int}/seats/{seat}", body=Lecture,
+                  response=Fee, roles=("program_staff",), summary="排座")
+    def seat(ctx, body):
+        return 200, {}
+
+    @router.route("GET", "/lectures/{lecture_id:int}", query=PageQuery, public=True)
+    def show(ctx):
+        return 200, {}
+
+    document = router.openapi("Legal-aid home", {Yuan: ("string", None)})
+    assert document == {
+        "paths": {
+            "/lectures/{lecture_id}/seats/{seat}": {"post": {
+                "summary": "排座",
+                "responses": {**RESPONSES, "2XX": {
+                    "description": "成功 / OK",
+                    "content": {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/Fee"}}}}},
+                "requestBody": {"required": True, "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/Lecture"}}}},
+                "security": [{"token": []}],
+                "parameters": [
+                    {"in": "path", "name": "lecture_id", "required": True,
+                     "schema": {"type": "integer"}},
+                    {"in": "path", "name": "seat", "required": True,
+                     "schema": {"type": "string"}}]}},
+            "/lectures/{lecture_id}": {"get": {
+                "summary": "",
+                "responses": RESPONSES,
+                "parameters": [
+                    {"in": "query", "name": "limit", "required": False, "schema": {
+                        "type": "integer", "default": 100, "minimum": 1, "maximum": 1000}},
+                    {"in": "query", "name": "offset", "required": False, "schema": {
+                        "type": "integer", "default": 0, "minimum": 0}},
+                    {"in": "path", "name": "lecture_id", "required": True,
+                     "schema": {"type": "integer"}}]}}},
+        "components": {"schemas": {
+            "Lecture": {"type": "object", "properties": {"title": {"type": "string"}},
+                        "required": ["title"], "additionalProperties": False},
+            "Fee": {"type": "object", "properties": {"amount": {"type": "string"}},
+                    "additionalProperties": False}}}}
+
+
+def test_an_api_without_routes_is_an_empty_fragment():
+    assert Router().openapi("Nothing") == {"paths": {}, "components": {"schemas": {}}}

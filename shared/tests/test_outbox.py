@@ -1,0 +1,197 @@
+"""The outbox: what a transaction writes, and how the relay sends it (a stand-in broker here)."""
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import DeclarativeBase, sessionmaker
+
+from minzi.db import InboxMixin, OutboxMixin, as_utc
+from minzi.envelope import utcnow
+from minzi.store import OutboxRelay, Store, StoreHandle
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Outbox(OutboxMixin, Base):
+    pass
+
+
+class Inbox(InboxMixin, Base):
+    pass
+
+
+class Relay:
+    def __init__(self):
+        self.woken = 0
+
+    def wake(self):
+        self.woken += 1
+
+
+class Broker:
+    """Takes messages like ConfirmingPublisher; refuses the ones named in ``refuse``."""
+
+    def __init__(self, refuse=()):
+        self.sent = []
+        self.refuse = set(refuse)
+
+    def publish(self, body, routing_key):
+        if body["n"] in self.refuse:
+            raise ConnectionError("broker away " + "x" * 3000)
+        self.sent.append((routing_key, body["n"]))
+
+
+def relay_on(tmp_path, rows=0, broker=None, **options):
+    engine = create_engine(f"sqlite:///{tmp_path}/outbox.db")
+    Base.metadata.create_all(engine)
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    with sessions() as session:
+        session.add_all(Outbox(event_id=f"e{n}", routing_key=f"case.reported.{n}", body={"n": n})
+                        for n in range(1, rows + 1))
+        session.commit()
+    relay = OutboxRelay(sessions, Outbox, "amqp://guest:guest@127.0.0.1:5672//", **options)
+    relay.publisher = broker or Broker()
+    return relay, sessions
+
+
+def outbox(sessions):
+    with sessions() as session:
+        return {row.body["n"]: row for row in session.scalars(select(Outbox))}
+
+
+def test_pending_rows_leave_in_order_a_batch_at_a_time_and_are_marked_sent(tmp_path):
+    relay, sessions = relay_on(tmp_path, rows=5, batch_size=2)
+    before = utcnow()
+    assert relay.publish_pending() == 2
+    assert relay.publisher.sent == [("case.reported.1", 1), ("case.reported.2", 2)]
+    rows = outbox(sessions)
+    assert all(before <= as_utc(rows[n].published_at) <= utcnow() for n in (1, 2))
+    assert [rows[n].published_at for n in (3, 4, 5)] == [None, None, None]
+    assert relay.publish_pending() == 2
+    assert relay.publish_pending() == 1
+    assert relay.publish_pending() == 0
+    assert [n for _, n in relay.publisher.sent] == [1, 2, 3, 4, 5]   # each once, in order
+
+
+def test_a_refused_message_keeps_its_row_with_the_error_and_the_relay_tries_again(tmp_path):
+    relay, sessions = relay_on(tmp_path, rows=3, broker=Broker(refuse={2}))
+    with pytest.raises(ConnectionError):
+        relay.publish_pending()
+    rows = outbox(sessions)
+    assert rows[1].published_at is not None           # sent before the failure: kept as sent
+    assert (rows[2].published_at, rows[2].attempts) == (None, 1)
+    assert rows[2].last_error.startswith("broker away xxx") and len(rows[2].last_error) == 2000
+    assert (rows[3].published_at, rows[3].attempts, rows[3].last_error) == (None, 0, None)
+    with pytest.raises(ConnectionError):
+        relay.publish_pending()
+    assert outbox(sessions)[2].attempts == 2
+    relay.publisher.refuse.clear()
+    assert relay.publish_pending() == 2
+    assert [n for _, n in relay.publisher.sent] == [1, 2, 3]
+
+
+def test_a_batch_is_two_hundred_and_a_full_one_asks_for_more_at_once(tmp_path):
+    relay, _ = relay_on(tmp_path, rows=201)
+    assert relay.work() is True                       # 200 of 201: there is more
+    assert len(relay.publisher.sent) == 200
+    assert relay.work() is False
+    assert len(relay.publisher.sent) == 201
+
+
+def test_the_relay_prunes_when_it_starts_and_then_once_an_hour(tmp_path):
+    relay, sessions = relay_on(tmp_path, inbox_model=Inbox)
+    long_ago = utcnow() - timedelta(days=31)
+    with sessions() as session:
+        session.add(Outbox(event_id="old", routing_key="x", body={"n": 0}, published_at=long_ago))
+        session.commit()
+    relay.work()
+    assert outbox(sessions) == {}
+    with sessions() as session:
+        session.add(Outbox(event_id="old2", routing_key="x", body={"n": 0},
+                           published_at=long_ago))
+        session.commit()
+    relay.work()
+    assert list(outbox(sessions)) == [0]              # the next prune is an hour away
+
+
+def test_messages_are_kept_thirty_days_unless_told_otherwise(tmp_path):
+    relay, sessions = relay_on(tmp_path)
+    now = utcnow()
+    with sessions() as session:
+        for days in (29, 31):
+            session.add(Outbox(event_id=f"d{days}", routing_key="x", body={"n": days},
+                               published_at=now - timedelta(days=days)))
+        session.commit()
+    assert relay.prune(now) == (1, 0)                 # without an inbox, no inbox rows
+    assert list(outbox(sessions)) == [29]
+    assert relay.sweep_seconds == 5.0
+    with sessions() as session:
+        session.add(Outbox(event_id="d2", routing_key="x", body={"n": 2},
+                           published_at=now - timedelta(days=2)))
+        session.commit()
+    short = OutboxRelay(sessions, Outbox, "amqp://guest:guest@127.0.0.1:5672//", keep_days=1)
+    assert short.prune(now) == (2, 0)                # 29 and 2 days old: both past a day
+    assert outbox(sessions) == {}
+
+
+def handle_on(tmp_path):
+    engine = create_engine(f"sqlite:///{tmp_path}/tx.db")
+    Base.metadata.create_all(engine)
+    raw = SimpleNamespace(sessions=sessionmaker(engine, expire_on_commit=False),
+                          inbox_model=Inbox, outbox_model=Outbox, source="legal_aid",
+                          relay=Relay())
+    return StoreHandle(raw), raw
+
+
+def test_an_event_is_typed_by_its_routing_key_and_tagged_with_its_community(tmp_path):
+    handle, raw = handle_on(tmp_path)
+    with handle.transaction(community="rainbow-city") as tx:
+        dispatched = tx.publish("case.dispatched.legal_aid", {"case_id": 1})
+        reported = tx.publish("case.reported", {"case_id": 1}, community="sun-garden")
+        named = tx.publish("lecture.planned.x.y", {}, type_="lecture.planned", version=2)
+        plain = tx.publish("program.discover.now", {})
+    assert (dispatched["type"], dispatched["community"], dispatched["source"],
+            dispatched["version"]) == ("case.dispatched", "rainbow-city", "legal_aid", 1)
+    assert (reported["type"], reported["community"]) == ("case.reported", "sun-garden")
+    assert (named["type"], named["version"]) == ("lecture.planned", 2)
+    assert plain["type"] == "program.discover"
+    assert tx.published == [dispatched, reported, named, plain]
+    with handle.session() as session:
+        rows = session.scalars(select(Outbox).order_by(Outbox.id)).all()
+        assert [(r.event_id, r.routing_key, r.body) for r in rows] == [
+            (e["event_id"], key, e) for e, key in [
+                (dispatched, "case.dispatched.legal_aid"), (reported, "case.reported"),
+                (named, "lecture.planned.x.y"), (plain, "program.discover.now")]]
+        assert session.scalars(select(Inbox)).all() == []   # not a message: no inbox row
+    assert raw.relay.woken == 1
+
+
+def test_a_handler_without_a_name_is_the_default_and_nothing_published_wakes_nobody(tmp_path):
+    handle, raw = handle_on(tmp_path)
+    with handle.transaction(event_id="e-9") as tx:
+        assert tx.duplicate is False
+    with handle.transaction(event_id="e-9", handler="default") as tx:
+        assert tx.duplicate is True
+    with handle.session() as session:
+        assert [(i.event_id, i.handler) for i in session.scalars(select(Inbox))] == [
+            ("e-9", "default")]
+    assert raw.relay.woken == 0
+
+
+def test_a_read_session_keeps_nothing(tmp_path):
+    handle, _ = handle_on(tmp_path)
+    with handle.session() as session:
+        session.add(Inbox(event_id="x", handler="h"))
+        session.flush()
+    with handle.session() as session:
+        assert session.scalars(select(Inbox)).all() == []
+
+
+def test_a_store_publishes_as_its_service():
+    store = Store("legal_aid", Outbox, Inbox, create_tables=True)
+    assert (store.source, store.outbox_model, store.inbox_model, store.create_tables) == (
+        "legal_aid", Outbox, Inbox, True)
+    assert Store("intake", Outbox, Inbox).create_tables is False

@@ -105,4 +105,5 @@ def test_staff_see_their_communitys_cases_in_order(tx):
     a_case(tx, case_id=3)
     a_case(tx, case_id=1)
     a_case(tx, case_id=2, community="maple-court")
-    assert [c["case_id"] for c in list_cases(tx.session, OPERATOR)] == [1, 3]
+    assert [(c["case_id"], c["resident"]["phone"]) for c in list_cases(tx.session, OPERATOR)] \
+        == [(1, "13800001111"), (3, "13800001111")]

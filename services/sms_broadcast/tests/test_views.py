@@ -8,8 +8,9 @@ import pytest
 
 from minzi.api import DomainError
 from sms_broadcast.domain import views
-from sms_broadcast.domain.broadcasts import cancel_broadcast
+from sms_broadcast.domain.broadcasts import cancel_broadcast, release_due, retry_failed
 from sms_broadcast.domain.consent import staff_consent
+from sms_broadcast.domain.contacts import create_contact, update_contact
 from sms_broadcast.domain.figures import figures
 from sms_broadcast.domain.grid import create_zone, update_head
 from sms_broadcast.domain.sending import delivery_report
@@ -255,3 +256,84 @@ def test_a_cancelled_broadcast_shows_who_cancelled_it(tx, grid):
     assert (change["actor"], change["action"], change["entity"], change["entity_id"],
             change["note"], change["at"]) == \
         ("站长", "broadcast_cancelled", "broadcast", made.id, None, "2026-11-27T03:00:00Z")
+
+
+def test_the_record_of_setting_up_the_grid_names_each_place(tx, grid):
+    record = [(c["actor"], c["action"], c["entity"], c["entity_id"], c["note"])
+              for c in reversed(views.list_changes(tx.session, OPERATOR, q()))]
+    assert record == [
+        ("李", "zone_created", "zone", grid["z1"].id, "一片区"),
+        ("李", "zone_created", "zone", grid["z2"].id, "二片区"),
+        ("李", "building_created", "building", grid["b5"].id, "一片区 5号楼"),
+        ("李", "building_created", "building", grid["b6"].id, "一片区 6号楼"),
+        ("李", "building_created", "building", grid["b9"].id, "二片区 9号楼"),
+        ("李", "door_created", "door", grid["d2"].id, "5号楼2单元"),
+        ("李", "contact_created", "contact", grid["zhang"].id, "一片区 5号楼 2单元"),
+        ("李", "contact_created", "contact", grid["li"].id, "一片区 5号楼"),
+        ("李", "contact_created", "contact", grid["wang"].id, "一片区 6号楼"),
+        ("李", "contact_created", "contact", grid["zhao"].id, "二片区 9号楼")]
+    door = views.door_view(grid["d2"], OPERATOR)
+    assert (door["community"], door["created_by"], door["created_at"], door["head_phone"]) == \
+        (C, "李", AT, None)
+
+
+def test_a_residents_details_are_changed_all_at_once_and_recorded(tx, grid):
+    later = NOW + timedelta(hours=1)
+    contact = update_contact(tx, ADMIN, grid["li"].id, {
+        "name": "  李四娘 ", "phone": "138 0000 9999", "door_id": grid["d2"].id}, later)
+    tx.session.commit()
+    assert views.contact_view(contact, OPERATOR) == {
+        "id": grid["li"].id, "community": C, "name": "李四娘", "phone": "13800009999",
+        "zone_id": grid["z1"].id, "building_id": grid["b5"].id, "door_id": grid["d2"].id,
+        "address": "一片区 5号楼 2单元", "opted_out": False, "opted_out_at": None,
+        "created_by": "李", "created_at": AT, "updated_by": "站长",
+        "updated_at": "2026-11-27T03:00:00Z"}
+    moved = update_contact(tx, OPERATOR, grid["zhang"].id, {"name": "", "zone_id": grid["z2"].id},
+                           later)
+    tx.session.commit()
+    assert (moved.name, moved.phone, moved.zone_id, moved.building_id, moved.door_id) == \
+        (None, "13800001111", grid["z2"].id, None, None)
+    [last, first] = views.list_changes(tx.session, OPERATOR, q(limit=2))
+    assert (first["actor"], first["action"], first["entity_id"], first["note"]) == \
+        ("站长", "contact_changed", grid["li"].id, "一片区 5号楼 2单元")
+    assert (last["actor"], last["action"], last["entity_id"], last["note"]) == \
+        ("李", "contact_changed", grid["zhang"].id, "二片区")
+
+
+def test_a_number_whose_last_word_was_to_come_back_is_registered_subscribed(tx, grid):
+    reply(tx, "TD", "gw-1", phone="13700005555")
+    reply(tx, "订阅", "gw-2", phone="13700005555")
+    back = create_contact(tx, OPERATOR, {"name": " 孙七 ", "phone": "13700005555",
+                                         "zone_id": grid["z2"].id}, NOW)
+    tx.session.commit()
+    assert (back.name, back.opted_out) == ("孙七", False)
+    nameless = create_contact(tx, OPERATOR, {"name": "  ", "phone": "13700006666",
+                                             "building_id": grid["b9"].id,
+                                             "zone_id": grid["z2"].id}, NOW)
+    assert (nameless.name, nameless.zone_id, nameless.building_id) == \
+        (None, grid["z2"].id, grid["b9"].id)
+
+
+def test_a_scheduled_broadcast_is_recorded_when_made_released_and_retried(sessions, tx, grid):
+    text = "通知" * 30                                          # 60 characters; the record keeps 50
+    made = broadcast(tx, grid, "zone", text=text, scheduled_at=NOW + timedelta(minutes=30))
+    due = NOW + timedelta(minutes=30)
+    assert release_due(tx.session, due) == [made.id]
+    tx.session.commit()
+    relay(sessions, Recorder(fail=9), max_attempts=1).send_pending()
+    tx.session.expire_all()
+    assert retry_failed(tx, ADMIN, made.id, due) == 3
+    tx.session.commit()
+    record = [(c["actor"], c["action"], c["note"], c["at"])
+              for c in views.list_changes(tx.session, OPERATOR, q(limit=3))]
+    assert record == [
+        ("站长", "broadcast_retried", "3 failed messages", "2026-11-27T02:30:00Z"),
+        ("system", "broadcast_released", "3 recipients", "2026-11-27T02:30:00Z"),
+        ("李", "broadcast_scheduled", "一片区：" + text[:50], AT)]
+    shown = views.list_messages(tx.session, OPERATOR, made.id, q())
+    assert [(m["name"], m["phone"], m["state"], m["attempts"], m["error"]) for m in shown] == [
+        ("张三", "13800001111", "pending", 0, "gateway away"),
+        ("李四", "13800002222", "pending", 0, "gateway away"),
+        ("王五", "13800003333", "pending", 0, "gateway away")]
+    assert views.one_broadcast(tx.session, OPERATOR, made.id)["released_at"] == \
+        "2026-11-27T02:30:00Z"

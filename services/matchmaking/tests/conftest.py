@@ -107,6 +107,13 @@ def refused(tx, code: str, *, field: str | None = None, status: int | None = Non
     assert snapshot(tx) == before
 
 
+# a case as intake hands it to the studio (case.dispatched)
+CASE_DATA = {"case_id": 5, "tracking_code": "RC12345678", "community": C,
+             "service_code": "matchmaking_registration", "description": "想给儿子登记",
+             "resident": {"name": "孙阿姨", "phone": "13600000000"},
+             "attributes": {"gender": "male", "age": "30"}}
+
+
 # -- the steps most tests take --------------------------------------------------------------------
 
 POLICE = {"police_station": "朝阳分局彩虹城派出所", "officer": "刘警官"}

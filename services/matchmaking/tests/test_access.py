@@ -48,3 +48,18 @@ def test_staff_work_in_their_community_and_the_public_names_one():
         community_of(context(None))
     assert (err.value.code, err.value.field, err.value.status) == (
         "community_required", "community", 422)
+
+
+def test_each_refusal_tells_the_caller_why_in_their_language():
+    def said(staff):
+        with pytest.raises(DomainError) as err:
+            require_operator(staff)
+        return err.value.to_body("zh")["error"]["message"], err.value.to_body("en")["error"][
+            "message"]
+    assert not is_operator(None)
+    assert said(None) == ("请先登录", "Log in first")
+    assert said(make_staff("receptionist")) == (
+        "只有红娘工作室的工作人员可以查看和办理",
+        "Only the matchmaking studio's staff may see or do this")
+    assert said({**ADMIN, "community": None}) == ("您的账号没有所属社区",
+                                                  "Your account has no community")

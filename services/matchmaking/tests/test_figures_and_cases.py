@@ -136,3 +136,64 @@ def test_a_case_of_another_community_is_not_found(tx):
         cases.finish(tx, "maple-court", 5, STAFF, NOW, resolved=True, text="办了")
     with refused(tx, "case_not_found"):
         cases.finish(tx, C, 6, STAFF, NOW, resolved=True, text="办了")
+
+
+def test_a_period_starts_at_beijing_midnight_of_its_first_day_and_ends_before_the_next(tx):
+    # 1 November 00:00 in Beijing is 16:00 UTC on 31 October; 1 December 00:00 in Beijing is
+    # 16:00 UTC on 30 November, the first moment after the period
+    for when in (datetime(2026, 10, 31, 16, 0, tzinfo=UTC),
+                 datetime(2026, 11, 30, 15, 59, tzinfo=UTC),
+                 datetime(2026, 11, 30, 16, 0, tzinfo=UTC)):
+        consultations.log_consultation(tx, C, {"phone": "13600000000", "topic": "other",
+                                               "called_at": when}, STAFF, NOW + timedelta(days=5))
+    november = figures(tx.session, C, date(2026, 11, 1), date(2026, 11, 30))
+    assert november["totals"]["consultations"] == 2
+    assert (november["community"], november["from"], november["to"]) == (
+        C, "2026-11-01", "2026-11-30")
+    up_to_november = figures(tx.session, C, day_to=date(2026, 11, 30))
+    assert up_to_november["totals"]["consultations"] == 2
+    assert (up_to_november["from"], up_to_november["to"]) == (None, "2026-11-30")
+    assert figures(tx.session, C, date(2026, 12, 1))["totals"]["consultations"] == 1
+
+
+def test_each_introduction_is_counted_once_and_every_stage_it_reached(tx):
+    man = verify(tx, register(tx))
+    li_na, zhao = (verify(tx, register(tx, who)) for who in (LI_NA, ZHAO_MIN))
+    first, second = introduce(tx, man, li_na), introduce(tx, man, zhao)
+    for intro in (first, second):
+        introductions.set_outcome(tx, C, intro.id, {"outcome": "met"}, STAFF,
+                                  NOW + timedelta(days=1))
+    introductions.set_outcome(tx, C, first.id, {"outcome": "ended"}, STAFF,
+                              NOW + timedelta(days=2))
+    counted = figures(tx.session, C)
+    # two introductions, both met, one of them ended; the other is still open
+    assert {key: counted["totals"][key] for key in ("introductions", "met", "dating",
+                                                    "married", "ended")} == {
+        "introductions": 2, "met": 2, "dating": 0, "married": 0, "ended": 1}
+    assert counted["labels"]["married"] == "结婚"         # Chinese unless English is asked for
+
+
+def test_members_now_are_counted_by_status_with_the_status_named(tx):
+    man = verify(tx, register(tx))
+    register(tx, LI_NA)
+    members.withdraw_member(tx, C, man.id, "已找到对象", STAFF, NOW)
+    assert figures(tx.session, C, lang="en")["members_now"] == [
+        {"status": "pending", "name": "Awaiting verification", "count": 1},
+        {"status": "verified", "name": "Verified", "count": 0},
+        {"status": "rejected", "name": "Verification failed", "count": 0},
+        {"status": "withdrawn", "name": "Withdrawn", "count": 1}]
+
+
+def test_case_refusals_say_why_in_both_languages(tx):
+    cases.receive(tx, CASE, NOW)
+    with refused(tx, "case_not_found") as err:
+        cases.get_case(tx.session, 6, C)
+    assert err.value.to_body("zh")["error"] == {
+        "code": "case_not_found", "message": "没有编号为 6 的诉求",
+        "fields": {"case_id": ["没有编号为 6 的诉求"]}}
+    assert err.value.to_body("en")["error"]["message"] == "No case 6"
+    cases.finish(tx, C, 5, STAFF, NOW, resolved=True, text="已办结")
+    with refused(tx, "case_closed") as err:
+        cases.finish(tx, C, 5, STAFF, NOW, resolved=True, text="再办一次")
+    assert (err.value.message_zh, err.value.message_en) == (
+        "这件诉求已经办完或已被收回", "The case is no longer open")

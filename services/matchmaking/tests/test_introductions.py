@@ -113,8 +113,10 @@ def test_an_introduction_moves_forward_to_marriage_with_its_history(tx):
         outcome(tx, intro, "ended", NOW + timedelta(days=201))
     # married through the studio: not introduced again, not a candidate
     third = verify(tx, register(tx, ZHAO_MIN))
-    with refused(tx, "member_married", field="first_member_id", status=409):
+    with refused(tx, "member_married", field="first_member_id", status=409) as err:
         introduce(tx, man, third, NOW + timedelta(days=202))
+    assert (err.value.message_zh, err.value.message_en) == (
+        f"会员 {man.id} 已经通过工作室结婚", f"Member {man.id} has married through the studio")
     with refused(tx, "member_married", field="second_member_id"):
         introduce(tx, third, woman, NOW + timedelta(days=202))
     assert candidate_ids(tx, third) == []

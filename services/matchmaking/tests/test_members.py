@@ -189,3 +189,20 @@ def test_a_phone_consultation_from_a_member_or_anyone(tx):
         consultations.log_consultation(tx, C, {"phone": "13800000001", "topic": "other",
                                                "called_at": NOW + timedelta(hours=1)},
                                        STAFF, NOW)
+
+
+def test_a_consultation_keeps_what_staff_typed_and_is_on_the_record(tx):
+    member = register(tx)
+    later = NOW + timedelta(hours=2)
+    call = consultations.log_consultation(
+        tx, C, {"phone": "13800000001", "member_id": member.id, "topic": "relationship",
+                "caller_name": "张伟的母亲", "staff_name": "李老师", "notes": "问见面安排"},
+        STAFF, later)
+    assert (call.caller_name, call.staff_name, call.notes, call.member_id) == (
+        "张伟的母亲", "李老师", "问见面安排", member.id)
+    assert call.created_by == "王红娘"                       # who typed it in
+    unnamed = consultations.log_consultation(tx, C, {"phone": "010-88886666", "topic": "other"},
+                                             STAFF, later)
+    assert (unnamed.caller_name, unnamed.member_id, unnamed.notes) == (None, None, None)
+    assert [(a.action, a.actor, a.at.hour) for a in views.history(
+        tx.session, C, "consultation", call.id)] == [("logged", "王红娘", 4)]

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from matchmaking.domain import introductions, members, views
 from matchmaking.models import Introduction, OutcomeStep
+from minzi.api import DomainError
 
 from .conftest import (
     CHEN_JING,
@@ -174,3 +175,53 @@ def test_an_introduction_of_another_community_is_not_found(tx):
         introductions.set_outcome(tx, "maple-court", intro.id, {"outcome": "met"}, STAFF, NOW)
     with refused(tx, "introduction_not_found"):
         introductions.set_outcome(tx, C, intro.id + 1, {"outcome": "met"}, STAFF, NOW)
+
+
+def test_an_introductions_history_says_who_moved_it_from_where(tx):
+    man, woman = couple(tx)
+    intro = introduce(tx, man, woman)
+    outcome(tx, intro, "met", NOW + timedelta(days=1), note="在公园见面")
+    outcome(tx, intro, "ended", NOW + timedelta(days=2))
+    assert [(a.action, a.actor, a.detail, a.at.day) for a in views.history(
+        tx.session, C, "introduction", intro.id)] == [
+        ("introduced", "王红娘", {"first_member_id": man.id, "second_member_id": woman.id}, 27),
+        ("outcome_met", "王红娘", {"previous": "pending", "note": "在公园见面"}, 28),
+        ("outcome_ended", "王红娘", {"previous": "met", "note": None}, 29)]
+
+
+def test_each_refusal_of_an_introduction_says_why_in_both_languages(tx):
+    man, woman = couple(tx)
+    pending = register(tx, ZHAO_MIN)
+
+    def said(step):
+        before = count(tx, OutcomeStep)
+        try:
+            step()
+        except DomainError as err:
+            assert count(tx, OutcomeStep) == before
+            return err.message_zh, err.message_en
+        raise AssertionError("not refused")
+    assert said(lambda: introduce(tx, man, man)) == (
+        "不能把会员介绍给自己", "A member cannot be introduced to themselves")
+    assert said(lambda: introduce(tx, man, pending)) == (
+        f"会员 {pending.id} 的身份尚未经派出所核实，不能介绍或展示给其他会员",
+        f"Member {pending.id}'s identity has not been verified with the police station: they "
+        "cannot be introduced or shown to other members")
+    intro = introduce(tx, man, woman)
+    assert said(lambda: introduce(tx, woman, man)) == (
+        f"这两位会员已经有一次进行中的介绍（编号 {intro.id}）",
+        f"These two members already have an open introduction ({intro.id})")
+    outcome(tx, intro, "dating", NOW + timedelta(days=1))
+    assert said(lambda: outcome(tx, intro, "met", NOW + timedelta(days=2))) == (
+        "不能从“交往中”改为“已见面”", "Cannot go from dating to met")
+    assert said(lambda: outcome(tx, intro, "married", NOW + timedelta(days=2),
+                                at=NOW)) == (
+        "时间不能早于上一次进展", "This cannot be earlier than the last change")
+    outcome(tx, intro, "ended", NOW + timedelta(days=2))
+    assert said(lambda: outcome(tx, intro, "met", NOW + timedelta(days=3))) == (
+        "这次介绍已经是“已结束”，不能再改", "This introduction is already ended")
+    members.withdraw_member(tx, C, woman.id, "不再需要", STAFF, NOW + timedelta(days=3))
+    assert said(lambda: introduce(tx, man, woman, NOW + timedelta(days=3))) == (
+        f"会员 {woman.id} 已经退出", f"Member {woman.id} has withdrawn")
+    assert said(lambda: introductions.get_introduction(tx.session, intro.id + 9, C)) == (
+        f"没有编号为 {intro.id + 9} 的介绍", f"No introduction {intro.id + 9}")

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from matchmaking.domain import consultations, members, views
 from matchmaking.models import Activity
+from minzi.api import DomainError
 
 from .conftest import (
     LI_NA,
@@ -206,3 +207,24 @@ def test_a_consultation_keeps_what_staff_typed_and_is_on_the_record(tx):
     assert (unnamed.caller_name, unnamed.member_id, unnamed.notes) == (None, None, None)
     assert [(a.action, a.actor, a.at.hour) for a in views.history(
         tx.session, C, "consultation", call.id)] == [("logged", "王红娘", 4)]
+
+
+def test_a_change_and_a_withdrawal_name_who_made_them(tx):
+    member = register(tx)
+    clerk = {**STAFF, "id": 8, "name": "李红娘"}
+    later = NOW + timedelta(hours=1)
+    members.update_member(tx, C, member.id, {"occupation": "教师"}, clerk, later)
+    assert (member.updated_by, member.updated_at, member.created_by) == ("李红娘", later, "王红娘")
+    members.withdraw_member(tx, C, member.id, "已找到对象", {**STAFF, "name": "赵红娘"}, later)
+    assert member.updated_by == "赵红娘"
+    refusals = {}
+    for step in (lambda: members.withdraw_member(tx, C, member.id, "再退", STAFF, later),
+                 lambda: members.get_member(tx.session, 999, C),
+                 lambda: members.get_member(tx.session, 999, C, field="member_id")):
+        try:
+            step()
+        except DomainError as err:
+            refusals[err.code] = (err.message_zh, err.message_en)
+    assert refusals == {"member_withdrawn": ("这位会员已经退出", "This member has withdrawn"),
+                        "member_not_found": ("没有编号为 999 的会员", "No member 999"),
+                        "unknown_member": ("没有编号为 999 的会员", "No member 999")}

@@ -64,6 +64,14 @@ def test_the_grid_with_its_heads_as_the_programs_staff_and_others_see_it(tx, gri
         ("2单元", "5号楼", grid["b5"].id, "钱门长")
     assert views.list_doors(tx.session, OPERATOR, q(building_id=grid["b6"].id)) == []
     assert views.list_zones(tx.session, NEIGHBOUR)[0]["name"] == "枫林片区"
+    # heads' phones: in full for the program's staff, masked for the rest
+    update_head(tx, OPERATOR, Building, grid["b5"].id, {"head_phone": "13900000005"}, NOW)
+    update_head(tx, OPERATOR, Door, grid["d2"].id, {"head_phone": "13900000002"}, NOW)
+    tx.session.commit()
+    for staff, building_head, door_head in ((OPERATOR, "13900000005", "13900000002"),
+                                            (RECEPTIONIST, "139****0005", "139****0002")):
+        assert views.list_buildings(tx.session, staff, q())[0]["head_phone"] == building_head
+        assert views.list_doors(tx.session, staff, q())[0]["head_phone"] == door_head
 
 
 def test_residents_are_listed_by_place_and_by_consent(tx, grid):
@@ -233,11 +241,11 @@ def test_a_new_head_is_shown_with_who_changed_it_and_recorded(tx, grid):
     assert (building.head_name, building.head_phone) == ("周楼长", None)
     assert views.building_view(building, OPERATOR)["updated_by"] == "李"
     changes = views.list_changes(tx.session, OPERATOR, q(limit=3))
-    assert [(c["actor"], c["action"], c["entity"], c["entity_id"], c["note"])
+    assert [(c["actor"], c["action"], c["entity"], c["entity_id"], c["note"], c["at"])
             for c in changes] == [
-        ("李", "head_changed", "building", grid["b6"].id, "周楼长"),
-        ("李", "head_changed", "door", grid["d2"].id, "钱门长"),
-        ("站长", "head_changed", "zone", grid["z1"].id, "孙区长")]
+        ("李", "head_changed", "building", grid["b6"].id, "周楼长", "2026-11-27T03:00:00Z"),
+        ("李", "head_changed", "door", grid["d2"].id, "钱门长", "2026-11-27T03:00:00Z"),
+        ("站长", "head_changed", "zone", grid["z1"].id, "孙区长", "2026-11-27T03:00:00Z")]
 
 
 def test_a_cancelled_broadcast_shows_who_cancelled_it(tx, grid):

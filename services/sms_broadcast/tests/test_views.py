@@ -345,3 +345,12 @@ def test_a_scheduled_broadcast_is_recorded_when_made_released_and_retried(sessio
         ("王五", "13800003333", "pending", 0, "gateway away")]
     assert views.one_broadcast(tx.session, OPERATOR, made.id)["released_at"] == \
         "2026-11-27T02:30:00Z"
+
+
+def test_broadcasts_fall_due_in_the_order_they_were_set_for(tx, grid):
+    later = broadcast(tx, grid, text="下午的通知", scheduled_at=NOW + timedelta(minutes=20))
+    sooner = broadcast(tx, grid, text="上午的通知", scheduled_at=NOW + timedelta(minutes=10))
+    also_sooner = broadcast(tx, grid, "zone", scheduled_at=NOW + timedelta(minutes=10))
+    assert release_due(tx.session, NOW + timedelta(minutes=9, seconds=59)) == []
+    assert release_due(tx.session, NOW + timedelta(minutes=10)) == [sooner.id, also_sooner.id]
+    assert release_due(tx.session, NOW + timedelta(hours=1)) == [later.id]

@@ -103,7 +103,8 @@ def test_a_residents_page_shows_every_choice_oldest_first(tx, grid):
     staff_consent(tx, OPERATOR, grid["wang"], False, "本人到站说要恢复接收", NOW)
     tx.session.commit()
     page = views.contact_with_consents(tx.session, OPERATOR, grid["wang"].id)
-    assert (page["name"], page["opted_out"]) == ("王五", False)
+    assert (page["name"], page["opted_out"], page["opted_out_at"], page["updated_by"]) == \
+        ("王五", False, None, "李")
     first, second = page["consents"]
     assert {k: first[k] for k in ("contact_id", "phone", "action", "text", "source",
                                   "message_id", "recorded_by", "at")} == {

@@ -17,6 +17,7 @@ from legal_aid.domain import (
     receptions,
     views,
 )
+from minzi.api import DomainError
 from minzi.contract import CaseDispatched
 from minzi.testing import make_staff
 
@@ -501,3 +502,19 @@ def test_a_lawyer_changed_is_on_the_record_with_the_phone_masked(tx, wang):
         ("updated", {"name": "王大律师", "phone": "139****2222"})]
     lawyers.update_lawyer(tx, C, wang.id, {"name": "王大律师"}, ALICE, NOW + timedelta(hours=2))
     assert wang.updated_by == "前台小周"      # nothing changed, nobody recorded
+
+
+def test_another_communitys_staff_cannot_remove_a_slot(tx, wang):
+    day = consultations.open_day(tx, C, {"day": at(3).date(), "place": "服务站", "slots": [
+        {"lawyer_id": wang.id, "starts_at": at(3, 9), "ends_at": at(3, 10)}]}, ALICE, NOW)
+    with pytest.raises(DomainError) as refused:
+        consultations.remove_slot(tx, "sunny-garden", day.id, day.slots[0].id, ALICE, NOW)
+    assert refused.value.code == "day_not_found"
+    assert len(day.slots) == 1
+    # the community's own staff can, while nobody has booked it
+    consultations.remove_slot(tx, C, day.id, day.slots[0].id, ALICE, NOW)
+    tx.session.expire(day)
+    assert day.slots == []
+    assert [(h.action, h.detail) for h in
+            views.history(tx.session, C, "consultation_day", day.id)][-1] == (
+        "slot_removed", {"slot_id": 1})

@@ -183,3 +183,27 @@ def test_staff_link_a_case_to_another_and_its_repeats_follow(tx):
     duplicates.mark_duplicate(desk(tx), cat, actor(RECEPTIONIST), wages)
     assert tx.published[-1]["routing_key"] == "case.recalled.cat_fund"
     assert tx.published[-1]["data"]["note"] == f"并入 {wages.tracking_code}"
+
+
+def test_when_a_program_stops_serving_its_waiting_cases_go_to_the_station_head(tx):
+    waiting = register_case(tx)
+    taken = register_case(tx, resident_phone="13900000002")
+    report(tx, taken, "accepted", handler="李律师")
+    cat = register_case(tx, description="楼下有只病猫", resident_phone="13900000003")
+    Registry(tx.session).withdraw("legal_aid", "la-1")
+    assert reports.program_gone(desk(tx, NOW + HOUR), "legal_aid") == [waiting.id]
+    assert (waiting.status, waiting.program_id, waiting.due_at) == \
+        ("awaiting_assignment", None, NOW + 25 * HOUR)
+    assert last(waiting) == ("program_gone", "系统", "「普法互助家园」暂停服务，改由站长另行安排")
+    assert messages(tx, waiting, "program_gone") == [
+        f"【彩虹城社区服务站】原定承办您诉求（{waiting.tracking_code}）的「普法互助家园」暂停服务，"
+        "站长正在另行安排，我们会尽快答复您。"]
+    assert (taken.status, cat.status, cat.program_id) == ("accepted", "dispatched", "cat_fund")
+    assert reports.program_gone(desk(tx), "nobody") == []
+
+
+def test_a_program_never_registered_is_named_by_its_id(tx):
+    case = register_case(tx)
+    case.program_id = "ghost"
+    reports.program_gone(desk(tx), "ghost")
+    assert last(case)[2] == "「ghost」暂停服务，改由站长另行安排"

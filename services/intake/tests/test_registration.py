@@ -118,6 +118,21 @@ def test_a_program_took_a_request_in_for_a_resident(tx):
             case.resident_contact, case.address, case.reference["id"]) == \
         ("sick_cat", "cat_fund", "李四", "13900000001", "短信", "5号楼", "7")
     assert case.events[0].actor == "普法互助家园"             # the program that took it in
+    # the program's choice of service stands, whatever the words suggest
+    question, _ = submitted(desk(tx), {
+        "request_key": "r13", "community": "rainbow-city", "channel": "sms",
+        "description": "楼下有只病猫", "service_code": "legal_consultation",
+        "resident": {"phone": "13900000005"}})
+    assert (question.service_code, question.program_id) == ("legal_consultation", "legal_aid")
+    wages, _ = submitted(desk(tx), {
+        "request_key": "r11", "community": "rainbow-city", "channel": "sms",
+        "description": "想问问", "service_code": "labour_dispute",
+        "attributes": {"employer": "某公司"}, "resident": {"phone": "13900000004"}})
+    assert (wages.service_code, wages.attributes) == ("labour_dispute", {"employer": "某公司"})
+    with pytest.raises(ValidationError):          # and its attributes are checked
+        submitted(desk(tx), {"request_key": "r12", "community": "rainbow-city",
+                             "channel": "sms", "description": "工资", "attributes": {},
+                             "service_code": "labour_dispute"})
     anonymous, _ = submitted(desk(tx), {"request_key": "r10", "community": "rainbow-city",
                                         "channel": "sms", "description": "路灯"})
     assert anonymous.events[0].actor == "项目" and anonymous.resident_phone is None

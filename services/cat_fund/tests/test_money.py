@@ -49,3 +49,7 @@ def test_what_a_bad_amount_is_told():
         "100000000.01": ("too_large", "The amount is too large."),
         "1" * 31: ("not_a_number", "Not a valid amount."),     # longer than any amount typed
     }
+    for value in ([1], Decimal("Infinity")):                      # not a number of yuan at all
+        with pytest.raises(AmountError) as caught:
+            to_fen(value)
+        assert (caught.value.code, str(caught.value)) == ("not_a_number", "Not a valid amount.")

@@ -107,3 +107,18 @@ def test_a_case_is_found_by_id_in_ones_community_and_by_code_in_any_case(tx):
         with pytest.raises(NotFound) as error:
             refused()
         assert (error.value.code, error.value.status) == ("case_not_found", 404)
+
+
+def test_what_a_case_not_found_says(tx):
+    with pytest.raises(NotFound) as error:
+        by_tracking_code(tx.session, "ABCDEFGHJK")
+    assert error.value.to_body("zh") == {"error": {
+        "code": "case_not_found", "message": "查询码不存在，请核对",
+        "fields": {"tracking_code": ["查询码不存在，请核对"]}}}
+    assert error.value.to_body("en")["error"]["message"] == "No case has this tracking code"
+    with pytest.raises(NotFound) as error:
+        get_case(tx.session, 42, RECEPTIONIST)
+    assert error.value.to_body("zh") == {"error": {
+        "code": "case_not_found", "message": "没有编号为 42 的诉求",
+        "fields": {"case_id": ["没有编号为 42 的诉求"]}}}
+    assert error.value.to_body("en")["error"]["message"] == "No case 42"

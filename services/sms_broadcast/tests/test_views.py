@@ -116,8 +116,9 @@ def test_a_residents_page_shows_every_choice_oldest_first(tx, grid):
         == ("opt_in", "staff", "李", None)
     # the community's consent list: newest first, phones masked for other staff
     listed = views.list_consents(tx.session, RECEPTIONIST, q())
-    assert [(c["action"], c["phone"]) for c in listed] == \
-        [("opt_in", "138****3333"), ("opt_out", "138****3333")]
+    assert [(c["id"], c["action"], c["phone"]) for c in listed] == \
+        [(second["id"], "opt_in", "138****3333"), (first["id"], "opt_out", "138****3333")]
+    assert first["id"] < second["id"]
     assert views.list_consents(tx.session, NEIGHBOUR, q()) == []
 
 

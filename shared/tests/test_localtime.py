@@ -72,3 +72,21 @@ def test_a_time_typed_without_an_offset_is_beijing_time():
     with pytest.raises(ValidationError) as error:
         Slot().load({})
     assert error.value.messages == {"starts_at": ["Missing data for required field."]}
+
+
+def test_the_machines_own_time_zone_changes_nothing(monkeypatch):
+    """A server set to Beijing time (or any zone) stores and sends the same UTC moments."""
+    import time
+
+    from minzi.envelope import isoformat
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    try:
+        start = local_start(date(2026, 11, 1))
+        assert (start.utcoffset(), start.isoformat()) == (
+            datetime(2026, 1, 1, tzinfo=UTC).utcoffset(), "2026-10-31T16:00:00+00:00")
+        assert isoformat(datetime(2026, 11, 27, 8, 0)) == "2026-11-27T08:00:00Z"
+        assert isoformat(datetime(2026, 11, 27, 8, 0, tzinfo=UTC)) == "2026-11-27T08:00:00Z"
+    finally:
+        monkeypatch.undo()
+        time.tzset()

@@ -195,3 +195,19 @@ def test_a_store_publishes_as_its_service():
     assert (store.source, store.outbox_model, store.inbox_model, store.create_tables) == (
         "legal_aid", Outbox, Inbox, True)
     assert Store("intake", Outbox, Inbox).create_tables is False
+
+
+def test_what_is_exactly_thirty_days_old_is_kept_one_moment_more(tmp_path):
+    relay, sessions = relay_on(tmp_path, inbox_model=Inbox)
+    now = utcnow()
+    edge, past = now - timedelta(days=30), now - timedelta(days=30, seconds=1)
+    with sessions() as session:
+        session.add_all([Outbox(event_id="edge", routing_key="x", body={"n": 1}, published_at=edge),
+                         Outbox(event_id="past", routing_key="x", body={"n": 2}, published_at=past),
+                         Inbox(event_id="edge", handler="h", processed_at=edge),
+                         Inbox(event_id="past", handler="h", processed_at=past)])
+        session.commit()
+    assert relay.prune(now) == (1, 1)
+    assert list(outbox(sessions)) == [1]
+    with sessions() as session:
+        assert [i.event_id for i in session.scalars(select(Inbox))] == ["edge"]

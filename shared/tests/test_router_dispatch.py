@@ -279,3 +279,40 @@ def test_a_write_outside_a_community_opens_its_transaction_without_one():
     ctx = Context(staff=None, query={}, params={}, service=SimpleNamespace(store=Store()))
     assert write(ctx, lambda tx: tx) == "tx"
     assert opened == [None]
+
+
+def test_routes_declared_at_any_time_match_their_paths_only():
+    """A router made here (not at import) so every part of matching is exercised by the test."""
+    people = Router()
+
+    @people.route("get", "/people/{id_number}/", roles=("receptionist",))
+    def person(ctx):
+        return 200, {"id_number": ctx.params["id_number"]}
+
+    @people.route("GET", "/people/{person_id:int}/visits")
+    def visits(ctx):
+        return 200, {"person_id": ctx.params["person_id"]}
+
+    @people.route("GET", "/", public=True)
+    def home(ctx):
+        return 200, "home"
+
+    desk = {**STAFF, "role": "receptionist"}
+
+    def get(path, staff=desk):
+        return people.dispatch({"method": "GET", "path": path, "staff": staff})
+
+    # a resident ID number ends in a check character that may be X (GB 11643)
+    assert get("/people/11010519491231002X") == {
+        "status": 200, "body": {"id_number": "11010519491231002X"}}
+    assert get("people/11010519491231002X/")["body"] == {"id_number": "11010519491231002X"}
+    assert get("/people/12/visits") == {"status": 200, "body": {"person_id": 12}}
+    assert get("/people/12/visits/") == {"status": 200, "body": {"person_id": 12}}
+    assert get("/people/twelve/visits")["status"] == 404
+    assert get("/people/12/visits/extra")["status"] == 404
+    assert get("/x/people/12/visits")["status"] == 404
+    assert get("/") == {"status": 200, "body": "home"}
+    assert get("") == {"status": 200, "body": "home"}
+    assert get("/people/12", staff={**STAFF, "role": "program_staff"})["status"] == 403
+    assert people.dispatch({"method": "POST", "path": "/people/12"})["status"] == 405
+    assert [route.method for route in people.routes] == ["GET", "GET", "GET"]

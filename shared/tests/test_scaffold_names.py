@@ -80,3 +80,38 @@ def test_services_are_made_in_services_unless_told(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert main(["cat_fund", "--zh", "x", "--en", "y"]) == 0
     assert (tmp_path / "services" / "cat_fund" / "manifest.yaml").exists()
+
+
+def test_the_command_explains_itself(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "100")
+    with pytest.raises(SystemExit) as done:
+        main(["--help"])
+    assert done.value.code == 0
+    assert capsys.readouterr().out == (
+        "usage: minzi-new-program [-h] --zh ZH --en EN [--dir DIR] program_id\n"
+        "\n"
+        "Create a new program service from the template\n"
+        "\n"
+        "positional arguments:\n"
+        "  program_id  e.g. matchmaking (lowercase, digits, _)\n"
+        "\n"
+        "options:\n"
+        "  -h, --help  show this help message and exit\n"
+        "  --zh ZH     the program's Chinese name, e.g. 红娘工作室\n"
+        "  --en EN     its English name\n"
+        "  --dir DIR   where services live (default services)\n")
+
+
+def test_compiled_leftovers_in_the_template_are_not_copied(tmp_path, monkeypatch):
+    import shutil
+
+    from minzi import scaffold
+    template = tmp_path / "template"
+    shutil.copytree(TEMPLATE, template, ignore=shutil.ignore_patterns("__pycache__"))
+    (template / "__package__" / "__pycache__").mkdir()
+    (template / "__package__" / "__pycache__" / "service.cpython-311.pyc").write_bytes(b"\0")
+    monkeypatch.setattr(scaffold, "TEMPLATE", template)
+    target, made = create("cat_fund", "流浪猫基金", "Stray cat fund", tmp_path / "services")
+    assert not any("__pycache__" in p.parts for p in made)
+    assert not (target / "cat_fund" / "__pycache__").exists()
+    assert (target / "cat_fund" / "service.py").exists()

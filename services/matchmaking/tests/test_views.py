@@ -265,3 +265,37 @@ def test_candidates_are_counted_by_age_on_the_beijing_date(tx):
     assert [m.id for m in views.candidates(tx.session, C, man.id, NOW, age_from=30,
                                            age_to=30)] == [woman.id]
     assert views.candidates(tx.session, C, man.id, NOW, age_from=31) == []
+
+
+def test_a_members_record_lists_only_their_introductions_in_the_readers_language(tx):
+    zhang, li_na = couple(tx)
+    wang = verify(tx, register(tx, WANG_QIANG))
+    zhao = verify(tx, register(tx, ZHAO_MIN))
+    theirs = introduce(tx, wang, zhao)
+    mine = introduce(tx, zhang, li_na)
+    record = views.member_record(tx.session, C, zhang.id, "en", TODAY)
+    assert [(i["id"], i["outcome_name"]) for i in record["introductions"]] == [
+        (mine.id, "Not met yet")]
+    assert [i["id"] for i in views.member_record(tx.session, C, wang.id, "zh", TODAY)[
+        "introductions"]] == [theirs.id]
+    assert (record["introduction"], record["looking_for"]) == ("性格开朗，爱好运动", "善良孝顺")
+    (check,) = record["verifications"]
+    assert check["id"] == zhang.verifications[0].id
+    call = consultations.log_consultation(tx, C, {"phone": "13800000001", "topic": "other",
+                                                  "member_id": zhang.id}, STAFF, NOW)
+    assert views.member_record(tx.session, C, zhang.id, "zh", TODAY)["consultations"][0][
+        "id"] == call.id
+
+
+def test_a_case_intake_dispatches_again_is_open_again_and_keeps_its_chases(tx):
+    cases.receive(tx, CASE_DATA, NOW)
+    cases.chased(tx, {"case_id": 5, "level": 1, "note": "请尽快办理"}, NOW)
+    cases.recalled(tx, {"case_id": 5, "note": "收回"}, NOW)
+    later = NOW + timedelta(days=1)
+    cases.receive(tx, {**CASE_DATA, "description": "想给儿子登记，周末有空"}, later)
+    page = views.case_record(tx.session, C, 5)
+    assert (page["state"], page["chases"], page["description"], page["received_at"],
+            page["updated_at"]) == ("received", 1, "想给儿子登记，周末有空", AT_NOW,
+                                    "2026-11-28T02:00:00Z")
+    assert [h["action"] for h in page["history"]] == ["received", "chased", "recalled",
+                                                      "received"]

@@ -518,3 +518,44 @@ def test_another_communitys_staff_cannot_remove_a_slot(tx, wang):
     assert [(h.action, h.detail) for h in
             views.history(tx.session, C, "consultation_day", day.id)][-1] == (
         "slot_removed", {"slot_id": 1})
+
+
+def test_walk_ins_as_the_desk_sees_them_and_receptions_filtered(tx, wang):
+    day = consultations.open_day(tx, C, {"day": at(3).date(), "place": "服务站", "slots": [
+        {"lawyer_id": wang.id, "starts_at": at(3, 9), "ends_at": at(3, 10)}]}, ALICE, NOW)
+    in_slot = bookings.record_walk_in(tx, C, day.id, {"name": "甲", "phone": "13800000001",
+                                                      "slot_id": day.slots[0].id}, DESK, NOW)
+    bookings.record_walk_in(tx, C, day.id, {"name": "乙", "phone": "13800000002",
+                                            "note": "带了材料"}, DESK, NOW)
+    desk = views.day_view(tx.session, day, level="desk")
+    # a walk-in who took a slot is shown on the slot, the others in the list, phones masked
+    assert desk["slots"][0]["booking"]["id"] == in_slot.id
+    assert [(w["name"], w["phone"], w["note"]) for w in desk["walk_ins"]] == [
+        ("乙", "138****0002", None)]
+    operator = views.day_view(tx.session, day, level="operator")
+    assert [(w["name"], w["phone"], w["note"]) for w in operator["walk_ins"]] == [
+        ("乙", "13800000002", "带了材料")]
+
+    for outcome, area in (("solved", "labour"), ("advised", "family"), ("referred", "family")):
+        receptions.record_reception(tx, C, {"visitor": {"name": "丙", "phone": "13800000003"},
+                                            "area_of_law": area, "outcome": outcome},
+                                    ALICE, NOW)
+    assert [r.outcome for r in views.list_receptions(tx.session, C, outcome="advised")[1]] == [
+        "advised"]
+    assert [r.outcome for r in views.list_receptions(tx.session, C, area_of_law="family")[1]
+            ] == ["referred", "advised"]
+    assert views.list_receptions(tx.session, C, day_to=at(-1).date())[0] == 0
+
+
+def test_another_communitys_staff_cannot_change_a_lecture(tx):
+    lecture = lectures.plan_lecture(tx, C, {"topic": "继承法", "speaker": "王律师",
+                                            "starts_at": at(5, 19), "place": "活动室",
+                                            "capacity": 5}, ALICE, NOW)
+    with pytest.raises(DomainError) as refused:
+        lectures.update_lecture(tx, "sunny-garden", lecture.id, {"capacity": 9}, ALICE, NOW)
+    assert refused.value.code == "lecture_not_found" and lecture.capacity == 5
+    # moving only the start past the end the lecture has is refused
+    lectures.update_lecture(tx, C, lecture.id, {"ends_at": at(5, 21)}, ALICE, NOW)
+    with pytest.raises(DomainError) as refused:
+        lectures.update_lecture(tx, C, lecture.id, {"starts_at": at(5, 22)}, ALICE, NOW)
+    assert refused.value.code == "ends_before_start"

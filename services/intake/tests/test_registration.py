@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from marshmallow import ValidationError
 
-from intake.domain import chasing
+from intake.domain import answers, chasing
 from intake.domain.access import SYSTEM
 from intake.domain.registration import check_attributes, classify, register, submitted
 from intake.domain.registry import Registry
@@ -181,3 +181,17 @@ def test_staff_chase_by_hand(tx):
     chasing.chase(desk(tx), lamp, SYSTEM)
     assert len(tx.published) == sent              # no program holds it: nothing to send
     assert lamp.events[-1].note is None
+
+
+def test_how_late_a_case_waiting_for_the_station_head_is_said(tx):
+    """Escalated at once, with how late in minutes below an hour, in hours from one hour on."""
+    said = []
+    for late in (timedelta(minutes=3), timedelta(hours=1), timedelta(minutes=90)):
+        lamp = register_case(tx, description="小区路灯不亮", resident_phone=None)
+        chasing.chase_overdue(desk(tx, lamp.due_at + late))
+        said.append(lamp.events[-1].note)
+    assert said == ["超过办理时限 3 分钟，升级至站长督办", "超过办理时限 1.0 小时，升级至站长督办",
+                    "超过办理时限 1.5 小时，升级至站长督办"]
+    wages = register_case(tx, resident_phone="13900000009")
+    answers.resolve(desk(tx), wages, actor(RECEPTIONIST), "已调解")      # answered: not chased
+    assert chasing.chase_overdue(desk(tx, NOW + 100 * HOUR)) == []

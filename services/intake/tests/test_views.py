@@ -300,3 +300,20 @@ def test_ops_count_open_and_overdue_cases(tx, wages):
 
 def test_the_lawyer_sees_the_case_as_the_programs_staff(tx, wages):
     assert case_view(wages, LAWYER, "zh", NOW)["resident_contact"] == "微信 zhang"
+
+
+def test_a_queue_puts_repeats_last_and_leaves_out_answered_cases(tx):
+    a = register_case(tx, resident_phone="13900000001")
+    repeat = register_case(tx, resident_phone="13900000001", description="工资的事")
+    c = register_case(tx, description="楼下有只病猫", resident_phone="13900000003")
+    assert repeat.due_at is None
+    assert queue(tx, RECEPTIONIST) == [c.id, a.id, repeat.id]     # no time limit: last
+    chasing.chase(desk(tx), c, actor(STATION_HEAD), "升级", level=2)
+    answers.resolve(desk(tx), c, actor(RECEPTIONIST), "已送医")
+    answers.reply(desk(tx), c, actor(RECEPTIONIST), "已送医")
+    assert queue(tx, RECEPTIONIST, queue="escalated") == []
+    assert queue(tx, CAT_VOLUNTEER, queue="program") == []
+    rows = list_cases(tx.session, RECEPTIONIST, QUEUE, "en", NOW)
+    assert [r["status_label"] for r in rows] == ["Replied", "Dispatched", "Duplicate, linked"]
+    answers.follow_up(desk(tx), c, actor(RECEPTIONIST), True, True)
+    assert case_view(c, RECEPTIONIST, "zh", NOW)["closed_at"] == "2026-11-27T02:00:00Z"

@@ -175,3 +175,19 @@ def test_a_fund_with_no_money_yet_reports_zero_as_of_now(tx):
             shown["entry_count"], shown["by_month"], shown["donations"], shown["cats"]) == (
         "2026-11-27T02:00:00Z", "0.00", "0.00", "0.00", 0, [], [],
         {"total": 0, "sterilised": 0, "by_status": []})
+
+
+def test_the_report_lists_money_by_its_date_not_by_when_it_was_typed_in(tx):
+    """A September gift typed in after an October one is listed first; so is a payment."""
+    for fen, day in ((10_000, date(2026, 10, 5)), (20_000, date(2026, 9, 1))):
+        ledger.record_donation(tx.session, HOME, {"amount": fen, "channel": "cash",
+                                                  "donor_name": "x", "occurred_on": day}, BY, NOW)
+    for fen, day in ((1_000, date(2026, 10, 9)), (2_000, date(2026, 10, 2))):
+        spending.record_expense(tx.session, HOME, {
+            "amount": fen, "category": "food", "invoice_ref": "FP", "approved_by": "张站长",
+            "occurred_on": day}, BY, NOW)
+    shown = report.transparency_report(tx.session, HOME, "zh", NOW)
+    assert [(d["date"], d["number"]) for d in shown["donations"]] == [
+        ("2026-09-01", "CF-2026-000002"), ("2026-10-05", "CF-2026-000001")]
+    assert [(p["date"], p["number"]) for p in shown["spending"]] == [
+        ("2026-10-02", "CF-2026-000004"), ("2026-10-09", "CF-2026-000003")]

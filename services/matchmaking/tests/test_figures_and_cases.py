@@ -197,3 +197,15 @@ def test_case_refusals_say_why_in_both_languages(tx):
         cases.finish(tx, C, 5, STAFF, NOW, resolved=True, text="再办一次")
     assert (err.value.message_zh, err.value.message_en) == (
         "这件诉求已经办完或已被收回", "The case is no longer open")
+
+
+def test_an_introduction_ended_outside_the_period_is_not_counted_in_it(tx):
+    man = verify(tx, register(tx))
+    woman = verify(tx, register(tx, LI_NA))
+    intro = introduce(tx, man, woman)
+    introductions.set_outcome(tx, C, intro.id, {"outcome": "ended"}, STAFF,
+                              datetime(2026, 12, 2, 2, 0, tzinfo=UTC))
+    november = figures(tx.session, C, date(2026, 11, 1), date(2026, 11, 30))
+    assert (november["totals"]["introductions"], november["totals"]["ended"]) == (1, 0)
+    december = figures(tx.session, C, date(2026, 12, 1), date(2026, 12, 31))
+    assert (december["totals"]["introductions"], december["totals"]["ended"]) == (0, 1)

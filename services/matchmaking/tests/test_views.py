@@ -299,3 +299,20 @@ def test_a_case_intake_dispatches_again_is_open_again_and_keeps_its_chases(tx):
                                     "2026-11-28T02:00:00Z")
     assert [h["action"] for h in page["history"]] == ["received", "chased", "recalled",
                                                       "received"]
+
+
+def test_consultations_are_listed_in_the_order_the_calls_were_made(tx):
+    # logged out of order: the call of 00:00 on 21 November (Beijing) was typed in last
+    midnight_21st = datetime(2026, 11, 20, 16, 0, tzinfo=UTC)
+    midnight_22nd = datetime(2026, 11, 21, 16, 0, tzinfo=UTC)
+    for name, when in (("21日中午", datetime(2026, 11, 21, 4, 0, tzinfo=UTC)),
+                       ("22日零点", midnight_22nd), ("21日零点", midnight_21st)):
+        consultations.log_consultation(tx, C, {"phone": "13600000000", "topic": "other",
+                                               "caller_name": name, "called_at": when},
+                                       STAFF, NOW)
+    assert [c.caller_name for c in views.list_consultations(tx.session, C)] == [
+        "21日零点", "21日中午", "22日零点"]
+    # the 21st runs from its first moment up to, not including, the first moment of the 22nd
+    assert [c.caller_name for c in views.list_consultations(
+        tx.session, C, day_from=date(2026, 11, 21), day_to=date(2026, 11, 21))] == [
+        "21日零点", "21日中午"]

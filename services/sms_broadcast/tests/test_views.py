@@ -356,3 +356,13 @@ def test_broadcasts_fall_due_in_the_order_they_were_set_for(tx, grid):
     assert release_due(tx.session, NOW + timedelta(minutes=9, seconds=59)) == []
     assert release_due(tx.session, NOW + timedelta(minutes=10)) == [sooner.id, also_sooner.id]
     assert release_due(tx.session, NOW + timedelta(hours=1)) == [later.id]
+
+
+def test_cancelling_one_scheduled_broadcast_leaves_the_others_to_go(tx, grid):
+    kept = broadcast(tx, grid, text="周六义诊", scheduled_at=NOW + timedelta(hours=2))
+    dropped = broadcast(tx, grid, scheduled_at=NOW + timedelta(hours=1))
+    cancel_broadcast(tx, OPERATOR, dropped.id, NOW)
+    tx.session.commit()
+    tx.session.expire_all()
+    assert [(b["id"], b["state"]) for b in views.list_broadcasts(tx.session, OPERATOR, q())] == \
+        [(dropped.id, "cancelled"), (kept.id, "scheduled")]

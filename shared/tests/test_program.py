@@ -9,6 +9,7 @@ from sqlalchemy import create_engine, select
 from minzi.consumer import parked_queue
 from minzi.db import normalise_url
 from minzi.testing import call_api, dispatched_case, make_staff, wait_for
+
 from sample_program.service import ReceivedCase, SampleProgram
 
 CASES = "minzi.program.sample_program.cases"

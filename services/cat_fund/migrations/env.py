@@ -1,4 +1,5 @@
-from cat_fund.models import Base
 from minzi.migrations import run
+
+from cat_fund.models import Base
 
 run(Base.metadata)

@@ -5,10 +5,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from cat_fund.api import router
-from cat_fund.models import Base, Inbox, Outbox
 from minzi.store import Store
 from minzi.testing import domain_transaction, make_staff
+
+from cat_fund.api import router
+from cat_fund.models import Base, Inbox, Outbox
 
 OPERATOR = make_staff("program_staff", program_id="cat_fund", id=7, username="wang",
                       name="王阿姨")

@@ -1,10 +1,11 @@
 """The fund's rules as staff and the public meet them through the API (SQLite, no broker)."""
 from sqlalchemy import func, select
 
-from cat_fund.domain import cases
-from cat_fund.models import Base, Entry, Fund, Outbox
 from minzi.contract import CaseDispatched
 from minzi.testing import dispatched_case, make_staff, snapshot
+
+from cat_fund.domain import cases
+from cat_fund.models import Base, Entry, Fund, Outbox
 
 from .conftest import (
     HANDLER,

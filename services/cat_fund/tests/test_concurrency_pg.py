@@ -7,12 +7,13 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
-from cat_fund.domain import ledger
-from cat_fund.models import Entry
 from minzi.api import DomainError
 from minzi.db import make_engine
 from minzi.run import migrate, service_root
 from minzi.testing import postgres_database
+
+from cat_fund.domain import ledger
+from cat_fund.models import Entry
 
 BY = {"id": 1, "username": "t", "name": "测试", "role": "program_staff"}
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)

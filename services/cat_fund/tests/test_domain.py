@@ -4,11 +4,12 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from cat_fund.domain import cases, cats, views
-from cat_fund.models import Base
 from minzi.api import DomainError, actor
 from minzi.contract import CaseDispatched
 from minzi.testing import dispatched_case, snapshot
+
+from cat_fund.domain import cases, cats, views
+from cat_fund.models import Base
 
 from .conftest import HANDLER, NOW, OPERATOR
 

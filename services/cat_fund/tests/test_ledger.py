@@ -4,10 +4,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from cat_fund.domain import cats, ledger, spending
-from cat_fund.models import Base, Entry
 from minzi.api import DomainError, actor
 from minzi.testing import snapshot
+
+from cat_fund.domain import cats, ledger, spending
+from cat_fund.models import Base, Entry
 
 from .conftest import NOW, OPERATOR
 

@@ -18,10 +18,11 @@ from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import StaticPool
 
+from minzi.api import DomainError
+
 from cat_fund.domain import ledger
 from cat_fund.domain.spending import CATEGORIES
 from cat_fund.models import Base, Entry, Fund
-from minzi.api import DomainError
 
 BY = {"id": 1, "username": "t", "name": "测试", "role": "program_staff"}
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)

@@ -4,11 +4,12 @@ from datetime import date, timedelta
 
 import pytest
 
-from cat_fund.domain import cases, cats, ledger, spending
-from cat_fund.domain.access import own_community, require_case_reader, require_operator
 from minzi.api import DomainError, actor
 from minzi.contract import CaseDispatched
 from minzi.testing import dispatched_case, make_staff
+
+from cat_fund.domain import cases, cats, ledger, spending
+from cat_fund.domain.access import own_community, require_case_reader, require_operator
 
 from .conftest import NOW, OPERATOR, RECEPTIONIST, STATION_HEAD
 

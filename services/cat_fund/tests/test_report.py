@@ -16,8 +16,9 @@ income 1250.50 and spending 550.50 (the same balance, both totals overstated).
 """
 from datetime import UTC, date, datetime
 
-from cat_fund.domain import ledger, report, spending
 from minzi.api import actor
+
+from cat_fund.domain import ledger, report, spending
 
 from .conftest import NOW, OPERATOR
 

@@ -7,11 +7,12 @@ Cases arrive on the bus the way intake sends them; reports leave through the out
 import pytest
 from nameko.standalone.rpc import ServiceRpcProxy
 
-from cat_fund.service import CatFund
 from minzi.contract import CaseReported, ProgramManifest
 from minzi.envelope import make_envelope
 from minzi.ops import DEFAULT_MANAGEMENT_URL, list_parked
 from minzi.testing import call_api, dispatched_case, wait_for
+
+from cat_fund.service import CatFund
 
 from .conftest import HANDLER, OPERATOR, STATION_HEAD
 

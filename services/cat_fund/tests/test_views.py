@@ -3,10 +3,11 @@ a ledger entry of each kind, the ledger filtered and paged, the balance, a cat's
 was spent on it, the vaccinations falling due, and the cases from intake."""
 from datetime import date, timedelta
 
-from cat_fund.domain import cases, cats, ledger, spending, views
 from minzi.api import actor
 from minzi.contract import CaseDispatched
 from minzi.testing import dispatched_case
+
+from cat_fund.domain import cases, cats, ledger, spending, views
 
 from .conftest import HANDLER, NOW, OPERATOR
 

@@ -2,8 +2,9 @@
 Prometheus scrapes (its text exposition format 0.0.4)."""
 import pytest
 
-from gateway import ops
 from minzi import ops as minzi_ops
+
+from gateway import ops
 
 
 @pytest.mark.parametrize(("uri", "vhost"), [

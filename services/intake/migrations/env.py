@@ -1,4 +1,5 @@
-from intake.models import Base
 from minzi.migrations import run
+
+from intake.models import Base
 
 run(Base.metadata)

@@ -4,14 +4,15 @@ from datetime import UTC, datetime
 
 import pytest
 
+from minzi.contract import ProgramManifest
+from minzi.testing import RecordingTransaction, domain_transaction, make_staff
+
 from intake.domain.access import Actor
 from intake.domain.desk import Desk
 from intake.domain.registration import register
 from intake.domain.registry import Registry
 from intake.models import Base, Case, Community
 from intake.models import Staff as StaffRow
-from minzi.contract import ProgramManifest
-from minzi.testing import RecordingTransaction, domain_transaction, make_staff
 
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)   # 10:00 on 27 November in Beijing
 

@@ -6,11 +6,12 @@ from datetime import timedelta
 
 import pytest
 
+from minzi.api import DomainError
+from minzi.db import as_utc
+
 from intake.domain import accounts
 from intake.models import ApiKey, StaffToken
 from intake.models import Staff as StaffRow
-from minzi.api import DomainError
-from minzi.db import as_utc
 
 from .conftest import ADMIN, NOW
 

@@ -5,9 +5,10 @@ from datetime import timedelta
 
 import pytest
 
+from minzi.api import NotFound
+
 from intake.domain import assignment
 from intake.domain.desk import by_tracking_code, get_case
-from minzi.api import NotFound
 
 from .conftest import (
     CAT_VOLUNTEER,

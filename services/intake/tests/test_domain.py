@@ -4,13 +4,14 @@ from datetime import timedelta
 import pytest
 from marshmallow import ValidationError
 
+from minzi.api import Conflict, DomainError, Forbidden
+
 from intake.domain import answers, assignment, chasing, reports
 from intake.domain.access import Actor
 from intake.domain.figures import figures
 from intake.domain.registration import register, submitted
 from intake.domain.registry import Registry
 from intake.models import Notification
-from minzi.api import Conflict, DomainError, Forbidden
 
 from .conftest import (
     LAWYER,

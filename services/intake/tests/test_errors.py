@@ -3,14 +3,15 @@
 import pytest
 from marshmallow import ValidationError
 
+from minzi.api import DomainError
+from minzi.testing import snapshot
+
 from intake import open311
 from intake.domain import accounts, answers, assignment, chasing, duplicates
 from intake.domain.access import RESIDENT, SYSTEM, Actor
 from intake.domain.desk import by_tracking_code, get_case
 from intake.domain.registration import register
 from intake.models import Base, Case
-from minzi.api import DomainError
-from minzi.testing import snapshot
 
 from .conftest import (
     ADMIN,

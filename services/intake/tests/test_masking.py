@@ -6,12 +6,13 @@ import json
 
 import pytest
 
+from minzi.testing import make_staff
+
 from intake import open311
 from intake.domain import assignment
 from intake.domain.access import Actor
 from intake.domain.registration import register
 from intake.domain.views import case_view, list_cases, tracking_view
-from minzi.testing import make_staff
 
 from .conftest import (
     ADMIN,

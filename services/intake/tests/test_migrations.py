@@ -8,9 +8,10 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
 
-from intake.models import Base
 from minzi.db import normalise_url
 from minzi.testing import postgres_database
+
+from intake.models import Base
 
 ROOT = Path(__file__).resolve().parent.parent
 

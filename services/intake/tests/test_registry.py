@@ -4,10 +4,11 @@ says, in each community it names; when two offer the same service, the first to 
 serves it."""
 from datetime import timedelta
 
-from intake.domain.registry import Registry
-from intake.models import Program, ProgramInstance, ServiceOffer
 from minzi.contract import ProgramManifest
 from minzi.db import as_utc
+
+from intake.domain.registry import Registry
+from intake.models import Program, ProgramInstance, ServiceOffer
 
 from .conftest import NOW
 

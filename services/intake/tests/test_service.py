@@ -5,10 +5,11 @@ import pytest
 from kombu import Connection, Queue
 from sqlalchemy import create_engine, text
 
-from intake.service import IntakeService
 from minzi.bus import minzi_exchange
 from minzi.db import normalise_url
 from minzi.testing import call_api, wait_for
+
+from intake.service import IntakeService
 
 MANIFEST = {"program_id": "legal_aid", "name": {"zh": "普法互助家园"},
             "communities": ["rainbow-city"], "heartbeat_seconds": 30, "instance_id": "la-1",

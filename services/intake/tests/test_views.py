@@ -4,6 +4,8 @@ from datetime import timedelta
 
 import pytest
 
+from minzi.contract import ProgramManifest
+
 from intake.domain import answers, assignment, chasing, reports
 from intake.domain.registry import Registry
 from intake.domain.views import (
@@ -23,7 +25,6 @@ from intake.domain.views import (
 )
 from intake.models import Community, Notification
 from intake.models import Staff as StaffRow
-from minzi.contract import ProgramManifest
 
 from .conftest import (
     CAT_VOLUNTEER,

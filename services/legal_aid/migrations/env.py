@@ -1,4 +1,5 @@
-from legal_aid.models import Base
 from minzi.migrations import run
+
+from legal_aid.models import Base
 
 run(Base.metadata)

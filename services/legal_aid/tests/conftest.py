@@ -4,9 +4,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from legal_aid.models import Base
 from minzi.localtime import BEIJING
 from minzi.testing import domain_transaction, make_staff
+
+from legal_aid.models import Base
 
 # 10:00 in Beijing on a Friday
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)

@@ -5,6 +5,11 @@ import pytest
 import yaml
 from sqlalchemy import func, select
 
+from minzi.api import DomainError
+from minzi.contract import CaseDispatched, CaseNotice
+from minzi.envelope import isoformat
+from minzi.testing import make_staff
+
 from legal_aid.domain import (
     access,
     bookings,
@@ -19,10 +24,6 @@ from legal_aid.domain import (
 )
 from legal_aid.models import Activity, Booking, Lecture, Reception, Slot
 from legal_aid.service import MANIFEST
-from minzi.api import DomainError
-from minzi.contract import CaseDispatched, CaseNotice
-from minzi.envelope import isoformat
-from minzi.testing import make_staff
 
 from .conftest import ALICE, NOW, at
 

@@ -13,6 +13,10 @@ from typing import Any
 
 import pytest
 
+from minzi.api import DomainError
+from minzi.contract import CaseDispatched
+from minzi.testing import snapshot
+
 from legal_aid.domain import (
     bookings,
     cases,
@@ -22,9 +26,6 @@ from legal_aid.domain import (
     receptions,
 )
 from legal_aid.models import Base
-from minzi.api import DomainError
-from minzi.contract import CaseDispatched
-from minzi.testing import snapshot
 
 from .conftest import ALICE, NOW, at
 

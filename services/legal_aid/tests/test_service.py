@@ -9,11 +9,12 @@ from nameko.testing.services import entrypoint_hook
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.orm import Session
 
-from legal_aid.models import Base, Outbox
-from legal_aid.service import LegalAid
 from minzi.db import normalise_url
 from minzi.localtime import BEIJING
 from minzi.testing import ServiceProcess, call_api, make_staff, snapshot, wait_for
+
+from legal_aid.models import Base, Outbox
+from legal_aid.service import LegalAid
 
 C = "rainbow-city"
 OPERATOR = make_staff("program_staff", program_id="legal_aid", id=3, username="li", name="李")

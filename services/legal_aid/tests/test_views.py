@@ -6,6 +6,10 @@ from datetime import timedelta
 
 import pytest
 
+from minzi.api import DomainError
+from minzi.contract import CaseDispatched
+from minzi.testing import make_staff
+
 from legal_aid.domain import (
     bookings,
     cases,
@@ -17,9 +21,6 @@ from legal_aid.domain import (
     receptions,
     views,
 )
-from minzi.api import DomainError
-from minzi.contract import CaseDispatched
-from minzi.testing import make_staff
 
 from .conftest import ALICE, NOW, at
 

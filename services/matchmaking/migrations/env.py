@@ -1,4 +1,5 @@
-from matchmaking.models import Base
 from minzi.migrations import run
+
+from matchmaking.models import Base
 
 run(Base.metadata)

@@ -13,11 +13,12 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from matchmaking.domain import introductions, members
-from matchmaking.models import Base
 from minzi.api import DomainError
 from minzi.testing import domain_transaction, make_staff
 from minzi.testing import snapshot as rows_of
+
+from matchmaking.domain import introductions, members
+from matchmaking.models import Base
 
 # 10:00 in Beijing, 27 November 2026
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)

@@ -3,10 +3,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from matchmaking.api import community_of
-from matchmaking.domain.access import is_operator, require_operator
 from minzi.api import Context, DomainError
 from minzi.testing import make_staff
+
+from matchmaking.api import community_of
+from matchmaking.domain.access import is_operator, require_operator
 
 STUDIO = make_staff("program_staff", program_id="matchmaking")
 HANDLER = make_staff("handler", program_id="matchmaking")

@@ -2,9 +2,10 @@
 broker, on SQLite."""
 from datetime import UTC, date, datetime, timedelta
 
+from minzi.db import as_utc
+
 from matchmaking.domain import cases, consultations, introductions, members, views
 from matchmaking.domain.figures import figures
-from minzi.db import as_utc
 
 from .conftest import (
     LI_NA,

@@ -4,9 +4,10 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from minzi.api import DomainError
+
 from matchmaking.domain import introductions, members, views
 from matchmaking.models import Introduction, OutcomeStep
-from minzi.api import DomainError
 
 from .conftest import (
     CHEN_JING,

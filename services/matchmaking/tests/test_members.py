@@ -4,9 +4,10 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from minzi.api import DomainError
+
 from matchmaking.domain import consultations, members, views
 from matchmaking.models import Activity
-from minzi.api import DomainError
 
 from .conftest import (
     LI_NA,

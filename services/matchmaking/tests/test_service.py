@@ -6,12 +6,13 @@ from alembic.migration import MigrationContext
 from nameko.testing.services import entrypoint_hook
 from sqlalchemy import create_engine, func, select
 
-from matchmaking.models import Base, Member
-from matchmaking.service import MANIFEST, MatchmakingService
 from minzi.contract import load_manifest
 from minzi.db import normalise_url
 from minzi.run import migrate, service_root
 from minzi.testing import call_api, dispatched_case, make_staff, postgres_database, wait_for
+
+from matchmaking.models import Base, Member
+from matchmaking.service import MANIFEST, MatchmakingService
 
 from .conftest import CHEN_JING, WU_FANG, ZHENG_HAO, ZHOU_JIE
 

@@ -1,4 +1,5 @@
 from minzi.migrations import run
+
 from sms_broadcast.models import Base
 
 run(Base.metadata)

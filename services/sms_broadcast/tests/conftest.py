@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
 from minzi.testing import COMMUNITY, domain_transaction, make_staff
+
 from sms_broadcast.domain.broadcasts import create_broadcast
 from sms_broadcast.domain.contacts import create_contact
 from sms_broadcast.domain.grid import create_building, create_door, create_zone

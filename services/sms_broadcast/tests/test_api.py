@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from minzi.store import StoreHandle
 from minzi.testing import snapshot
+
 from sms_broadcast.api import router
 from sms_broadcast.models import Base, Inbound, Outbox, Zone
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from minzi.api import DomainError
 from minzi.db import as_utc
 from minzi.testing import dispatched_case
+
 from sms_broadcast.domain import cases
 from sms_broadcast.domain.views import case_view, list_cases
 from sms_broadcast.models import ProgramCase

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from minzi.api import DomainError
 from minzi.db import as_utc
 from minzi.envelope import isoformat
+
 from sms_broadcast.domain.access import require_operator
 from sms_broadcast.domain.broadcasts import (
     cancel_broadcast,

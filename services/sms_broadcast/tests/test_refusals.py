@@ -7,6 +7,7 @@ import pytest
 
 from minzi.api import DomainError
 from minzi.testing import dispatched_case, snapshot
+
 from sms_broadcast.domain import access, broadcasts, cases, consent, contacts, grid, sending
 from sms_broadcast.models import Base, Building, Door, Zone
 

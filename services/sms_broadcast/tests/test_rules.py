@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from minzi.api import DomainError
 from minzi.db import as_utc
+
 from sms_broadcast.domain import access, sending
 from sms_broadcast.domain.checks import aware, check_phone, check_text, normalise_phone
 from sms_broadcast.models import Change, Inbound, Message

@@ -7,6 +7,7 @@ from sqlalchemy import create_engine, func, select
 from minzi.contract import CaseSubmitted, load_manifest
 from minzi.db import normalise_url
 from minzi.testing import call_api, dispatched_case, wait_for
+
 from sms_broadcast.models import Inbound, Outbox
 from sms_broadcast.service import MANIFEST, SmsBroadcastService
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from minzi.api import DomainError
+
 from sms_broadcast.domain import views
 from sms_broadcast.domain.broadcasts import cancel_broadcast, release_due, retry_failed
 from sms_broadcast.domain.consent import staff_consent

@@ -3,6 +3,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from minzi import program_cases
 from minzi.api import INTAKE, Conflict, NotFound, Staff, actor_name
 from minzi.store import Transaction
 
@@ -13,19 +14,7 @@ from .activity import record
 
 def receive(tx: Transaction, data: dict, now: datetime) -> dict:
     """A case from intake (``case.dispatched``); returns the report to send back."""
-    session = tx.session
-    case = session.get(ProgramCase, data["case_id"])
-    if case is None:
-        case = ProgramCase(case_id=data["case_id"], chases=0, received_at=now)
-        session.add(case)
-    case.tracking_code = data["tracking_code"]
-    case.community = data["community"]
-    case.service_code = data["service_code"]
-    case.description = data["description"]
-    case.resident = data.get("resident") or {}
-    case.attributes = data.get("attributes") or {}
-    case.state = "received"
-    case.updated_at = now
+    case = program_cases.keep(tx.session, ProgramCase, data, now)
     record(tx, case.community, "case", case.case_id, "received", INTAKE, now,
            service_code=case.service_code)
     return {"status": "accepted", "note": "红娘工作室已收到，将尽快与您联系"}
@@ -33,20 +22,16 @@ def receive(tx: Transaction, data: dict, now: datetime) -> dict:
 
 def chased(tx: Transaction, notice: dict, now: datetime) -> None:
     """Intake's reminder (level 1) or escalation (level 2) for an overdue case."""
-    case = tx.session.get(ProgramCase, notice["case_id"])
+    case = program_cases.count_chase(tx.session, ProgramCase, notice, now)
     if case is not None:
-        case.chases += 1
-        case.updated_at = now
         record(tx, case.community, "case", case.case_id, "chased", INTAKE, now,
                level=notice.get("level"), note=notice.get("note"))
 
 
 def recalled(tx: Transaction, notice: dict, now: datetime) -> None:
     """Intake took the case back (transferred, closed, a duplicate): stop working it."""
-    case = tx.session.get(ProgramCase, notice["case_id"])
-    if case is not None and case.state == "received":
-        case.state = "recalled"
-        case.updated_at = now
+    case = program_cases.recall(tx.session, ProgramCase, notice, now)
+    if case is not None:
         record(tx, case.community, "case", case.case_id, "recalled", INTAKE, now,
                note=notice.get("note"))
 

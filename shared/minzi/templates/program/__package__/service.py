@@ -1,5 +1,7 @@
-"""__NAME_ZH__ (__NAME_EN__) on the Minzi bus. ``Program`` brings the case inbox, announcing,
-and the ``api`` / ``openapi`` RPCs; the rules are in ``domain/``, the staff API in ``api.py``."""
+"""__NAME_ZH__ (__NAME_EN__) on the Minzi bus.
+
+``Program`` brings the case inbox, announcing, and the ``api`` / ``openapi`` RPCs; the rules are
+in ``domain/``, the staff API in ``api.py``."""
 from pathlib import Path
 
 from minzi.contract import ProgramAnnouncer

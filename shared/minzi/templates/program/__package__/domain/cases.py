@@ -3,6 +3,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from minzi import program_cases
 from minzi.api import Conflict, NotFound, Staff, actor_name
 from minzi.envelope import isoformat
 from minzi.store import Transaction
@@ -22,35 +23,23 @@ def record(case: ProgramCase, by: str, action: str, now: datetime, note: str | N
 
 def receive(tx: Transaction, data: dict, now: datetime) -> dict:
     """A case from intake (``case.dispatched``); returns the report to send back."""
-    case = tx.session.get(ProgramCase, data["case_id"])
-    if case is None:
-        case = ProgramCase(case_id=data["case_id"], chases=0, received_at=now)
-        tx.session.add(case)
-    case.tracking_code = data["tracking_code"]
-    case.community = data["community"]
-    case.service_code = data["service_code"]
-    case.description = data["description"]
-    case.resident = data.get("resident") or {}
-    case.attributes = data.get("attributes") or {}
-    case.state = "received"
+    case = program_cases.keep(tx.session, ProgramCase, data, now)
     record(case, INTAKE, "received", now, data.get("note"))
     return {"status": "accepted", "note": "已收到，正在办理"}
 
 
 def chased(tx: Transaction, notice: dict, now: datetime) -> None:
     """Intake's reminder (level 1) or escalation (level 2) for an overdue case."""
-    case = tx.session.get(ProgramCase, notice["case_id"])
+    case = program_cases.count_chase(tx.session, ProgramCase, notice, now)
     if case is not None:
-        case.chases += 1
         record(case, INTAKE, "chased" if notice["level"] < 2 else "escalated", now,
                notice.get("note"))
 
 
 def recalled(tx: Transaction, notice: dict, now: datetime) -> None:
     """Intake took the case back (transferred, closed, a duplicate): stop working it."""
-    case = tx.session.get(ProgramCase, notice["case_id"])
-    if case is not None and case.state == "received":
-        case.state = "recalled"
+    case = program_cases.recall(tx.session, ProgramCase, notice, now)
+    if case is not None:
         record(case, INTAKE, "recalled", now, notice.get("note"))
 
 

@@ -102,6 +102,23 @@ class Suite:
         assert response.status_code == 201, response.text
         return {"Authorization": f"Bearer {response.json()['token']}"}
 
+    def start_with(self, program, service_code):
+        """Intake, the gateway and one program, until the program's service is offered."""
+        self.start_intake()
+        self.start("gateway")
+        self.start(program)
+        self.wait_until_up()
+        self.wait_for_service(service_code)
+        return self
+
+    def add_staff(self, username, name, role, program_id=None, password="staff-pass-1"):
+        """A staff account made by the admin, logged in: its auth headers."""
+        created = requests.post(self.url("/api/v1/staff"), headers=self.login(), timeout=10,
+                                json={"username": username, "name": name, "role": role,
+                                      "program_id": program_id, "password": password})
+        assert created.status_code == 201, created.text
+        return self.login(username, password)
+
     def stop_all(self):
         for process, _ in self.processes.values():
             process.stop()

@@ -19,21 +19,12 @@ PROGRAM = "/api/v1/programs/cat_fund"
 
 @pytest.fixture
 def running(suite):
-    suite.start_intake()
-    suite.start("gateway")
-    suite.start("cat_fund")
-    suite.wait_until_up()
-    suite.wait_for_service("sick_or_injured_cat")
-    return suite
+    return suite.start_with("cat_fund", "sick_or_injured_cat")
 
 
 def fund_operator(suite, username="cat-fund-desk"):
-    admin = suite.login()
-    created = requests.post(suite.url("/api/v1/staff"), headers=admin, timeout=10, json={
-        "username": username, "name": "林志愿", "role": "program_staff",
-        "program_id": "cat_fund", "password": "cat-fund-pass-1"})
-    assert created.status_code == 201, created.text
-    return ProgramClient(suite, "cat_fund", suite.login(username, "cat-fund-pass-1"))
+    return ProgramClient(suite, "cat_fund", suite.add_staff(username, "林志愿", "program_staff",
+                                                         "cat_fund", "cat-fund-pass-1"))
 
 
 def track(suite, code):

@@ -26,21 +26,12 @@ SERVICE_NAMES = {
 
 @pytest.fixture
 def running(suite):
-    suite.start_intake()
-    suite.start("gateway")
-    suite.start("legal_aid")
-    suite.wait_until_up()
-    suite.wait_for_service("labour_dispute")
-    return suite
+    return suite.start_with("legal_aid", "labour_dispute")
 
 
 def program_operator(suite, username="law-desk"):
-    admin = suite.login()
-    created = requests.post(suite.url("/api/v1/staff"), headers=admin, timeout=10, json={
-        "username": username, "name": "王律助", "role": "program_staff",
-        "program_id": "legal_aid", "password": "law-desk-pass-1"})
-    assert created.status_code == 201, created.text
-    return ProgramClient(suite, "legal_aid", suite.login(username, "law-desk-pass-1"))
+    return ProgramClient(suite, "legal_aid", suite.add_staff(username, "王律助", "program_staff",
+                                                         "legal_aid", "law-desk-pass-1"))
 
 
 def beijing(iso):

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from minzi.bus import ConfirmingPublisher
 from minzi.contract import intake_programs_queue, intake_reports_queue, intake_submissions_queue
+from minzi.db import database_url, make_engine
 from minzi.envelope import make_envelope
 
 from .domain.accounts import hash_password, hash_secret
@@ -62,11 +63,17 @@ class Startup(DependencyProvider):
         for key in ("COMMUNITIES", "BOOTSTRAP_ADMIN_PASSWORD", "BOOTSTRAP_OPEN311_API_KEY"):
             if not self.config.get(key) and os.environ.get(key):
                 self.config[key] = os.environ[key]
+        # The communities and their first admins exist before any entrypoint starts: every
+        # extension is set up before any starts, so no login can arrive ahead of its admin.
+        engine = make_engine(database_url(self.container.service_name,
+                                          self.config.get("DATABASE_URL")))
+        try:
+            with sessionmaker(engine)() as session:
+                bootstrap(session, self.config)
+        finally:
+            engine.dispose()
 
     def start(self) -> None:
-        store = next(d for d in self.container.dependencies if d.attr_name == "store")
-        with sessionmaker(store.engine)() as session:
-            bootstrap(session, self.config)
         self.container.spawn_managed_thread(self._discover, identifier="program-discovery")
 
     def _discover(self) -> None:

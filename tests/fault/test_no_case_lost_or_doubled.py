@@ -36,8 +36,11 @@ def register_until_confirmed(suite, headers, number):
 
 
 def close_broker_connections(vhost):
-    connections = requests.get(f"{RABBIT_API}/api/vhosts/{vhost}/connections",
-                               auth=("guest", "guest"), timeout=10).json()
+    # the management API lists a connection a few seconds after it opens (its statistics are
+    # collected periodically): wait until it lists the vhost's connections, then cut them all
+    connections = wait_for(lambda: requests.get(f"{RABBIT_API}/api/vhosts/{vhost}/connections",
+                                                auth=("guest", "guest"), timeout=10).json(),
+                           timeout=30, message="the broker to list the vhost's connections")
     for connection in connections:
         requests.delete(f"{RABBIT_API}/api/connections/{connection['name']}",
                         auth=("guest", "guest"), timeout=10)

@@ -119,6 +119,7 @@ class Bus:
             queue.declare()
             self.queues[key] = queue
         self.publisher = ConfirmingPublisher(amqp_uri)
+        self.seen: list[dict] = []   # what ``wait`` passed over on its way to the one it wanted
 
     def publish(self, routing_key: str, data: dict, *, community: str | None = COMMUNITY,
                 source: str = "intake", event_id: str | None = None) -> dict:
@@ -143,8 +144,6 @@ class Bus:
              timeout: float = 20.0) -> dict:
         """The first message on ``key`` that ``predicate`` accepts (the others before it are
         kept in ``seen``)."""
-        self.seen = getattr(self, "seen", [])
-
         def arrived():
             for body in self.drain(key):
                 if predicate(body):

@@ -11,10 +11,11 @@ from minzi.db import as_utc
 from minzi.testing import dispatched_case
 
 from sms_broadcast.domain import cases
-from sms_broadcast.domain.views import case_view, list_cases
+from sms_broadcast.domain.views import case_view, list_cases, list_changes
 from sms_broadcast.models import ProgramCase
+from sms_broadcast.schemas import ListQuery
 
-from .conftest import NOW, OPERATOR, RECEPTIONIST, C
+from .conftest import ADMIN, NEIGHBOUR, NOW, OPERATOR, RECEPTIONIST, C
 
 LATER = NOW + timedelta(hours=3)
 
@@ -108,3 +109,23 @@ def test_staff_see_their_communitys_cases_in_order(tx):
     a_case(tx, case_id=2, community="maple-court")
     assert [(c["case_id"], c["resident"]["phone"]) for c in list_cases(tx.session, OPERATOR)] \
         == [(1, "13800001111"), (3, "13800001111")]
+
+
+def test_finishing_a_case_is_on_its_communitys_record_with_who_and_what(tx):
+    a_case(tx)
+    a_case(tx, case_id=2)
+    a_case(tx, case_id=3, community="maple-court")
+    cases.finish(tx, OPERATOR, 1, LATER, resolved=True, text="已向5号楼群发停水通知",
+                 reply="已通知您楼的居民")
+    cases.finish(tx, ADMIN, 2, LATER, resolved=False, text="不属于本项目")
+    cases.finish(tx, NEIGHBOUR, 3, LATER, resolved=True, text="枫林已通知")
+    tx.session.commit()
+    at = "2026-11-27T05:00:00Z"                                 # LATER: NOW and three hours
+    record = [(c["actor"], c["action"], c["entity"], c["entity_id"], c["note"], c["at"])
+              for c in list_changes(tx.session, OPERATOR, ListQuery().load({}))]
+    assert record == [
+        ("站长", "case_returned", "case", 2, "不属于本项目", at),
+        ("李", "case_resolved", "case", 1, "已向5号楼群发停水通知", at)]
+    assert [(c["action"], c["entity_id"], c["note"]) for c in
+            list_changes(tx.session, NEIGHBOUR, ListQuery().load({}))] == \
+        [("case_resolved", 3, "枫林已通知")]

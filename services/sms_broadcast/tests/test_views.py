@@ -123,6 +123,21 @@ def test_a_residents_page_shows_every_choice_oldest_first(tx, grid):
     assert views.list_consents(tx.session, NEIGHBOUR, q()) == []
 
 
+def test_the_programs_staff_see_residents_numbers_in_full_on_every_page_and_others_masked(
+        tx, grid):
+    reply(tx, "TD", "gw-1", phone="13800003333")               # 王五 opts out by SMS
+    reply(tx, "电梯坏了", "gw-2")                                # 张三 raises a case
+    for staff, wang, zhang in ((OPERATOR, "13800003333", "13800001111"),
+                               (ADMIN, "13800003333", "13800001111"),
+                               (RECEPTIONIST, "138****3333", "138****1111")):
+        page = views.contact_with_consents(tx.session, staff, grid["wang"].id)
+        assert (page["phone"], [c["phone"] for c in page["consents"]]) == (wang, [wang])
+        assert [c["phone"] for c in views.list_consents(tx.session, staff, q())] == [wang]
+        assert [(r["message_id"], r["phone"]) for r in views.list_inbound(tx.session, staff,
+                                                                          q())] == \
+            [("gw-2", zhang), ("gw-1", wang)]
+
+
 def test_broadcasts_show_their_messages_counted_by_state(sessions, tx, grid):
     first = broadcast(tx, grid)                                 # 张三, 李四
     relay(sessions, Recorder(fail=1), max_attempts=1).send_pending()
@@ -309,6 +324,22 @@ def test_a_residents_details_are_changed_all_at_once_and_recorded(tx, grid):
         ("站长", "contact_changed", grid["li"].id, "一片区 5号楼 2单元")
     assert (last["actor"], last["action"], last["entity_id"], last["note"]) == \
         ("李", "contact_changed", grid["zhang"].id, "二片区")
+
+
+def test_a_resident_moved_to_another_building_alone_takes_its_zone_and_leaves_the_door(tx,
+                                                                                       grid):
+    later = NOW + timedelta(hours=1)
+    moved = update_contact(tx, OPERATOR, grid["zhang"].id, {"building_id": grid["b9"].id}, later)
+    tx.session.commit()
+    shown = views.contact_view(moved, OPERATOR)
+    assert (shown["name"], shown["phone"], shown["zone_id"], shown["building_id"],
+            shown["door_id"], shown["address"]) == \
+        ("张三", "13800001111", grid["z2"].id, grid["b9"].id, None, "二片区 9号楼")
+    [change] = views.list_changes(tx.session, OPERATOR, q(limit=1))
+    assert (change["action"], change["entity_id"], change["note"]) == \
+        ("contact_changed", grid["zhang"].id, "二片区 9号楼")
+    assert names(views.list_contacts(tx.session, OPERATOR, q(building_id=grid["b9"].id))) == \
+        ["张三", "赵六"]
 
 
 def test_a_number_whose_last_word_was_to_come_back_is_registered_subscribed(tx, grid):

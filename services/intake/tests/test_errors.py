@@ -11,7 +11,7 @@ from intake.domain import accounts, answers, assignment, chasing, duplicates
 from intake.domain.access import RESIDENT, SYSTEM, Actor
 from intake.domain.desk import by_tracking_code, get_case
 from intake.domain.registration import register
-from intake.models import Base, Case
+from intake.models import Base, Case, Community
 
 from .conftest import (
     ADMIN,
@@ -120,6 +120,22 @@ def test_an_open311_post_for_a_service_not_offered_registers_nothing(tx):
     refused(tx, "service_code", open311.create, desk(tx), "rainbow-city",
             {"service_code": "water_repair", "description": "漏水", "address_string": "3号楼"},
             {}, None)
+
+
+def test_an_open311_operation_the_standard_does_not_have(tx):
+    """GeoReport v2 has five operations; any other name asked of intake's open311 RPC is refused
+    as a bad request, even carrying a key and a form that would register a case."""
+    key = accounts.create_api_key(tx.session, "rainbow-city", "地图应用", NOW)
+    rainbow = tx.session.get(Community, "rainbow-city")
+    form = {"api_key": key, "service_code": "sick_cat", "description": "楼下有只受伤的猫",
+            "address_string": "3号楼"}
+    error = refused(tx, "operation", open311.answer, desk(tx), "update", rainbow, {}, form, {},
+                    None, "zh")
+    assert error.status == 400
+    assert error.to_body("zh") == {"error": {"code": "operation",
+                                             "message": "unknown operation update"}}
+    status, body = open311.answer(desk(tx), "create", rainbow, {}, form, {}, None, "zh")
+    assert status == 201 and len(body) == 1     # the same form, under its own name, registers
 
 
 # -- assigning, accepting, transferring -----------------------------------------------------------

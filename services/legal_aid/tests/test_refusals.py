@@ -141,6 +141,14 @@ def case_booked_and_an_empty_day(s: Station) -> None:
                                                           "place": "会议室"}, ALICE, NOW)
 
 
+def a_day_elsewhere(s: Station) -> None:
+    s.ids["elsewhere_day"] = consultations.open_day(s.tx, ELSEWHERE, {
+        "day": at(3).date(), "place": "别处的服务站", "slots": [
+            {"lawyer_id": lawyers.add_lawyer(s.tx, ELSEWHERE, {"name": "别处的律师"}, ALICE,
+                                             NOW).id,
+             "starts_at": at(3, 9), "ends_at": at(3, 10)}]}, ALICE, NOW)
+
+
 # (what is refused, the code a user is told, what to set up first, whether the caller rolls back)
 Refusal = tuple[str, Callable[[Station], Any], Callable[[Station], Any] | None, bool]
 
@@ -308,6 +316,9 @@ REFUSALS: dict[str, Refusal] = {
     "rebooking a case into a day with no slots": ("day_full", lambda s: cases.book_case(
         s.tx, C, s.open_case.id, {"day_id": s.empty_day.id}, ALICE, NOW),
         case_booked_and_an_empty_day, True),
+    "booking a case into another community's day": ("day_not_found", lambda s: (
+        cases.book_case(s.tx, C, s.open_case.id, {"day_id": s.elsewhere_day.id}, ALICE, NOW)),
+        a_day_elsewhere, False),
 }
 
 
@@ -505,6 +516,9 @@ SAID = {
     "rebooking a case into a day with no slots": (409, None,
         "这个咨询日已经约满了",
         "This consultation day is fully booked"),
+    "booking a case into another community's day": (404, None,
+        "没有这个咨询日",
+        "No such consultation day"),
 }
 
 

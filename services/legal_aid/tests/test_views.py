@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from minzi.api import DomainError
-from minzi.contract import CaseDispatched
+from minzi.contract import CaseDispatched, CaseNotice
 from minzi.testing import make_staff
 
 from legal_aid.domain import (
@@ -560,3 +560,103 @@ def test_another_communitys_staff_cannot_change_a_lecture(tx):
     with pytest.raises(DomainError) as refused:
         lectures.update_lecture(tx, C, lecture.id, {"starts_at": at(5, 22)}, ALICE, NOW)
     assert refused.value.code == "ends_before_start"
+
+
+def test_a_case_moved_to_another_day_keeps_one_booking_and_says_why(tx, wang):
+    cases.receive(tx, case_from_intake(42), NOW)
+    case = cases.case_by_intake_id(tx.session, 42)
+    # Wang from 9 to 11 on 30 November: slots 1 (9:00) and 2 (10:00); staff name the second
+    first_day = consultations.open_day(tx, C, {"day": at(3).date(), "place": "服务站二楼",
+                                               "slots": [{"lawyer_id": wang.id,
+                                                          "starts_at": at(3, 9),
+                                                          "ends_at": at(3, 11), "minutes": 60}]},
+                                       ALICE, NOW)
+    _, first = cases.book_case(tx, C, case.id, {"day_id": first_day.id, "slot_id": 2}, ALICE,
+                               NOW)
+    assert (first.slot_id, first.name, first.phone) == (2, "张三", "13800001111")
+    assert tx.published[-1]["data"]["note"] == (
+        "已为您预约 2026-11-30 10:00 法律咨询（王律师律师），地点：服务站二楼")
+    assert [(h.action, h.detail) for h in views.history(tx.session, C, "booking", first.id)] == [
+        ("booked", {"day_id": 1, "slot_id": 2, "phone": "138****1111", "case_id": case.id})]
+
+    # moved to 1 December at 14:00 (slot 3), an hour later
+    second_day = consultations.open_day(tx, C, {"day": at(4).date(), "place": "会议室",
+                                                "slots": [{"lawyer_id": wang.id,
+                                                           "starts_at": at(4, 14),
+                                                           "ends_at": at(4, 15)}]}, ALICE, NOW)
+    later = NOW + timedelta(hours=1)
+    _, second = cases.book_case(tx, C, case.id, {"day_id": second_day.id}, ALICE, later)
+    assert second.slot_id == 3 and case.status == "booked"
+    assert tx.published[-1]["data"] == {
+        "case_id": 42, "program_id": "legal_aid", "status": "in_progress", "handler": "李",
+        "note": "已为您预约 2026-12-01 14:00 法律咨询（王律师律师），地点：会议室"}
+    # the first booking is cancelled as moved, its slot free again; the case stays booked
+    assert (first.status, first.cancelled_at, first.cancelled_by) == ("cancelled", later, "李")
+    assert [(h.action, h.actor, h.detail) for h in
+            views.history(tx.session, C, "booking", first.id)][-1] == (
+        "cancelled", "李", {"reason": "改约"})
+    assert views.day_view(tx.session, first_day)["free_slots"] == 2
+    assert [b.id for b in bookings.active_bookings(tx.session, second_day.id)] == [second.id]
+    assert [(h["action"], h["detail"]) for h in
+            views.case_view(case, "zh", session=tx.session)["history"]] == [
+        ("received", {"tracking_code": "RC00000042", "service_code": "labour_dispute"}),
+        ("booked", {"booking_id": 1}),
+        ("booked", {"booking_id": 2})]
+
+
+def test_a_case_without_the_residents_name_is_booked_for_the_resident(tx, wang):
+    data = case_from_intake(5)
+    data["resident"] = {"phone": "13800005555"}
+    cases.receive(tx, data, NOW)
+    case = cases.case_by_intake_id(tx.session, 5)
+    day = consultations.open_day(tx, C, {"day": at(3).date(), "place": "服务站", "slots": [
+        {"lawyer_id": wang.id, "starts_at": at(3, 9), "ends_at": at(3, 10)}]}, ALICE, NOW)
+    _, booking = cases.book_case(tx, C, case.id, {"day_id": day.id}, ALICE, NOW)
+    assert (booking.name, booking.phone, booking.note) == ("居民", "13800005555",
+                                                           "案件 RC00000005")
+
+
+def test_a_chase_without_a_level_is_a_reminder_and_a_closed_case_is_not_chased(tx):
+    cases.receive(tx, case_from_intake(42), NOW)
+    case = cases.case_by_intake_id(tx.session, 42)
+    # intake's case.chased as the kit loads it, no level given
+    notice = {**CaseNotice().load({"case_id": 42, "note": "已超时"}), "community": C}
+    cases.chased(tx, notice, NOW + timedelta(hours=1))
+    assert (case.chase_level, case.last_chased_at, case.updated_by) == (
+        1, NOW + timedelta(hours=1), "intake")
+    assert [(h["action"], h["detail"]) for h in
+            views.case_view(case, "zh", session=tx.session)["history"]][-1] == (
+        "chased", {"level": 1, "note": "已超时"})
+
+    cases.resolve_case(tx, C, case.id, {"result": "已调解"}, ALICE, NOW + timedelta(hours=2))
+    recorded = len(views.history(tx.session, C, "case", case.id))
+    cases.chased(tx, {**notice, "level": 2}, NOW + timedelta(hours=3))
+    assert (case.chase_level, case.last_chased_at, case.updated_at) == (
+        1, NOW + timedelta(hours=1), NOW + timedelta(hours=2))
+    assert len(views.history(tx.session, C, "case", case.id)) == recorded
+
+
+def test_a_booked_case_returned_frees_its_slot_and_tells_intake_why(tx, wang):
+    cases.receive(tx, case_from_intake(42), NOW)
+    case = cases.case_by_intake_id(tx.session, 42)
+    day = consultations.open_day(tx, C, {"day": at(3).date(), "place": "服务站", "slots": [
+        {"lawyer_id": wang.id, "starts_at": at(3, 9), "ends_at": at(3, 10)}]}, ALICE, NOW)
+    _, booking = cases.book_case(tx, C, case.id, {"day_id": day.id}, ALICE, NOW)
+    later = NOW + timedelta(hours=1)
+    cases.return_case(tx, C, case.id, "属于房管部门，请联系区住建委", DESK, later)
+    assert tx.published[-1]["data"] == {
+        "case_id": 42, "program_id": "legal_aid", "status": "returned", "handler": "前台小周",
+        "note": "属于房管部门，请联系区住建委"}
+    view = views.case_view(case, "zh", session=tx.session)
+    assert (view["status"], view["status_name"], view["note"], view["handler"],
+            view["updated_at"], view["updated_by"]) == (
+        "returned", "已退回", "属于房管部门，请联系区住建委", "前台小周",
+        "2026-11-27T03:00:00Z", "前台小周")
+    assert [(h["action"], h["actor"], h["detail"]) for h in view["history"]][-1] == (
+        "returned", "前台小周", {"note": "属于房管部门，请联系区住建委"})
+    # its booking is cancelled, saying why, and the slot is free again
+    assert (booking.status, booking.cancelled_by) == ("cancelled", "前台小周")
+    assert [(h.action, h.detail) for h in
+            views.history(tx.session, C, "booking", booking.id)][-1] == (
+        "cancelled", {"reason": "案件退回"})
+    assert views.day_view(tx.session, day)["free_slots"] == 1

@@ -71,11 +71,12 @@ def receive(tx: Transaction, data: dict[str, Any], now: datetime) -> dict[str, A
 
 
 def chased(tx: Transaction, notice: dict[str, Any], now: datetime) -> None:
-    """Intake's reminder (level 1) or escalation (level 2) for an open case, kept on the case."""
+    """Intake's reminder (level 1) or escalation (level 2) for an open case, kept on the case (the
+    contract makes a notice without a level a reminder)."""
     case = case_by_intake_id(tx.session, notice["case_id"])
     if case is None or case.status not in OPEN_CASE:  # never ours, or no longer open
         return
-    level = notice.get("level") or 1
+    level = notice["level"]
     case.chase_level = max(case.chase_level, level)
     case.last_chased_at = now
     touch(case, INTAKE, now)

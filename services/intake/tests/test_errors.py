@@ -41,6 +41,12 @@ def refused(tx, code, action, *args, **kwargs):
     return error.value
 
 
+def said(error):
+    """What the person refused reads, in Chinese and in English, and the field it is shown at."""
+    zh, en = error.to_body("zh")["error"], error.to_body("en")["error"]
+    return zh["message"], en["message"], next(iter(zh.get("fields", {})), None)
+
+
 # -- cases at each step -------------------------------------------------------------------------
 
 def another_resident(tx):
@@ -88,20 +94,28 @@ def test_case_not_found(tx):
 # -- registering ----------------------------------------------------------------------------------
 
 def test_unknown_community(tx):
-    refused(tx, "unknown_community", register, desk(tx),
-            {"community": "atlantis", "channel": "visit", "description": "漏水"}, RESIDENT)
+    error = refused(tx, "unknown_community", register, desk(tx),
+                    {"community": "atlantis", "channel": "visit", "description": "漏水"}, RESIDENT)
+    assert said(error) == ("没有「atlantis」这个社区", "No community 'atlantis'", "community")
 
 
 def test_other_community(tx):
-    refused(tx, "other_community", register, desk(tx),
-            {"community": "rainbow-city", "channel": "visit", "description": "漏水"},
-            actor(MAPLE_RECEPTIONIST))
+    error = refused(tx, "other_community", register, desk(tx),
+                    {"community": "rainbow-city", "channel": "visit", "description": "漏水"},
+                    actor(MAPLE_RECEPTIONIST))
+    assert said(error) == ("只能为本社区登记诉求",
+                           "Staff register cases for their own community only", "community")
+    assert error.status == 403
 
 
 def test_unknown_service(tx):
-    refused(tx, "unknown_service", register, desk(tx),
-            {"community": "rainbow-city", "channel": "visit", "description": "漏水",
-             "service_code": "water_repair"}, actor(RECEPTIONIST))
+    error = refused(tx, "unknown_service", register, desk(tx),
+                    {"community": "rainbow-city", "channel": "visit", "description": "漏水",
+                     "service_code": "water_repair"}, actor(RECEPTIONIST))
+    assert said(error) == ("本社区目前没有「water_repair」这项服务",
+                           "No live program offers 'water_repair' in this community",
+                           "service_code")
+    assert error.status == 400
     case = awaiting(tx)
     refused(tx, "unknown_service", assignment.assign, desk(tx), case, actor(STATION_HEAD),
             "water_repair")
@@ -142,8 +156,10 @@ def test_an_open311_operation_the_standard_does_not_have(tx):
 
 def test_forbidden(tx):
     case = awaiting(tx)
-    refused(tx, "forbidden", assignment.assign, desk(tx), case, actor(RECEPTIONIST),
-            "legal_consultation")
+    error = refused(tx, "forbidden", assignment.assign, desk(tx), case, actor(RECEPTIONIST),
+                    "legal_consultation")
+    assert said(error) == ("您的角色无权进行此操作", "Your role may not do this", None)
+    assert error.status == 403
     refused(tx, "forbidden", assignment.accept, desk(tx), case, PROGRAM)
     refused(tx, "forbidden", assignment.transfer, desk(tx), case, SYSTEM, "sick_cat", "猫")
     refused(tx, "forbidden", duplicates.mark_duplicate, desk(tx), case, PROGRAM, dispatched(tx))
@@ -155,46 +171,72 @@ def test_forbidden(tx):
 
 def test_already_accepted(tx):
     case = accepted(tx)
-    refused(tx, "already_accepted", assignment.assign, desk(tx), case, actor(STATION_HEAD),
-            "sick_cat", "改派")
+    error = refused(tx, "already_accepted", assignment.assign, desk(tx), case,
+                    actor(STATION_HEAD), "sick_cat", "改派")
+    assert said(error) == ("诉求已有人承办，请用转办", "Already accepted: transfer it", "status")
+    assert error.status == 409
 
 
 def test_not_dispatched(tx):
-    refused(tx, "not_dispatched", assignment.accept, desk(tx), awaiting(tx), actor(STATION_HEAD))
+    error = refused(tx, "not_dispatched", assignment.accept, desk(tx), awaiting(tx),
+                    actor(STATION_HEAD))
+    assert said(error) == ("只有已转交、未接收的诉求可以接收",
+                           "Only a dispatched case can be accepted", "status")
+    assert error.status == 409
     refused(tx, "not_dispatched", assignment.accept, desk(tx), accepted(tx), actor(LAWYER))
 
 
 def test_not_handler(tx):
     case = dispatched(tx)
-    refused(tx, "not_handler", assignment.accept, desk(tx), case, actor(CAT_VOLUNTEER))
+    error = refused(tx, "not_handler", assignment.accept, desk(tx), case, actor(CAT_VOLUNTEER))
+    assert said(error) == ("只有承办项目的工作人员可以接收",
+                           "Only the program's staff accept its cases", None)
+    assert error.status == 403
     refused(tx, "not_handler", assignment.accept, desk(tx), case, actor(SECOND_RECEPTIONIST))
 
 
 def test_not_owner(tx):
     case = dispatched(tx)                           # owned by the receptionist who took it in
-    refused(tx, "not_owner", assignment.accept, desk(tx), case, actor(SECOND_RECEPTIONIST),
-            on_behalf_of="李律师")
+    error = refused(tx, "not_owner", assignment.accept, desk(tx), case,
+                    actor(SECOND_RECEPTIONIST), on_behalf_of="李律师")
+    assert said(error) == ("只有首问责任人或站长可以代为接收",
+                           "Only the owner or the station head accepts on a handler's behalf",
+                           None)
+    assert error.status == 403
     done = resolved(tx)
-    refused(tx, "not_owner", answers.reply, desk(tx), done, actor(SECOND_RECEPTIONIST), "答复")
+    error = refused(tx, "not_owner", answers.reply, desk(tx), done, actor(SECOND_RECEPTIONIST),
+                    "答复")
+    assert said(error) == ("应由首问责任人答复居民", "The owner replies to the resident", None)
+    assert error.status == 403
 
 
 def test_same_service(tx):
     case = dispatched(tx)
-    refused(tx, "same_service", assignment.transfer, desk(tx), case, actor(SECOND_RECEPTIONIST),
-            "labour_dispute", "再转一次")
+    error = refused(tx, "same_service", assignment.transfer, desk(tx), case,
+                    actor(SECOND_RECEPTIONIST), "labour_dispute", "再转一次")
+    assert said(error) == ("已经是这个服务项目", "The case is already there", "service_code")
+    assert error.status == 400
 
 
 def test_already_resolved(tx):
     case = resolved(tx)
-    refused(tx, "already_resolved", assignment.transfer, desk(tx), case, actor(RECEPTIONIST),
-            "sick_cat", "转给猫")
-    refused(tx, "already_resolved", answers.resolve, desk(tx), case, actor(LAWYER), "再办结")
+    error = refused(tx, "already_resolved", assignment.transfer, desk(tx), case,
+                    actor(RECEPTIONIST), "sick_cat", "转给猫")
+    assert said(error) == ("诉求已办结，不能转办", "Already resolved", "status")
+    assert error.status == 409
+    error = refused(tx, "already_resolved", answers.resolve, desk(tx), case, actor(LAWYER),
+                    "再办结")
+    assert said(error) == ("诉求已办结", "Already resolved", "status")
+    assert error.status == 409
 
 
 def test_case_closed(tx):
     case = replied(tx)
-    refused(tx, "case_closed", assignment.assign, desk(tx), case, actor(STATION_HEAD),
-            "sick_cat")
+    error = refused(tx, "case_closed", assignment.assign, desk(tx), case, actor(STATION_HEAD),
+                    "sick_cat")
+    assert said(error) == ("诉求当前状态为「已答复」，不能这样办理", "The case is replied",
+                           "status")
+    assert error.status == 409
     refused(tx, "case_closed", assignment.transfer, desk(tx), case, actor(RECEPTIONIST),
             "sick_cat", "转给猫")
     refused(tx, "case_closed", answers.resolve, desk(tx), case, actor(RECEPTIONIST), "再办结")
@@ -207,30 +249,43 @@ def test_case_closed(tx):
 # -- chasing, answering ---------------------------------------------------------------------------
 
 def test_not_chaseable(tx):
-    refused(tx, "not_chaseable", chasing.chase, desk(tx), resolved(tx), actor(STATION_HEAD),
-            "快点")
+    error = refused(tx, "not_chaseable", chasing.chase, desk(tx), resolved(tx),
+                    actor(STATION_HEAD), "快点")
+    assert said(error) == ("只有办理中的诉求可以催办", "Only open cases can be chased", "status")
+    assert error.status == 409
 
 
 def test_not_resolved(tx):
-    refused(tx, "not_resolved", answers.reply, desk(tx), accepted(tx), actor(RECEPTIONIST),
-            "答复")
+    error = refused(tx, "not_resolved", answers.reply, desk(tx), accepted(tx),
+                    actor(RECEPTIONIST), "答复")
+    assert said(error) == ("诉求办结后才能答复居民", "Reply once the case is resolved", "status")
+    assert error.status == 409
 
 
 def test_not_replied(tx):
-    refused(tx, "not_replied", answers.follow_up, desk(tx), resolved(tx), RESIDENT,
-            resolved=True, satisfied=True)
+    error = refused(tx, "not_replied", answers.follow_up, desk(tx), resolved(tx), RESIDENT,
+                    resolved=True, satisfied=True)
+    assert said(error) == ("答复居民后才能回访", "Follow up after the reply", "status")
+    assert error.status == 409
 
 
 def test_not_reopenable(tx):
-    refused(tx, "not_reopenable", answers.reopen, desk(tx), accepted(tx), RESIDENT, "再办")
+    error = refused(tx, "not_reopenable", answers.reopen, desk(tx), accepted(tx), RESIDENT,
+                    "再办")
+    assert said(error) == ("只有已答复或已结案的诉求可以重新办理",
+                           "Only a replied or closed case can be reopened", "status")
+    assert error.status == 409
 
 
 # -- duplicates -----------------------------------------------------------------------------------
 
 def test_bad_duplicate_of_itself(tx):
     case = dispatched(tx)
-    refused(tx, "bad_duplicate", duplicates.mark_duplicate, desk(tx), case, actor(RECEPTIONIST),
-            case)
+    error = refused(tx, "bad_duplicate", duplicates.mark_duplicate, desk(tx), case,
+                    actor(RECEPTIONIST), case)
+    assert said(error) == ("只能并入本社区另一件办理中的诉求",
+                           "Link to another open case of the same community", "duplicate_of")
+    assert error.status == 400
 
 
 def test_bad_duplicate_of_a_case_already_answered(tx):
@@ -256,20 +311,28 @@ NEW_STAFF = {"username": "sun", "name": "孙接待", "role": "receptionist",
 
 def test_bad_credentials(tx):
     accounts.create_staff(tx.session, ADMIN, NEW_STAFF, NOW)
-    refused(tx, "bad_credentials", accounts.log_in, tx.session, "sun", "wrong-password", NOW)
+    error = refused(tx, "bad_credentials", accounts.log_in, tx.session, "sun", "wrong-password",
+                    NOW)
+    assert said(error) == ("用户名或密码不对", "Wrong username or password", None)
+    assert error.status == 401
     refused(tx, "bad_credentials", accounts.log_in, tx.session, "nobody", "pw-87654321", NOW)
     token, _, _ = accounts.log_in(tx.session, "sun", "pw-87654321", NOW)
     assert accounts.authenticate(tx.session, token, NOW).username == "sun"
 
 
 def test_username_taken(tx):
-    refused(tx, "username_taken", accounts.create_staff, tx.session, ADMIN,
-            {**NEW_STAFF, "username": RECEPTIONIST["username"]}, NOW)
+    error = refused(tx, "username_taken", accounts.create_staff, tx.session, ADMIN,
+                    {**NEW_STAFF, "username": RECEPTIONIST["username"]}, NOW)
+    assert said(error) == ("用户名已被使用", "That username is taken", "username")
+    assert error.status == 409
 
 
 def test_other_community_account(tx):
-    refused(tx, "other_community", accounts.create_staff, tx.session, ADMIN,
-            {**NEW_STAFF, "community": "maple-court"}, NOW)
+    error = refused(tx, "other_community", accounts.create_staff, tx.session, ADMIN,
+                    {**NEW_STAFF, "community": "maple-court"}, NOW)
+    assert said(error) == ("只能为本社区建账号", "Admins create accounts in their own community",
+                           "community")
+    assert error.status == 400
 
 
 def test_api_key(tx):

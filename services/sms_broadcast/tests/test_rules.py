@@ -7,13 +7,25 @@ import pytest
 from sqlalchemy import select
 
 from minzi.api import DomainError
+from minzi.contract import CaseSubmitted
 from minzi.db import as_utc
 
 from sms_broadcast.domain import access, sending
 from sms_broadcast.domain.checks import aware, check_phone, check_text, normalise_phone
-from sms_broadcast.models import Change, Inbound, Message
+from sms_broadcast.domain.replies import receive_reply
+from sms_broadcast.models import Change, Contact, Inbound, Message
 
-from .conftest import ADMIN, NOW, OPERATOR, OTHER_PROGRAM, RECEPTIONIST, broadcast, messages, reply
+from .conftest import (
+    ADMIN,
+    NOW,
+    OPERATOR,
+    OTHER_PROGRAM,
+    RECEPTIONIST,
+    C,
+    broadcast,
+    messages,
+    reply,
+)
 
 
 @pytest.mark.parametrize("raw, phone", [
@@ -173,3 +185,77 @@ def test_a_reply_keeps_what_the_gateway_sent_trimmed(tx, grid):
         ("居民 138****1111", "reply_case", grid["zhang"].community)
     assert tx.session.scalar(select(Inbound).where(Inbound.gateway_message_id == "gw-10")) \
         is foreign
+
+
+@pytest.mark.parametrize("text, kind, opted_out", [
+    ("UNSUBSCRIBE", "opt_out", True), ("unsubscribe.", "opt_out", True),
+    ("退订", "opt_out", True), ("Subscribe", "opt_in", False), ("订阅", "opt_in", False)])
+def test_each_word_for_stop_or_come_back_is_understood(tx, grid, text, kind, opted_out):
+    if not opted_out:
+        reply(tx, "TD", "gw-before")                            # out first, so coming back shows
+    inbound, _ = reply(tx, text, "gw-word")
+    assert inbound.kind == kind and tx.published == []
+    assert tx.session.get(Contact, grid["zhang"].id).opted_out is opted_out
+
+
+def test_a_reply_is_dated_when_the_gateway_received_it_and_recorded_when_it_arrived(tx, grid):
+    later = NOW + timedelta(minutes=7)
+    inbound, _ = receive_reply(tx, {"from": "13800001111", "text": "电梯坏了",
+                                    "message_id": "gw-1",
+                                    "received_at": datetime(2026, 11, 27, 10, 3)}, later, [C])
+    assert (inbound.received_at, inbound.recorded_at) == (NOW + timedelta(minutes=3), later)
+    undated, _ = receive_reply(tx, {"from": "13800001111", "text": "还是坏的",
+                                    "message_id": "gw-2"}, later, [C])
+    assert (undated.received_at, undated.recorded_at) == (later, later)
+
+
+def test_a_long_reply_becomes_a_case_intake_takes_and_a_long_number_is_kept_to_20(tx, grid):
+    text = "电梯" * 2001                                         # 4002 characters
+    reply(tx, text, "gw-1")
+    data = tx.published[0]["data"]
+    assert data["description"] == text[:4000] and len(data["description"]) == 4000
+    CaseSubmitted().load(data)                                  # intake takes at most 4000
+    stranger, _ = reply(tx, "hello", "gw-2", phone="+44 7700 900123 45678 9")
+    assert stranger.phone == "+44 7700 900123 4567"            # 3+1+4+1+6+1+4: the first 20
+
+
+def test_a_message_sent_after_a_failure_no_longer_shows_the_error(tx, grid):
+    made = broadcast(tx, grid)
+    zhang = messages(tx.session, made.id)["张三"]
+    sending.send_failed(zhang, "gateway away", NOW, 3)
+    later = NOW + timedelta(seconds=5)
+    assert sending.claim(tx.session, zhang.id, later)
+    tx.session.commit()
+    tx.session.expire_all()
+    zhang = tx.session.get(Message, zhang.id)
+    assert (zhang.state, as_utc(zhang.claimed_at), as_utc(zhang.updated_at)) == \
+        ("sending", later, later)
+    sending.sent(zhang, "http", "gw-2", later)
+    assert (zhang.state, zhang.attempts, zhang.error, zhang.sent_at) == ("sent", 2, None, later)
+
+
+def test_a_report_arriving_before_the_sender_recorded_the_send_still_counts(tx, grid):
+    """The gateway may report before the relay has written "sent": the message is still
+    "sending" then."""
+    made = broadcast(tx, grid)
+    zhang, li = messages(tx.session, made.id)["张三"], messages(tx.session, made.id)["李四"]
+    for message in (zhang, li):
+        assert sending.claim(tx.session, message.id, NOW)
+    tx.session.commit()
+    tx.session.expire_all()
+    sending.delivery_report(tx.session, {"reference": sending.reference(zhang.id),
+                                         "status": "delivered"}, NOW)
+    sending.delivery_report(tx.session, {"reference": sending.reference(li.id),
+                                         "status": "failed", "error": "拒收" * 600}, NOW)
+    zhang, li = tx.session.get(Message, zhang.id), tx.session.get(Message, li.id)
+    assert (zhang.state, zhang.delivered_at) == ("delivered", NOW)
+    assert (li.state, li.error) == ("failed", "拒收" * 500)       # the first 1000 characters
+
+
+def test_a_send_hanging_exactly_five_minutes_is_not_yet_failed(tx, grid):
+    made = broadcast(tx, grid)
+    zhang = messages(tx.session, made.id)["张三"]
+    assert sending.claim(tx.session, zhang.id, NOW - timedelta(minutes=5))
+    tx.session.commit()
+    assert sending.expire_claims(tx.session, NOW) == 0
+    assert sending.expire_claims(tx.session, NOW + timedelta(microseconds=1)) == 1

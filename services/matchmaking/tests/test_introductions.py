@@ -21,6 +21,7 @@ from .conftest import (
     C,
     couple,
     introduce,
+    person,
     refused,
     register,
     verify,
@@ -80,6 +81,44 @@ def test_a_member_is_shown_candidates_of_the_other_gender_only(tx):
     assert candidate_ids(tx, wang) == [li_na.id, zhao.id]
     assert candidate_ids(tx, li_na) == [zhang.id, wang.id]
     assert candidate_ids(tx, zhao) == [zhang.id, wang.id]
+
+
+def test_candidates_are_members_of_the_same_community_only(tx):
+    zhang, li_na = couple(tx)
+    # 赵敏 verified in another community: she is theirs to introduce, not ours
+    elsewhere = members.register_member(tx, "maple-court", person(ZHAO_MIN), STAFF, NOW)
+    members.record_verification(tx, "maple-court", elsewhere.id,
+                                {"result": "verified", **POLICE}, STAFF, NOW)
+    assert candidate_ids(tx, zhang) == [li_na.id]
+    # nor is one of ours shown to them, nor theirs looked up from here
+    assert views.candidates(tx.session, "maple-court", elsewhere.id, NOW) == []
+    with refused(tx, "member_not_found", status=404):
+        views.candidates(tx.session, C, elsewhere.id, NOW)
+
+
+def test_candidates_leave_out_whom_the_member_is_open_with_either_way_round(tx):
+    zhang, li_na = couple(tx)
+    wang = verify(tx, register(tx, WANG_QIANG))
+    zhao = verify(tx, register(tx, ZHAO_MIN))
+    chen = verify(tx, register(tx, CHEN_JING))
+    introduce(tx, zhang, li_na)             # 张伟 named first
+    introduce(tx, zhao, zhang)              # 张伟 named second
+    introduce(tx, wang, chen)               # two others: nothing to do with 张伟
+    assert candidate_ids(tx, zhang) == [chen.id]
+    assert candidate_ids(tx, li_na) == [wang.id]
+    assert candidate_ids(tx, zhao) == [wang.id]
+    assert candidate_ids(tx, chen) == [zhang.id]
+
+
+def test_the_age_range_goes_on_past_a_candidate_outside_it(tx):
+    # ages on 27 November 2026, counted by hand: 李娜 (8 March 1996) 30, 赵敏 (1 July 1995) 31,
+    # 陈静 (9 September 1993) 33, registered in that order, youngest first
+    man, li_na = couple(tx)
+    zhao, chen = (verify(tx, register(tx, who)) for who in (ZHAO_MIN, CHEN_JING))
+    assert candidate_ids(tx, man, age_from=33) == [chen.id]   # after two who are too young
+    assert candidate_ids(tx, man, age_from=31) == [zhao.id, chen.id]
+    # the oldest is left out, and only she
+    assert candidate_ids(tx, man, age_to=31) == [li_na.id, zhao.id]
 
 
 def test_candidates_within_an_age_range(tx):

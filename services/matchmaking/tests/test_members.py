@@ -97,6 +97,16 @@ def test_a_check_cannot_be_in_the_future(tx):
     assert verification(tx, member, checked_at=NOW + timedelta(minutes=4))[0].status == "verified"
 
 
+def test_a_time_five_minutes_ahead_is_a_fast_clock_and_a_moment_more_is_the_future(tx):
+    member = register(tx)
+    with refused(tx, "in_future") as err:
+        verification(tx, member, checked_at=NOW + timedelta(minutes=5, microseconds=1))
+    assert (err.value.message_zh, err.value.message_en) == (
+        "时间不能在将来", "This time cannot be in the future")
+    member, check = verification(tx, member, checked_at=NOW + timedelta(minutes=5))
+    assert check.checked_at == NOW + timedelta(minutes=5)
+
+
 def test_a_check_more_than_a_year_before_the_registration_is_refused(tx):
     member = register(tx)
     with refused(tx, "check_too_old", field="checked_at", status=422):

@@ -198,9 +198,11 @@ def test_a_case_page_shows_what_intake_sent_and_what_happened(tx):
         "description": "想给儿子登记", "resident": {"name": "孙阿姨", "phone": "13600000000"},
         "attributes": {"gender": "male", "age": "30"}, "chases": 1, "result": None,
         "handled_by": None, "received_at": AT_NOW, "updated_at": "2026-11-27T05:00:00Z"}
-    assert [(h["action"], h["actor"], h["at"], h["detail"]) for h in page["history"]] == [
-        ("received", "intake", AT_NOW, {"service_code": "matchmaking_registration"}),
-        ("chased", "intake", "2026-11-27T05:00:00Z", {"level": 1, "note": "请尽快办理"})]
+    # intake is a program, not a staff member: it is named, with no staff id
+    assert [(h["action"], h["actor"], h["actor_id"], h["at"], h["detail"])
+            for h in page["history"]] == [
+        ("received", "intake", None, AT_NOW, {"service_code": "matchmaking_registration"}),
+        ("chased", "intake", None, "2026-11-27T05:00:00Z", {"level": 1, "note": "请尽快办理"})]
 
     cases.recalled(tx, {"case_id": 5, "note": "转给了别的项目"}, later + timedelta(hours=1))
     page = views.case_record(tx.session, C, 5)

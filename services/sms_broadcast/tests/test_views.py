@@ -398,3 +398,16 @@ def test_cancelling_one_scheduled_broadcast_leaves_the_others_to_go(tx, grid):
     tx.session.expire_all()
     assert [(b["id"], b["state"]) for b in views.list_broadcasts(tx.session, OPERATOR, q())] == \
         [(dropped.id, "cancelled"), (kept.id, "scheduled")]
+
+
+def test_a_scheduled_broadcast_whose_residents_all_moved_away_is_released_to_nobody(tx, grid):
+    made = broadcast(tx, grid, scheduled_at=NOW + timedelta(hours=1))    # 5号楼: 张三, 李四
+    for who in ("zhang", "li"):
+        update_contact(tx, OPERATOR, grid[who].id, {"building_id": grid["b6"].id}, NOW)
+    tx.session.commit()
+    assert release_due(tx.session, NOW + timedelta(hours=1)) == [made.id]
+    tx.session.commit()
+    shown = views.one_broadcast(tx.session, OPERATOR, made.id)
+    assert (shown["state"], shown["released_at"], sum(shown["messages"].values())) == \
+        ("released", "2026-11-27T03:00:00Z", 0)
+    assert release_due(tx.session, NOW + timedelta(hours=2)) == []

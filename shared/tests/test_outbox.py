@@ -3,12 +3,13 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import create_engine, select
+from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
 
-from minzi.db import InboxMixin, OutboxMixin, as_utc
+from minzi.db import InboxMixin, OutboxMixin, as_utc, make_engine
 from minzi.envelope import utcnow
 from minzi.store import OutboxRelay, Store, StoreHandle
+from minzi.testing import postgres_database
 
 
 class Base(DeclarativeBase):
@@ -74,6 +75,39 @@ def test_pending_rows_leave_in_order_a_batch_at_a_time_and_are_marked_sent(tmp_p
     assert relay.publish_pending() == 1
     assert relay.publish_pending() == 0
     assert [n for _, n in relay.publisher.sent] == [1, 2, 3, 4, 5]   # each once, in order
+
+
+def test_on_postgresql_a_message_refused_once_still_leaves_before_those_written_after_it():
+    """As a service runs it: several copies share the outbox (row locks, SKIP LOCKED). The row
+    the broker refused is rewritten (its attempt counted); its page being full of the rows
+    written after it, PostgreSQL stores the new version after them. The relay still sends in
+    the order written."""
+    with postgres_database("minzi_outbox_test") as url:
+        engine = make_engine(url)
+        try:
+            Base.metadata.create_all(engine)
+            sessions = sessionmaker(engine, expire_on_commit=False)
+            story = "居民来访求助，楼上漏水，" * 12    # a resident's words: about 1 kB a row
+            with sessions() as session:
+                session.add_all(Outbox(event_id=f"e{n}", routing_key=f"case.reported.{n}",
+                                       body={"n": n, "description": f"{n} {story}"})
+                                for n in range(1, 41))
+                session.commit()
+            relay = OutboxRelay(sessions, Outbox, "amqp://guest:guest@127.0.0.1:5672//",
+                                skip_locked=True)
+            relay.publisher = Broker(refuse={1})
+            with pytest.raises(ConnectionError):
+                relay.publish_pending()                       # 1 refused: its attempt counted
+            assert relay.publisher.sent == []
+            with engine.connect() as connection:              # asked for no order, PostgreSQL
+                stored = connection.execute(text(             # gives 1 after the others now
+                    "SELECT id FROM outbox WHERE published_at IS NULL")).scalars().all()
+            assert stored[0] != 1 and sorted(stored) == list(range(1, 41))
+            relay.publisher.refuse.clear()
+            assert relay.publish_pending() == 40
+            assert relay.publisher.sent == [(f"case.reported.{n}", n) for n in range(1, 41)]
+        finally:
+            engine.dispose()
 
 
 def test_a_refused_message_keeps_its_row_with_the_error_and_the_relay_tries_again(tmp_path):

@@ -422,3 +422,73 @@ def test_another_communitys_records_are_not_found(tx):
     with pytest.raises(DomainError) as err:
         consultations.add_slots(tx, "sunny-garden", 1, [], ALICE, NOW)
     assert code_of(err) == "day_not_found"
+
+
+def test_a_slot_is_booked_until_it_starts_and_a_walk_in_may_take_one_that_has(tx):
+    wang = lawyer(tx)
+    day = day_with_slots(tx, [wang], count=3)     # 9:00, 10:00, 11:00 on 30 November
+    nine, ten, eleven = day.slots
+    # at 9:00 sharp the 9:00 slot has begun: named, it is refused; unnamed, 10:00 is taken
+    with pytest.raises(DomainError) as err:
+        bookings.book(tx, C, day.id, {"slot_id": nine.id, "name": "甲", "phone": "13800000001"},
+                      ALICE, at(3, 9))
+    assert code_of(err) == "slot_in_past"
+    first = bookings.book(tx, C, day.id, {"name": "甲", "phone": "13800000001"}, ALICE, at(3, 9))
+    assert first.slot_id == ten.id
+    # a resident who walks in at 9:05 may sit in the 9:00 slot nobody took
+    walk_in = bookings.record_walk_in(tx, C, day.id, {"slot_id": nine.id, "name": "乙",
+                                                      "phone": "13800000002"}, ALICE, at(3, 9, 5))
+    assert (walk_in.kind, walk_in.slot_id) == ("walk_in", nine.id)
+    assert [(h.action, h.detail) for h in views.history(tx.session, C, "booking", walk_in.id)
+            ] == [("walk_in", {"day_id": day.id, "slot_id": nine.id, "phone": "138****0002",
+                               "case_id": None})]
+    # a slot of another day is not this day's
+    other = day_with_slots(tx, [wang], days=4, count=1)
+    with pytest.raises(DomainError) as err:
+        bookings.book(tx, C, day.id, {"slot_id": other.slots[0].id, "name": "丙",
+                                      "phone": "13800000003"}, ALICE, NOW)
+    assert code_of(err) == "unknown_slot"
+    # residents who leave no phone (an empty one is none) are not told apart
+    phoneless = [bookings.record_walk_in(tx, C, day.id, {"name": "丁", "phone": ""}, ALICE,
+                                         at(3, 9, 10)),
+                 bookings.book(tx, C, day.id, {"name": "戊", "phone": ""}, ALICE, at(3, 9, 10))]
+    assert [b.phone for b in phoneless] == [None, None]
+    assert [b.slot_id for b in bookings.active_bookings(tx.session, day.id)] == [
+        ten.id, nine.id, None, eleven.id]
+
+
+def test_cancelling_a_cases_booking_puts_the_case_back_to_accepted(tx):
+    _, case = receive(tx, dispatched())
+    day = day_with_slots(tx, [lawyer(tx)], count=2)
+    _, booking = cases.book_case(tx, C, case.id, {"day_id": day.id}, ALICE, NOW)
+    desk = make_staff("receptionist", id=3, name="前台小周")
+    later = NOW + timedelta(hours=1)
+    with pytest.raises(DomainError) as err:   # another community's desk finds no booking
+        bookings.cancel_booking(tx, "sunny-garden", booking.id, "有事", desk, later)
+    assert code_of(err) == "booking_not_found" and booking.status == "active"
+    bookings.cancel_booking(tx, C, booking.id, "居民有事", desk, later)
+    assert (case.status, case.updated_at, case.updated_by) == ("accepted", later, "前台小周")
+    assert [(h.action, h.actor, h.detail) for h in views.history(tx.session, C, "case", case.id)
+            ][-1] == ("booking_cancelled", "前台小周", {"booking_id": booking.id})
+    assert [views.activity_view(h) for h in
+            views.history(tx.session, C, "booking", booking.id)][-1] == {
+        "at": "2026-11-27T03:00:00Z", "actor": "前台小周", "actor_id": "3", "entity": "booking",
+        "entity_id": booking.id, "action": "cancelled", "detail": {"reason": "居民有事"}}
+
+    # booked again, then resolved with the booking still held: cancelling it later leaves the
+    # case resolved
+    _, again = cases.book_case(tx, C, case.id, {"day_id": day.id}, ALICE, later)
+    cases.resolve_case(tx, C, case.id, {"result": "已调解"}, ALICE, later)
+    bookings.cancel_booking(tx, C, again.id, "已办结", desk, later + timedelta(hours=1))
+    assert (case.status, case.updated_at) == ("resolved", later)
+    assert [h.action for h in views.history(tx.session, C, "case", case.id)][-1] == "resolved"
+
+
+def test_a_case_booked_three_times_holds_only_its_last_booking(tx):
+    """Each rebooking cancels the booking the case holds, not those already cancelled."""
+    _, case = receive(tx, dispatched())
+    day = day_with_slots(tx, [lawyer(tx), lawyer(tx, "赵律师")], count=2)   # four slots
+    held = [cases.book_case(tx, C, case.id, {"day_id": day.id}, ALICE, NOW)[1]
+            for _ in range(3)]
+    assert [b.status for b in held] == ["cancelled", "cancelled", "active"]
+    assert [b.id for b in bookings.active_bookings(tx.session, day.id)] == [held[2].id]

@@ -268,6 +268,9 @@ REFUSALS: dict[str, Refusal] = {
     "one resident twice the same day": ("already_booked_that_day", lambda s: bookings.book(
         s.tx, C, s.day.id, {"slot_id": s.second_slot.id, "name": "丁",
                             "phone": "13600000001"}, ALICE, NOW), None, False),
+    "a walk-in on another community's day": ("day_not_found", lambda s: (
+        bookings.record_walk_in(s.tx, ELSEWHERE, s.day.id, {"name": "甲"}, ALICE, NOW)),
+        None, False),
     "cancelling a booking that is not there": ("booking_not_found", lambda s: (
         bookings.cancel_booking(s.tx, C, 999, "改期", ALICE, NOW)), None, False),
     "cancelling a booking twice": ("booking_cancelled", lambda s: bookings.cancel_booking(
@@ -465,6 +468,12 @@ SAID = {
     "one resident twice the same day": (409, "phone",
         "这位居民这一天已经有预约了",
         "This resident already has a booking that day"),
+    "a walk-in on another community's day": ("day_not_found", lambda s: (
+        bookings.record_walk_in(s.tx, ELSEWHERE, s.day.id, {"name": "甲"}, ALICE, NOW)),
+        None, False),
+    "a walk-in on another community's day": (404, None,
+        "没有这个咨询日",
+        "No such consultation day"),
     "cancelling a booking that is not there": (404, None,
         "没有这条预约",
         "No such booking"),

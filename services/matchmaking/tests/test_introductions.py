@@ -265,3 +265,28 @@ def test_each_refusal_of_an_introduction_says_why_in_both_languages(tx):
         f"会员 {woman.id} 已经退出", f"Member {woman.id} has withdrawn")
     assert said(lambda: introductions.get_introduction(tx.session, intro.id + 9, C)) == (
         f"没有编号为 {intro.id + 9} 的介绍", f"No introduction {intro.id + 9}")
+
+
+def test_an_introduction_typed_in_later_keeps_when_it_happened_and_when_it_was_typed(tx):
+    man, woman = couple(tx)
+    two_days_ago, yesterday = NOW - timedelta(days=2), NOW - timedelta(days=1)
+    intro = introductions.introduce(tx, C, {"first_member_id": man.id,
+                                            "second_member_id": woman.id,
+                                            "introduced_at": two_days_ago}, STAFF, NOW)
+    shown = views.introduction_view(intro, "zh")
+    # NOW is 02:00 UTC on 27 November; two days earlier is the 25th, one day the 26th
+    assert (shown["introduced_at"], shown["outcome_at"], shown["updated_at"], shown["note"]) == (
+        "2026-11-25T02:00:00Z", "2026-11-25T02:00:00Z", "2026-11-27T02:00:00Z", None)
+    later = NOW + timedelta(hours=1)
+    intro = outcome(tx, intro, "met", later, at=yesterday, note="在公园见面")
+    shown = views.introduction_view(intro, "zh")
+    assert (shown["outcome"], shown["outcome_at"], shown["updated_at"]) == (
+        "met", "2026-11-26T02:00:00Z", "2026-11-27T03:00:00Z")
+    assert [(s["outcome"], s["at"], s["recorded_at"], s["recorded_by"], s["note"])
+            for s in shown["history"]] == [
+        ("pending", "2026-11-25T02:00:00Z", "2026-11-27T02:00:00Z", "王红娘", None),
+        ("met", "2026-11-26T02:00:00Z", "2026-11-27T03:00:00Z", "王红娘", "在公园见面")]
+    # the next step may not be earlier than yesterday, when they met
+    with refused(tx, "before_last_outcome"):
+        outcome(tx, intro, "dating", later, at=yesterday - timedelta(minutes=1))
+    assert outcome(tx, intro, "dating", later, at=yesterday).outcome == "dating"

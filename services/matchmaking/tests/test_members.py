@@ -239,3 +239,58 @@ def test_a_change_and_a_withdrawal_name_who_made_them(tx):
     assert refusals == {"member_withdrawn": ("这位会员已经退出", "This member has withdrawn"),
                         "member_not_found": ("没有编号为 999 的会员", "No member 999"),
                         "unknown_member": ("没有编号为 999 的会员", "No member 999")}
+
+
+def test_a_verification_names_who_recorded_it_and_is_on_the_record_with_the_station(tx):
+    member = register(tx)
+    clerk = {**STAFF, "id": 8, "name": "李红娘"}
+    later = NOW + timedelta(hours=1)
+    member, check = members.record_verification(
+        tx, C, member.id, {"result": "rejected", "reason": " 照片不清 ", **POLICE}, clerk, later)
+    assert (check.recorded_by, check.recorded_by_id, check.reason, check.recorded_at) == (
+        "李红娘", "8", "照片不清", later)
+    assert (member.updated_by, member.updated_at, member.verified_at) == ("李红娘", later, None)
+    last = views.history(tx.session, C, "member", member.id)[-1]
+    assert (last.action, last.actor, last.actor_id, last.detail) == (
+        "rejected", "李红娘", "8", {"verification_id": check.id,
+                                   "police_station": "朝阳分局彩虹城派出所",
+                                   "officer": "刘警官", "reason": "照片不清"})
+    # a verification needs no reason; one given is kept
+    member, check = verification(tx, member, later, reason="已当面核对")
+    assert (member.status, check.reason) == ("verified", "已当面核对")
+
+
+def test_a_new_id_number_alone_sends_a_verified_member_back_to_the_police(tx):
+    member = verify(tx, register(tx))
+    # 张伟's birth date and a man's 17th digit, another sequence number:
+    # 7+9+0+5+0+20+2+9+54+12+0+45+10+10+16+4+10 = 213 = 19*11 + 4 -> 8
+    member = members.update_member(tx, C, member.id, {"id_number": "110105199405122158"},
+                                   STAFF, NOW)
+    assert (member.status, member.id_number) == ("pending", "110105199405122158")
+    assert [(a.action, a.detail) for a in views.history(tx.session, C, "member", member.id)][
+        -2:] == [("updated", {"fields": ["id_number"]}),
+                 ("verification_reset", {"fields": ["id_number"]})]
+
+
+def test_a_member_becoming_another_person_lists_every_identity_field_changed(tx):
+    member = verify(tx, register(tx))
+    her = {key: LI_NA[key] for key in ("name", "gender", "birth_date", "id_number")}
+    member = members.update_member(tx, C, member.id, {**her, "occupation": "教师"}, STAFF, NOW)
+    assert member.status == "pending"
+    assert [(a.action, a.detail) for a in views.history(tx.session, C, "member", member.id)][
+        -2:] == [("updated", {"fields": ["birth_date", "gender", "id_number", "name",
+                                         "occupation"]}),
+                 ("verification_reset", {"fields": ["birth_date", "gender", "id_number",
+                                                    "name"]})]
+
+
+def test_a_phone_in_use_names_the_member_it_belongs_to(tx):
+    first = register(tx)
+    with refused(tx, "phone_in_use") as err:
+        register(tx, WANG_QIANG, phone=ZHANG_WEI["phone"])
+    assert (err.value.message_zh, err.value.message_en) == (
+        f"这个电话号码已经是另一位会员的（会员编号 {first.id}）",
+        f"This phone number belongs to another member (member {first.id})")
+    with refused(tx, "member_exists") as err:
+        register(tx, phone="13700000008")
+    assert err.value.message_en == f"This ID number is already registered (member {first.id})"

@@ -141,6 +141,11 @@ def case_booked_and_an_empty_day(s: Station) -> None:
                                                           "place": "会议室"}, ALICE, NOW)
 
 
+def a_lawyer_elsewhere(s: Station) -> None:
+    s.ids["elsewhere_lawyer"] = lawyers.add_lawyer(s.tx, ELSEWHERE, {"name": "别处的律师"},
+                                                   ALICE, NOW)
+
+
 def a_day_elsewhere(s: Station) -> None:
     s.ids["elsewhere_day"] = consultations.open_day(s.tx, ELSEWHERE, {
         "day": at(3).date(), "place": "别处的服务站", "slots": [
@@ -161,6 +166,10 @@ REFUSALS: dict[str, Refusal] = {
                                                     "lawyer_id": s.retired.id}], ALICE, NOW)),
         None, False),
     # lectures
+    "slots for another community's lawyer": ("unknown_lawyer", lambda s: (
+        consultations.add_slots(s.tx, C, s.day.id, [{**slot(s, at(3, 14), at(3, 15))[0],
+                                                    "lawyer_id": s.elsewhere_lawyer.id}],
+                                ALICE, NOW)), a_lawyer_elsewhere, False),
     "a lecture planned in the past": ("lecture_in_past", lambda s: lectures.plan_lecture(
         s.tx, C, lecture_at(NOW - timedelta(hours=1)), ALICE, NOW), None, False),
     "a lecture that ends before it starts": ("ends_before_start", lambda s: (
@@ -354,6 +363,9 @@ SAID = {
     "slots for a lawyer who no longer volunteers": (422, "lawyer_id",
         "没有这位律师（或已停用）",
         "No such lawyer (or no longer active)"),
+    "slots for another community's lawyer": (422, "lawyer_id",
+        "没有这位律师（或已停用）",
+        "No such lawyer (or no longer active)"),
     "a lecture planned in the past": (422, "starts_at",
         "开始时间已经过去",
         "The start time is in the past"),
@@ -468,9 +480,6 @@ SAID = {
     "one resident twice the same day": (409, "phone",
         "这位居民这一天已经有预约了",
         "This resident already has a booking that day"),
-    "a walk-in on another community's day": ("day_not_found", lambda s: (
-        bookings.record_walk_in(s.tx, ELSEWHERE, s.day.id, {"name": "甲"}, ALICE, NOW)),
-        None, False),
     "a walk-in on another community's day": (404, None,
         "没有这个咨询日",
         "No such consultation day"),

@@ -660,3 +660,38 @@ def test_a_booked_case_returned_frees_its_slot_and_tells_intake_why(tx, wang):
             views.history(tx.session, C, "booking", booking.id)][-1] == (
         "cancelled", {"reason": "案件退回"})
     assert views.day_view(tx.session, day)["free_slots"] == 1
+
+
+def test_a_lawyer_who_moves_firm_then_stops_volunteering(tx, wang):
+    with pytest.raises(DomainError) as refused:    # another community's staff find no lawyer
+        lawyers.update_lawyer(tx, "sunny-garden", wang.id, {"active": False}, ALICE, NOW)
+    assert refused.value.code == "lawyer_not_found" and wang.active is True
+    later = NOW + timedelta(hours=1)
+    lawyers.update_lawyer(tx, C, wang.id, {"firm": "德恒律所"}, DESK, later)
+    lawyers.update_lawyer(tx, C, wang.id, {"active": False}, ALICE, later + timedelta(hours=1))
+    assert views.lawyer_view(wang) == {
+        "id": 1, "name": "王律师", "firm": "德恒律所", "phone": "13900001111", "active": False,
+        "created_at": "2026-11-27T02:00:00Z", "created_by": "李",
+        "updated_at": "2026-11-27T04:00:00Z", "updated_by": "李"}
+    assert [views.activity_view(h) for h in views.history(tx.session, C, "lawyer", wang.id)] == [
+        {"at": "2026-11-27T02:00:00Z", "actor": "李", "actor_id": "7", "entity": "lawyer",
+         "entity_id": 1, "action": "added", "detail": {"name": "王律师"}},
+        {"at": "2026-11-27T03:00:00Z", "actor": "前台小周", "actor_id": "3", "entity": "lawyer",
+         "entity_id": 1, "action": "updated", "detail": {"firm": "德恒律所"}},
+        {"at": "2026-11-27T04:00:00Z", "actor": "李", "actor_id": "7", "entity": "lawyer",
+         "entity_id": 1, "action": "updated", "detail": {"active": False}}]
+    # no longer volunteering, they get no new slots
+    day = consultations.open_day(tx, C, {"day": at(3).date(), "place": "服务站"}, ALICE, NOW)
+    with pytest.raises(DomainError) as refused:
+        consultations.add_slots(tx, C, day.id, [{"lawyer_id": wang.id, "starts_at": at(3, 9),
+                                                 "ends_at": at(3, 10)}], ALICE, NOW)
+    assert refused.value.code == "unknown_lawyer"
+
+
+def test_what_intake_did_is_on_the_record_as_intake_with_no_staff_id(tx):
+    cases.receive(tx, case_from_intake(42), NOW)
+    case = cases.case_by_intake_id(tx.session, 42)
+    assert views.activity_view(views.history(tx.session, C, "case", case.id)[0]) == {
+        "at": "2026-11-27T02:00:00Z", "actor": "intake", "actor_id": None, "entity": "case",
+        "entity_id": case.id, "action": "received",
+        "detail": {"tracking_code": "RC00000042", "service_code": "labour_dispute"}}

@@ -158,3 +158,22 @@ def test_a_refusal_says_what_went_wrong_in_chinese_and_english(tx, grid, code):
         attempt(tx, given)
     error = refused.value
     assert (error.status, error.field, error.message_zh, error.message_en) == READ[code]
+
+
+
+# a new place and the place it is in (from the grid in conftest)
+NEW_PLACES = {"zone": (grid.create_zone, {"name": "三片区"}),
+              "building": (grid.create_building, {"name": "7号楼", "zone_id": "z1"}),
+              "door": (grid.create_door, {"name": "3单元", "building_id": "b5"})}
+
+
+@pytest.mark.parametrize("place", NEW_PLACES)
+def test_a_new_places_head_with_a_bad_phone_is_refused_on_that_field(tx, grid, place):
+    make, data = NEW_PLACES[place]
+    data = {k: grid[v].id if k.endswith("_id") else v for k, v in data.items()}
+    before = snapshot(tx.session, Base.metadata)
+    with pytest.raises(DomainError) as refused:
+        make(tx, OPERATOR, {**data, "head_name": "新负责人", "head_phone": "1390000"}, NOW)
+    assert (refused.value.code, refused.value.field) == ("bad_phone", "head_phone")
+    assert snapshot(tx.session, Base.metadata) == before
+    assert tx.published == []

@@ -695,3 +695,49 @@ def test_what_intake_did_is_on_the_record_as_intake_with_no_staff_id(tx):
         "at": "2026-11-27T02:00:00Z", "actor": "intake", "actor_id": None, "entity": "case",
         "entity_id": case.id, "action": "received",
         "detail": {"tracking_code": "RC00000042", "service_code": "labour_dispute"}}
+
+
+def test_the_figures_of_every_kind_of_case_and_booking_counted_by_hand(tx, wang):
+    # a lecture on 2 December: 甲 came, 乙 did not, 丙 was not marked, 丁 walked in: two came
+    lecture = lectures.plan_lecture(tx, C, {"topic": "继承法", "speaker": "王律师",
+                                            "starts_at": at(5, 19), "place": "活动室",
+                                            "capacity": 3}, ALICE, NOW)
+    jia, yi, _ = (lectures.register(tx, lecture.id, n, p, ALICE, NOW) for n, p in [
+        ("甲", "13800000001"), ("乙", "13800000002"), ("丙", "13800000003")])
+    lectures.record_attendance(tx, C, lecture.id, {"present": [jia.id], "absent": [yi.id],
+                                                   "walk_ins": [{"name": "丁"}]},
+                               ALICE, at(5, 21))
+    # five cases: 1 accepted, 2 booked, 3 resolved, 4 returned, 5 recalled
+    for case_id in range(1, 6):
+        cases.receive(tx, case_from_intake(case_id), NOW)
+    case = {i: cases.case_by_intake_id(tx.session, i) for i in range(1, 6)}
+    # 30 November: three slots, the case's booking, a booking cancelled, a walk-in; 1 December:
+    # no slots
+    day = consultations.open_day(tx, C, {"day": at(3).date(), "place": "服务站", "slots": [
+        {"lawyer_id": wang.id, "starts_at": at(3, 9), "ends_at": at(3, 12), "minutes": 60}]},
+        ALICE, NOW)
+    consultations.open_day(tx, C, {"day": at(4).date(), "place": "服务站"}, ALICE, NOW)
+    cases.book_case(tx, C, case[2].id, {"day_id": day.id}, ALICE, NOW)
+    cancelled = bookings.book(tx, C, day.id, {"name": "戊", "phone": "13800000005"}, DESK, NOW)
+    bookings.cancel_booking(tx, C, cancelled.id, "有事", DESK, NOW)
+    bookings.record_walk_in(tx, C, day.id, {"name": "己"}, DESK, NOW)
+    cases.resolve_case(tx, C, case[3].id, {"result": "已调解"}, ALICE, NOW)
+    cases.return_case(tx, C, case[4].id, "不属于本项目", ALICE, NOW)
+    cases.recalled(tx, {"case_id": 5, "note": "转办"}, NOW)
+
+    counted = figures.figures(tx.session, C)
+    assert counted["lectures"] == {"planned": 0, "held": 1, "cancelled": 0, "attendance": 2}
+    assert counted["cases"] == {"received": 5, "open": 2, "resolved": 1, "returned": 1,
+                                "recalled": 1}
+    assert counted["consultation_days"] == {"days": 2, "slots": 3, "booked": 1, "walk_ins": 1}
+    assert counted["by_month"] == [{"month": "2026-12", "lectures_held": 1, "attendance": 2,
+                                    "received": 0, "solved": 0}]
+    # 30 November alone; 1 December on; up to 30 November
+    assert figures.figures(tx.session, C, at(3).date(), at(3).date())["consultation_days"] == {
+        "days": 1, "slots": 3, "booked": 1, "walk_ins": 1}
+    assert figures.figures(tx.session, C, at(4).date())["consultation_days"] == {
+        "days": 1, "slots": 0, "booked": 0, "walk_ins": 0}
+    assert figures.figures(tx.session, C, None, at(3).date())["consultation_days"]["days"] == 1
+    # 2 December: the lecture, no cases (they came on 27 November)
+    december = figures.figures(tx.session, C, at(5).date(), at(5).date())
+    assert (december["lectures"]["attendance"], december["cases"]["received"]) == (2, 0)

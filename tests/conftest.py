@@ -75,11 +75,11 @@ class Suite:
     def process(self, service):
         return self.processes[service][0]
 
-    def start_intake(self):
-        return self.start("intake", BOOTSTRAP_ADMIN_PASSWORD=ADMIN_PASSWORD,
-                          BOOTSTRAP_OPEN311_API_KEY=OPEN311_KEY,
-                          COMMUNITIES="rainbow-city:彩虹城社区:Rainbow City;"
-                                      "maple-court:枫林社区:Maple Court")
+    def start_intake(self, **env):
+        return self.start("intake", **{"BOOTSTRAP_ADMIN_PASSWORD": ADMIN_PASSWORD,
+                                       "BOOTSTRAP_OPEN311_API_KEY": OPEN311_KEY,
+                                       "COMMUNITIES": "rainbow-city:彩虹城社区:Rainbow City;"
+                                                      "maple-court:枫林社区:Maple Court", **env})
 
     def url(self, path):
         return self.base + path

@@ -4,6 +4,8 @@ import threading
 
 from kombu import Connection, Exchange, Producer
 
+from .trust import user_of
+
 EXCHANGE_NAME = "minzi"
 
 _log = logging.getLogger(__name__)
@@ -23,6 +25,9 @@ class ConfirmingPublisher:
 
     def __init__(self, amqp_uri: str):
         self.amqp_uri = amqp_uri
+        # every message says who sent it; RabbitMQ refuses one whose user_id is not the
+        # connection's own user, so consumers can believe it (minzi.trust)
+        self.user = user_of(amqp_uri)
         self._connection = None
         self._producer = None
         self._lock = threading.Lock()
@@ -45,6 +50,7 @@ class ConfirmingPublisher:
                 producer = self._ensure()
                 if "message_id" not in properties and isinstance(body, dict):
                     properties["message_id"] = body.get("event_id")
+                properties.setdefault("user_id", self.user)
                 producer.publish(
                     body,
                     exchange=exchange if exchange is not None else minzi_exchange(),

@@ -11,18 +11,24 @@ a failure. This entrypoint takes over at that point:
   the headers, where ``minzi-ops parked`` lists it and ``minzi-ops replay`` sends it back.
 
 Only then is the original acked: a crash in between redelivers it, and handlers are idempotent.
+
+The handler is given who sent the message as RabbitMQ vouches for it (``sender``, see
+``minzi.trust``), and decides whether that sender may say it.
 """
 import logging
 import time
 import traceback
+from functools import partial
 
 from kombu import Queue
 from marshmallow import ValidationError
+from nameko.exceptions import ContainerBeingKilled
 from nameko.messaging import Consumer
 
 from .api import DomainError
 from .bus import ConfirmingPublisher
 from .envelope import UnsupportedVersion, isoformat, utcnow
+from .trust import SENDER_HEADER, sender_of, user_of
 
 _log = logging.getLogger(__name__)
 
@@ -58,6 +64,18 @@ class ReliableConsumer(Consumer):
         self.retry_delays = [float(d) for d in
                              config.get("RETRY_DELAYS_SECONDS", DEFAULT_RETRY_DELAYS)]
         self.publisher = ConfirmingPublisher(config["AMQP_URI"])
+        self.own_user = user_of(config["AMQP_URI"])
+
+    def handle_message(self, body, message):
+        """As nameko's, with the sender given to the handler: ``handler(body, sender=...)``."""
+        context_data = self.unpack_message_headers(message)
+        handle_result = partial(self.handle_result, message)
+        try:
+            self.container.spawn_worker(
+                self, (body,), {"sender": sender_of(message, self.own_user)},
+                context_data=context_data, handle_result=handle_result)
+        except ContainerBeingKilled:
+            self.queue_consumer.requeue_message(message)
 
     def stop(self):
         super().stop()
@@ -83,6 +101,9 @@ class ReliableConsumer(Consumer):
         error = "".join(traceback.format_exception_only(exc_info[0], exc_info[1])).strip()
         headers.update({ATTEMPTS_HEADER: attempts, ERROR_HEADER: error[:2000],
                         QUEUE_HEADER: self.queue.name})
+        sender = sender_of(message, self.own_user)
+        if sender:  # republished as this consumer's user: say who sent it first
+            headers[SENDER_HEADER] = sender
         properties = {k: message.properties[k] for k in ("message_id", "correlation_id")
                       if message.properties.get(k)}
         if attempts <= len(self.retry_delays) and not _permanent(exc_info[1]):

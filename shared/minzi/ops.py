@@ -16,14 +16,17 @@ from urllib.parse import quote, unquote, urlparse
 import requests
 from kombu import Connection
 
+from . import trust
 from .bus import ConfirmingPublisher
 from .consumer import ATTEMPTS_HEADER, ERROR_HEADER, PARKED_AT_HEADER, QUEUE_HEADER, parked_queue
+from .trust import SENDER_HEADER
 
 DEFAULT_MANAGEMENT_URL = "http://guest:guest@127.0.0.1:15672"
 DEFAULT_AMQP_URI = "amqp://guest:guest@127.0.0.1:5672//"
 
 
-def _management(url):
+def management_base(url: str) -> tuple[str, tuple[str, str]]:
+    """The management API's base URL and the credentials a URL names."""
     parsed = urlparse(url)
     base = f"{parsed.scheme}://{parsed.hostname}:{parsed.port or 15672}"
     return base, (parsed.username or "guest", parsed.password or "guest")
@@ -36,7 +39,7 @@ def vhost_of(amqp_uri: str) -> str:
 
 
 def list_queues(management_url: str, vhost: str = "/") -> list[dict]:
-    base, auth = _management(management_url)
+    base, auth = management_base(management_url)
     response = requests.get(f"{base}/api/queues/{quote(vhost, safe='')}", auth=auth, timeout=10)
     response.raise_for_status()
     return [{
@@ -52,7 +55,7 @@ def list_queues(management_url: str, vhost: str = "/") -> list[dict]:
 
 def list_parked(management_url: str, vhost: str = "/", limit: int = 100) -> list[dict]:
     """Parked messages, read without taking them off their queue."""
-    base, auth = _management(management_url)
+    base, auth = management_base(management_url)
     parked = []
     for queue in list_queues(management_url, vhost):
         if not queue["name"].endswith(".parked"):  # (its message count in the stats may lag)
@@ -101,17 +104,63 @@ def replay(amqp_uri: str, queue_name: str, event_id: str | None = None) -> int:
             if event_id and not (isinstance(body, dict) and body.get("event_id") == event_id):
                 kept.append(message)  # left unacked: it returns to the parked queue below
                 continue
+            # the consumer's own note of who first sent it stays, and so does the user that
+            # parked it (ops' user may speak for others: RabbitMQ's impersonator tag)
             headers = {k: v for k, v in (message.headers or {}).items()
-                       if not k.startswith("x-minzi-")}
+                       if not k.startswith("x-minzi-") or k == SENDER_HEADER}
+            sender = message.properties.get("user_id")
             publisher.publish(message.body, queue_name, exchange="", headers=headers,
                               content_type=message.content_type,
-                              content_encoding=message.content_encoding)
+                              content_encoding=message.content_encoding,
+                              **({"user_id": sender} if sender else {}))
             message.ack()
             moved += 1
         for message in kept:
             message.requeue()
     publisher.close()
     return moved
+
+
+def grant(management_url: str, vhost: str, user: str, password: str,
+          permissions: dict | None = None) -> None:
+    """Make (or update) ``user`` with ``password`` and its permissions on ``vhost``, through
+    RabbitMQ's management API (``management_url`` names an administrator)."""
+    base, auth = management_base(management_url)
+    permissions = permissions or trust.permissions_for(user)
+    name, where = quote(user, safe=""), quote(vhost, safe="")
+
+    def put(path: str, body: dict) -> None:
+        requests.put(f"{base}/api/{path}", json=body, auth=auth, timeout=10).raise_for_status()
+
+    put(f"users/{name}", {"password": password, "tags": permissions.get("tags", "")})
+    put(f"permissions/{where}/{name}", {k: permissions[k]
+                                        for k in ("configure", "write", "read")})
+    for exchange, topic in permissions["topics"].items():
+        put(f"topic-permissions/{where}/{name}", {"exchange": exchange, **topic})
+
+
+def revoke(management_url: str, user: str) -> None:
+    """Delete ``user``: its connections are closed and it cannot connect again."""
+    base, auth = management_base(management_url)
+    response = requests.delete(f"{base}/api/users/{quote(user, safe='')}", auth=auth,
+                               timeout=10)
+    if response.status_code != 404:
+        response.raise_for_status()
+
+
+class BusAccounts:
+    """Programs' RabbitMQ users on the vhost a service is on, made and removed through the
+    management API (``management_url`` names an administrator)."""
+
+    def __init__(self, management_url: str, amqp_uri: str):
+        self.management_url = management_url
+        self.vhost = vhost_of(amqp_uri)
+
+    def grant(self, user: str, password: str) -> None:
+        grant(self.management_url, self.vhost, user, password)
+
+    def revoke(self, user: str) -> None:
+        revoke(self.management_url, user)
 
 
 def main(argv: list[str] | None = None) -> int:

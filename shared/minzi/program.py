@@ -11,10 +11,11 @@ own and inherits the rest.
 ``Program`` gives it, per docs/contract.md:
 
 * ``handle_case``: the case inbox (``case.dispatched`` / ``case.chased`` / ``case.recalled``
-  addressed to the program). Each message is read and validated, handled once (the inbox row,
-  the program's changes and the report it sends back commit in one transaction), and retried
-  then parked when it fails. A case of a service type the program does not offer is returned
-  to intake with a note, without troubling the program's rules. The rules are three plain
+  addressed to the program), taken only from intake's bus user. Each message is read and
+  validated, handled once (the inbox row, the program's changes and the report it sends back
+  commit in one transaction), and retried then parked when it fails. A case of a service type
+  the program does not offer is returned to intake with a note, without troubling the
+  program's rules. The rules are three plain
   functions of ``case_rules``, given the transaction (``tx.session``, ``tx.publish``), the
   loaded message and the moment it is handled:
 
@@ -30,6 +31,7 @@ import logging
 from datetime import datetime
 from typing import Any, ClassVar, Protocol
 
+from nameko.dependency_providers import Config
 from nameko.messaging import Consumer
 from nameko.rpc import rpc
 
@@ -46,6 +48,7 @@ from .contract import (
 )
 from .envelope import read_envelope, utcnow
 from .store import Store, Transaction
+from .trust import require_intake
 
 _log = logging.getLogger(__name__)
 
@@ -112,10 +115,13 @@ class Program:
     # custom marshmallow fields of the staff API and their OpenAPI types: {Yuan: ("string", None)}
     openapi_field_types: ClassVar[dict] = {}
 
+    config = Config()
+
     @case_inbox
-    def handle_case(self, body: dict) -> None:
+    def handle_case(self, body: dict, sender: str | None = None) -> None:
         envelope = read_envelope(body)
         kind = envelope["type"]
+        require_intake(kind, sender, self.config)
         schema = CASE_SCHEMAS.get(kind)
         if schema is None:  # a kind of message this version does not know: nothing to do
             _log.info("ignoring %s %s", kind, envelope["event_id"])

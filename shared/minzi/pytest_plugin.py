@@ -29,8 +29,10 @@ from .run import migrate, service_root
 from .testing import Bus, postgres_database
 
 # Quick enough for a test to see retries, sweeps and parking within seconds.
+# Development: the test's services and its bus all connect as guest (tests/trust shows the
+# bus with a user per service).
 TEST_CONFIG = {"RETRY_DELAYS_SECONDS": [0.1], "HEARTBEAT_SECONDS": 30,
-               "OUTBOX_SWEEP_SECONDS": 0.5}
+               "OUTBOX_SWEEP_SECONDS": 0.5, "MINZI_ENV": "development"}
 
 
 def pytest_collection_modifyitems(items):

@@ -21,7 +21,7 @@ class Flaky:
     name = "flaky"
 
     @reliable_consume(QUEUE)
-    def handle(self, body):
+    def handle(self, body, sender=None):
         envelope = read_envelope(body)
         seen.append(envelope["event_id"])
         if broken["on"]:

@@ -1,5 +1,6 @@
 """Intake's staff API, served through the gateway under /api/v1: thin routes that check who is
 asking, open a session or a transaction, read the clock once and call the rules."""
+import secrets
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -7,7 +8,16 @@ from minzi.api import Context, Response, Router, read, write
 from minzi.envelope import utcnow
 
 from . import schemas
-from .domain import accounts, answers, assignment, chasing, duplicates, registration, views
+from .domain import (
+    accounts,
+    answers,
+    assignment,
+    chasing,
+    duplicates,
+    registration,
+    registrations,
+    views,
+)
 from .domain.access import MANAGERS, RESIDENT, Actor
 from .domain.desk import Desk, by_tracking_code, get_case
 from .models import Case
@@ -68,6 +78,38 @@ def list_communities(ctx: Context) -> Response:
 
 
 # -- programs and services -------------------------------------------------------------------------
+
+@router.route("POST", "/program-registrations", body=schemas.ProgramRegistrationSchema,
+              roles=("admin",), summary="登记本社区的项目，取得其总线账号 / Register a program "
+              "of your community and get its bus account")
+def register_program(ctx: Context, body: dict) -> Response:
+    """The program's RabbitMQ user is made in the same step; its password is shown only here."""
+    password = secrets.token_urlsafe(24)
+
+    def work(tx) -> dict:
+        registration = registrations.register(tx.session, ctx.staff, body, utcnow())
+        ctx.service.bus_accounts.grant(registration.bus_user, password)
+        return registrations.registration_view(registration)
+    return 201, {**write(ctx, work), "bus_password": password,
+                 "vhost": ctx.service.bus_accounts.vhost}
+
+
+@router.route("GET", "/program-registrations", roles=("admin",),
+              summary="本社区登记的项目 / Programs registered for your community")
+def list_program_registrations(ctx: Context) -> Response:
+    return 200, read(ctx, lambda session: registrations.list_registrations(session, ctx.staff))
+
+
+@router.route("DELETE", "/program-registrations/{program_id}", roles=("admin",),
+              summary="注销项目，收回其总线账号 / Unregister a program and revoke its bus account")
+def unregister_program(ctx: Context) -> Response:
+    def work(tx) -> dict:
+        registration = registrations.unregister(tx.session, ctx.staff,
+                                                ctx.params["program_id"])
+        ctx.service.bus_accounts.revoke(registration.bus_user)
+        return registrations.registration_view(registration)
+    return 200, write(ctx, work)
+
 
 @router.route("GET", "/programs", public=True,
               summary="已接入的项目及其服务 / Programs on the bus and their services")

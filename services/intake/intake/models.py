@@ -58,6 +58,19 @@ class ApiKey(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
+class ProgramRegistration(Base):
+    """A program allowed on the bus: the RabbitMQ user it connects as, and the communities and
+    service codes it may offer (``None``: any code no other registered program offers)."""
+    __tablename__ = "program_registrations"
+    program_id: Mapped[str] = mapped_column(String(41), primary_key=True)
+    bus_user: Mapped[str] = mapped_column(String(100), unique=True)
+    communities: Mapped[list] = mapped_column(JSON)
+    service_codes: Mapped[list | None] = mapped_column(JSON)
+    registered_by: Mapped[str] = mapped_column(String(100))
+    registered_for: Mapped[str | None] = mapped_column(ForeignKey("communities.id"))
+    registered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class Program(Base):
     __tablename__ = "programs"
     program_id: Mapped[str] = mapped_column(String(41), primary_key=True)

@@ -21,6 +21,14 @@ class LoginSchema(Strict):
     password = fields.String(required=True, validate=validate.Length(min=1, max=200))
 
 
+class ProgramRegistrationSchema(Strict):
+    program_id = fields.String(required=True, validate=PROGRAM_ID)
+    communities = fields.List(fields.String(validate=COMMUNITY_ID), required=True,
+                              validate=validate.Length(min=1, max=20))
+    service_codes = fields.List(fields.String(validate=SERVICE_CODE), required=True,
+                                validate=validate.Length(min=1, max=50))
+
+
 class StaffCreateSchema(Strict):
     username = fields.String(required=True, validate=validate.Regexp(
         r"^[a-z0-9_.\-]{2,60}$",

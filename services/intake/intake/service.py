@@ -8,6 +8,7 @@ from marshmallow import ValidationError
 from nameko.rpc import rpc
 from nameko.timer import timer
 
+from minzi import trust
 from minzi.api import DomainError, validation_body
 from minzi.consumer import reliable_consume
 from minzi.contract import (
@@ -20,11 +21,12 @@ from minzi.contract import (
     intake_submissions_queue,
 )
 from minzi.envelope import read_envelope, utcnow
+from minzi.ops import DEFAULT_MANAGEMENT_URL, BusAccounts
 from minzi.store import Store, Transaction
 
 from . import open311
 from .api import router
-from .domain import accounts, chasing, registration, reports, views
+from .domain import accounts, chasing, registration, registrations, reports, views
 from .domain.desk import Desk
 from .domain.registry import Registry
 from .models import Inbox, Outbox
@@ -52,6 +54,15 @@ class IntakeService:
     @property
     def config(self) -> dict:
         return self.startup.config
+
+    @property
+    def bus_accounts(self) -> BusAccounts:
+        return BusAccounts(self.config.get("RABBIT_MANAGEMENT_URL") or DEFAULT_MANAGEMENT_URL,
+                           self.config["AMQP_URI"])
+
+    @property
+    def development(self) -> bool:
+        return trust.development(self.config)
 
     def desk(self, tx: Transaction, now: datetime) -> Desk:
         """The case desk over one transaction at ``now``; what it publishes goes out after the
@@ -111,7 +122,7 @@ class IntakeService:
 
     # -- the bus ----------------------------------------------------------------------------------
     @reliable_consume(intake_programs_queue())
-    def handle_program_message(self, body: dict) -> None:
+    def handle_program_message(self, body: dict, sender: str | None = None) -> None:
         envelope = read_envelope(body)
         now = utcnow()
         with self.store.transaction(event_id=envelope["event_id"], handler="programs") as tx:
@@ -120,22 +131,28 @@ class IntakeService:
             registry = Registry(tx.session)
             if envelope["type"] == "program.announced":
                 manifest = ProgramManifest().load(envelope["data"])
+                registrations.admit_announcement(tx.session, manifest, sender, now=now,
+                                                 development=self.development)
                 if registry.announce(manifest, now):
                     _log.info("program %s is live", manifest["program_id"])
             elif envelope["type"] == "program.withdrawn":
                 data = Withdrawal().load(envelope["data"])
+                registrations.admit(tx.session, "program.withdrawn", data["program_id"], sender,
+                                    development=self.development)
                 if registry.withdraw(data["program_id"], data["instance_id"]):
                     _log.info("program %s withdrew", data["program_id"])
                     reports.program_gone(self.desk(tx, now), data["program_id"])
         self.notifier.wake()
 
     @reliable_consume(intake_reports_queue())
-    def handle_report(self, body: dict) -> None:
+    def handle_report(self, body: dict, sender: str | None = None) -> None:
         envelope = read_envelope(body)
         report = CaseReported().load(envelope["data"])
         with self.store.transaction(event_id=envelope["event_id"], handler="reports") as tx:
             if tx.duplicate:
                 return
+            registrations.admit(tx.session, "case.reported", report["program_id"], sender,
+                                development=self.development)
             applied = reports.apply_report(self.desk(tx, utcnow()), report)
             if not applied:
                 _log.info("ignored report %s on case %s from %s", report["status"],
@@ -143,12 +160,14 @@ class IntakeService:
         self.notifier.wake()
 
     @reliable_consume(intake_submissions_queue())
-    def handle_submission(self, body: dict) -> None:
+    def handle_submission(self, body: dict, sender: str | None = None) -> None:
         envelope = read_envelope(body)
         submission = CaseSubmitted().load(envelope["data"])
         with self.store.transaction(event_id=envelope["event_id"], handler="submissions") as tx:
             if tx.duplicate:
                 return
+            registrations.admit_submission(tx.session, submission, sender,
+                                           development=self.development)
             case, created = registration.submitted(self.desk(tx, utcnow()), submission)
             _log.info("case %s %s from %s", case.tracking_code,
                       "registered" if created else "already registered", envelope["source"])

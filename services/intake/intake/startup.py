@@ -10,9 +10,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from minzi.bus import ConfirmingPublisher
 from minzi.contract import intake_programs_queue, intake_reports_queue, intake_submissions_queue
 from minzi.db import database_url, make_engine
-from minzi.envelope import make_envelope
+from minzi.envelope import make_envelope, utcnow
 
 from .domain.accounts import hash_password, hash_secret
+from .domain.registrations import register_at_start
 from .models import ApiKey, Community, Staff
 
 _log = logging.getLogger(__name__)
@@ -33,7 +34,8 @@ def bootstrap(session: Session, config: dict) -> None:
     """Idempotent: communities from COMMUNITIES; an admin per community from
     BOOTSTRAP_ADMIN_PASSWORD while it has no staff (``admin`` in the default community,
     ``admin-<community>`` elsewhere); an Open311 api_key for the default community from
-    BOOTSTRAP_OPEN311_API_KEY."""
+    BOOTSTRAP_OPEN311_API_KEY; the station's own programs from BOOTSTRAP_PROGRAMS (program ids,
+    comma separated), registered for every community."""
     for community_id, name_zh, name_en in parse_communities(config.get("COMMUNITIES")):
         if session.get(Community, community_id) is None:
             session.add(Community(id=community_id, name_zh=name_zh, name_en=name_en))
@@ -54,6 +56,10 @@ def bootstrap(session: Session, config: dict) -> None:
                 session.get(ApiKey, hash_secret(key)) is None:
             session.add(ApiKey(key_hash=hash_secret(key), community_id=community_id,
                                name="bootstrap"))
+    programs = [p.strip() for p in str(config.get("BOOTSTRAP_PROGRAMS") or "").split(",")
+                if p.strip()]
+    communities = [c[0] for c in parse_communities(config.get("COMMUNITIES"))]
+    register_at_start(session, programs, communities, utcnow())
     session.commit()
 
 

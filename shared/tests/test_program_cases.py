@@ -61,9 +61,20 @@ def test_chases_are_counted_and_a_recall_stops_only_an_open_case(tmp_path):
     case = count_chase(session, Case, {"case_id": 1}, later)
     count_chase(session, Case, {"case_id": 1}, later)
     assert (case.chases, as_utc(case.updated_at)) == (2, later)
-    assert recall(session, Case, {"case_id": 1}, later) is case
-    assert case.state == "recalled"
+    recalled_at = later + timedelta(hours=1)
+    assert recall(session, Case, {"case_id": 1}, recalled_at) is case
+    assert (case.state, as_utc(case.updated_at)) == ("recalled", recalled_at)
     assert recall(session, Case, {"case_id": 1}, later) is None        # already taken back
     case.state = "resolved"
     assert recall(session, Case, {"case_id": 1}, later) is None
     assert case.state == "resolved"
+
+
+def test_a_new_case_reads_as_new_at_once_before_it_is_written(tmp_path):
+    """A program shows or records the case it has just kept in the same transaction (its reply,
+    its own record): no chases yet, received now, open."""
+    session = session_on(tmp_path)
+    with session.no_autoflush:
+        case = keep(session, Case, dispatched_case("probe", "water_repair", case_id=3), NOW)
+        assert (case.case_id, case.state, case.chases, case.received_at) == (3, "received", 0,
+                                                                            NOW)

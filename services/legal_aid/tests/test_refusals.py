@@ -154,6 +154,17 @@ def a_day_elsewhere(s: Station) -> None:
              "starts_at": at(3, 9), "ends_at": at(3, 10)}]}, ALICE, NOW)
 
 
+def a_booking_elsewhere(s: Station) -> None:
+    a_day_elsewhere(s)
+    s.ids["elsewhere_booking"] = bookings.book(s.tx, ELSEWHERE, s.elsewhere_day.id, {
+        "name": "甲", "phone": "13700000009"}, ALICE, NOW)
+
+
+def a_case_elsewhere(s: Station) -> None:
+    cases.receive(s.tx, {**case_data(44), "community": ELSEWHERE}, NOW)
+    s.ids["elsewhere_case"] = cases.case_by_intake_id(s.tx.session, 44)
+
+
 # (what is refused, the code a user is told, what to set up first, whether the caller rolls back)
 Refusal = tuple[str, Callable[[Station], Any], Callable[[Station], Any] | None, bool]
 
@@ -303,6 +314,12 @@ REFUSALS: dict[str, Refusal] = {
     "a reception for a case that is not there": ("unknown_case", lambda s: (
         receptions.record_reception(s.tx, C, reception_of(s, case_id=999), ALICE, NOW)),
         None, False),
+    "a reception for another community's booking": ("unknown_booking", lambda s: (
+        receptions.record_reception(s.tx, C, reception_of(s, booking_id=s.elsewhere_booking.id),
+                                    ALICE, NOW)), a_booking_elsewhere, False),
+    "a reception for another community's case": ("unknown_case", lambda s: (
+        receptions.record_reception(s.tx, C, reception_of(s, case_id=s.elsewhere_case.id),
+                                    ALICE, NOW)), a_case_elsewhere, False),
     "a reception of nobody": ("visitor_required", lambda s: receptions.record_reception(
         s.tx, C, reception_of(s, visitor=None), ALICE, NOW), None, False),
     "a reception of a visitor who is not there": ("visitor_not_found", lambda s: (
@@ -505,6 +522,12 @@ SAID = {
         "没有这条预约",
         "No such booking"),
     "a reception for a case that is not there": (422, "case_id",
+        "没有这个案件",
+        "No such case"),
+    "a reception for another community's booking": (422, "booking_id",
+        "没有这条预约",
+        "No such booking"),
+    "a reception for another community's case": (422, "case_id",
         "没有这个案件",
         "No such case"),
     "a reception of nobody": (422, "visitor",

@@ -741,3 +741,46 @@ def test_the_figures_of_every_kind_of_case_and_booking_counted_by_hand(tx, wang)
     # 2 December: the lecture, no cases (they came on 27 November)
     december = figures.figures(tx.session, C, at(5).date(), at(5).date())
     assert (december["lectures"]["attendance"], december["cases"]["received"]) == (2, 0)
+
+
+def test_a_cases_resident_and_a_walk_in_with_a_slot_received(tx, wang):
+    zhao = lawyers.add_lawyer(tx, C, {"name": "赵律师"}, ALICE, NOW)
+    cases.receive(tx, case_from_intake(42), NOW)
+    nameless = case_from_intake(43)
+    nameless["resident"] = {"phone": "13800004343"}
+    cases.receive(tx, nameless, NOW)
+    # the case's resident is the visitor; the visit came through the case
+    by_case = receptions.record_reception(tx, C, {
+        "case_id": cases.case_by_intake_id(tx.session, 42).id, "area_of_law": "labour",
+        "outcome": "advised"}, ALICE, NOW)
+    view = views.reception_view(by_case, "zh")
+    assert (view["channel"], view["case_id"], view["booking_id"], view["lawyer"],
+            view["visitor"]) == ("case", 1, None, None,
+                                 {"id": 1, "name": "张三", "phone": "13800001111"})
+    # a resident intake did not name is received as 居民
+    by_nameless = receptions.record_reception(tx, C, {
+        "case_id": cases.case_by_intake_id(tx.session, 43).id, "area_of_law": "labour",
+        "outcome": "advised"}, ALICE, NOW)
+    assert views.reception_view(by_nameless, "zh")["visitor"] == {
+        "id": 2, "name": "居民", "phone": "13800004343"}
+
+    # a walk-in in Wang's slot was received by Wang, unless staff name another lawyer; a
+    # reception clock five minutes ahead of the server's is still now
+    day = consultations.open_day(tx, C, {"day": at(3).date(), "place": "服务站", "slots": [
+        {"lawyer_id": wang.id, "starts_at": at(3, 9), "ends_at": at(3, 11), "minutes": 60}]},
+        ALICE, NOW)
+    walk_in = bookings.record_walk_in(tx, C, day.id, {"name": "李四", "phone": "13800002222",
+                                                      "slot_id": day.slots[0].id}, DESK,
+                                      at(3, 9))
+    seen = receptions.record_reception(tx, C, {
+        "booking_id": walk_in.id, "area_of_law": "family", "outcome": "solved",
+        "received_at": at(3, 9, 5)}, ALICE, at(3, 9))
+    view = views.reception_view(seen, "zh")
+    assert (view["channel"], view["booking_id"], view["lawyer"], view["received_at"],
+            view["visitor"]) == ("walk_in", walk_in.id, WANG, "2026-11-30T01:05:00Z",
+                                 {"id": 3, "name": "李四", "phone": "13800002222"})
+    other = receptions.record_reception(tx, C, {
+        "booking_id": walk_in.id, "lawyer_id": zhao.id, "area_of_law": "family",
+        "outcome": "solved"}, ALICE, at(3, 10))
+    assert views.reception_view(other, "zh")["lawyer"] == {"id": 2, "name": "赵律师",
+                                                           "firm": None}

@@ -28,6 +28,7 @@ from legal_aid.service import MANIFEST
 from .conftest import ALICE, NOW, at
 
 C = "rainbow-city"
+DESK_STAFF = make_staff("receptionist", id=3, name="前台小周")
 
 
 def code_of(excinfo):
@@ -461,7 +462,7 @@ def test_cancelling_a_cases_booking_puts_the_case_back_to_accepted(tx):
     _, case = receive(tx, dispatched())
     day = day_with_slots(tx, [lawyer(tx)], count=2)
     _, booking = cases.book_case(tx, C, case.id, {"day_id": day.id}, ALICE, NOW)
-    desk = make_staff("receptionist", id=3, name="前台小周")
+    desk = DESK_STAFF
     later = NOW + timedelta(hours=1)
     with pytest.raises(DomainError) as err:   # another community's desk finds no booking
         bookings.cancel_booking(tx, "sunny-garden", booking.id, "有事", desk, later)
@@ -492,3 +493,35 @@ def test_a_case_booked_three_times_holds_only_its_last_booking(tx):
             for _ in range(3)]
     assert [b.status for b in held] == ["cancelled", "cancelled", "active"]
     assert [b.id for b in bookings.active_bookings(tx.session, day.id)] == [held[2].id]
+
+
+def test_slots_at_the_edges_of_the_day_and_of_each_other(tx):
+    wang = lawyer(tx)
+    day = consultations.open_day(tx, C, {"day": at(3).date(), "place": "服务站"}, ALICE, NOW)
+
+    def refused(specs, now=NOW):
+        with pytest.raises(DomainError) as err:
+            consultations.add_slots(tx, C, day.id, specs, ALICE, now)
+        return code_of(err), err.value.field
+
+    def spec(starts_at, ends_at, **extra):
+        return {"lawyer_id": wang.id, "starts_at": starts_at, "ends_at": ends_at, **extra}
+
+    # a slot of no length; one starting the moment it is added; one running past midnight
+    assert refused([spec(at(3, 9), at(3, 9))]) == ("ends_before_start", "ends_at")
+    assert refused([spec(at(3, 9), at(3, 10))], now=at(3, 9)) == ("slot_in_past", "starts_at")
+    assert refused([spec(at(3, 23), at(4, 0, 30))]) == ("slot_not_on_day", "starts_at")
+    # the second line of a batch names a lawyer nobody knows
+    assert refused([spec(at(3, 9), at(3, 10)), {**spec(at(3, 10), at(3, 11)),
+                                                "lawyer_id": 999}]) == (
+        "unknown_lawyer", "slots.1.lawyer_id")
+    # one ending at midnight, and one right after another, are fine
+    late = consultations.add_slots(tx, C, day.id, [spec(at(3, 23), at(4, 0))], ALICE, NOW)
+    nine = consultations.add_slots(tx, C, day.id, [spec(at(3, 9), at(3, 10))], ALICE, NOW)
+    ten = consultations.add_slots(tx, C, day.id, [spec(at(3, 10), at(3, 11))], DESK_STAFF,
+                                  NOW + timedelta(hours=1))
+    assert [len(x) for x in (late, nine, ten)] == [1, 1, 1]
+    assert (day.updated_at, day.updated_by) == (NOW + timedelta(hours=1), "前台小周")
+    assert [(h.action, h.detail) for h in
+            views.history(tx.session, C, "consultation_day", day.id)][-1] == (
+        "slots_added", {"slots": [ten[0].id]})

@@ -525,3 +525,65 @@ def test_slots_at_the_edges_of_the_day_and_of_each_other(tx):
     assert [(h.action, h.detail) for h in
             views.history(tx.session, C, "consultation_day", day.id)][-1] == (
         "slots_added", {"slots": [ten[0].id]})
+
+
+def test_a_lecture_at_the_edges_of_its_start(tx):
+    start = at(5, 19)
+    base = {"topic": "劳动合同法", "speaker": "王律师", "place": "活动室", "capacity": 2}
+    for data, now, code in [({"starts_at": NOW}, NOW, "lecture_in_past"),
+                            ({"starts_at": start, "ends_at": start}, NOW, "ends_before_start")]:
+        with pytest.raises(DomainError) as err:
+            lectures.plan_lecture(tx, C, {**base, **data}, ALICE, now)
+        assert code_of(err) == code
+    # one held from this very moment may be recorded as held
+    assert lectures.plan_lecture(tx, C, {**base, "starts_at": NOW, "already_held": True}, ALICE,
+                                 NOW).status == "planned"
+    item = lectures.plan_lecture(tx, C, {**base, "starts_at": start}, ALICE, NOW)
+    seats = [lectures.register(tx, item.id, n, p, ALICE, NOW)
+             for n, p in [("甲", "13800000001"), ("乙", "13800000002")]]
+    # as many seats as are taken is allowed
+    lectures.update_lecture(tx, C, item.id, {"capacity": 2, "place": "大会议室"}, ALICE, NOW)
+    # moved an hour later: on the record as a moment in UTC
+    lectures.update_lecture(tx, C, item.id, {"starts_at": at(5, 20)}, ALICE, NOW)
+    assert [(h.action, h.detail) for h in views.history(tx.session, C, "lecture", item.id)][-1] == (
+        "updated", {"starts_at": "2026-12-02T12:00:00Z"})
+    # at 20:00 sharp registration is closed, and attendance can be taken
+    with pytest.raises(DomainError) as err:
+        lectures.register(tx, item.id, "丙", "13800000003", ALICE, at(5, 20))
+    assert code_of(err) == "registration_closed"
+    # the same phone twice among the walk-ins is one person
+    with pytest.raises(DomainError) as err:
+        lectures.record_attendance(tx, C, item.id, {"walk_ins": [
+            {"name": "丁", "phone": "13800000004"}, {"name": "丁", "phone": "13800000004"}]},
+            ALICE, at(5, 20))
+    assert code_of(err) == "already_registered"
+    lectures.record_attendance(tx, C, item.id, {"present": [seats[0].id]}, ALICE, at(5, 20))
+    # attendance taken again later keeps when the lecture was held
+    lectures.record_attendance(tx, C, item.id, {"present": [seats[1].id],
+                                                "walk_ins": [{"name": "戊"}]},
+                               DESK_STAFF, at(5, 21))
+    assert (item.held_at, item.held_by, item.updated_by) == (at(5, 20), "李", "前台小周")
+    assert views.lecture_counts(item)["attended"] == 3
+    assert [(h.action, h.detail) for h in views.history(tx.session, C, "lecture", item.id)][-1] == (
+        "attendance_recorded", {"present": [seats[1].id], "absent": [], "walk_ins": 1})
+
+
+def test_who_moves_up_from_the_waiting_list_is_on_their_record(tx):
+    item = lecture(tx, capacity=1)
+    seated = lectures.register(tx, item.id, "甲", "13800000001", ALICE, NOW)
+    waiting = lectures.register(tx, item.id, "乙", "13800000002", ALICE, NOW)
+    with pytest.raises(DomainError) as err:   # staff of another community find no lecture
+        lectures.cancel_registration(tx, item.id, seated.id, ALICE, NOW, community="sunny-garden")
+    assert code_of(err) == "lecture_not_found" and seated.status == "registered"
+    lectures.cancel_registration(tx, item.id, seated.id, ALICE, NOW + timedelta(hours=1),
+                                 community=C)
+    assert [views.activity_view(h) for h in
+            views.history(tx.session, C, "registration", waiting.id)] == [
+        {"at": "2026-11-27T02:00:00Z", "actor": "李", "actor_id": "7", "entity": "registration",
+         "entity_id": waiting.id, "action": "waitlisted",
+         "detail": {"lecture_id": item.id, "phone": "138****0002"}},
+        {"at": "2026-11-27T03:00:00Z", "actor": "李", "actor_id": "7", "entity": "registration",
+         "entity_id": waiting.id, "action": "promoted", "detail": {"lecture_id": item.id}}]
+    assert [(h.action, h.detail) for h in
+            views.history(tx.session, C, "registration", seated.id)][-1] == (
+        "cancelled", {"lecture_id": item.id, "was": "registered"})

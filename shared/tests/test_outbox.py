@@ -1,4 +1,5 @@
 """The outbox: what a transaction writes, and how the relay sends it (a stand-in broker here)."""
+import threading
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -77,37 +78,81 @@ def test_pending_rows_leave_in_order_a_batch_at_a_time_and_are_marked_sent(tmp_p
     assert [n for _, n in relay.publisher.sent] == [1, 2, 3, 4, 5]   # each once, in order
 
 
-def test_on_postgresql_a_message_refused_once_still_leaves_before_those_written_after_it():
-    """As a service runs it: several copies share the outbox (row locks, SKIP LOCKED). The row
-    the broker refused is rewritten (its attempt counted); its page being full of the rows
-    written after it, PostgreSQL stores the new version after them. The relay still sends in
-    the order written."""
+@pytest.fixture
+def pg():
+    """The outbox in a PostgreSQL database of its own, dropped afterwards."""
     with postgres_database("minzi_outbox_test") as url:
         engine = make_engine(url)
         try:
             Base.metadata.create_all(engine)
-            sessions = sessionmaker(engine, expire_on_commit=False)
-            story = "居民来访求助，楼上漏水，" * 12    # a resident's words: about 1 kB a row
-            with sessions() as session:
-                session.add_all(Outbox(event_id=f"e{n}", routing_key=f"case.reported.{n}",
-                                       body={"n": n, "description": f"{n} {story}"})
-                                for n in range(1, 41))
-                session.commit()
-            relay = OutboxRelay(sessions, Outbox, "amqp://guest:guest@127.0.0.1:5672//",
-                                skip_locked=True)
-            relay.publisher = Broker(refuse={1})
-            with pytest.raises(ConnectionError):
-                relay.publish_pending()                       # 1 refused: its attempt counted
-            assert relay.publisher.sent == []
-            with engine.connect() as connection:              # asked for no order, PostgreSQL
-                stored = connection.execute(text(             # gives 1 after the others now
-                    "SELECT id FROM outbox WHERE published_at IS NULL")).scalars().all()
-            assert stored[0] != 1 and sorted(stored) == list(range(1, 41))
-            relay.publisher.refuse.clear()
-            assert relay.publish_pending() == 40
-            assert relay.publisher.sent == [(f"case.reported.{n}", n) for n in range(1, 41)]
+            yield engine, sessionmaker(engine, expire_on_commit=False)
         finally:
             engine.dispose()
+
+
+def test_on_postgresql_a_message_refused_once_still_leaves_before_those_written_after_it(pg):
+    """As a service runs it: several copies share the outbox (row locks, SKIP LOCKED). The row
+    the broker refused is rewritten (its attempt counted); its page being full of the rows
+    written after it, PostgreSQL stores the new version after them. The relay still sends in
+    the order written."""
+    engine, sessions = pg
+    story = "居民来访求助，楼上漏水，" * 12    # a resident's words: about 1 kB a row
+    with sessions() as session:
+        session.add_all(Outbox(event_id=f"e{n}", routing_key=f"case.reported.{n}",
+                               body={"n": n, "description": f"{n} {story}"})
+                        for n in range(1, 41))
+        session.commit()
+    relay = OutboxRelay(sessions, Outbox, "amqp://guest:guest@127.0.0.1:5672//",
+                        skip_locked=True)
+    relay.publisher = Broker(refuse={1})
+    with pytest.raises(ConnectionError):
+        relay.publish_pending()                               # 1 refused: its attempt counted
+    assert relay.publisher.sent == []
+    with engine.connect() as connection:                      # asked for no order, PostgreSQL
+        stored = connection.execute(text(                     # gives 1 after the others now
+            "SELECT id FROM outbox WHERE published_at IS NULL")).scalars().all()
+    assert stored[0] != 1 and sorted(stored) == list(range(1, 41))
+    relay.publisher.refuse.clear()
+    assert relay.publish_pending() == 40
+    assert relay.publisher.sent == [(f"case.reported.{n}", n) for n in range(1, 41)]
+
+
+class SlowBroker(Broker):
+    """Takes each message, then holds the relay until let go."""
+
+    def __init__(self):
+        super().__init__()
+        self.holding = threading.Event()
+        self.go_on = threading.Event()
+
+    def publish(self, body, routing_key):
+        super().publish(body, routing_key)
+        self.holding.set()
+        assert self.go_on.wait(20), "never let go"
+
+
+def test_on_postgresql_two_copies_of_a_service_never_send_one_message_twice(pg):
+    """While one copy's relay is sending a batch, the other's finds nothing left to send."""
+    _, sessions = pg
+    with sessions() as session:
+        session.add_all(Outbox(event_id=f"e{n}", routing_key=f"case.reported.{n}",
+                               body={"n": n}) for n in range(1, 4))
+        session.commit()
+    first, second = (OutboxRelay(sessions, Outbox, "amqp://guest:guest@127.0.0.1:5672//",
+                                 skip_locked=True) for _ in range(2))
+    first.publisher, second.publisher = SlowBroker(), Broker()
+    sent_by_first = []
+    sending = threading.Thread(target=lambda: sent_by_first.append(first.publish_pending()))
+    sending.start()
+    try:
+        assert first.publisher.holding.wait(20), "the first copy never began sending"
+        assert second.publish_pending() == 0                  # 1 being sent, 2 and 3 taken
+    finally:
+        first.publisher.go_on.set()
+        sending.join(20)
+    assert sent_by_first == [3]
+    assert [n for _, n in first.publisher.sent] == [1, 2, 3] and second.publisher.sent == []
+    assert second.publish_pending() == 0
 
 
 def test_a_refused_message_keeps_its_row_with_the_error_and_the_relay_tries_again(tmp_path):

@@ -10,7 +10,8 @@ from cat_fund.domain.money import AmountError, to_fen, yuan
     ("1000", 100000), ("1000.00", 100000), ("0.01", 1), ("12.5", 1250), (" 8.80 ", 880),
     (12, 1200), (Decimal("0.10"), 10), ("12.500", 1250), (0.1, 10), (19.99, 1999),
     ("99999999.99", 9999999999), ("100000000", 10_000_000_000),      # a hundred million: the most
-    ("000000000000000000000000001.5", 150),                          # thirty characters
+    ("0000000000000000000000000001.5", 150),                         # thirty characters
+    (" " * 20 + "8.80" + " " * 20, 880),                # spaces around it are not counted
 ])
 def test_amounts_in_yuan_become_exact_fen(value, fen):
     assert to_fen(value) == fen
@@ -22,6 +23,11 @@ def test_amounts_in_yuan_become_exact_fen(value, fen):
     ("abc", "not_a_number"), ("", "not_a_number"), (None, "not_a_number"), (True, "not_a_number"),
     ("NaN", "not_a_number"), ("inf", "not_a_number"), (float("nan"), "not_a_number"),
     ("12,00", "not_a_number"), ([1], "not_a_number"), ("100000000.01", "too_large"),
+    ("00000000000000000000000000001.5", "not_a_number"),              # thirty-one characters
+    ("12_00", "not_a_number"),                        # 12.00 or 1200? like "12,00", refused
+    ("1e999999999", "too_large"),                     # 10^999999999 yuan, typed short
+    ("1e-999999999", "too_many_decimals"),            # 999999999 decimals: not 0 fen
+    ("1.0000000000000000000000000001", "too_many_decimals"),  # 28 decimals: not 1.00 yuan
 ])
 def test_bad_amounts_are_named(value, code):
     with pytest.raises(AmountError) as caught:
@@ -53,3 +59,23 @@ def test_what_a_bad_amount_is_told():
         with pytest.raises(AmountError) as caught:
             to_fen(value)
         assert (caught.value.code, str(caught.value)) == ("not_a_number", "Not a valid amount.")
+
+
+@pytest.mark.parametrize("typed", [
+    "nan", "NaN", "-nan", "sNaN", "inf", "+inf", "-inf", "Infinity", "-INFINITY", "INF", "",
+    "   ", "十元", "¥12", "12元", "1.2.3",
+])
+def test_words_that_name_no_amount_are_told_what_an_amount_looks_like(typed):
+    """What a volunteer sees under the amount (the form shows it as 金额应为数字（元），如
+    "12.50"): the same words for anything that is not a number of yuan."""
+    with pytest.raises(AmountError) as caught:
+        to_fen(typed)
+    assert (caught.value.code, str(caught.value)) == ("not_a_number", "Not a valid amount.")
+
+
+@pytest.mark.parametrize("sent", [True, False, None])
+def test_a_yes_no_or_nothing_sent_as_the_amount_is_not_a_number(sent):
+    """A client sending JSON true, false or null: true is not 1 yuan, false is not 0."""
+    with pytest.raises(AmountError) as caught:
+        to_fen(sent)
+    assert (caught.value.code, str(caught.value)) == ("not_a_number", "Not a valid amount.")

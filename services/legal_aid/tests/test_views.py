@@ -784,3 +784,51 @@ def test_a_cases_resident_and_a_walk_in_with_a_slot_received(tx, wang):
         "outcome": "solved"}, ALICE, at(3, 10))
     assert views.reception_view(other, "zh")["lawyer"] == {"id": 2, "name": "赵律师",
                                                            "firm": None}
+
+
+def test_a_case_keeps_what_intake_sent_and_starts_afresh_when_sent_again(tx):
+    data = CaseDispatched().load({
+        "case_id": 42, "tracking_code": "RC00000042", "program_id": "legal_aid",
+        "service_code": "legal_consultation", "community": C, "channel": "visit",
+        "description": "邻居装修噪音", "attributes": {"area_of_law": "astrology"},
+        "address": "彩虹城3号楼", "note": "居民只在晚上有空",
+        "resident": {"name": "张三", "phone": "13800001111", "contact": "微信 zhangsan"},
+        "due_at": "2026-12-04T08:00:00Z"})
+    report = cases.receive(tx, data, NOW)
+    assert report == {"status": "accepted", "handler": "普法互助家园",
+                      "note": "普法互助家园已受理，将安排志愿律师与您联系"}
+    case = cases.case_by_intake_id(tx.session, 42)
+    view = views.case_view(case, "en")
+    # an area of law nobody knows is left open
+    assert {k: view[k] for k in ("area_of_law", "area_of_law_name", "address", "resident",
+                                 "dispatch_note", "attributes", "due_at")} == {
+        "area_of_law": None, "area_of_law_name": None, "address": "彩虹城3号楼",
+        "resident": {"name": "张三", "phone": "13800001111", "contact": "微信 zhangsan"},
+        "dispatch_note": "居民只在晚上有空", "attributes": {"area_of_law": "astrology"},
+        "due_at": "2026-12-04T08:00:00Z"}
+
+    # chased twice, resolved with a note for the resident
+    cases.chased(tx, {"case_id": 42, "level": 2}, NOW)
+    cases.resolve_case(tx, C, case.id, {"result": "已调解", "reply": "双方已和解",
+                                        "note": "如再有噪音请联系物业"}, ALICE, NOW)
+    assert tx.published[-1]["data"] == {
+        "case_id": 42, "program_id": "legal_aid", "status": "resolved", "handler": "李",
+        "result": "已调解", "reply": "双方已和解", "note": "如再有噪音请联系物业"}
+    # intake reopens it: accepted again, with nothing of the last round's outcome
+    later = NOW + timedelta(days=1)
+    assert cases.receive(tx, {**data, "description": "噪音又来了"}, later)["status"] == "accepted"
+    view = views.case_view(case, "zh", session=tx.session)
+    assert (view["status"], view["result"], view["reply"], view["chase_level"],
+            view["description"], view["received_at"], view["updated_at"]) == (
+        "accepted", None, None, 0, "噪音又来了", "2026-11-27T02:00:00Z",
+        "2026-11-28T02:00:00Z")
+    assert view["history"][-1]["action"] == "received_again"
+
+    # sent again while still open, it stays where it is
+    day = consultations.open_day(tx, C, {"day": at(3).date(), "place": "服务站", "slots": [
+        {"lawyer_id": lawyers.add_lawyer(tx, C, {"name": "王律师"}, ALICE, NOW).id,
+         "starts_at": at(3, 9), "ends_at": at(3, 10)}]}, ALICE, NOW)
+    cases.book_case(tx, C, case.id, {"day_id": day.id}, ALICE, later)
+    cases.chased(tx, {"case_id": 42, "level": 1}, later)
+    cases.receive(tx, data, later)
+    assert (case.status, case.chase_level) == ("booked", 1)

@@ -134,6 +134,12 @@ def test_reopening_sends_it_back_where_it_was_or_to_the_station_head(tx):
     assert (case.status, case.program_id, case.reopened_count) == \
         ("awaiting_assignment", None, 2)
     assert last(case)[2] == "重新办理：还是不行"
+    lamp = register_case(tx, description="小区路灯不亮", resident_phone="13900000002")
+    answers.resolve(desk(tx), lamp, actor(RECEPTIONIST), "已报物业")      # never had a service
+    answers.reply(desk(tx), lamp, actor(RECEPTIONIST), "已报物业")
+    answers.reopen(desk(tx, NOW + HOUR), lamp, actor(RECEPTIONIST), "灯还是不亮")
+    assert (lamp.status, lamp.program_id, lamp.service_code, lamp.due_at) == \
+        ("awaiting_assignment", None, None, NOW + 25 * HOUR)
 
 
 def test_out_of_scope_is_explained_with_a_referral_and_the_program_told(tx):
@@ -144,14 +150,21 @@ def test_out_of_scope_is_explained_with_a_referral_and_the_program_told(tx):
             case.closed_at, case.first_response_at) == \
         ("out_of_scope", "工伤认定不在本站。", "区人社局", REFERRED, NOW + HOUR, NOW + HOUR,
          NOW + HOUR)
-    assert tx.published[-1]["routing_key"] == "case.recalled.legal_aid"
-    assert tx.published[-1]["data"]["note"] == "工伤认定不在本站。"
+    assert tx.published[-1] == {
+        "routing_key": "case.recalled.legal_aid", "community": "rainbow-city",
+        "data": {"case_id": case.id, "tracking_code": case.tracking_code,
+                 "program_id": "legal_aid", "note": "工伤认定不在本站。"}}
     assert messages(tx, case) == [
         f"【彩虹城社区服务站】您的诉求（{case.tracking_code}）：{REFERRED}"]
+    assert last(case) == ("out_of_scope", "管理员（管理员）", REFERRED)
+    assert case.owner_id == RECEPTIONIST["id"]      # the first receiver stays the owner
     lamp = register_case(tx, description="小区路灯不亮", resident_phone="13900000002")
+    lamp.owner_id = None                            # as when a program took it in
     sent = len(tx.published)
-    answers.close_out_of_scope(desk(tx), lamp, actor(RECEPTIONIST), "路灯归物业。", "物业")
+    answers.close_out_of_scope(desk(tx), lamp, actor(SECOND_RECEPTIONIST), "路灯归物业。", "物业")
     assert len(tx.published) == sent            # no program held it: nobody to recall
+    assert lamp.owner_id == SECOND_RECEPTIONIST["id"]       # whoever answers owns it
+    assert [e.action for e in lamp.events][-2:] == ["owner_taken", "out_of_scope"]
 
 
 def test_those_who_asked_again_hear_the_answer_and_are_told_of_the_link(tx):

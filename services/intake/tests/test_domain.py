@@ -203,3 +203,12 @@ def test_the_same_address_written_with_other_spaces_is_the_same_place(tx):
     third = register_case(tx, resident_phone="13900008888", address="彩虹城4号楼",
                           attributes={"employer": "甲"}, service_code="labour_dispute")
     assert second.duplicate_of_id == first.id and third.duplicate_of_id is None
+
+
+def test_an_address_asked_about_again_with_spaces_or_other_capitals_is_the_same_place(tx):
+    first = register_case(tx, resident_phone=None, address="彩虹城3号楼B座",
+                          attributes={"employer": "甲"}, service_code="labour_dispute")
+    for address in ("彩虹城 3号楼 b座", "彩虹城3号楼　B座"):        # a space, a full-width space
+        again = register_case(tx, resident_phone=None, address=address,
+                              attributes={"employer": "甲"}, service_code="labour_dispute")
+        assert again.duplicate_of_id == first.id

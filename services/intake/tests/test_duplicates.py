@@ -75,9 +75,12 @@ def test_repeats_hear_an_out_of_scope_answer_too(tx):
     primary = register_case(tx, **WAGES)
     repeat = register_case(tx, description="工资的事", **WAGES)
     answer(tx, primary, "out_of_scope")
-    assert repeat.reply == primary.reply and "区劳动监察大队" in repeat.reply
+    referred = "工资纠纷请找劳动监察。 建议您联系：区劳动监察大队"
+    assert (repeat.reply, repeat.replied_at) == (referred, NOW)
     [reply] = tx.session.query(Notification).filter_by(case_id=repeat.id, purpose="reply").all()
-    assert repeat.tracking_code in reply.body and "区劳动监察大队" in reply.body
+    assert reply.body == f"【彩虹城社区服务站】您的诉求（{repeat.tracking_code}）：{referred}"
+    event = repeat.events[-1]
+    assert (event.action, event.actor, event.note) == ("out_of_scope", "王接待（接待员）", referred)
 
 
 def test_a_repeat_is_not_sent_to_the_program_a_second_time_when_the_case_moves(tx):

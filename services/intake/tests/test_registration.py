@@ -173,6 +173,13 @@ def test_staff_chase_by_hand(tx):
     assert (wages.chase_level, wages.escalated) == (1, False)
     assert published_keys(tx)[-1] == "case.chased.legal_aid"
     chasing.chase(desk(tx), wages, actor(STATION_HEAD), "升级", level=2)
+    assert tx.published[-1] == {
+        "routing_key": "case.chased.legal_aid", "community": "rainbow-city",
+        "data": {"case_id": wages.id, "tracking_code": wages.tracking_code,
+                 "program_id": "legal_aid", "level": 2, "note": "升级"}}
+    escalated = wages.events[-1]         # for the station, not on the resident's tracking page
+    assert (escalated.action, escalated.actor, escalated.note, escalated.public) == \
+        ("escalated", "赵站长（站长）", "升级", False)
     chasing.chase(desk(tx), wages, actor(STATION_HEAD), "再提醒")
     assert (wages.chase_level, wages.escalated) == (2, True)        # a reminder keeps level 2
     assert [e.action for e in wages.events][-3:] == ["chased", "escalated", "chased"]

@@ -78,8 +78,7 @@ def reopen(desk: Desk, case: Case, actor: Actor, note: str) -> None:
     case.closed_at = None
     case.resolved_at = None
     case.replied_at = None
-    found = desk.registry.offer(case.community_id, case.service_code) \
-        if case.service_code else None
+    found = desk.registry.offer(case.community_id, case.service_code)   # None: no service yet
     desk.record(case, actor, "reopened", note)
     if found:
         desk.dispatch(case, *found, actor, f"重新办理：{note}")

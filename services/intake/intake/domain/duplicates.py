@@ -12,9 +12,9 @@ from .desk import Desk, require_open
 from .labels import OPEN_STATUSES
 
 
-def normalise_address(text: str | None) -> str:
+def normalise_address(text: str) -> str:
     """An address compared without its spaces, half- or full-width, and without case."""
-    return (text or "").replace(" ", "").replace("\u3000", "").lower()
+    return text.replace(" ", "").replace("\u3000", "").lower()
 
 
 def open_case_repeated(session: Session, case: Case, service_code: str | None) -> Case | None:

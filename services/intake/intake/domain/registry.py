@@ -112,7 +112,7 @@ class Registry:
             offers.setdefault(offer.code, (offer, program))
         return list(offers.values())
 
-    def offer(self, community_id: str, code: str) -> Offer | None:
+    def offer(self, community_id: str, code: str | None) -> Offer | None:
         for offer, program in self.live_offers(community_id):
             if offer.code == code:
                 return offer, program

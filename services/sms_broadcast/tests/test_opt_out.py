@@ -10,6 +10,7 @@ from sms_broadcast.domain.broadcasts import create_broadcast, retry_failed
 from sms_broadcast.domain.consent import OPTED_OUT
 from sms_broadcast.domain.contacts import create_contact, update_contact
 from sms_broadcast.domain.grid import create_building, create_zone
+from sms_broadcast.domain.replies import receive_reply
 from sms_broadcast.models import Consent, Contact
 
 from .conftest import (
@@ -110,3 +111,30 @@ def test_a_resident_moved_to_a_number_that_texted_td_stays_opted_out(sessions, t
     relay(sessions, gateway).send_pending()
     assert sorted(gateway.numbers) == [ZHANG, LI]
     assert states(tx, made.id)["王五"] == "skipped"
+
+
+def test_a_number_is_registered_by_what_it_said_last_not_by_what_arrived_last(tx, grid):
+    """The gateway may pass replies on out of order: 订阅 sent at 10:05 arrives before the TD
+    sent at 10:00, and the number's last word is still to come back."""
+    for text, message_id, minute in (("订阅", "gw-2", 5), ("TD", "gw-1", 0)):
+        receive_reply(tx, {"from": "13700005555", "text": text, "message_id": message_id,
+                           "received_at": NOW + timedelta(minutes=minute)},
+                      NOW + timedelta(minutes=6), [C])
+    tx.session.commit()
+    sun = create_contact(tx, OPERATOR, {"name": "孙七", "phone": "13700005555",
+                                        "building_id": grid["b6"].id}, NOW + timedelta(hours=1))
+    tx.session.commit()
+    assert sun.opted_out is False
+    assert tx.session.scalars(select(Consent).where(Consent.contact_id == sun.id)).all() == []
+
+
+def test_a_resident_already_opted_out_moving_to_a_number_that_texted_td_has_one_opt_out(tx,
+                                                                                       grid):
+    reply(tx, "TD", "gw-wang", phone="13800003333")            # 王五 says stop
+    reply(tx, "TD", "gw-new", phone="13700005555")             # so did his new number
+    update_contact(tx, OPERATOR, grid["wang"].id, {"phone": "13700005555"}, NOW)
+    tx.session.commit()
+    assert tx.session.get(Contact, grid["wang"].id).opted_out
+    assert [(c.action, c.phone) for c in tx.session.scalars(
+        select(Consent).where(Consent.contact_id == grid["wang"].id))] == \
+        [("opt_out", "13800003333")]

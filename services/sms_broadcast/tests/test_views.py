@@ -411,3 +411,28 @@ def test_a_scheduled_broadcast_whose_residents_all_moved_away_is_released_to_nob
     assert (shown["state"], shown["released_at"], sum(shown["messages"].values())) == \
         ("released", "2026-11-27T03:00:00Z", 0)
     assert release_due(tx.session, NOW + timedelta(hours=2)) == []
+
+
+def test_a_delivered_message_shows_when_and_each_reply_and_change_has_its_number(sessions, tx,
+                                                                                 grid):
+    made = broadcast(tx, grid)
+    relay(sessions, Recorder()).send_pending()
+    tx.session.expire_all()
+    zhang = messages(tx.session, made.id)["张三"]
+    delivery_report(tx.session, {"reference": f"minzi-sms-{zhang.id}", "status": "delivered",
+                                 "at": NOW + timedelta(minutes=1)}, NOW + timedelta(minutes=2))
+    tx.session.commit()
+    shown = views.list_messages(tx.session, OPERATOR, made.id, q())
+    assert [(m["name"], m["state"], m["delivered_at"]) for m in shown] == \
+        [("张三", "delivered", "2026-11-27T02:01:00Z"), ("李四", "sent", None)]
+    assert shown[0]["updated_at"] == "2026-11-27T02:02:00Z"
+    reply(tx, "电梯坏了", "gw-1")
+    reply(tx, "楼道灯坏了", "gw-2", phone="13800002222")
+    assert [(r["id"], r["message_id"]) for r in views.list_inbound(tx.session, OPERATOR, q())] \
+        == [(2, "gw-2"), (1, "gw-1")]                           # the first reply is number 1
+    # the grid's 10 changes (2 zones, 3 buildings, a door, 4 residents), then the broadcast's
+    # creation (11) and release (12), then the two replies (13, 14)
+    assert [(c["id"], c["action"]) for c in views.list_changes(tx.session, OPERATOR,
+                                                               q(limit=4))] == \
+        [(14, "reply_case"), (13, "reply_case"), (12, "broadcast_released"),
+         (11, "broadcast_created")]

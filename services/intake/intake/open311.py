@@ -130,7 +130,7 @@ def create(desk: Desk, community_id: str, form: dict, attributes: dict,
         "resident_contact": data.get("email"), "address": data.get("address_string"),
         "lat": data.get("lat"), "long": data.get("long"),
         "service_code": data["service_code"], "attributes": attributes,
-    }, Actor("resident", "居民（Open311）"), request_key)
+    }, Actor("居民（Open311）"), request_key)
     return [{"service_request_id": case.tracking_code, "token": case.tracking_code,
              "service_notice": notice(case), "account_id": None}]
 

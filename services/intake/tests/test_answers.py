@@ -220,3 +220,8 @@ def test_a_program_never_registered_is_named_by_its_id(tx):
     case.program_id = "ghost"
     reports.program_gone(desk(tx), "ghost")
     assert last(case)[2] == "「ghost」暂停服务，改由站长另行安排"
+    other = register_case(tx, resident_phone="13900000002")
+    other.program_id = "ghost"
+    assert reports.apply_report(desk(tx), {"case_id": other.id, "program_id": "ghost",
+                                           "status": "in_progress", "note": "在办"}) is True
+    assert last(other) == ("progress", "ghost", "在办")

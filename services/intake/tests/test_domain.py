@@ -107,7 +107,7 @@ def test_a_program_report_resolves_and_the_owner_replies(tx):
 def test_without_an_owner_the_programs_answer_goes_straight_to_the_resident(tx):
     case, _ = register(desk(tx), {"community": "rainbow-city", "channel": "open311",
                                   "description": "楼下有只受伤的猫", "service_code": "sick_cat",
-                                  "resident_phone": "13911112222"}, Actor("resident", "居民"))
+                                  "resident_phone": "13911112222"}, Actor("居民"))
     reports.apply_report(desk(tx), {"case_id": case.id, "program_id": "cat_fund",
                                     "status": "resolved", "result": "已送医",
                                     "reply": "猫已送到宠物医院，谢谢您。"})

@@ -27,7 +27,7 @@ from .conftest import (
     register_case,
 )
 
-PROGRAM = Actor("program", "普法互助家园")
+PROGRAM = Actor("普法互助家园")
 
 
 def refused(tx, code, action, *args, **kwargs):

@@ -77,7 +77,7 @@ def test_the_owner_keeps_seeing_it_after_passing_the_case_on(tx):
     case, _ = register(desk(tx), {"community": "rainbow-city", "channel": "open311",
                                   "description": "楼下有只受伤的猫", "service_code": "sick_cat",
                                   "resident_phone": PHONE, "resident_contact": CONTACT},
-                       Actor("resident", "居民（Open311）"))
+                       Actor("居民（Open311）"))
     assert case.owner_id is None
     assert shown(case, LAWYER) == (MASKED, None)          # not the legal-aid home's case yet
     assignment.transfer(desk(tx), case, actor(CAT_VOLUNTEER), "legal_consultation", "是法律问题")

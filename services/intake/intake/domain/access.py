@@ -1,5 +1,5 @@
 """Who acts on a case, what their role lets them do, and who may read a resident's details."""
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from minzi.api import Forbidden, Staff, actor_name
 from minzi.i18n import label
@@ -13,15 +13,14 @@ SEE_EVERY_RESIDENT = ("receptionist", "station_head", "admin")
 
 @dataclass
 class Actor:
-    """Who does something: a staff member, a resident (by tracking code), a program, the system.
-    ``label`` is how the case's record names them."""
-    kind: str
+    """Who does something: a staff member (``staff``), or a resident (by tracking code), a
+    program, the system. ``label`` is how the case's record names them."""
     label: str
-    staff: Staff | None = None
+    staff: Staff | None = field(default=None, kw_only=True)
 
     @classmethod
     def of_staff(cls, staff: Staff) -> "Actor":
-        return cls("staff", f"{actor_name(staff)}（{label(ROLE_LABELS, staff['role'])}）", staff)
+        return cls(f"{actor_name(staff)}（{label(ROLE_LABELS, staff['role'])}）", staff=staff)
 
     @property
     def staff_id(self) -> int | None:
@@ -36,8 +35,8 @@ class Actor:
         return self.role in MANAGERS
 
 
-SYSTEM = Actor("system", "系统")
-RESIDENT = Actor("resident", "居民")
+SYSTEM = Actor("系统")
+RESIDENT = Actor("居民")
 
 
 def require_staff(actor: Actor, *roles: str) -> None:

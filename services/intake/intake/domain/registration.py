@@ -132,7 +132,7 @@ def submitted(desk: Desk, submission: dict) -> tuple[Case, bool]:
     """``case.submitted``: a program took a request in for a resident (an SMS reply, a call).
     Registered like any other; the request key makes a resubmission find the same case."""
     program_id = (submission.get("reference") or {}).get("program_id")
-    actor = Actor("program", desk.registry.name(program_id, program_id or "项目"))
+    actor = Actor(desk.registry.name(program_id, program_id or "项目"))
     resident = submission.get("resident") or {}
     code = submission.get("service_code")
     if code and desk.registry.offer(submission["community"], code) is None:

@@ -17,7 +17,7 @@ def apply_report(desk: Desk, report: dict) -> bool:
             case.status not in REPORTABLE:
         return False
     name = desk.registry.name(report["program_id"], report["program_id"])
-    actor = Actor("program", name + (f"·{report['handler']}" if report.get("handler") else ""))
+    actor = Actor(name + (f"·{report['handler']}" if report.get("handler") else ""))
     status = report["status"]
     if status == "accepted":
         if case.status == "accepted":

@@ -180,8 +180,10 @@ def test_someone_married_through_the_studio_cannot_marry_again(tx):
     first = introduce(tx, man, woman)
     second = introduce(tx, man, other)                       # two open introductions at once
     outcome(tx, second, "married", NOW + timedelta(days=30))
-    with refused(tx, "member_married", field="outcome", status=409):
+    with refused(tx, "member_married", field="outcome", status=409) as err:
         outcome(tx, first, "married", NOW + timedelta(days=31))
+    assert (err.value.message_zh, err.value.message_en) == (
+        f"会员 {man.id} 已经通过工作室结婚", f"Member {man.id} has married through the studio")
     assert first.outcome == "pending"
 
 

@@ -90,15 +90,18 @@ def test_a_replied_case_as_staff_see_it(tx, wages):
                            "note": "月底前发放"}
     assert "history" not in case_view(wages, RECEPTIONIST, "zh", NOW)
     assert case_view(wages, RECEPTIONIST, "zh", NOW)["status_label"] == "已答复"
+    named = register_case(tx, resident_phone="13900000001", service_code="labour_dispute",
+                          attributes={"employer": "某公司"})
+    assert case_view(named, RECEPTIONIST, "zh", NOW)["attributes"] == {"employer": "某公司"}
 
 
 def test_an_event_is_labelled_in_the_readers_language(tx, wages):
     resolved = next(e for e in wages.events if e.action == "resolved")
-    assert event_view(resolved)["action_label"] == "办结"
+    assert event_view(resolved, "zh")["action_label"] == "办结"
     assert event_view(resolved, "en")["action_label"] == "Resolved"
-    assert event_view(resolved)["actor"] == "普法互助家园"          # the report named nobody
+    assert event_view(resolved, "zh")["actor"] == "普法互助家园"          # the report named nobody
     accepted = next(e for e in wages.events if e.action == "accepted")
-    assert event_view(accepted)["actor"] == "普法互助家园·李律师"
+    assert event_view(accepted, "zh")["actor"] == "普法互助家园·李律师"
 
 
 def test_a_case_is_overdue_once_its_time_limit_has_passed_while_it_is_worked(tx):
@@ -148,6 +151,8 @@ def test_the_queues(tx):
     shown = {row["id"]: row["resident_phone"]
              for row in list_cases(tx.session, CAT_VOLUNTEER, QUEUE, "zh", NOW)}
     assert shown[a.id] == "139****0001" and shown[c.id] == "13900000003"
+    answers.reply(desk(tx), d, actor(RECEPTIONIST), "志愿者已去看过")
+    assert queue(tx, RECEPTIONIST, queue="mine") == [b.id, a.id]      # answered: off my queue
 
 
 def test_what_the_resident_sees_by_tracking_code(tx, wages):

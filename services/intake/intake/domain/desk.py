@@ -136,7 +136,7 @@ class Desk:
             "case_id": case.id, "tracking_code": case.tracking_code,
             "program_id": program.program_id, "service_code": offer.code,
             "community": case.community_id, "channel": case.channel,
-            "description": case.description, "attributes": case.attributes or {},
+            "description": case.description, "attributes": case.attributes,
             "address": case.address, "lat": case.lat, "long": case.long,
             "resident": {"name": case.resident_name, "phone": case.resident_phone,
                          "contact": case.resident_contact},

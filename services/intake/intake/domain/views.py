@@ -42,7 +42,7 @@ def case_view(case: Case, staff: Staff | None, lang: str, now: datetime,
         "resident_phone": case.resident_phone if show else mask_phone(case.resident_phone),
         "resident_contact": case.resident_contact if show else None,
         "address": case.address, "lat": case.lat, "long": case.long,
-        "attributes": case.attributes or {}, "reference": case.reference,
+        "attributes": case.attributes, "reference": case.reference,
         "due_at": isoformat(case.due_at), "overdue": bool(
             case.due_at and case.status in CHASEABLE and as_utc(case.due_at) < now),
         "chase_level": case.chase_level, "escalated": case.escalated,
@@ -58,7 +58,7 @@ def case_view(case: Case, staff: Staff | None, lang: str, now: datetime,
     return view
 
 
-def event_view(event: CaseEvent, lang: str = "zh") -> dict:
+def event_view(event: CaseEvent, lang: str) -> dict:
     return {"at": isoformat(event.at), "actor": event.actor, "action": event.action,
             "action_label": label(ACTION_LABELS, event.action, lang),
             "from_status": event.from_status, "to_status": event.to_status, "note": event.note}
@@ -81,7 +81,7 @@ def list_cases(session: Session, staff: Staff, q: dict, lang: str, now: datetime
                             Case.status.in_(OPEN_STATUSES))
     if q["status"]:
         query = query.where(Case.status == q["status"])
-    if q["program_id"] and q["queue"] != "program":
+    if q["program_id"]:
         query = query.where(Case.program_id == q["program_id"])
     query = query.order_by(Case.due_at.is_(None), Case.due_at, Case.id)
     cases = session.scalars(query.offset(q["offset"]).limit(q["limit"])).unique().all()

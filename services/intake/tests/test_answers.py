@@ -112,6 +112,8 @@ def test_a_case_nobody_owned_is_owned_by_whoever_answers_it(tx):
     answers.resolve(desk(tx), case, actor(SECOND_RECEPTIONIST), "当场解答")
     assert case.owner_id == SECOND_RECEPTIONIST["id"]
     assert [e.action for e in case.events][-2:] == ["owner_taken", "resolved"]
+    taken = case.events[-2]                 # the station's own record, not the resident's page
+    assert (taken.actor, taken.public) == ("刘接待（接待员）", False)
     assert case.first_response_at == NOW
 
 
@@ -131,6 +133,10 @@ def test_reopening_sends_it_back_where_it_was_or_to_the_station_head(tx):
     answers.resolve(desk(tx), case, actor(RECEPTIONIST), "再次调解")
     answers.reply(desk(tx), case, actor(RECEPTIONIST), "再次调解")
     answers.reopen(desk(tx), case, actor(RECEPTIONIST), "还是不行")
+    replies = tx.session.query(Notification).filter_by(case_id=case.id, purpose="reply") \
+        .order_by(Notification.id).all()
+    assert [(n.sequence, n.body.split("答复：")[1]) for n in replies] == \
+        [(1, "已调解"), (2, "再次调解")]           # each reply to the resident numbered in turn
     assert (case.status, case.program_id, case.reopened_count) == \
         ("awaiting_assignment", None, 2)
     assert last(case)[2] == "重新办理：还是不行"

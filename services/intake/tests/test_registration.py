@@ -79,12 +79,15 @@ def test_a_registered_case_keeps_what_the_resident_said(tx):
     first = case.events[0]
     assert (first.action, first.note, first.actor) == \
         ("registered", "渠道：电话", "王接待（接待员）")
-    message = tx.published[0]["data"]
-    assert message["attributes"] == {"employer": "某公司"} and message["channel"] == "phone"
-    assert (message["address"], message["lat"], message["long"]) == ("3号楼", 39.86, 116.28)
-    assert message["resident"] == {"name": "张三", "phone": "13800001111", "contact": "微信 z"}
-    assert message["due_at"] == "2026-11-29T02:00:00Z" and message["note"] is None
-    assert tx.published[0]["community"] == "rainbow-city"
+    assert tx.published == [{
+        "routing_key": "case.dispatched.legal_aid", "community": "rainbow-city",
+        "data": {"case_id": case.id, "tracking_code": case.tracking_code,
+                 "program_id": "legal_aid", "service_code": "labour_dispute",
+                 "community": "rainbow-city", "channel": "phone",
+                 "description": "公司拖欠我三个月工资", "attributes": {"employer": "某公司"},
+                 "address": "3号楼", "lat": 39.86, "long": 116.28,
+                 "resident": {"name": "张三", "phone": "13800001111", "contact": "微信 z"},
+                 "due_at": "2026-11-29T02:00:00Z", "note": None}}]
 
 
 def test_the_receipt_promises_a_time_or_a_handler(tx):

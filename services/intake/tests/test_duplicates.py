@@ -111,6 +111,8 @@ def test_only_the_same_person_or_place_about_the_same_service_in_the_same_commun
     assert same_place.duplicate_of_id == first.id
     assert (other_service.service_code, unclassified.status) == \
         ("legal_consultation", "awaiting_assignment")
+    asked_again = register_case(tx, description="又来问问", resident_phone=WAGES["resident_phone"])
+    assert (asked_again.status, asked_again.duplicate_of_id) == ("awaiting_assignment", None)
     Registry(tx.session).announce({**LEGAL_AID, "communities": ["rainbow-city", "maple-court"]},
                                   NOW)
     elsewhere = register_case(tx, {**RECEPTIONIST, "community": "maple-court", "id": 4},

@@ -29,11 +29,10 @@ def open_case_repeated(session: Session, case: Case, service_code: str | None) -
         same_person_or_place.append(
             func.lower(func.replace(func.replace(Case.address, " ", ""), "\u3000", ""))
             == normalise_address(case.address))
-    query = select(Case.id).where(
+    return session.scalar(select(Case).where(
         Case.community_id == case.community_id, Case.service_code == service_code,
         Case.status.in_(OPEN_STATUSES), Case.id != case.id, or_(*same_person_or_place))
-    first = session.scalar(query.order_by(Case.id).limit(1))
-    return session.get(Case, first) if first is not None else None
+        .order_by(Case.id).limit(1))
 
 
 def _link(desk: Desk, case: Case, primary: Case, actor: Actor) -> None:

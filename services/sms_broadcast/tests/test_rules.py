@@ -1,6 +1,7 @@
 """The small rules, each stated as the station would: which numbers are mainland mobiles, when a
 failed send is tried again, how long a send may hang before staff see it failed, what a delivery
 report may change, who operates the program, and what a reply keeps of what the gateway sent."""
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,7 +12,13 @@ from minzi.contract import CaseSubmitted
 from minzi.db import as_utc
 
 from sms_broadcast.domain import access, sending
-from sms_broadcast.domain.checks import aware, check_phone, check_text, normalise_phone
+from sms_broadcast.domain.checks import (
+    aware,
+    check_name,
+    check_phone,
+    check_text,
+    normalise_phone,
+)
 from sms_broadcast.domain.replies import receive_reply
 from sms_broadcast.models import Change, Contact, Inbound, Message
 
@@ -37,6 +44,7 @@ from .conftest import (
     ("(199)00001111", "19900001111"),
     (13800001111, "13800001111"),
     ("12800001111", None),          # mobiles start 13 to 19
+    ("1213800001111", None),        # thirteen digits, but not 86 before a mobile
     ("1380000111", None),           # ten digits
     ("138000011112", None),         # twelve
     ("86138000011", None),          # 86 and eleven digits in all is not a prefix
@@ -67,6 +75,27 @@ def test_a_moment_without_a_zone_is_beijing_time():
     assert aware(datetime(2026, 11, 27, 8, 0)) == datetime(2026, 11, 27, 0, 0, tzinfo=UTC)
     assert aware(datetime(2026, 11, 27, 8, 0, tzinfo=UTC)).hour == 8
     assert aware(None) is None
+
+
+def test_a_moment_is_kept_in_utc_on_a_server_set_to_beijing_time(monkeypatch):
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    try:
+        moment = aware(datetime(2026, 11, 27, 8, 0))
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert (moment.hour, moment.utcoffset()) == (0, timedelta(0))
+
+
+def test_a_notice_or_a_place_without_any_text_is_refused():
+    for empty in (None, "", "  "):
+        with pytest.raises(DomainError) as refused:
+            check_text(empty)
+        assert refused.value.code == "text_empty"
+        with pytest.raises(DomainError) as refused:
+            check_name(empty, "name")
+        assert refused.value.code == "name_empty"
 
 
 def test_a_failed_send_waits_5_20_80_seconds_and_at_most_ten_minutes():

@@ -25,6 +25,7 @@ from nameko.extensions import DependencyProvider
 
 from .bus import ConfirmingPublisher, minzi_exchange
 from .envelope import make_envelope
+from .staff_identity import verify_key
 
 _log = logging.getLogger(__name__)
 
@@ -242,10 +243,15 @@ class ProgramAnnouncer(DependencyProvider):  # pragma: no mutate block
                                         or self.container.service_name)
         self.publisher = ConfirmingPublisher(config["AMQP_URI"])
         self._stopped = threading.Event()
+        verify_key(config)   # outside development, no start without the gateway's own key
 
     @property
     def program_id(self) -> str:
         return self.manifest["program_id"]
+
+    @property
+    def rpc_service(self) -> str:
+        return self.manifest["rpc_service"]
 
     def announce(self) -> None:
         body = make_envelope("program.announced", ProgramManifest().dump(self.manifest),

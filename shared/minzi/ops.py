@@ -3,6 +3,8 @@
     minzi-ops queues                      depth, ready/unacked and consumers of every Minzi queue
     minzi-ops parked                      messages that failed every retry, with their errors
     minzi-ops replay QUEUE [--event-id ID]  send parked messages back to QUEUE to be handled again
+    minzi-ops keys                        a key pair for the gateway's signed staff statements
+    minzi-ops bus-setup USER...           the station's own RabbitMQ users and their permissions
 
 Reads RabbitMQ's management API (``RABBIT_MANAGEMENT_URL``, default http://guest:guest@127.0.0.1:15672)
 and the broker itself (``AMQP_URI``).
@@ -163,16 +165,50 @@ class BusAccounts:
         revoke(self.management_url, user)
 
 
+def bus_setup(users: list[str], env: dict, vhost: str = "/") -> int:
+    """The station's own users: intake, the gateway, ops and its built-in programs, each with
+    the password ``BUS_PASSWORD_<USER>`` (``minzi-ops`` -> ``BUS_PASSWORD_MINZI_OPS``). They
+    may use the management API's read-only views for their own health checks."""
+    management = env.get("RABBIT_MANAGEMENT_URL", DEFAULT_MANAGEMENT_URL)
+    for user in users:
+        variable = "BUS_PASSWORD_" + user.upper().replace("-", "_")
+        password = env.get(variable)
+        if not password:
+            print(f"{variable} is not set", file=sys.stderr)
+            return 2
+        permissions = trust.permissions_for(user)
+        permissions["tags"] = permissions.get("tags") or "management"
+        grant(management, vhost, user, password, permissions)
+        print(f"{user}: ready on vhost {vhost}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="minzi-ops", description="Minzi queues for ops")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("queues", help="every Minzi queue with its depth and consumers")
     sub.add_parser("parked", help="messages that failed every retry")
+    sub.add_parser("keys", help="a new key pair for the gateway's signed staff statements, "
+                                "as .env lines")
     replay_parser = sub.add_parser("replay", help="send parked messages back to their queue")
     replay_parser.add_argument("queue", help="the queue the messages failed on")
     replay_parser.add_argument("--event-id", help="only this message")
+    setup_parser = sub.add_parser(
+        "bus-setup", help="make the station's own RabbitMQ users with the contract's permissions "
+                          "(passwords from BUS_PASSWORD_<USER>; RABBIT_MANAGEMENT_URL an admin)")
+    setup_parser.add_argument("users", nargs="+", help="intake, gateway, minzi-ops, program ids")
+    setup_parser.add_argument("--vhost", default="/")
     args = parser.parse_args(argv)
 
+    if args.command == "keys":
+        from .staff_identity import new_key_pair
+        signing, verify = new_key_pair()
+        # one line each, \n for a line break, as a .env file or a shell takes them
+        print("STAFF_SIGNING_KEY='" + signing.strip().replace("\n", "\\n") + "'")  # the gateway's
+        print("STAFF_VERIFY_KEY='" + verify.strip().replace("\n", "\\n") + "'")    # every other
+        return 0
+    if args.command == "bus-setup":
+        return bus_setup(args.users, os.environ, args.vhost)
     management = os.environ.get("RABBIT_MANAGEMENT_URL", DEFAULT_MANAGEMENT_URL)
     amqp_uri = os.environ.get("AMQP_URI", DEFAULT_AMQP_URI)
     if args.command == "queues":

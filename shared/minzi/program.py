@@ -47,6 +47,7 @@ from .contract import (
     program_discover_queue,
 )
 from .envelope import read_envelope, utcnow
+from .staff_identity import dispatch_proven
 from .store import Store, Transaction
 from .trust import require_intake
 
@@ -167,7 +168,9 @@ class Program:
 
     @rpc
     def api(self, request: dict) -> dict:
-        return self.router.dispatch(request, service=self)
+        """The staff API; who is calling is what the gateway's signed statement says."""
+        return dispatch_proven(self.router, request, audience=self.program.rpc_service,
+                               config=self.config, service=self)
 
     @rpc
     def openapi(self) -> dict:

@@ -93,9 +93,13 @@ def call_api(container, method: str, path: str, body: Any = None, *, staff: dict
     """Call a running program's ``api`` RPC the way the gateway does; returns
     ``{"status", "body"}``."""
     from nameko.testing.services import entrypoint_hook
+
+    from .staff_identity import DEVELOPMENT_SIGNING_KEY, sign
+    statement = sign(staff, container.service_name, DEVELOPMENT_SIGNING_KEY) if staff else None
     with entrypoint_hook(container, "api") as api:
         return api({"method": method, "path": path, "query": query or {}, "body": body,
-                    "staff": staff, "lang": lang, "idempotency_key": idempotency_key})
+                    "staff_assertion": statement, "lang": lang,
+                    "idempotency_key": idempotency_key})
 
 
 class Bus:

@@ -143,7 +143,7 @@ def ops_permissions() -> dict:
     (the ``impersonator`` tag keeps each message's sender)."""
     parked = r"minzi\..*\.parked"
     return {
-        "configure": _names(parked),
+        "configure": _names(EXCHANGE, parked),   # (its publisher declares the exchange it uses)
         "write": _names("amq\\.default", parked),
         "read": _names(parked),
         "topics": {EXCHANGE: {"write": "^$", "read": "^$"},

@@ -122,3 +122,27 @@ def test_a_service_that_is_not_a_program_is_told_what_it_lacks(container_factory
 
     with pytest.raises(TypeError, match="ProgramAnnouncer"):
         container_factory(Nameless, rabbit_config).start()
+
+
+def test_the_staff_api_believes_only_the_gateways_statement(program):
+    """Anything on the bus can call a program's ``api`` RPC; a made-up ``staff`` field, a
+    statement signed with another key or made for another service gets 401 and no answer."""
+    from nameko.testing.services import entrypoint_hook
+
+    from minzi.staff_identity import DEVELOPMENT_SIGNING_KEY, new_key_pair, sign
+
+    def api(**request):
+        with entrypoint_hook(program, "api") as call:
+            return call({"method": "GET", "path": "/cases", "query": {}, "body": None,
+                         "lang": "en", **request})
+
+    # a staff field of the caller's own making is not read: the caller is nobody
+    made_up = api(staff={**STAFF, "role": "admin"})
+    assert (made_up["status"], made_up["body"]["error"]["code"]) == (401, "unauthenticated")
+    forged_key, _ = new_key_pair()
+    for request in ({"staff_assertion": sign(STAFF, "sample_program", forged_key)},
+                    {"staff_assertion": sign(STAFF, "legal_aid", DEVELOPMENT_SIGNING_KEY)},
+                    {"staff_assertion": "not-a-token"}):
+        answer = api(**request)
+        assert (answer["status"], answer["body"]["error"]["code"]) == (401, "unproven_staff")
+    assert call_api(program, "GET", "/cases", staff=STAFF) == {"status": 200, "body": []}

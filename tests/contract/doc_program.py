@@ -100,13 +100,16 @@ class DocProgram:
         }
 
     def publish(self, routing_key, type_, data, community=None):
-        """Persistent JSON with message_id = event_id; the connection confirms every publish
-        (a publish that is not confirmed raises, and the caller's retry sends it again)."""
+        """Persistent JSON with message_id = event_id and user_id = the user this program
+        connects as (the broker checks it, and intake believes it); the connection confirms
+        every publish (a publish that is not confirmed raises, and the caller's retry sends it
+        again)."""
         body = envelope(type_, data, community, self.program_id)
         self.producer.publish(json.dumps(body, ensure_ascii=False).encode("utf-8"),
                               exchange=EXCHANGE, routing_key=routing_key,
                               content_type="application/json", content_encoding="utf-8",
-                              delivery_mode=2, message_id=body["event_id"], retry=False)
+                              delivery_mode=2, message_id=body["event_id"],
+                              user_id=Connection(self.args.amqp_uri).userid, retry=False)
         return body
 
     def announce(self):

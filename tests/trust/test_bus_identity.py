@@ -11,7 +11,8 @@ from kombu import Connection, Queue
 
 from minzi.bus import ConfirmingPublisher, minzi_exchange
 from minzi.envelope import make_envelope
-from minzi.ops import grant, list_parked, revoke
+from minzi.ops import grant, list_parked, replay, revoke
+from minzi.staff_identity import new_key_pair
 from minzi.testing import wait_for
 
 from ..conftest import ADMIN_PASSWORD, OPEN311_KEY
@@ -19,7 +20,7 @@ from ..conftest import ADMIN_PASSWORD, OPEN311_KEY
 pytestmark = pytest.mark.e2e
 
 MANAGEMENT = "http://guest:guest@127.0.0.1:15672"
-STATION_USERS = ("intake", "gateway", "sample_program")
+STATION_USERS = ("intake", "gateway", "minzi-ops", "sample_program")
 
 
 def amqp_uri(vhost, user, password):
@@ -32,15 +33,19 @@ def station(suite):
     for user, password in passwords.items():
         grant(MANAGEMENT, suite.vhost, user, password)
 
+    signing, verify = new_key_pair()
+
     def env(user):
-        return {"MINZI_ENV": "production", "AMQP_URI": amqp_uri(suite.vhost, user,
-                                                                 passwords[user])}
+        key = {"STAFF_SIGNING_KEY": signing} if user == "gateway" else {"STAFF_VERIFY_KEY": verify}
+        return {"MINZI_ENV": "production", **key,
+                "AMQP_URI": amqp_uri(suite.vhost, user, passwords[user])}
     suite.start_intake(**env("intake"), BOOTSTRAP_PROGRAMS="sample_program",
                        RABBIT_MANAGEMENT_URL=MANAGEMENT)
     suite.start("gateway", **env("gateway"))
     suite.start("sample_program", **env("sample_program"))
     suite.wait_until_up()
     suite.wait_for_service("water_repair")
+    suite.passwords = passwords
     yield suite
     suite.stop_all()
     for user in (*STATION_USERS, "repairs"):
@@ -110,6 +115,13 @@ def test_a_registered_program_cannot_speak_for_or_listen_to_another(station):
     assert "UntrustedSender" in parked_error(suite, forged["event_id"])
     assert track(suite, code)["status"] == "accepted"
     assert track(suite, code).get("reply") is None
+
+    # ops replaying it (as ops, who may send on in another's name) do not launder it: intake
+    # still sees who first sent it, and parks it again
+    ops_uri = amqp_uri(suite.vhost, "minzi-ops", station.passwords["minzi-ops"])
+    assert replay(ops_uri, "minzi.intake.reports", forged["event_id"]) == 1
+    assert "came from repairs" in parked_error(suite, forged["event_id"])
+    assert track(suite, code)["status"] == "accepted"
 
     # claiming to be sample_program's user is refused by the broker itself
     with pytest.raises(PreconditionFailed):

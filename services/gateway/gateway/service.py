@@ -16,6 +16,7 @@ from nameko.web.handlers import http
 from werkzeug.wrappers import Request, Response
 
 from minzi import ops as minzi_ops
+from minzi import staff_identity
 
 from . import open311, ops
 from .openapi import build_document
@@ -35,6 +36,8 @@ class Services(DependencyProvider):
     def setup(self) -> None:
         self.config = self.container.config
         self.timeout = float(self.config.get("RPC_TIMEOUT_SECONDS", 30))
+        # outside development, no start without the station's own signing key
+        self.signing_key = staff_identity.signing_key(self.config)
 
     def get_dependency(self, worker_ctx: WorkerContext) -> Callable[..., Any]:
         listener, timeout = self.rpc_reply_listener, self.timeout
@@ -48,6 +51,7 @@ class Services(DependencyProvider):
             except eventlet.Timeout:
                 raise Unavailable(service) from None
         call.config = self.config
+        call.signing_key = self.signing_key
         return call
 
 
@@ -109,8 +113,12 @@ class GatewayService:
                                  f"The body is not valid JSON: {exc}", lang)
             else:
                 body = {}
+        # the service believes who is calling only from the gateway's signed statement, made
+        # for that service alone
+        statement = staff_identity.sign(staff, service, self.services.signing_key) \
+            if staff else None
         payload = {"method": request.method, "path": path, "query": request.args.to_dict(),
-                   "body": body, "staff": staff, "lang": lang,
+                   "body": body, "staff_assertion": statement, "lang": lang,
                    "idempotency_key": request.headers.get("Idempotency-Key")}
         kwargs = {"request_key": request_key} if request_key else {}
         result = self.services(service, "api", payload, **kwargs)
@@ -233,7 +241,9 @@ class GatewayService:
                 "fields": {"queue": ["应为消息处理失败的队列名，如 minzi.intake.reports"
                                      if lang == "zh" else "the queue the messages failed on, "
                                      "e.g. minzi.intake.reports"]}}})
-        moved = minzi_ops.replay(self._config("AMQP_URI"), queue, body.get("event_id"))
+        # as ops, whose RabbitMQ user may send a message on in its first sender's name
+        moved = minzi_ops.replay(self._config("OPS_AMQP_URI") or self._config("AMQP_URI"), queue,
+                                 body.get("event_id"))
         return json_response(200, {"queue": queue, "replayed": moved})
 
     @http("GET", "/metrics")

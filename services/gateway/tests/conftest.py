@@ -9,6 +9,8 @@ import pytest
 import requests
 from nameko.rpc import rpc
 
+from minzi.staff_identity import DEVELOPMENT_VERIFY_KEY, verify
+
 from gateway import service as gateway_service
 from gateway.service import GatewayService
 
@@ -84,6 +86,14 @@ class Stage:
         return [(args, kwargs) for s, m, args, kwargs in self.calls if (s, m) == (service, method)]
 
 
+def as_received(request: dict, service: str) -> dict:
+    """The request as a real service takes it: who is calling is what the gateway's statement,
+    made for ``service`` and checked with the gateway's (development) public key, says."""
+    statement = request.pop("staff_assertion", None)
+    staff = verify(statement, service, DEVELOPMENT_VERIFY_KEY) if statement else None
+    return {**request, "staff": staff}
+
+
 def intake_stand_in(stage: Stage) -> type:
     class Intake:
         name = "intake"
@@ -98,7 +108,8 @@ def intake_stand_in(stage: Stage) -> type:
 
         @rpc
         def api(self, request, request_key=None):
-            return stage.answer("intake", "api", request, request_key=request_key)
+            return stage.answer("intake", "api", as_received(request, "intake"),
+                                request_key=request_key)
 
         @rpc
         def open311(self, operation, jurisdiction_id=None, **kwargs):
@@ -120,7 +131,7 @@ def program_stand_in(stage: Stage, rpc_service: str) -> type:
 
         @rpc
         def api(self, request):
-            return stage.answer(rpc_service, "api", request)
+            return stage.answer(rpc_service, "api", as_received(request, rpc_service))
 
         @rpc
         def openapi(self):
@@ -170,7 +181,7 @@ def gateway(container_factory, rabbit_config, web_config, stage, monkeypatch,
     for cls in (intake_stand_in(stage), program_stand_in(stage, LEGAL_AID)):
         containers[cls.name] = container_factory(cls, rabbit_config)
         containers[cls.name].start()
-    config = {**rabbit_config, **web_config, "RPC_TIMEOUT_SECONDS": 2,
+    config = {**rabbit_config, **web_config, "RPC_TIMEOUT_SECONDS": 2, "MINZI_ENV": "development",
               "RABBIT_MANAGEMENT_URL": pytestconfig.getoption("RABBIT_API_URI"),
               "BACKLOG_ALERT_MESSAGES": 100}
     containers["gateway"] = container_factory(GatewayService, config)

@@ -22,6 +22,7 @@ from minzi.contract import (
 )
 from minzi.envelope import read_envelope, utcnow
 from minzi.ops import DEFAULT_MANAGEMENT_URL, BusAccounts
+from minzi.staff_identity import dispatch_proven
 from minzi.store import Store, Transaction
 
 from . import open311
@@ -74,8 +75,8 @@ class IntakeService:
     @rpc
     def api(self, request: dict, request_key: str | None = None) -> dict:
         """The staff API; ``request_key`` makes a retried registration return the same case."""
-        response = router.dispatch({**request, "extra": {"request_key": request_key}},
-                                   service=self)
+        response = dispatch_proven(router, {**request, "extra": {"request_key": request_key}},
+                                   audience=self.name, config=self.config, service=self)
         self.notifier.wake()
         return response
 

@@ -11,6 +11,8 @@ from minzi.bus import ConfirmingPublisher
 from minzi.contract import intake_programs_queue, intake_reports_queue, intake_submissions_queue
 from minzi.db import database_url, make_engine
 from minzi.envelope import make_envelope, utcnow
+from minzi.staff_identity import verify_key
+from minzi.trust import development
 
 from .domain.accounts import hash_password, hash_secret
 from .domain.registrations import register_at_start
@@ -28,6 +30,24 @@ def parse_communities(text: str | None) -> list[tuple[str, str, str | None]]:
             out.append((parts[0], parts[1] if len(parts) > 1 and parts[1] else parts[0],
                         parts[2] if len(parts) > 2 else None))
     return out
+
+
+# written in the README and the development examples: anyone may know them
+DOCUMENTED_SECRETS = {"change-me-now", "rainbow-open311-key", "change-me", "admin", "password"}
+SHORTEST_SECRET = 12
+
+
+def refuse_known_secrets(config: dict) -> None:
+    """Outside development, intake does not start with a first admin password or Open311 key
+    that is documented or short."""
+    if development(config):
+        return
+    for key in ("BOOTSTRAP_ADMIN_PASSWORD", "BOOTSTRAP_OPEN311_API_KEY"):
+        value = str(config.get(key) or "")
+        if value and (value in DOCUMENTED_SECRETS or len(value) < SHORTEST_SECRET):
+            raise RuntimeError(f"{key} is a documented or short secret: set one of at least "
+                               f"{SHORTEST_SECRET} characters (deploy/new-secrets.sh), or run "
+                               "with MINZI_ENV=development")
 
 
 def bootstrap(session: Session, config: dict) -> None:
@@ -69,6 +89,8 @@ class Startup(DependencyProvider):
         for key in ("COMMUNITIES", "BOOTSTRAP_ADMIN_PASSWORD", "BOOTSTRAP_OPEN311_API_KEY"):
             if not self.config.get(key) and os.environ.get(key):
                 self.config[key] = os.environ[key]
+        verify_key(self.config)   # outside development, no start without the gateway's own key
+        refuse_known_secrets(self.config)
         # The communities and their first admins exist before any entrypoint starts: every
         # extension is set up before any starts, so no login can arrive ahead of its admin.
         engine = make_engine(database_url(self.container.service_name,

@@ -126,3 +126,16 @@ def test_the_first_to_announce_a_service_serves_it(tx):
     assert registry.offer("maple-court", "sick_cat") is None
     assert [p.program_id for p in registry.programs()] == \
         ["another_cat_fund", "cat_fund", "legal_aid"]
+
+
+def test_outside_development_intake_refuses_documented_or_short_first_secrets():
+    import pytest
+
+    from intake.startup import refuse_known_secrets
+    production = {"MINZI_ENV": "production"}
+    for key in ("BOOTSTRAP_ADMIN_PASSWORD", "BOOTSTRAP_OPEN311_API_KEY"):
+        for value in ("change-me-now", "rainbow-open311-key", "elevenchars"):
+            with pytest.raises(RuntimeError, match=key):
+                refuse_known_secrets({**production, key: value})
+        refuse_known_secrets({**production, key: "twelve-chars"})          # long enough
+        refuse_known_secrets({"MINZI_ENV": "development", key: "change-me-now"})

@@ -14,7 +14,7 @@ from sms_broadcast.domain.consent import staff_consent
 from sms_broadcast.domain.contacts import create_contact, update_contact
 from sms_broadcast.domain.figures import figures
 from sms_broadcast.domain.grid import create_zone, update_head
-from sms_broadcast.domain.sending import delivery_report
+from sms_broadcast.domain.sending import claim, delivery_report
 from sms_broadcast.models import Building, Door, Zone
 from sms_broadcast.schemas import ListQuery
 
@@ -436,3 +436,23 @@ def test_a_delivered_message_shows_when_and_each_reply_and_change_has_its_number
                                                                q(limit=4))] == \
         [(14, "reply_case"), (13, "reply_case"), (12, "broadcast_released"),
          (11, "broadcast_created")]
+
+
+def test_figures_count_a_send_under_way_as_waiting_and_each_way_of_consent_apart(tx, grid):
+    made = broadcast(tx, grid)                                  # 5号楼: 张三, 李四
+    claim(tx.session, messages(tx.session, made.id)["张三"].id, NOW)   # being sent right now
+    tx.session.commit()
+    reply(tx, "TD", "gw-1", phone="13800003333")               # 王五 out
+    reply(tx, "TD", "gw-2", phone="13800004444")               # 赵六 out
+    reply(tx, "恢复", "gw-3", phone="13800003333")              # 王五 back
+    counted = figures(tx.session, C, NOW - timedelta(hours=1), NOW + timedelta(hours=1))
+    assert counted == {
+        "community": C, "from": "2026-11-27T01:00:00Z", "to": "2026-11-27T03:00:00Z",
+        "broadcasts": 1, "scheduled": 0, "messages": 2, "messages_sent": 0,
+        "messages_delivered": 0, "messages_failed": 0, "messages_skipped": 0,
+        "messages_pending": 2, "replies": 3, "opt_outs": 2, "opt_ins": 1, "cases_raised": 0}
+    after = figures(tx.session, C, NOW + timedelta(seconds=1), NOW + timedelta(hours=1))
+    assert {k: v for k, v in after.items() if isinstance(v, int)} == dict.fromkeys(
+        ("broadcasts", "scheduled", "messages", "messages_sent", "messages_delivered",
+         "messages_failed", "messages_skipped", "messages_pending", "replies", "opt_outs",
+         "opt_ins", "cases_raised"), 0)

@@ -288,3 +288,27 @@ def test_a_send_hanging_exactly_five_minutes_is_not_yet_failed(tx, grid):
     tx.session.commit()
     assert sending.expire_claims(tx.session, NOW) == 0
     assert sending.expire_claims(tx.session, NOW + timedelta(microseconds=1)) == 1
+
+
+def test_a_reply_answers_the_text_the_resident_received_last(tx, grid):
+    first, second = broadcast(tx, grid), broadcast(tx, grid, text="周六义诊")
+    one, two = messages(tx.session, first.id)["张三"], messages(tx.session, second.id)["张三"]
+    sending.sent(two, "http", "gw-a", NOW + timedelta(minutes=1))
+    sending.sent(one, "http", "gw-b", NOW + timedelta(minutes=10))   # tried again, went later
+    tx.session.commit()
+    inbound, _ = reply(tx, "电梯坏了", "gw-1")
+    assert (inbound.broadcast_id, inbound.message_id) == (first.id, one.id)
+    # delivered counts as received; at the same moment, the later of two texts is the last
+    sending.delivery_report(tx.session, {"reference": sending.reference(one.id),
+                                         "status": "delivered"}, NOW)
+    sending.sent(two, "http", "gw-c", NOW + timedelta(minutes=10))
+    tx.session.commit()
+    inbound, _ = reply(tx, "还是坏的", "gw-2")
+    assert (inbound.broadcast_id, inbound.message_id) == (second.id, two.id)
+    li = messages(tx.session, first.id)["李四"]
+    sending.sent(li, "http", "gw-d", NOW)
+    sending.delivery_report(tx.session, {"reference": sending.reference(li.id),
+                                         "status": "delivered"}, NOW)
+    tx.session.commit()
+    inbound, _ = reply(tx, "收到", "gw-3", phone="13800002222")
+    assert (inbound.broadcast_id, inbound.message_id) == (first.id, li.id)

@@ -14,8 +14,9 @@ from sms_broadcast.domain.consent import staff_consent
 from sms_broadcast.domain.contacts import create_contact, update_contact
 from sms_broadcast.domain.figures import figures
 from sms_broadcast.domain.grid import create_zone, update_head
+from sms_broadcast.domain.replies import receive_reply
 from sms_broadcast.domain.sending import claim, delivery_report
-from sms_broadcast.models import Building, Door, Zone
+from sms_broadcast.models import Building, Contact, Door, Zone
 from sms_broadcast.schemas import ListQuery
 
 from .conftest import (
@@ -456,3 +457,24 @@ def test_figures_count_a_send_under_way_as_waiting_and_each_way_of_consent_apart
         ("broadcasts", "scheduled", "messages", "messages_sent", "messages_delivered",
          "messages_failed", "messages_skipped", "messages_pending", "replies", "opt_outs",
          "opt_ins", "cases_raised"), 0)
+
+
+def test_an_opt_out_stops_what_waits_at_that_moment_and_each_choice_is_on_the_record(tx, grid):
+    made = broadcast(tx, grid, "zone")                          # 张三, 李四, 王五 waiting
+    later, latest = NOW + timedelta(hours=1), NOW + timedelta(hours=2)
+    receive_reply(tx, {"from": "13800003333", "text": "退订", "message_id": "gw-1",
+                       "received_at": later}, later, [C])
+    staff_consent(tx, OPERATOR, tx.session.get(Contact, grid["wang"].id), False,
+                  "本人来电要求恢复", latest)
+    tx.session.commit()
+    shown = {m["name"]: m for m in views.list_messages(tx.session, OPERATOR, made.id, q())}
+    assert (shown["王五"]["state"], shown["王五"]["error"], shown["王五"]["updated_at"]) == \
+        ("skipped", "居民已退订 / opted out", "2026-11-27T03:00:00Z")
+    assert (shown["张三"]["state"], shown["张三"]["updated_at"]) == ("pending", AT)
+    record = [(c["actor"], c["action"], c["entity"], c["entity_id"], c["note"], c["at"])
+              for c in views.list_changes(tx.session, OPERATOR, q(limit=3))]
+    assert record == [
+        ("李", "opted_in", "contact", grid["wang"].id, "本人来电要求恢复", "2026-11-27T04:00:00Z"),
+        ("居民 138****3333", "reply_opt_out", "inbound", 1, None, "2026-11-27T03:00:00Z"),
+        ("居民 138****3333", "opted_out", "contact", grid["wang"].id, "退订",
+         "2026-11-27T03:00:00Z")]

@@ -11,6 +11,7 @@ from minzi.testing import ServiceProcess, free_port, postgres_database, wait_for
 RABBIT_API = os.environ.get("RABBIT_MANAGEMENT_URL", "http://127.0.0.1:15672")
 ADMIN_PASSWORD = "rainbow-admin-1"
 OPEN311_KEY = "open311-test-key"
+OPS_PASSWORD = "station-ops-pass-1"
 
 
 def _make_vhost():
@@ -77,6 +78,7 @@ class Suite:
 
     def start_intake(self, **env):
         return self.start("intake", **{"BOOTSTRAP_ADMIN_PASSWORD": ADMIN_PASSWORD,
+                                       "BOOTSTRAP_OPS_PASSWORD": OPS_PASSWORD,
                                        "BOOTSTRAP_OPEN311_API_KEY": OPEN311_KEY,
                                        "COMMUNITIES": "rainbow-city:彩虹城社区:Rainbow City;"
                                                       "maple-court:枫林社区:Maple Court", **env})

@@ -16,6 +16,17 @@ def mask(text: str) -> str:
     return _LANDLINE.sub(lambda m: f"{m.group(1)}****{m.group(2)}", text)
 
 
+def mask_personal(value):
+    """Every phone and ID number in a message body (strings, lists, objects) masked."""
+    if isinstance(value, str):
+        return mask(value)
+    if isinstance(value, list):
+        return [mask_personal(item) for item in value]
+    if isinstance(value, dict):
+        return {key: mask_personal(item) for key, item in value.items()}
+    return value
+
+
 def mask_phone(phone: str | None) -> str | None:
     """For showing a phone where the viewer needs to know which one, not to dial it."""
     if not phone:

@@ -1,10 +1,12 @@
 """Ops through the gateway: queues with their consumers and alerts, failed messages with their
-errors and their replay, metrics for Prometheus; for admins only."""
+errors and their replay, metrics for Prometheus; for the station's ops account only."""
 import pytest
 import requests
 
 from minzi.bus import ConfirmingPublisher
 from minzi.testing import wait_for
+
+from ..conftest import OPS_PASSWORD
 
 pytestmark = pytest.mark.e2e
 
@@ -16,6 +18,9 @@ def test_ops_see_queues_parked_messages_alerts_and_metrics(suite):
     suite.wait_until_up()
     suite.wait_for_service("water_repair")
     admin = suite.login()
+    ops = suite.login("ops", OPS_PASSWORD)
+    assert requests.get(suite.url("/api/v1/ops/queues"), headers=admin, timeout=10
+                        ).status_code == 403     # a community's admin is not ops
 
     created = requests.post(suite.url("/api/v1/staff"), headers=admin, timeout=10, json={
         "username": "desk", "name": "前台小王", "role": "receptionist", "password": "desk-pass-1"})
@@ -25,7 +30,7 @@ def test_ops_see_queues_parked_messages_alerts_and_metrics(suite):
     assert refused.status_code == 403
 
     def consumers():   # the management API's figures trail the broker by a few seconds
-        overview = requests.get(suite.url("/api/v1/ops/queues"), headers=admin, timeout=10).json()
+        overview = requests.get(suite.url("/api/v1/ops/queues"), headers=ops, timeout=10).json()
         found = {q["name"]: q["consumers"] for q in overview["queues"]}
         return found if found.get("minzi.intake.reports") else None
     found = wait_for(consumers, message="the queues' consumers")
@@ -37,27 +42,27 @@ def test_ops_see_queues_parked_messages_alerts_and_metrics(suite):
          "version": 1, "occurred_at": "2026-11-27T00:00:00Z", "source": "rogue",
          "data": {"case_id": "not a number", "program_id": "rogue", "status": "done"}},
         "case.reported")
-    parked = wait_for(lambda: requests.get(suite.url("/api/v1/ops/parked"), headers=admin,
+    parked = wait_for(lambda: requests.get(suite.url("/api/v1/ops/parked"), headers=ops,
                                            timeout=10).json(), message="the parked message")
     assert parked[0]["queue"] == "minzi.intake.reports"
     assert parked[0]["event_id"] == "7d3f0c1e-0000-4000-8000-000000000001"
     assert "case_id" in parked[0]["error"] and "status" in parked[0]["error"]
 
-    bad_replay = requests.post(suite.url("/api/v1/ops/parked/replay"), headers=admin, timeout=10,
+    bad_replay = requests.post(suite.url("/api/v1/ops/parked/replay"), headers=ops, timeout=10,
                                json={"queue": "nonsense"})
     assert bad_replay.status_code == 422 and "queue" in bad_replay.json()["error"]["fields"]
-    replayed = requests.post(suite.url("/api/v1/ops/parked/replay"), headers=admin, timeout=10,
+    replayed = requests.post(suite.url("/api/v1/ops/parked/replay"), headers=ops, timeout=10,
                              json={"queue": "minzi.intake.reports"})
     assert replayed.json() == {"queue": "minzi.intake.reports", "replayed": 1}
     # still broken, so parked again: never looped, never dropped
-    wait_for(lambda: requests.get(suite.url("/api/v1/ops/parked"), headers=admin,
+    wait_for(lambda: requests.get(suite.url("/api/v1/ops/parked"), headers=ops,
                                   timeout=10).json(), message="the message parked again")
 
     # a program goes away: its queue has no consumer, which is an alert
     suite.process("sample_program").stop()
 
     def no_consumer_alert():
-        alerts = requests.get(suite.url("/api/v1/ops/queues"), headers=admin,
+        alerts = requests.get(suite.url("/api/v1/ops/queues"), headers=ops,
                               timeout=10).json()["alerts"]
         return [a for a in alerts if a["queue"] == "minzi.program.sample_program.cases"]
     assert wait_for(no_consumer_alert, message="the alert")[0]["alert"] == "no_consumer"

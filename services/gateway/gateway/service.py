@@ -1,5 +1,6 @@
 """The gateway: HTTP in front of the bus. It authenticates staff, forwards the staff API to
 intake or to a program's ``api`` RPC, speaks Open311, and serves the OpenAPI document."""
+import hmac
 import json
 import logging
 import time
@@ -13,12 +14,16 @@ from nameko.exceptions import MethodNotFound, RemoteError, UnknownService
 from nameko.extensions import DependencyProvider
 from nameko.rpc import ReplyListener, ServiceProxy
 from nameko.web.handlers import http
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Request, Response
 
 from minzi import ops as minzi_ops
 from minzi import staff_identity
+from minzi.logs import mask_personal
+from minzi.trust import development
 
 from . import open311, ops
+from .guard import Guard
 from .openapi import build_document
 
 _log = logging.getLogger(__name__)
@@ -38,6 +43,7 @@ class Services(DependencyProvider):
         self.timeout = float(self.config.get("RPC_TIMEOUT_SECONDS", 30))
         # outside development, no start without the station's own signing key
         self.signing_key = staff_identity.signing_key(self.config)
+        self.guard = Guard(self.config)
 
     def get_dependency(self, worker_ctx: WorkerContext) -> Callable[..., Any]:
         listener, timeout = self.rpc_reply_listener, self.timeout
@@ -52,6 +58,7 @@ class Services(DependencyProvider):
                 raise Unavailable(service) from None
         call.config = self.config
         call.signing_key = self.signing_key
+        call.guard = self.guard
         return call
 
 
@@ -62,6 +69,18 @@ def json_response(status: int, body: Any, headers: dict | None = None) -> Respon
 
 def error(status: int, code: str, zh: str, en: str, lang: str) -> Response:
     return json_response(status, {"error": {"code": code, "message": zh if lang == "zh" else en}})
+
+
+def too_many(seconds: int, lang: str) -> Response:
+    response = error(429, "too_many_attempts", f"尝试太频繁，请 {seconds} 秒后再试",
+                     f"Too many attempts: try again in {seconds} s", lang)
+    response.headers["Retry-After"] = str(seconds)
+    return response
+
+
+def too_large(limit: int, lang: str) -> Response:
+    return error(413, "body_too_large", f"请求内容过大（上限 {limit} 字节）",
+                 f"The request body is too large (at most {limit} bytes)", lang)
 
 
 def language(request: Request) -> str:
@@ -124,9 +143,17 @@ class GatewayService:
         result = self.services(service, "api", payload, **kwargs)
         return json_response(result["status"], result["body"])
 
-    def _guarded(self, lang: str, call: Callable[[], Response]) -> Response:
+    def _guarded(self, lang: str, call: Callable[[], Response],
+                 request: Request | None = None) -> Response:
+        limit = self.services.guard.max_body_bytes
+        if request is not None:
+            if (request.content_length or 0) > limit:
+                return too_large(limit, lang)
+            request.max_content_length = limit   # a body without a length stops there too
         try:
             return call()
+        except RequestEntityTooLarge:
+            return too_large(limit, lang)
         except Unavailable as exc:
             return error(503, "unavailable",
                          f"服务「{exc}」暂时无响应，请稍后重试（已提交的内容不会丢失）",
@@ -155,7 +182,7 @@ class GatewayService:
                 return error(503, "program_offline", f"「{program['name']}」暂停服务",
                              f"'{program_id}' is not running", lang)
             return self._forward(request, program["rpc_service"] or program_id, "/" + rest, lang)
-        return self._guarded(lang, call)
+        return self._guarded(lang, call, request)
 
     def _program(self, program_id: str) -> dict | None:
         for program in self.services("intake", "programs"):
@@ -189,17 +216,38 @@ class GatewayService:
             # a registration retried (by the client, or redelivered after intake restarted)
             # finds the case it already made instead of making another
             request_key = request.headers.get("Idempotency-Key") or f"http-{uuid.uuid4()}"
+        if request.method == "POST" and rest.strip("/") == "auth/token":
+            return self._guarded(lang, lambda: self._log_in(request, lang), request)
         return self._guarded(lang, lambda: self._forward(request, "intake", "/" + rest, lang,
-                                                         request_key))
+                                                         request_key), request)
+
+    def _log_in(self, request: Request, lang: str) -> Response:
+        """A login, unless this username or address failed too often lately; a failure counts."""
+        guard = self.services.guard
+        try:
+            username = str(json.loads(request.get_data(as_text=True) or "{}").get("username"))
+        except (ValueError, AttributeError):
+            username = ""
+        address = request.remote_addr or "unknown"
+        wait = guard.wait_seconds("login_user", username) or \
+            guard.wait_seconds("login_address", address)
+        if wait:
+            return too_many(wait, lang)
+        response = self._forward(request, "intake", "/auth/token", lang)
+        if response.status_code == 401:
+            guard.count("login_user", username)
+            guard.count("login_address", address)
+        return response
 
     # -- ops --------------------------------------------------------------------------------------
-    def _admin(self, request: Request, lang: str) -> Response | None:
+    def _ops(self, request: Request, lang: str) -> Response | None:
+        """The queues of every community are for the station's ops account only."""
         staff, problem = self._staff(request)
         if problem or staff is None:
             return error(401, "unauthenticated", "请先登录", "Log in first", lang)
-        if staff["role"] != "admin":
-            return error(403, "forbidden", "只有管理员可以查看运维信息", "Ops views are for admins",
-                         lang)
+        if staff["role"] != "ops":
+            return error(403, "forbidden", "只有运维账号可以查看和重放队列",
+                         "Queues are for the ops account only", lang)
         return None
 
     def _config(self, key: str, default: Any = None) -> Any:
@@ -208,24 +256,25 @@ class GatewayService:
     @http("GET", f"{API}/ops/queues")
     def ops_queues(self, request: Request) -> Response:
         lang = language(request)
-        return self._guarded(lang, lambda: self._admin(request, lang) or json_response(
+        return self._guarded(lang, lambda: self._ops(request, lang) or json_response(
             200, ops.overview(self._config("RABBIT_MANAGEMENT_URL"), self._config("AMQP_URI"),
                               int(self._config("BACKLOG_ALERT_MESSAGES", 100)))))
 
     @http("GET", f"{API}/ops/parked")
     def ops_parked(self, request: Request) -> Response:
         lang = language(request)
-        return self._guarded(lang, lambda: self._admin(request, lang) or json_response(
-            200, minzi_ops.list_parked(self._config("RABBIT_MANAGEMENT_URL"),
-                                       minzi_ops.vhost_of(self._config("AMQP_URI")))))
+        return self._guarded(lang, lambda: self._ops(request, lang) or json_response(
+            200, [{**item, "body": mask_personal(item["body"])} for item in minzi_ops.list_parked(
+                self._config("RABBIT_MANAGEMENT_URL"),
+                minzi_ops.vhost_of(self._config("AMQP_URI")))]))
 
     @http("POST", f"{API}/ops/parked/replay")
     def ops_replay(self, request: Request) -> Response:
         lang = language(request)
-        return self._guarded(lang, lambda: self._replay(request, lang))
+        return self._guarded(lang, lambda: self._replay(request, lang), request)
 
     def _replay(self, request: Request, lang: str) -> Response:
-        denied = self._admin(request, lang)
+        denied = self._ops(request, lang)
         if denied:
             return denied
         try:
@@ -248,7 +297,17 @@ class GatewayService:
 
     @http("GET", "/metrics")
     def metrics(self, request: Request) -> Response:
-        return self._guarded(language(request), self._metrics)
+        """For the station's Prometheus: with ``METRICS_TOKEN`` set, only with that bearer
+        token; without it, only in development."""
+        lang = language(request)
+        expected = str(self._config("METRICS_TOKEN") or "")
+        given = request.headers.get("Authorization", "").partition(" ")[2]
+        if expected and not hmac.compare_digest(given.encode(), expected.encode()):
+            return error(401, "unauthenticated", "需要监控令牌", "The metrics token is required",
+                         lang)
+        if not expected and not development(self.services.config):
+            return error(404, "not_found", "未开放", "Not enabled: set METRICS_TOKEN", lang)
+        return self._guarded(lang, self._metrics)
 
     def _metrics(self) -> Response:
         queues = minzi_ops.list_queues(self._config("RABBIT_MANAGEMENT_URL"),
@@ -263,10 +322,26 @@ class GatewayService:
         lang = language(request)
         _, fmt = open311.split_format(rest)
         fmt = fmt if fmt in ("json", "xml") else "json"
+        limit = self.services.guard.max_body_bytes
+        if (request.content_length or 0) > limit:
+            return open311.errors_response(413, f"request body too large (at most {limit} "
+                                                f"bytes) / 请求内容过大", fmt)
+        request.max_content_length = limit
         # whatever goes wrong behind the public door is answered in Open311's error shape,
         # never with an internal message
         try:
+            if request.method == "POST" and rest.strip("/").startswith("requests"):
+                wait = self._open311_quota(request)
+                if wait:
+                    response = open311.errors_response(
+                        429, f"too many requests: try again in {wait} s / 提交太频繁，请 "
+                             f"{wait} 秒后再试", fmt)
+                    response.headers["Retry-After"] = str(wait)
+                    return response
             return open311.handle(request, rest, _IntakeOpen311(self.services), lang)
+        except RequestEntityTooLarge:
+            return open311.errors_response(413, f"request body too large (at most {limit} "
+                                                f"bytes) / 请求内容过大", fmt)
         except (Unavailable, UnknownService):
             return open311.errors_response(503, "service temporarily unavailable / 服务暂时无响应",
                                            fmt)
@@ -274,6 +349,15 @@ class GatewayService:
             _log.exception("remote error")
             return open311.errors_response(500, "internal error, logged / 服务内部出错，已记录",
                                            fmt)
+
+
+    def _open311_quota(self, request: Request) -> int | None:
+        """Each request texts its resident a receipt: a few per phone, many per api_key."""
+        guard = self.services.guard
+        phone = "".join(ch for ch in request.form.get("phone", "") if ch.isdigit())[-11:]
+        key = request.form.get("api_key", "")
+        return (guard.take("open311_phone", phone) if phone else None) or \
+            guard.take("open311_key", key)
 
 
 class _IntakeOpen311:

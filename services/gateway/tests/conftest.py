@@ -20,7 +20,9 @@ DESK = {"id": 2, "username": "desk", "name": "前台小王", "role": "receptioni
         "community": "rainbow-city", "program_id": None}
 LAWYER = {"id": 3, "username": "lawyer", "name": "李律师", "role": "program_staff",
           "community": "rainbow-city", "program_id": "legal_aid"}
-TOKENS = {"admin-token": ADMIN, "desk-token": DESK, "lawyer-token": LAWYER}
+OPS = {"id": 4, "username": "ops", "name": "运维", "role": "ops", "community": "rainbow-city",
+       "program_id": None}
+TOKENS = {"admin-token": ADMIN, "desk-token": DESK, "lawyer-token": LAWYER, "ops-token": OPS}
 
 # the programs intake knows: legal_aid answers on an RPC service of another name
 PROGRAMS = [
@@ -183,7 +185,11 @@ def gateway(container_factory, rabbit_config, web_config, stage, monkeypatch,
         containers[cls.name].start()
     config = {**rabbit_config, **web_config, "RPC_TIMEOUT_SECONDS": 2, "MINZI_ENV": "development",
               "RABBIT_MANAGEMENT_URL": pytestconfig.getoption("RABBIT_API_URI"),
-              "BACKLOG_ALERT_MESSAGES": 100}
+              "BACKLOG_ALERT_MESSAGES": 100, "METRICS_TOKEN": "prometheus-secret",
+              # small enough for a test to reach
+              "LOGIN_FAILURES_PER_USER": "3/minute", "LOGIN_FAILURES_PER_ADDRESS": "5/minute",
+              "OPEN311_REQUESTS_PER_PHONE": "2/hour", "OPEN311_REQUESTS_PER_KEY": "4/minute",
+              "MAX_BODY_BYTES": 4096}
     containers["gateway"] = container_factory(GatewayService, config)
     containers["gateway"].start()
     yield Running(stage, containers, rabbit_config["AMQP_URI"])

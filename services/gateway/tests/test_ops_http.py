@@ -1,5 +1,6 @@
 """Ops through the real gateway over HTTP, against the test vhost's own RabbitMQ: queues with
-alerts, parked messages and their replay for admins only; metrics for Prometheus."""
+alerts, parked messages (personal data masked) and their replay for the station's ops account
+only; metrics for Prometheus with its token."""
 import json
 
 import pytest
@@ -14,16 +15,17 @@ OPS_ROUTES = [("GET", "/api/v1/ops/queues"), ("GET", "/api/v1/ops/parked"),
 
 
 @pytest.mark.parametrize(("method", "path"), OPS_ROUTES)
-def test_ops_routes_are_for_admins_only(gateway, web_session, method, path):
+def test_ops_routes_are_for_the_ops_account_only(gateway, web_session, method, path):
     refused = []
     for headers in ({}, bearer("stolen"), {"Authorization": "Basic YWRtaW46cHc="},
-                    bearer("desk-token"), bearer("lawyer-token")):
+                    bearer("desk-token"), bearer("lawyer-token"), bearer("admin-token")):
         response = web_session.request(method, path, headers=headers, json={"queue": "minzi.x"})
         refused.append((response.status_code, response.json()["error"]["code"]))
-    assert refused == [(401, "unauthenticated")] * 3 + [(403, "forbidden")] * 2
-    response = web_session.request(method, path, headers={**bearer("desk-token"),
+    # a community's admin is not ops: the queues hold every community's residents
+    assert refused == [(401, "unauthenticated")] * 3 + [(403, "forbidden")] * 3
+    response = web_session.request(method, path, headers={**bearer("admin-token"),
                                                           "Accept-Language": "en"})
-    assert response.json()["error"]["message"] == "Ops views are for admins"
+    assert response.json()["error"]["message"] == "Queues are for the ops account only"
     # the gateway decided: nothing went on to intake's API
     assert gateway.stage.asked("intake", "api") == []
 
@@ -39,7 +41,7 @@ def test_an_admin_sees_the_queues_and_a_queue_nobody_consumes(gateway, web_sessi
     declare(gateway.amqp_uri, "minzi.program.legal_aid.cases")
 
     def overview():
-        response = web_session.get("/api/v1/ops/queues", headers=bearer("admin-token"))
+        response = web_session.get("/api/v1/ops/queues", headers=bearer("ops-token"))
         assert response.status_code == 200
         body = response.json()
         return body if body["queues"] else None
@@ -53,19 +55,21 @@ def test_an_admin_sees_the_queues_and_a_queue_nobody_consumes(gateway, web_sessi
 def test_an_admin_sees_a_parked_message_and_sends_it_back(gateway, web_session):
     declare(gateway.amqp_uri, "minzi.intake.reports", "minzi.intake.reports.parked")
     event = {"event_id": "7d3f0c1e-0000-4000-8000-000000000001", "type": "case.reported",
-             "data": {"case_id": "x"}}
+             "data": {"case_id": "x", "reply": "张先生 13800001111，身份证 110105194912310021"}}
     with Connection(gateway.amqp_uri) as connection:
         connection.Producer().publish(
             event, routing_key="minzi.intake.reports.parked", exchange="",
             headers={"x-minzi-attempts": 3, "x-minzi-error": "ValidationError: case_id",
                      "x-minzi-queue": "minzi.intake.reports"})
-    admin = bearer("admin-token")
+    admin = bearer("ops-token")
 
     parked = wait_for(lambda: web_session.get("/api/v1/ops/parked", headers=admin).json(),
                       message="the parked message")
     assert [(p["queue"], p["event_id"], p["attempts"], p["error"]) for p in parked] == [
         ("minzi.intake.reports", "7d3f0c1e-0000-4000-8000-000000000001", 3,
          "ValidationError: case_id")]
+    # ops see where a message failed, not the resident's phone or ID number
+    assert parked[0]["body"]["data"]["reply"] == "张先生 138****1111，身份证 110105********0021"
 
     response = web_session.post("/api/v1/ops/parked/replay", headers=admin,
                                 json={"queue": "minzi.intake.reports"})
@@ -81,18 +85,20 @@ def test_an_admin_sees_a_parked_message_and_sends_it_back(gateway, web_session):
 def test_a_replay_must_name_the_queue_the_messages_failed_on(gateway, web_session, body):
     data = body if isinstance(body, str) else json.dumps(body)
     response = web_session.post("/api/v1/ops/parked/replay?lang=en", data=data,
-                                headers=bearer("admin-token"))
+                                headers=bearer("ops-token"))
     assert response.status_code == 422
     assert response.json() == {"error": {
         "code": "validation_failed", "message": "Invalid input",
         "fields": {"queue": ["the queue the messages failed on, e.g. minzi.intake.reports"]}}}
 
 
-def test_metrics_are_open_to_prometheus(gateway, web_session):
+def test_metrics_are_for_prometheus_with_its_token(gateway, web_session):
     gateway.stage.answers[("intake", "case_counts")] = lambda: {
         "open": [{"community": "rainbow-city", "program": "legal_aid", "status": "dispatched",
                   "count": 4}], "overdue": []}
-    response = web_session.get("/metrics")
+    for headers in ({}, bearer("wrong"), bearer("ops-token")):
+        assert web_session.get("/metrics", headers=headers).status_code == 401
+    response = web_session.get("/metrics", headers=bearer("prometheus-secret"))
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/plain; version=0.0.4; charset=utf-8"
     lines = response.text.splitlines()
@@ -104,6 +110,6 @@ def test_metrics_are_open_to_prometheus(gateway, web_session):
 
 def test_metrics_with_intake_away_are_a_503(gateway, web_session):
     gateway.stop("intake")
-    response = web_session.get("/metrics")
+    response = web_session.get("/metrics", headers=bearer("prometheus-secret"))
     assert response.status_code == 503
     assert response.json()["error"]["code"] == "unavailable"

@@ -42,7 +42,8 @@ def refuse_known_secrets(config: dict) -> None:
     that is documented or short."""
     if development(config):
         return
-    for key in ("BOOTSTRAP_ADMIN_PASSWORD", "BOOTSTRAP_OPEN311_API_KEY"):
+    for key in ("BOOTSTRAP_ADMIN_PASSWORD", "BOOTSTRAP_OPEN311_API_KEY",
+                "BOOTSTRAP_OPS_PASSWORD"):
         value = str(config.get(key) or "")
         if value and (value in DOCUMENTED_SECRETS or len(value) < SHORTEST_SECRET):
             raise RuntimeError(f"{key} is a documented or short secret: set one of at least "
@@ -76,6 +77,14 @@ def bootstrap(session: Session, config: dict) -> None:
                 session.get(ApiKey, hash_secret(key)) is None:
             session.add(ApiKey(key_hash=hash_secret(key), community_id=community_id,
                                name="bootstrap"))
+    ops_password = str(config.get("BOOTSTRAP_OPS_PASSWORD") or "")
+    if ops_password and session.scalar(select(Staff.id).where(Staff.username == "ops")) is None:
+        # the queues hold every community's messages: one account for the whole installation,
+        # made here only, never through the staff API
+        session.add(Staff(username="ops", name="运维", role="ops",
+                          community_id=config.get("DEFAULT_COMMUNITY", "rainbow-city"),
+                          password_hash=hash_password(ops_password)))
+        _log.info("created the ops account")
     programs = [p.strip() for p in str(config.get("BOOTSTRAP_PROGRAMS") or "").split(",")
                 if p.strip()]
     communities = [c[0] for c in parse_communities(config.get("COMMUNITIES"))]
@@ -86,7 +95,8 @@ def bootstrap(session: Session, config: dict) -> None:
 class Startup(DependencyProvider):
     def setup(self) -> None:
         self.config = dict(self.container.config)
-        for key in ("COMMUNITIES", "BOOTSTRAP_ADMIN_PASSWORD", "BOOTSTRAP_OPEN311_API_KEY"):
+        for key in ("COMMUNITIES", "BOOTSTRAP_ADMIN_PASSWORD", "BOOTSTRAP_OPEN311_API_KEY",
+                    "BOOTSTRAP_OPS_PASSWORD"):
             if not self.config.get(key) and os.environ.get(key):
                 self.config[key] = os.environ[key]
         verify_key(self.config)   # outside development, no start without the gateway's own key

@@ -6,7 +6,8 @@ from minzi.i18n import Names
 ROLES = ("receptionist", "handler", "station_head", "program_staff", "admin")
 ROLE_LABELS: Names = {"receptionist": ("接待员", "Receptionist"), "handler": ("承办人", "Handler"),
                "station_head": ("站长", "Station head"),
-               "program_staff": ("项目工作人员", "Program staff"), "admin": ("管理员", "Admin")}
+               "program_staff": ("项目工作人员", "Program staff"), "admin": ("管理员", "Admin"),
+               "ops": ("运维", "Ops")}   # the station's one ops account, made at start only
 CHANNELS = ("visit", "phone", "letter", "web", "sms", "wechat", "qq", "mailbox", "open311")
 CHANNEL_LABELS = {"visit": "来访", "phone": "电话", "letter": "信件", "web": "网上", "sms": "短信",
                   "wechat": "微信", "qq": "QQ", "mailbox": "书记信箱", "open311": "Open311"}

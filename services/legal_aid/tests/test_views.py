@@ -832,3 +832,13 @@ def test_a_case_keeps_what_intake_sent_and_starts_afresh_when_sent_again(tx):
     cases.chased(tx, {"case_id": 42, "level": 1}, later)
     cases.receive(tx, data, later)
     assert (case.status, case.chase_level) == ("booked", 1)
+
+
+def test_a_day_shows_only_its_own_walk_ins(tx, wang):
+    first = consultations.open_day(tx, C, {"day": at(3).date(), "place": "服务站"}, ALICE, NOW)
+    second = consultations.open_day(tx, C, {"day": at(4).date(), "place": "服务站"}, ALICE, NOW)
+    bookings.record_walk_in(tx, C, first.id, {"name": "甲"}, DESK, NOW)
+    bookings.record_walk_in(tx, C, second.id, {"name": "乙"}, DESK, NOW)
+    assert [w["name"] for w in views.day_view(tx.session, first, level="desk")["walk_ins"]] == [
+        "甲"]
+    assert [b.name for b in bookings.active_bookings(tx.session, second.id)] == ["乙"]

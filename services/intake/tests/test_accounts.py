@@ -40,6 +40,7 @@ def test_a_token_lets_its_holder_in_for_twelve_hours(tx):
     accounts.create_staff(tx.session, ADMIN, SUN, NOW)
     token, expires, staff = accounts.log_in(tx.session, "sun", "pw-87654321", NOW)
     assert expires == NOW + timedelta(hours=12) and staff.username == "sun"
+    assert len(token) == 43                  # 32 random bytes, written as 43 URL-safe characters
     kept = tx.session.get(StaffToken, hashlib.sha256(token.encode()).hexdigest())
     assert (kept.staff_id, as_utc(kept.created_at), as_utc(kept.expires_at)) == \
         (staff.id, NOW, expires)

@@ -182,7 +182,8 @@ def test_those_who_asked_again_hear_the_answer_and_are_told_of_the_link(tx):
         f"（{first.tracking_code}），我们将一并答复您。"]
     assert [e.action for e in first.events][-1] == "duplicate_received"
     assert first.events[-1].note == f"重复诉求 {again.tracking_code} 已并入本件"
-    assert again.events[-1].note == f"与诉求 {first.tracking_code} 相同，已并案办理"
+    assert (again.events[-1].action, again.events[-1].note) == \
+        ("duplicate_linked", f"与诉求 {first.tracking_code} 相同，已并案办理")
     answers.resolve(desk(tx), first, actor(RECEPTIONIST), "已调解")
     answers.reply(desk(tx, NOW + HOUR), first, actor(RECEPTIONIST), "月底支付")
     assert (again.reply, again.replied_at) == ("月底支付", NOW + HOUR)

@@ -33,7 +33,7 @@ def errors(values):
 
 def test_attribute_values_are_checked_against_the_definition():
     assert check_attributes(SURVEY, {"floor": "3", "pet": ["cat"], "needs": "vet",
-                                     "note": "", "extra": None}) == \
+                                     "note": "", "extra": None, "more": "", "rest": []}) == \
         {"floor": "3", "pet": "cat", "needs": ["vet"]}
     assert check_attributes(SURVEY, {"floor": 2.5, "pet": "dog",
                                      "needs": ["food", "vet"], "note": "三楼"}) == \
@@ -50,6 +50,19 @@ def test_attribute_values_are_checked_against_the_definition():
         {"pet": ["取值应为其中之一：cat, dog / must be one of them"]}
     assert errors({"floor": None, "pet": []}) == {"floor": ["必填：楼层 / required"]}
     assert errors({"floor": [1]}) == {"floor": ["应为数字 / must be a number"]}
+    assert errors({"pet": "fish"}) == {"floor": ["必填：楼层 / required"],
+                                       "pet": ["取值应为其中之一：cat, dog / must be one of them"]}
+
+
+def test_every_attribute_is_checked_whatever_fails_before_it():
+    lists_first = ServiceOffer(code="lists_first", name_zh="先列表", attributes=[
+        SURVEY.attributes[2], SURVEY.attributes[1], SURVEY.attributes[0]])  # needs, pet, floor
+    with pytest.raises(ValidationError) as error:
+        check_attributes(lists_first, {"needs": ["toy"], "pet": "fish"})
+    assert error.value.messages["attributes"] == {
+        "needs": ["不认识的取值：toy / unknown values"],
+        "pet": ["取值应为其中之一：cat, dog / must be one of them"],
+        "floor": ["必填：楼层 / required"]}
 
 
 def test_a_request_goes_to_the_service_its_words_fit_best(tx):

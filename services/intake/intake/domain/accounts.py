@@ -51,7 +51,7 @@ def log_in(session: Session, username: str, password: str,
 
 def authenticate(session: Session, token: str | None, now: datetime) -> StaffRow | None:
     """The active staff member a token was issued to, while it has not expired."""
-    row = session.get(StaffToken, hash_secret(token or ""))
+    row = session.get(StaffToken, hash_secret(token)) if token else None
     if row is None or as_utc(row.expires_at) < now:
         return None
     staff = session.get(StaffRow, row.staff_id)

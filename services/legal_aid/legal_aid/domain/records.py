@@ -34,11 +34,11 @@ def new(model: type[Row], actor: Staff, now: datetime, **values: Any) -> Row:
     return model(created_at=now, created_by=name, updated_at=now, updated_by=name, **values)
 
 
-def get_or_404(session: Session, model: type[Row], id_: int | None, community: str | None,
+def get_or_404(session: Session, model: type[Row], id_: int, community: str | None,
                code: str, zh: str, en: str, *, lock: bool = False) -> Row:
-    """The row ``id_`` of ``model``; another community's (when ``community`` is given) is not
-    found."""
-    row = session.get(model, id_, with_for_update=lock) if id_ is not None else None
-    if row is None or (community is not None and getattr(row, "community", community) != community):
+    """The row ``id_`` of ``model`` (every model asked for belongs to a community); another
+    community's (when ``community`` is given) is not found."""
+    row = session.get(model, id_, with_for_update=lock)
+    if row is None or (community is not None and row.community != community):
         raise NotFound(code, zh, en)
     return row

@@ -12,10 +12,10 @@ from ..models import Lawyer
 from .records import get_or_404, new, record, touch
 
 
-def active_lawyer(session: Session, community: str, lawyer_id: int | None, *,
+def active_lawyer(session: Session, community: str, lawyer_id: int, *,
                   lock: bool = False) -> Lawyer:
     """A lawyer of the community who still volunteers; input naming another is refused."""
-    lawyer = session.get(Lawyer, lawyer_id, with_for_update=lock) if lawyer_id else None
+    lawyer = session.get(Lawyer, lawyer_id, with_for_update=lock)
     if lawyer is None or lawyer.community != community or not lawyer.active:
         raise DomainError("unknown_lawyer", "没有这位律师（或已停用）",
                           "No such lawyer (or no longer active)", field="lawyer_id", status=422)

@@ -1,6 +1,7 @@
 """Every named refusal of sms_broadcast's rules, provoked, with nothing changed: the rule raises
 before it touches a row, so even a caller that went on to commit would write nothing (the
 database is compared in the same session, whose pending changes it flushes)."""
+import warnings
 from datetime import timedelta
 
 import pytest
@@ -177,3 +178,22 @@ def test_a_new_places_head_with_a_bad_phone_is_refused_on_that_field(tx, grid, p
     assert (refused.value.code, refused.value.field) == ("bad_phone", "head_phone")
     assert snapshot(tx.session, Base.metadata) == before
     assert tx.published == []
+
+
+@pytest.mark.parametrize("place, data, code, field", [
+    ("building", {"name": "7号楼"}, "unknown_zone", "zone_id"),
+    ("door", {"name": "3单元"}, "unknown_building", "building_id"),
+])
+def test_a_place_made_without_the_place_it_is_in_is_a_named_refusal(tx, grid, place, data,
+                                                                     code, field):
+    """Without the id at all, the refusal is the same as for an unknown one, and comes from
+    the rule, not from the database layer (which warns now and may raise later on a missing
+    key: every warning is an error here)."""
+    make = NEW_PLACES[place][0]
+    before = snapshot(tx.session, Base.metadata)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(DomainError) as refused:
+            make(tx, OPERATOR, data, NOW)
+    assert (refused.value.code, refused.value.field) == (code, field)
+    assert snapshot(tx.session, Base.metadata) == before

@@ -294,3 +294,20 @@ def test_a_phone_in_use_names_the_member_it_belongs_to(tx):
     with refused(tx, "member_exists") as err:
         register(tx, phone="13700000008")
     assert err.value.message_en == f"This ID number is already registered (member {first.id})"
+
+
+def test_each_refusal_of_a_verification_says_why_in_both_languages(tx):
+    member = register(tx)
+
+    def said(**data):
+        with refused(tx, data.pop("code")) as err:
+            verification(tx, member, **data)
+        return err.value.message_zh, err.value.message_en
+    assert said(code="reason_required", result="rejected") == (
+        "核实未通过时请写明原因", "Say why the verification failed")
+    assert said(code="check_too_old", checked_at=NOW - timedelta(days=367)) == (
+        "核实时间早于登记一年以上，请重新核实",
+        "The check is more than a year older than the registration")
+    verify(tx, member)
+    assert said(code="already_verified") == (
+        "这位会员的身份已经核实过了", "This member's identity is already verified")

@@ -644,9 +644,10 @@ def test_a_booked_case_returned_frees_its_slot_and_tells_intake_why(tx, wang):
     _, booking = cases.book_case(tx, C, case.id, {"day_id": day.id}, ALICE, NOW)
     later = NOW + timedelta(hours=1)
     cases.return_case(tx, C, case.id, "属于房管部门，请联系区住建委", DESK, later)
-    assert tx.published[-1]["data"] == {
+    # intake hears it as a case.reported of this community
+    assert tx.published[-1] == {"routing_key": "case.reported", "community": C, "data": {
         "case_id": 42, "program_id": "legal_aid", "status": "returned", "handler": "前台小周",
-        "note": "属于房管部门，请联系区住建委"}
+        "note": "属于房管部门，请联系区住建委"}}
     view = views.case_view(case, "zh", session=tx.session)
     assert (view["status"], view["status_name"], view["note"], view["handler"],
             view["updated_at"], view["updated_by"]) == (

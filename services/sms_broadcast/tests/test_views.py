@@ -13,7 +13,7 @@ from sms_broadcast.domain.broadcasts import cancel_broadcast, release_due, retry
 from sms_broadcast.domain.consent import staff_consent
 from sms_broadcast.domain.contacts import create_contact, update_contact
 from sms_broadcast.domain.figures import figures
-from sms_broadcast.domain.grid import create_zone, update_head
+from sms_broadcast.domain.grid import create_building, create_door, create_zone, update_head
 from sms_broadcast.domain.replies import receive_reply
 from sms_broadcast.domain.sending import claim, delivery_report
 from sms_broadcast.models import Building, Contact, Door, Zone
@@ -478,3 +478,18 @@ def test_an_opt_out_stops_what_waits_at_that_moment_and_each_choice_is_on_the_re
         ("居民 138****3333", "reply_opt_out", "inbound", 1, None, "2026-11-27T03:00:00Z"),
         ("居民 138****3333", "opted_out", "contact", grid["wang"].id, "退订",
          "2026-11-27T03:00:00Z")]
+
+
+def test_a_neighbouring_community_may_name_its_places_as_this_one_does(tx, grid):
+    later = NOW + timedelta(hours=1)
+    zone = create_zone(tx, NEIGHBOUR, {"name": "一片区"}, later)
+    building = create_building(tx, NEIGHBOUR, {"zone_id": zone.id, "name": "5号楼"}, later)
+    create_door(tx, NEIGHBOUR, {"building_id": building.id, "name": "2单元"}, later)
+    tx.session.commit()
+    [shown] = views.list_buildings(tx.session, NEIGHBOUR, q())
+    assert (shown["community"], shown["name"], shown["zone"], shown["zone_id"],
+            shown["created_by"], shown["created_at"]) == \
+        ("maple-court", "5号楼", "一片区", zone.id, "李", "2026-11-27T03:00:00Z")
+    assert [(d["name"], d["building"]) for d in views.list_doors(tx.session, NEIGHBOUR, q())] \
+        == [("2单元", "5号楼")]
+    assert names(views.list_buildings(tx.session, OPERATOR, q())) == ["5号楼", "6号楼", "9号楼"]

@@ -374,10 +374,11 @@ def test_a_scheduled_broadcast_is_recorded_when_made_released_and_retried(sessio
         ("system", "broadcast_released", "3 recipients", "2026-11-27T02:30:00Z"),
         ("李", "broadcast_scheduled", "一片区：" + text[:50], AT)]
     shown = views.list_messages(tx.session, OPERATOR, made.id, q())
-    assert [(m["name"], m["phone"], m["state"], m["attempts"], m["error"]) for m in shown] == [
-        ("张三", "13800001111", "pending", 0, "gateway away"),
-        ("李四", "13800002222", "pending", 0, "gateway away"),
-        ("王五", "13800003333", "pending", 0, "gateway away")]
+    assert [(m["name"], m["phone"], m["state"], m["attempts"], m["error"], m["updated_at"])
+            for m in shown] == [
+        ("张三", "13800001111", "pending", 0, "gateway away", "2026-11-27T02:30:00Z"),
+        ("李四", "13800002222", "pending", 0, "gateway away", "2026-11-27T02:30:00Z"),
+        ("王五", "13800003333", "pending", 0, "gateway away", "2026-11-27T02:30:00Z")]
     assert views.one_broadcast(tx.session, OPERATOR, made.id)["released_at"] == \
         "2026-11-27T02:30:00Z"
 

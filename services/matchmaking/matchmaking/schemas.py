@@ -35,6 +35,8 @@ PHONE = validate.Regexp(r"^\+?[0-9][0-9\- ]{4,19}$", error=PHONE_ERROR)
 NAME = validate.Length(min=1, max=100)
 TEXT = validate.Length(min=1, max=200)
 LONG_TEXT = validate.Length(min=1, max=2000)
+ID_NUMBER = validate.Length(equal=18)
+COMMUNITY = validate.Length(min=1, max=41)
 
 
 class Strict(Schema):
@@ -63,12 +65,12 @@ class MemberIn(Strict):
     gender = fields.String(required=True, validate=validate.OneOf(list(GENDERS)))
     birth_date = fields.Date(required=True)
     phone = fields.String(required=True, validate=PHONE)
-    id_number = IdNumber(required=True)
+    id_number = IdNumber(required=True, validate=ID_NUMBER)
     # the community the member lives in: staff register members of their own community
-    community = fields.String(load_default=None, allow_none=True, validate=TEXT)
+    community = fields.String(load_default=None, allow_none=True, validate=COMMUNITY)
     education = fields.String(load_default=None, allow_none=True,
                               validate=validate.OneOf(list(EDUCATION)))
-    occupation = fields.String(load_default=None, allow_none=True, validate=TEXT)
+    occupation = fields.String(load_default=None, allow_none=True, validate=NAME)
     introduction = fields.String(load_default=None, allow_none=True, validate=LONG_TEXT)
     looking_for = fields.String(load_default=None, allow_none=True, validate=LONG_TEXT)
 
@@ -78,9 +80,9 @@ class MemberPatch(Strict):
     gender = fields.String(validate=validate.OneOf(list(GENDERS)))
     birth_date = fields.Date()
     phone = fields.String(validate=PHONE)
-    id_number = IdNumber()
+    id_number = IdNumber(validate=ID_NUMBER)
     education = fields.String(allow_none=True, validate=validate.OneOf(list(EDUCATION)))
-    occupation = fields.String(allow_none=True, validate=TEXT)
+    occupation = fields.String(allow_none=True, validate=NAME)
     introduction = fields.String(allow_none=True, validate=LONG_TEXT)
     looking_for = fields.String(allow_none=True, validate=LONG_TEXT)
 
@@ -105,7 +107,7 @@ class Reason(Strict):
 class ConsultationIn(Strict):
     caller_name = fields.String(load_default=None, allow_none=True, validate=NAME)
     phone = fields.String(required=True, validate=PHONE)
-    member_id = fields.Integer(load_default=None, allow_none=True)
+    member_id = api.Id(load_default=None, allow_none=True)
     topic = fields.String(required=True, validate=validate.OneOf(list(TOPICS)))
     notes = fields.String(load_default=None, allow_none=True, validate=LONG_TEXT)
     staff_name = fields.String(load_default=None, allow_none=True, validate=NAME)
@@ -113,8 +115,8 @@ class ConsultationIn(Strict):
 
 
 class IntroductionIn(Strict):
-    first_member_id = fields.Integer(required=True)
-    second_member_id = fields.Integer(required=True)
+    first_member_id = api.Id(required=True)
+    second_member_id = api.Id(required=True)
     introduced_at = local_datetime_field(load_default=None, allow_none=True)
     note = fields.String(load_default=None, allow_none=True, validate=LONG_TEXT)
 
@@ -140,7 +142,7 @@ class ReturnIn(Strict):
 
 class Query(api.Query):
     # the public names the community it asks about; staff always work in their own
-    community = fields.String(load_default=None)
+    community = fields.String(load_default=None, validate=COMMUNITY)
 
 
 class PeriodQuery(api.PeriodQuery, Query):
@@ -164,12 +166,12 @@ class CandidateQuery(Query):
 
 
 class ConsultationQuery(PeriodQuery):
-    member_id = fields.Integer(load_default=None)
+    member_id = api.Id(load_default=None)
 
 
 class IntroductionQuery(Query):
     outcome = fields.String(load_default=None, validate=validate.OneOf(list(OUTCOMES)))
-    member_id = fields.Integer(load_default=None)
+    member_id = api.Id(load_default=None)
 
 
 class CaseQuery(Query):
@@ -178,4 +180,4 @@ class CaseQuery(Query):
 
 class ActivityQuery(Query):
     entity = fields.String(required=True, validate=validate.OneOf(ACTIVITY_ENTITIES))
-    entity_id = fields.Integer(required=True)
+    entity_id = api.Id(required=True)

@@ -183,14 +183,15 @@ def list_cases(session: Session, community: str, *,
 
 def candidates(session: Session, community: str, member_id: int, now: datetime, *,
                age_from: int | None = None, age_to: int | None = None) -> list[Member]:
-    """Whom the studio could introduce a member to: verified members of the other gender, not
-    already in an open introduction with them, not married through the studio; of an age
-    (on ``now``'s Beijing date) between ``age_from`` and ``age_to`` when given."""
+    """Whom the studio could introduce a member to: verified members of the other gender (which
+    leaves the member out), not already in an open introduction with them, not married through
+    the studio; of an age (on ``now``'s Beijing date) between ``age_from`` and ``age_to`` when
+    given."""
     member = get_member(session, member_id, community)
     require_visible(member, "member_id")
     rows = session.scalars(select(Member).where(
         Member.community == community, Member.status == "verified",
-        Member.gender != member.gender, Member.id != member.id).order_by(Member.id)).all()
+        Member.gender != member.gender).order_by(Member.id)).all()
     open_with = set()
     for intro in session.scalars(select(Introduction).where(
             Introduction.open_pair.is_not(None),

@@ -26,6 +26,9 @@ def test_an_account_opened_by_an_admin(tx):
                                                "legal_aid", "13700001111", NOW)
     assert tx.session.get(StaffRow, staff.id) is staff        # it is kept
     assert "pw-87654321" not in staff.password_hash
+    # scrypt with 16 random bytes of salt (32 hex digits) and its 64-byte key (128 hex digits)
+    kind, salt, digest = staff.password_hash.split("$")
+    assert (kind, len(salt), len(digest)) == ("scrypt", 32, 128)
     assert accounts.check_password("pw-87654321", staff.password_hash)
     assert not accounts.check_password("pw-87654322", staff.password_hash)
     # the same password twice is stored differently (a salt of its own each time)

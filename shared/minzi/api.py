@@ -162,6 +162,90 @@ def write(ctx: Context, work: Callable[[Any], T]) -> T:
             return work(tx)
 
 
+# -- bounds ---------------------------------------------------------------------------------------
+# Every number, text and list that comes in has bounds its schema states (and so the OpenAPI
+# document shows): a value out of range is a 422 naming the field, never the database's 500.
+
+MAX_ID = 2**31 - 1          # ids are PostgreSQL ``integer`` columns
+MAX_OFFSET = 1_000_000      # far past any list a station keeps
+MAX_PATH_TEXT = 200         # a code or name in a path
+
+
+class Id(fields.Integer):
+    """A record's id in a body or a query: 1 to 2^31-1, as the database keeps it."""
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.validators.insert(0, validate.Range(min=1, max=MAX_ID))
+
+
+def unbounded(schema: Schema, prefix: str = "") -> list[str]:
+    """The fields of ``schema`` (nested too) that take input without a stated bound: an integer
+    without a ``Range`` from and to, a text without a ``Length`` up to or a ``OneOf``, a list or
+    mapping without a ``Length`` up to. A test keeps every route's list empty."""
+    found = []
+    for name, each in schema.fields.items():
+        if not each.dump_only:
+            found += _unbounded_field(each, prefix + (each.data_key or name))
+    return found
+
+
+def _unbounded_field(field: fields.Field, name: str) -> list[str]:
+    def has(kind: type, *attrs: str) -> bool:
+        return any(isinstance(v, kind) and all(getattr(v, a, None) is not None for a in attrs)
+                   for v in field.validators)
+    if isinstance(field, fields.Nested):
+        nested = field.schema
+        return unbounded(nested, name + ".") + ([] if not nested.many or has(
+            validate.Length, "max") else [name])
+    if isinstance(field, fields.List):
+        return ([] if has(validate.Length, "max") else [name]) + \
+            _unbounded_field(field.inner, name + "[]")
+    if isinstance(field, fields.Dict):
+        return ([] if has(validate.Length, "max") else [name]) + [
+            problem for part, inner in (("{key}", field.key_field), ("{}", field.value_field))
+            if inner is not None for problem in _unbounded_field(inner, name + part)]
+    if isinstance(field, fields.Integer):
+        low = any(getattr(v, "min", None) is not None for v in field.validators
+                  if isinstance(v, validate.Range))
+        high = any(getattr(v, "max", None) is not None for v in field.validators
+                   if isinstance(v, validate.Range))
+        return [] if low and high else [name]
+    if isinstance(field, fields.String):
+        return [] if has(validate.Length, "max") or has(validate.Length, "equal") or has(
+            validate.OneOf) or any(
+            isinstance(v, validate.Regexp) and _bounded_pattern(v.regex.pattern)
+            for v in field.validators) else [name]
+    return []
+
+
+def _bounded_pattern(pattern: str) -> bool:
+    """A pattern the whole text must match that repeats nothing without end (``^[a-z]{2,40}$``)
+    bounds its length as well as ``Length`` would."""
+    bare = re.sub(r"\\.|\[(?:\\.|[^\]])*\]", "x", pattern)
+    return bare.startswith("^") and bare.endswith("$") and not re.search(r"[*+]|\{\d*,\}", bare)
+
+
+UNSTORABLE = "Contains a character that cannot be stored (such as \\x00)."
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")   # NUL, and a surrogate with no pair
+
+
+def unstorable(value: Any) -> Any:
+    """Where ``value`` (a body, a query) has text no database or XML document can keep, in
+    marshmallow's shape of errors (``{"field": [message]}``, nested); None when nowhere. The text
+    itself is not repeated: it could not be written out either."""
+    if isinstance(value, str):
+        return [UNSTORABLE] if _UNSTORABLE.search(value) else None
+    if isinstance(value, list):
+        found = {index: unstorable(item) for index, item in enumerate(value)}
+    elif isinstance(value, dict):
+        found = {(_UNSTORABLE.sub("?", key) if isinstance(key, str) else key):
+                 unstorable(key) or unstorable(item) for key, item in value.items()}
+    else:
+        return None
+    return {key: problem for key, problem in found.items() if problem} or None
+
+
 # -- query strings --------------------------------------------------------------------------------
 
 class Query(Schema):
@@ -186,19 +270,38 @@ class PeriodQuery(Query):
 class PageQuery(Query):
     """``?limit=100&offset=0``."""
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_OFFSET))
 
 
 # -- routes ---------------------------------------------------------------------------------------
 
 _PARAM = re.compile(r"\{(\w+)(?::(int))?\}")
+PATH_SCHEMAS = {"int": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+                "": {"type": "string", "minLength": 1, "maxLength": MAX_PATH_TEXT}}
 
 
 def _path_regex(template: str) -> re.Pattern:
     def part(match: re.Match) -> str:
         name, kind = match.groups()
-        return rf"(?P<{name}>\d{{1,18}})" if kind else rf"(?P<{name}>[^/]+)"
+        return rf"(?P<{name}>\d+)" if kind else rf"(?P<{name}>[^/]+)"
     return re.compile("^" + _PARAM.sub(part, template.rstrip("/") or "/") + "/?$")
+
+
+def _path_params(route: "Route", match: re.Match) -> tuple[dict, dict]:
+    """The path's parameters (``{x:int}`` as an int), and why any is out of bounds."""
+    params, problems = match.groupdict(), {}
+    for name, value in params.items():
+        if name in route.int_params:
+            if len(value) > len(str(MAX_ID)) or not 1 <= int(value) <= MAX_ID:
+                problems[name] = [f"Must be greater than or equal to 1 and less than or equal "
+                                  f"to {MAX_ID}."]
+            else:
+                params[name] = int(value)
+        elif len(value) > MAX_PATH_TEXT:
+            problems[name] = [f"Longer than maximum length {MAX_PATH_TEXT}."]
+        elif unstorable(value):
+            problems[name] = [UNSTORABLE]
+    return params, problems
 
 
 @dataclass
@@ -221,6 +324,14 @@ class Route:
     @property
     def openapi_path(self) -> str:
         return _PARAM.sub(lambda m: "{" + m.group(1) + "}", self.template)
+
+
+def _entries(converter: Any, field: fields.Field, **_: Any) -> dict:
+    """A mapping's bound on its number of entries, in OpenAPI's words (apispec has none)."""
+    if not isinstance(field, fields.Dict):
+        return {}
+    bounds = [v.max for v in field.validators if isinstance(v, validate.Length) and v.max]
+    return {"maxProperties": min(bounds)} if bounds else {}
 
 
 class Router:
@@ -253,9 +364,12 @@ class Router:
             matched_path = True
             if route.method != method:
                 continue
-            params = match.groupdict()
-            for name in route.int_params:
-                params[name] = int(params[name])
+            params, problems = _path_params(route, match)
+            if problems:   # an id that cannot exist, a code longer than any
+                return {"status": 404, "body": {"error": {
+                    "code": "not_found",
+                    "message": "没有这个地址" if lang == "zh" else "No such path",
+                    "fields": field_errors(problems, lang)}}}
             ctx = Context(staff=request.get("staff"), query=dict(request.get("query") or {}),
                           params=params, lang=lang, service=service,
                           body_raw=request.get("body"), extra=dict(request.get("extra") or {}),
@@ -264,6 +378,9 @@ class Router:
                 if not route.public:
                     ctx.require(*route.roles)
                 args = []
+                problems = unstorable(ctx.query) or unstorable(request.get("body"))
+                if problems:
+                    raise ValidationError(problems)
                 if route.query is not None:
                     ctx.query = route.query().load(ctx.query)
                 if route.body is not None:
@@ -301,6 +418,7 @@ class Router:
         spec = APISpec(title=title, version="1", openapi_version="3.0.3", plugins=[plugin])
         for field_class, (type_, format_) in (field_types or {}).items():
             plugin.map_to_openapi_type(field_class, type_, format_)
+        plugin.converter.add_attribute_function(_entries)
         document = self.openapi_paths(spec).to_dict()
         return {"paths": document.get("paths", {}),
                 "components": {"schemas": document.get("components", {}).get("schemas", {})}}
@@ -326,7 +444,7 @@ class Router:
             if params:
                 operation.setdefault("parameters", []).extend(
                     {"in": "path", "name": name, "required": True,
-                     "schema": {"type": "integer" if kind == "int" else "string"}}
+                     "schema": PATH_SCHEMAS[kind]}
                     for name, kind in params)
             spec.path(path=route.openapi_path, operations={route.method.lower(): operation})
         return spec

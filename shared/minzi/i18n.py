@@ -22,6 +22,7 @@ _MARSHMALLOW_ZH = {
     "Shorter than minimum length {min}.": "太短",
     "Must be one of: {choices}.": "取值无效",
     "The end date is before the start date": "结束日期早于开始日期",
+    "Contains a character that cannot be stored (such as \\x00).": "含有无法保存的字符（如 \\x00）",
 }
 
 

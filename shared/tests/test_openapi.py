@@ -52,9 +52,9 @@ def test_each_route_is_described_with_its_body_answer_parameters_and_login():
                 "security": [{"token": []}],
                 "parameters": [
                     {"in": "path", "name": "lecture_id", "required": True,
-                     "schema": {"type": "integer"}},
+                     "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}},
                     {"in": "path", "name": "seat", "required": True,
-                     "schema": {"type": "string"}}]}},
+                     "schema": {"type": "string", "minLength": 1, "maxLength": 200}}]}},
             "/lectures/{lecture_id}": {"get": {
                 "summary": "",
                 "responses": RESPONSES,
@@ -62,9 +62,9 @@ def test_each_route_is_described_with_its_body_answer_parameters_and_login():
                     {"in": "query", "name": "limit", "required": False, "schema": {
                         "type": "integer", "default": 100, "minimum": 1, "maximum": 1000}},
                     {"in": "query", "name": "offset", "required": False, "schema": {
-                        "type": "integer", "default": 0, "minimum": 0}},
+                        "type": "integer", "default": 0, "minimum": 0, "maximum": 1_000_000}},
                     {"in": "path", "name": "lecture_id", "required": True,
-                     "schema": {"type": "integer"}}]}}},
+                     "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}}]}}},
         "components": {"schemas": {
             "Lecture": {"type": "object", "properties": {"title": {"type": "string"}},
                         "required": ["title"], "additionalProperties": False},

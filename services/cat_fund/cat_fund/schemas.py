@@ -2,6 +2,7 @@
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from minzi import i18n
+from minzi.api import MAX_OFFSET, Id
 from minzi.contract import COMMUNITY_ID
 
 from .domain.labels import CASE_STATUSES, CAT_SEXES, CAT_STATUSES
@@ -85,8 +86,8 @@ class ExpenseIn(Lenient):
     amount = Yuan(required=True, metadata={"description": "金额（元，最多两位小数）",
                                            "example": "200.00"})
     category = fields.String(required=True, validate=validate.OneOf(list(CATEGORIES)))
-    cat_id = fields.Integer(load_default=None, allow_none=True, strict=False,
-                            metadata={"description": "这笔钱花在哪只猫身上（如有）"})
+    cat_id = Id(load_default=None, allow_none=True, strict=False,
+                metadata={"description": "这笔钱花在哪只猫身上（如有）"})
     invoice_ref = text(100, required=True, metadata={"description": "发票或收据号"})
     approved_by = text(100, required=True, metadata={"description": "审批人"})
     payee = text(200, metadata={"description": "收款方（宠物医院、商家）"})
@@ -105,11 +106,11 @@ class ReversalIn(Lenient):
 class EntriesQuery(Lenient):
     kind = fields.String(load_default=None, validate=validate.OneOf(list(KINDS)))
     category = fields.String(load_default=None, validate=validate.OneOf(list(CATEGORIES)))
-    cat_id = fields.Integer(load_default=None)
+    cat_id = Id(load_default=None)
     month = fields.String(load_default=None, validate=validate.Regexp(
         r"^\d{4}-(0[1-9]|1[0-2])$", error="Use YYYY-MM."))
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_OFFSET))
 
 
 class ReportQuery(Lenient):
@@ -183,7 +184,7 @@ class CasesQuery(Lenient):
 
 
 class LinkCatIn(Lenient):
-    cat_id = fields.Integer(load_default=None, allow_none=True)
+    cat_id = Id(load_default=None, allow_none=True)
     cat = fields.Nested(CatIn, load_default=None, allow_none=True)
 
     @validates_schema

@@ -6,6 +6,8 @@ from typing import Any, Protocol
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Request, Response
 
+from minzi.api import MAX_PATH_TEXT, unstorable
+
 from .xml import to_xml
 
 PREFIX = "/open311/v2"
@@ -81,10 +83,27 @@ def discovery(base_url: str) -> dict:
                            "type": "production", "formats": ["application/json", "text/xml"]}]}
 
 
+def refused_input(parts: list[str], values: MultiDict) -> tuple[int, str] | None:
+    """A path too long for any code or id, or a value with text no database can keep (NUL, an
+    unpaired surrogate), is refused here, naming it; intake never sees it."""
+    if any(len(part) > MAX_PATH_TEXT or unstorable(part) for part in parts):
+        return 404, "no such Open311 resource / 没有这个地址"
+    bad = sorted({name for name, value in values.items(multi=True)
+                  if unstorable(name) or unstorable(value)})
+    if bad:
+        names = ", ".join("?" if unstorable(name) else name for name in bad)
+        return 400, (f"{names}: contains a character that cannot be stored (such as \\x00) / "
+                     f"含有无法保存的字符")
+    return None
+
+
 def handle(request: Request, rest: str, intake: Intake, lang: str) -> Response:
     parts, fmt = split_format(rest)
     if fmt not in ("json", "xml"):
         return errors_response(404, "use a .json or .xml URL / 请使用 .json 或 .xml 结尾的地址")
+    refused = refused_input(parts, request.values)
+    if refused:
+        return errors_response(*refused, fmt)
     jurisdiction = request.values.get("jurisdiction_id")
     method = request.method
     if parts == ["discovery"] and method == "GET":

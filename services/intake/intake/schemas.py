@@ -1,7 +1,7 @@
 """What crosses intake's boundary, with the checks that give a named error for bad input."""
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from minzi.api import PageQuery, PeriodQuery
+from minzi.api import Id, PageQuery, PeriodQuery
 from minzi.contract import COMMUNITY_ID, PROGRAM_ID, SERVICE_CODE
 
 from .domain.figures import GROUPS
@@ -64,7 +64,8 @@ class CaseCreateSchema(Strict):
     lat = fields.Float(load_default=None, allow_none=True, validate=validate.Range(-90, 90))
     long = fields.Float(load_default=None, allow_none=True, validate=validate.Range(-180, 180))
     service_code = fields.String(load_default=None, allow_none=True, validate=SERVICE_CODE)
-    attributes = fields.Dict(keys=fields.String(), load_default=dict)
+    attributes = fields.Dict(keys=fields.String(validate=validate.Length(max=60)),
+                             load_default=dict, validate=validate.Length(max=50))
     community = fields.String(load_default=None, validate=COMMUNITY_ID)
 
     @validates_schema
@@ -115,7 +116,7 @@ class ReopenSchema(Strict):
 
 
 class DuplicateSchema(Strict):
-    duplicate_of = fields.Integer(required=True)
+    duplicate_of = Id(required=True)
 
 
 class OutOfScopeSchema(Strict):
@@ -140,7 +141,7 @@ class CaseListQuery(PageQuery):
 class FiguresQuery(PeriodQuery):
     """``?from=&to=`` (Beijing dates, inclusive), ``group_by`` (some of program, month,
     community) and ``program_id``."""
-    group_by = fields.String(load_default=",".join(GROUPS))
+    group_by = fields.String(load_default=",".join(GROUPS), validate=validate.Length(max=100))
     program_id = fields.String(load_default=None, validate=PROGRAM_ID)
 
     @validates_schema

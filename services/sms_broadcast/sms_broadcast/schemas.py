@@ -2,8 +2,12 @@
 field it does not know is refused (422); the SMS gateway's posts may carry fields of its own."""
 from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
 
-from minzi.api import PageQuery
+from minzi.api import Id, PageQuery
 from minzi.localtime import local_datetime_field
+
+# the rules check a phone and a text (domain/checks.py); these bound what reaches them
+PHONE = validate.Length(max=40)
+TEXT = validate.Length(max=4000)
 
 
 class Strict(Schema):
@@ -15,7 +19,7 @@ class PlaceSchema(Strict):
     name = fields.String(required=True, validate=validate.Length(max=100))
     head_name = fields.String(load_default=None, allow_none=True,
                               validate=validate.Length(max=100))
-    head_phone = fields.String(load_default=None, allow_none=True)
+    head_phone = fields.String(load_default=None, allow_none=True, validate=PHONE)
 
 
 class ZoneSchema(PlaceSchema):
@@ -23,32 +27,32 @@ class ZoneSchema(PlaceSchema):
 
 
 class BuildingSchema(PlaceSchema):
-    zone_id = fields.Integer(required=True)
+    zone_id = Id(required=True)
 
 
 class DoorSchema(PlaceSchema):
-    building_id = fields.Integer(required=True)
+    building_id = Id(required=True)
 
 
 class HeadSchema(Strict):
     head_name = fields.String(allow_none=True, validate=validate.Length(max=100))
-    head_phone = fields.String(allow_none=True)
+    head_phone = fields.String(allow_none=True, validate=PHONE)
 
 
 class ContactSchema(Strict):
     name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
-    phone = fields.String(required=True)
-    zone_id = fields.Integer(load_default=None, allow_none=True)
-    building_id = fields.Integer(load_default=None, allow_none=True)
-    door_id = fields.Integer(load_default=None, allow_none=True)
+    phone = fields.String(required=True, validate=PHONE)
+    zone_id = Id(load_default=None, allow_none=True)
+    building_id = Id(load_default=None, allow_none=True)
+    door_id = Id(load_default=None, allow_none=True)
 
 
 class ContactChangeSchema(Strict):
     name = fields.String(allow_none=True, validate=validate.Length(max=100))
-    phone = fields.String()
-    zone_id = fields.Integer(allow_none=True)
-    building_id = fields.Integer(allow_none=True)
-    door_id = fields.Integer(allow_none=True)
+    phone = fields.String(validate=PHONE)
+    zone_id = Id(allow_none=True)
+    building_id = Id(allow_none=True)
+    door_id = Id(allow_none=True)
 
 
 class ConsentSchema(Strict):
@@ -56,10 +60,10 @@ class ConsentSchema(Strict):
 
 
 class BroadcastSchema(Strict):
-    text = fields.String(required=True)
-    target = fields.String(load_default="community")
-    zone_id = fields.Integer(load_default=None, allow_none=True)
-    building_id = fields.Integer(load_default=None, allow_none=True)
+    text = fields.String(required=True, validate=TEXT)
+    target = fields.String(load_default="community", validate=validate.Length(max=20))
+    zone_id = Id(load_default=None, allow_none=True)
+    building_id = Id(load_default=None, allow_none=True)
     scheduled_at = local_datetime_field(load_default=None, allow_none=True)
 
 
@@ -86,16 +90,17 @@ class InboundSchema(GatewaySchema):
 
 
 class DeliverySchema(GatewaySchema):
-    reference = fields.String(required=True)
+    # "minzi-sms-<message id>": nine digits at most, an id the database can hold
+    reference = fields.String(required=True, validate=validate.Length(max=19))
     status = fields.String(required=True, validate=validate.OneOf(("delivered", "failed")))
-    error = fields.String(load_default=None, allow_none=True)
+    error = fields.String(load_default=None, allow_none=True, validate=TEXT)
     at = local_datetime_field(load_default=None, allow_none=True)
 
 
 class ListQuery(PageQuery):
     """``?limit=&offset=`` (200 a page unless asked) and the filters a list may take."""
     limit = fields.Integer(load_default=200, validate=validate.Range(min=1, max=1000))
-    zone_id = fields.Integer(load_default=None)
-    building_id = fields.Integer(load_default=None)
-    state = fields.String(load_default=None)
+    zone_id = Id(load_default=None)
+    building_id = Id(load_default=None)
+    state = fields.String(load_default=None, validate=validate.Length(max=20))
     opted_out = fields.Boolean(load_default=None)

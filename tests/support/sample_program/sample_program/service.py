@@ -5,7 +5,7 @@ import os
 from datetime import datetime
 from pathlib import Path
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 from sqlalchemy import JSON, Integer, String, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -63,8 +63,8 @@ class SampleCases:
 
 
 class ResolveSchema(Schema):
-    result = fields.String(required=True)
-    reply = fields.String(load_default=None)
+    result = fields.String(required=True, validate=validate.Length(max=4000))
+    reply = fields.String(load_default=None, validate=validate.Length(max=4000))
 
 
 router = Router()

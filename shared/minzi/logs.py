@@ -2,12 +2,17 @@
 import logging
 import re
 
-# Mainland mobile numbers (11 digits from 1[3-9]), landlines (010-xxxxxxxx), and 18-character
-# resident ID numbers; the surrounding (?<!\d) / (?!\d) keep longer digit runs (ids, amounts)
-# intact.
-_ID_NUMBER = re.compile(r"(?<![\dA-Za-z])(\d{6})\d{8}(\d{3}[\dXx])(?![\dA-Za-z])")
-_MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
-_LANDLINE = re.compile(r"(?<!\d)(0\d{2,3}-?)\d{4}(\d{4})(?!\d)")
+# Every way the validators (and residents) write a number: mainland mobiles (11 digits from
+# 1[3-9]) with or without +86 / 0086 / 86 before them, landlines (010-xxxxxxxx), 18-character
+# resident ID numbers ending in a digit or X; digits half- or full-width (１３８…, as a Chinese
+# keyboard types them), groups apart or joined by a space or a dash (138-0000-1111,
+# 138 0000 1111). (?<!\d) / (?!\d) keep longer digit runs (ids, amounts) intact.
+_SEP = r"[ \t\u3000\-－]?"
+_ID_NUMBER = re.compile(rf"(?<![\dA-Za-zＡ-Ｚａ-ｚ])(\d{{6}}{_SEP})\d{{8}}({_SEP}\d{{3}}[\dXxＸｘ])"
+                        r"(?![\dA-Za-zＡ-Ｚａ-ｚ])")
+_MOBILE = re.compile(rf"(?<!\d)((?:(?:[+＋]|00|００)?[8８][6６]{_SEP})?[1１][3-9３-９]\d{_SEP})"
+                     rf"\d{{4}}({_SEP}\d{{4}})(?!\d)")
+_LANDLINE = re.compile(rf"(?<!\d)([0０]\d{{2,3}}{_SEP})\d{{4}}({_SEP}\d{{4}})(?!\d)")
 
 
 def mask(text: str) -> str:

@@ -65,3 +65,44 @@ def test_a_log_line_and_its_traceback_are_masked():
     assert line.startswith("for 110105********0021\n")
     assert "ValueError: bad phone 138****5678" in line
     assert "13812345678" not in line
+
+
+@pytest.mark.parametrize(("written", "logged"), [
+    # every way the phone validators take a mobile (intake, legal aid, matchmaking: digits,
+    # spaces, dashes, a leading +; SMS broadcasts: +86, 0086 or 86 before it)
+    ("+8613800001111", "+86138****1111"),
+    ("+86 138 0000 1111", "+86 138 **** 1111"),
+    ("+86-138-0000-1111", "+86-138-****-1111"),
+    ("8613800001111", "86138****1111"),
+    ("0086 13800001111", "0086 138****1111"),
+    ("+13800001111", "+138****1111"),
+    ("电话138-0000-1111", "电话138-****-1111"),
+    ("138 0000 1111。", "138 **** 1111。"),
+    ("1380000 1111", "138**** 1111"),
+    # full-width digits, dash and space, as a Chinese keyboard types them in a description
+    ("电话１３８００００１１１１", "电话１３８****１１１１"),
+    ("１３８－００００－１１１１", "１３８－****－１１１１"),
+    ("＋８６　１３８　００００　１１１１", "＋８６　１３８　****　１１１１"),
+    # landlines, which the staff validators take: area code, then 8 digits, apart or not
+    ("010 6234 5678", "010 **** 5678"),
+    ("0755-8600-1234", "0755-****-1234"),
+    ("０１０－６２３４５６７８", "０１０－****５６７８"),
+    # 18-character ID numbers: a final X in either case or width, full-width digits, in groups
+    ("身份证11010519491231002X", "身份证110105********002X"),
+    ("11010519491231002x号", "110105********002x号"),
+    ("１１０１０５１９４９１２３１００２Ｘ", "１１０１０５********００２Ｘ"),
+    ("110105 19491231 002X", "110105 ******** 002X"),
+])
+def test_every_phone_and_id_format_the_validators_take_is_masked(written, logged):
+    assert mask(written) == logged
+
+
+@pytest.mark.parametrize("untouched", [
+    "１２８１２３４５６７８",        # no mobile starts 12, full-width or not
+    "１３８１２３４５６７８９",      # twelve digits
+    "98613800001111",              # a longer run that only contains a +86 number
+    "case 42 at 2026-11-29 18:40",
+])
+def test_other_full_width_or_grouped_numbers_stay_as_they_are(untouched):
+    assert mask(untouched) == untouched
+

@@ -7,7 +7,7 @@ import requests
 
 from minzi.testing import wait_for
 
-from ..conftest import OPEN311_KEY
+from ..conftest import OPEN311_KEY, tracking_code
 
 pytestmark = pytest.mark.e2e
 
@@ -146,7 +146,7 @@ def test_an_open311_request_reaches_the_studio_and_the_resident_reads_the_reply(
         "first_name": "阿姨", "last_name": "孙", "attribute[gender]": "female",
         "attribute[age]": "29"})
     assert posted.status_code == 201, posted.text
-    code = posted.json()[0]["service_request_id"]
+    code = tracking_code(posted)
     wait_for(lambda: requests.get(suite.url(f"/api/v1/track/{code}"), timeout=5)
              .json()["status"] == "accepted", message="the studio to accept the case")
 

@@ -9,7 +9,7 @@ import requests
 
 from minzi.testing import wait_for
 
-from ..conftest import OPEN311_KEY
+from ..conftest import OPEN311_KEY, tracking_code
 
 pytestmark = pytest.mark.e2e
 
@@ -37,7 +37,7 @@ def test_a_program_from_the_template_receives_cases_at_once(suite, tmp_path):
         "description": "家里冰箱坏了，想找维修",
         "address_string": "彩虹城7号楼", "phone": "13600001234"})
     assert posted.status_code == 201, posted.text
-    code = posted.json()[0]["service_request_id"]
+    code = tracking_code(posted)
     wait_for(lambda: requests.get(suite.url(f"/api/v1/track/{code}"), timeout=5)
              .json()["status"] == "accepted", message="the new program to accept the case")
 

@@ -1,10 +1,12 @@
 """The suite as a user meets it: services as OS processes, driven through HTTP."""
+import json
+
 import pytest
 import requests
 
 from minzi.testing import wait_for
 
-from ..conftest import OPEN311_KEY
+from ..conftest import OPEN311_KEY, tracking_code
 
 pytestmark = pytest.mark.e2e
 
@@ -31,7 +33,7 @@ def test_an_open311_request_reaches_the_program_and_the_resident_reads_the_reply
     suite = running
     posted = post_request(suite)
     assert posted.status_code == 201, posted.text
-    code = posted.json()[0]["service_request_id"]
+    code, public_id = tracking_code(posted), posted.json()[0]["service_request_id"]
 
     # the program received it and accepted it
     def accepted():
@@ -57,13 +59,18 @@ def test_an_open311_request_reaches_the_program_and_the_resident_reads_the_reply
     assert view["status_label"] == "已答复"
     assert [h["action"] for h in view["history"]][:3] == ["受理登记", "转交承办", "承办人接收"]
 
-    # Open311 clients see it closed, with the answer, in JSON and XML
-    one = requests.get(suite.url(f"/open311/v2/requests/{code}.json?jurisdiction_id=rainbow-city"),
-                       timeout=10).json()[0]
-    assert one["status"] == "closed" and one["status_notes"] == view["reply"]
-    xml = requests.get(suite.url(f"/open311/v2/requests/{code}.xml"), timeout=10)
+    # Open311's public list sees it closed, under its public id, without the answer (nor the
+    # exact address), in JSON and XML
+    one = requests.get(suite.url(f"/open311/v2/requests/{public_id}.json?jurisdiction_id="
+                                 "rainbow-city"), timeout=10).json()[0]
+    assert (one["status"], one["status_notes"], one["address"]) == ("closed", "已答复", None)
+    assert public_id != code
+    xml = requests.get(suite.url(f"/open311/v2/requests/{public_id}.xml"), timeout=10)
     assert xml.headers["Content-Type"].startswith("text/xml")
-    assert f"<service_request_id>{code}</service_request_id>" in xml.text
+    assert f"<service_request_id>{public_id}</service_request_id>" in xml.text
+    assert code not in xml.text and code not in json.dumps(one)
+    assert requests.get(suite.url(f"/open311/v2/requests/{code}.json"), timeout=10
+                        ).status_code == 404
 
     # the reply went out on the resident's channel (recorded by the default sender)
     notes = requests.get(suite.url(f"/api/v1/cases/{case_id}/notifications"), headers=staff,
@@ -153,7 +160,7 @@ def test_a_program_that_goes_away_stops_getting_cases_and_the_resident_is_told(s
     suite.wait_until_up()
     suite.wait_for_service("water_repair")
     staff = suite.login()
-    waiting = post_request(suite).json()[0]["service_request_id"]
+    waiting = tracking_code(post_request(suite))
 
     suite.process("sample_program").stop()
     suite.wait_for_service("water_repair", present=False)

@@ -15,7 +15,7 @@ from minzi.ops import grant, list_parked, replay, revoke
 from minzi.staff_identity import new_key_pair
 from minzi.testing import wait_for
 
-from ..conftest import ADMIN_PASSWORD, OPEN311_KEY
+from ..conftest import ADMIN_PASSWORD, OPEN311_KEY, tracking_code
 
 pytestmark = pytest.mark.e2e
 
@@ -72,7 +72,7 @@ def a_case_accepted_by_sample_program(suite):
         "address_string": "彩虹城3号楼",
         "attribute[floor]": "5", "attribute[urgency]": "urgent"})
     assert posted.status_code == 201, posted.text
-    code = posted.json()[0]["service_request_id"]
+    code = tracking_code(posted)
     wait_for(lambda: track(suite, code)["status"] == "accepted",
              message="sample_program, on its own bus account, to accept the case")
     case_id = requests.get(suite.url("/api/v1/programs/sample_program/cases"), timeout=10,
@@ -127,6 +127,25 @@ def test_a_registered_program_cannot_speak_for_or_listen_to_another(station):
     with pytest.raises(PreconditionFailed):
         repairs.publish(make_envelope("case.reported", forged["data"], source="x"),
                         "case.reported", user_id="sample_program")
+
+    # it hands in a resident's request: for its own community, in its own name, it is taken
+    # in; for another community, or in sample_program's name, it is parked
+    def submission(request_key, community, program_id):
+        return make_envelope("case.submitted", {
+            "request_key": request_key, "community": community, "channel": "phone",
+            "description": f"{community} 路灯不亮", "resident": {"phone": "13900001111"},
+            "reference": {"program_id": program_id, "kind": "call", "id": request_key}},
+            source="repairs")
+    for refused in (submission("r-1", "rainbow-city", "repairs"),
+                    submission("r-2", "maple-court", "sample_program")):
+        repairs.publish(refused, "case.submitted")
+        assert "repairs" in parked_error(suite, refused["event_id"])
+    repairs.publish(submission("r-3", "maple-court", "repairs"), "case.submitted")
+    wait_for(lambda: [c["description"] for c in requests.get(
+        suite.url("/api/v1/cases"), headers=maple_admin, timeout=10).json()] ==
+        ["maple-court 路灯不亮"], message="Maple Court to take in its program's request")
+    rainbow_cases = requests.get(suite.url("/api/v1/cases"), headers=suite.login(), timeout=10)
+    assert "rainbow-city 路灯不亮" not in rainbow_cases.text
 
     # it announces itself as sample_program, to take its staff API traffic: parked, and the
     # gateway still reaches the real sample_program

@@ -155,15 +155,25 @@ class GatewayService:
         except RequestEntityTooLarge:
             return too_large(limit, lang)
         except Unavailable as exc:
-            return error(503, "unavailable",
-                         f"服务「{exc}」暂时无响应，请稍后重试（已提交的内容不会丢失）",
-                         f"Service '{exc}' is not answering; try again shortly", lang)
-        except (UnknownService, MethodNotFound):
+            return self._unavailable(str(exc), lang)
+        except UnknownService as exc:
+            if exc.args and exc.args[0] == "intake":   # not started yet, or gone: try again
+                return self._unavailable("intake", lang)
+            return error(404, "not_found", "没有这个服务", "No such service", lang)
+        except MethodNotFound:
             return error(404, "not_found", "没有这个服务", "No such service", lang)
         except RemoteError as exc:
             _log.exception("remote error")
             return error(500, "remote_error", "服务内部出错，已记录",
                          f"Internal error: {exc.exc_type}", lang)
+
+    @staticmethod
+    def _unavailable(service: str, lang: str) -> Response:
+        response = error(503, "unavailable",
+                         f"服务「{service}」暂时无响应，请稍后重试（已提交的内容不会丢失）",
+                         f"Service '{service}' is not answering; try again shortly", lang)
+        response.headers["Retry-After"] = "5"
+        return response
 
     @http("GET", "/health")
     def health(self, request: Request) -> Response:

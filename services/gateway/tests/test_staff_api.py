@@ -176,3 +176,16 @@ def test_a_live_program_with_no_service_on_the_bus_is_a_404(gateway, web_session
 def test_health_needs_nothing(gateway, web_session):
     response = web_session.get("/health")
     assert response.status_code == 200 and response.json() == {"status": "ok"}
+
+
+def test_before_intake_has_ever_started_the_staff_api_is_a_503_to_retry(
+        container_factory, rabbit_config, web_config, web_session):
+    """No intake on the bus at all (its RPC queue not even declared yet): come back shortly,
+    not "no such service"."""
+    from gateway.service import GatewayService
+    container_factory(GatewayService, {**rabbit_config, **web_config,
+                                       "MINZI_ENV": "development"}).start()
+    response = web_session.get("/api/v1/communities")
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "unavailable"
+    assert response.headers["Retry-After"] == "5"

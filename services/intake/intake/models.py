@@ -1,4 +1,5 @@
 """Intake's own database."""
+import secrets
 from datetime import datetime
 
 from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
@@ -6,6 +7,10 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from minzi.db import InboxMixin, OutboxMixin, UTCDateTime
 from minzi.envelope import utcnow
+
+
+def new_public_id() -> str:
+    return "R" + secrets.token_hex(6).upper()
 
 
 class Base(DeclarativeBase):
@@ -63,7 +68,7 @@ class ProgramRegistration(Base):
     service codes it may offer (``None``: any code no other registered program offers)."""
     __tablename__ = "program_registrations"
     program_id: Mapped[str] = mapped_column(String(41), primary_key=True)
-    bus_user: Mapped[str] = mapped_column(String(100), unique=True)
+    bus_user: Mapped[str] = mapped_column(String(100))   # (in development, guest owns them all)
     communities: Mapped[list] = mapped_column(JSON)
     service_codes: Mapped[list | None] = mapped_column(JSON)
     registered_by: Mapped[str] = mapped_column(String(100))
@@ -110,7 +115,9 @@ class ServiceOffer(Base):
 class Case(Base):
     __tablename__ = "cases"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    tracking_code: Mapped[str] = mapped_column(String(16), unique=True)
+    tracking_code: Mapped[str] = mapped_column(String(16), unique=True)   # the resident's secret
+    # what Open311's public lists call it (service_request_id): says nothing of the tracking code
+    public_id: Mapped[str] = mapped_column(String(16), unique=True, default=new_public_id)
     request_key: Mapped[str | None] = mapped_column(String(100), unique=True)
     community_id: Mapped[str] = mapped_column(ForeignKey("communities.id"), index=True)
     channel: Mapped[str] = mapped_column(String(20))

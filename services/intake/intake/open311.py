@@ -1,7 +1,13 @@
 """Open311 GeoReport v2 over intake's cases: https://wiki.open311.org/GeoReport_v2
 
 The gateway speaks HTTP (JSON or XML, form-encoded POST); this module answers in plain dicts.
-``service_request_id`` is the case's tracking code, which residents also use to follow it.
+
+What anyone may read here is what a public map of the community's requests would show: requests
+that came in through Open311 only (not a resident's visit to the desk), under a public
+``service_request_id`` that is not the resident's tracking code, without the exact address or
+the reply, and with phones and ID numbers in the description masked. The tracking code, which
+lets the resident follow and rate their own case, goes only to the client that posted the
+request (in its ``service_notice``) and to the resident by SMS.
 """
 from datetime import UTC, datetime, timedelta
 
@@ -12,6 +18,7 @@ from sqlalchemy.orm import Session
 from minzi.api import DomainError, NotFound, Query
 from minzi.envelope import isoformat
 from minzi.i18n import label
+from minzi.logs import mask
 
 from .domain.access import Actor
 from .domain.accounts import check_api_key
@@ -131,32 +138,44 @@ def create(desk: Desk, community_id: str, form: dict, attributes: dict,
         "lat": data.get("lat"), "long": data.get("long"),
         "service_code": data["service_code"], "attributes": attributes,
     }, Actor("居民（Open311）"), request_key)
-    return [{"service_request_id": case.tracking_code, "token": case.tracking_code,
-             "service_notice": notice(case), "account_id": None}]
+    # exactly GeoReport v2's answer; the notice, read by the resident who posted it, carries
+    # their tracking code
+    return [{"service_request_id": case.public_id, "service_notice": notice(case),
+             "account_id": None}]
 
 
 def notice(case: Case) -> str:
     if case.status == "duplicate":
-        return "同一事项已在办理，将一并答复 / Already being handled; you will get the same answer"
+        return (f"同一事项已在办理，将一并答复；查询码 {case.tracking_code} / Already being "
+                f"handled; you will get the same answer; tracking code {case.tracking_code}")
     return f"已受理，查询码 {case.tracking_code} / Received; tracking code {case.tracking_code}"
 
 
+PUBLIC_NOTICE = "社区服务站已受理 / Received by the community service station"
+COORDINATE_PLACES = 3   # about 100 m: the block, not the door
+
+
 def request_view(case: Case, session: Session, lang: str = "zh") -> dict:
+    """A request as the public sees it."""
     program = session.get(Program, case.program_id) if case.program_id else None
     return {
-        "service_request_id": case.tracking_code,
+        "service_request_id": case.public_id,
         "status": "closed" if case.status in CLOSED_FOR_OPEN311 else "open",
-        "status_notes": case.reply or label(STATUS_LABELS, case.status, lang),
+        "status_notes": label(STATUS_LABELS, case.status, lang),
         "service_name": None, "service_code": case.service_code,
-        "description": case.description,
+        "description": mask(case.description),
         "agency_responsible": program.name_zh if program else "彩虹城社区服务站",
-        "service_notice": notice(case),
+        "service_notice": PUBLIC_NOTICE,
         "requested_datetime": isoformat(case.created_at),
         "updated_datetime": isoformat(case.updated_at),
         "expected_datetime": isoformat(case.due_at),
-        "address": case.address, "address_id": None, "zipcode": None,
-        "lat": case.lat, "long": case.long, "media_url": None,
+        "address": None, "address_id": None, "zipcode": None,
+        "lat": _coarse(case.lat), "long": _coarse(case.long), "media_url": None,
     }
+
+
+def _coarse(coordinate: float | None) -> float | None:
+    return None if coordinate is None else round(coordinate, COORDINATE_PLACES)
 
 
 def requests(session: Session, community_id: str, args: dict, lang: str,
@@ -164,10 +183,10 @@ def requests(session: Session, community_id: str, args: dict, lang: str,
     """The requests of a jurisdiction, newest first; without dates, those of the last 90 days
     before ``now``."""
     q = RequestsQuery().load(args)
-    query = select(Case).where(Case.community_id == community_id)
+    query = select(Case).where(Case.community_id == community_id, Case.channel == "open311")
     if q.get("service_request_id"):
         ids = [i.strip().upper() for i in q["service_request_id"].split(",") if i.strip()]
-        query = query.where(Case.tracking_code.in_(ids))
+        query = query.where(Case.public_id.in_(ids))
     else:
         if q.get("service_code"):
             query = query.where(Case.service_code.in_(q["service_code"].split(",")))
@@ -189,7 +208,8 @@ def requests(session: Session, community_id: str, args: dict, lang: str,
 
 def one_request(session: Session, community_id: str, code: str, lang: str = "zh") -> list[dict]:
     case = session.scalar(select(Case).where(Case.community_id == community_id,
-                                             Case.tracking_code == (code or "").upper()))
+                                             Case.channel == "open311",
+                                             Case.public_id == (code or "").upper()))
     if case is None:
         raise NotFound("service_request_id", f"service_request_id '{code}' not found",
                        field="service_request_id")

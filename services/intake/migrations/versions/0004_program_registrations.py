@@ -25,8 +25,7 @@ def upgrade():
         sa.Column('registered_for', sa.String(length=41), nullable=True),
         sa.Column('registered_at', minzi.db.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(['registered_for'], ['communities.id']),
-        sa.PrimaryKeyConstraint('program_id'),
-        sa.UniqueConstraint('bus_user'))
+        sa.PrimaryKeyConstraint('program_id'))
 
 
 def downgrade():

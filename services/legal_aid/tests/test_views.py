@@ -708,6 +708,14 @@ def test_the_figures_of_every_kind_of_case_and_booking_counted_by_hand(tx, wang)
     lectures.record_attendance(tx, C, lecture.id, {"present": [jia.id], "absent": [yi.id],
                                                    "walk_ins": [{"name": "丁"}]},
                                ALICE, at(5, 21))
+    # one more on 3 December (one walk-in) and one held on 28 October (four walk-ins)
+    for starts_at, walk_ins, now in ((at(6, 19), 1, at(6, 21)), (at(-30, 19), 4, NOW)):
+        other = lectures.plan_lecture(tx, C, {"topic": "普法", "speaker": "王律师",
+                                              "starts_at": starts_at, "place": "活动室",
+                                              "capacity": 9, "already_held": now == NOW},
+                                      ALICE, NOW)
+        lectures.record_attendance(tx, C, other.id, {"walk_ins": [
+            {"name": f"来宾{i}"} for i in range(walk_ins)]}, ALICE, now)
     # five cases: 1 accepted, 2 booked, 3 resolved, 4 returned, 5 recalled
     for case_id in range(1, 6):
         cases.receive(tx, case_from_intake(case_id), NOW)
@@ -718,6 +726,8 @@ def test_the_figures_of_every_kind_of_case_and_booking_counted_by_hand(tx, wang)
         {"lawyer_id": wang.id, "starts_at": at(3, 9), "ends_at": at(3, 12), "minutes": 60}]},
         ALICE, NOW)
     consultations.open_day(tx, C, {"day": at(4).date(), "place": "服务站"}, ALICE, NOW)
+    consultations.open_day(tx, "sunny-garden", {"day": at(3).date(), "place": "别处"}, ALICE,
+                           NOW)
     cases.book_case(tx, C, case[2].id, {"day_id": day.id}, ALICE, NOW)
     cancelled = bookings.book(tx, C, day.id, {"name": "戊", "phone": "13800000005"}, DESK, NOW)
     bookings.cancel_booking(tx, C, cancelled.id, "有事", DESK, NOW)
@@ -727,19 +737,20 @@ def test_the_figures_of_every_kind_of_case_and_booking_counted_by_hand(tx, wang)
     cases.recalled(tx, {"case_id": 5, "note": "转办"}, NOW)
 
     counted = figures.figures(tx.session, C)
-    assert counted["lectures"] == {"planned": 0, "held": 1, "cancelled": 0, "attendance": 2}
+    assert counted["lectures"] == {"planned": 0, "held": 3, "cancelled": 0, "attendance": 7}
     assert counted["cases"] == {"received": 5, "open": 2, "resolved": 1, "returned": 1,
                                 "recalled": 1}
     assert counted["consultation_days"] == {"days": 2, "slots": 3, "booked": 1, "walk_ins": 1}
-    assert counted["by_month"] == [{"month": "2026-12", "lectures_held": 1, "attendance": 2,
-                                    "received": 0, "solved": 0}]
+    assert counted["by_month"] == [
+        {"month": "2026-10", "lectures_held": 1, "attendance": 4, "received": 0, "solved": 0},
+        {"month": "2026-12", "lectures_held": 2, "attendance": 3, "received": 0, "solved": 0}]
     # 30 November alone; 1 December on; up to 30 November
     assert figures.figures(tx.session, C, at(3).date(), at(3).date())["consultation_days"] == {
         "days": 1, "slots": 3, "booked": 1, "walk_ins": 1}
     assert figures.figures(tx.session, C, at(4).date())["consultation_days"] == {
         "days": 1, "slots": 0, "booked": 0, "walk_ins": 0}
     assert figures.figures(tx.session, C, None, at(3).date())["consultation_days"]["days"] == 1
-    # 2 December: the lecture, no cases (they came on 27 November)
+    # 2 December: the first lecture only, no cases (they came on 27 November)
     december = figures.figures(tx.session, C, at(5).date(), at(5).date())
     assert (december["lectures"]["attendance"], december["cases"]["received"]) == (2, 0)
 

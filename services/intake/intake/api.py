@@ -18,7 +18,7 @@ from .domain import (
     registrations,
     views,
 )
-from .domain.access import MANAGERS, RESIDENT, Actor
+from .domain.access import MANAGERS, Actor
 from .domain.desk import Desk, by_tracking_code, get_case
 from .models import Case
 
@@ -239,10 +239,8 @@ def track(ctx: Context) -> Response:
 def feedback(ctx: Context, body: dict) -> Response:
     def work(d: Desk) -> Response:
         case = get_case(d.session, by_tracking_code(d.session, ctx.params["code"]).id, lock=True)
-        answers.follow_up(d, case, RESIDENT, body["resolved"], body["satisfied"],
-                          body.get("comment"))
-        if body["reopen"] and not body["satisfied"]:
-            answers.reopen(d, case, RESIDENT, body.get("comment") or "居民不满意，要求重新办理")
+        answers.resident_feedback(d, case, body["resolved"], body["satisfied"],
+                                  body.get("comment"), body["reopen"])
         d.session.flush()
         return 200, views.tracking_view(case, d.session, ctx.lang)
     return at_desk(ctx, work)

@@ -129,7 +129,7 @@ def test_a_program_took_a_request_in_for_a_resident(tx):
         "resident": {"name": "李四", "phone": "13900000001", "contact": "短信"},
         "address": "5号楼", "attributes": {},
         "reference": {"program_id": "legal_aid", "kind": "reply", "id": "7"}})
-    assert created and case.request_key == "submitted-r9" and case.owner_id is None
+    assert created and case.request_key == "rainbow-city/submitted-r9" and case.owner_id is None
     assert (case.service_code, case.program_id, case.resident_name, case.resident_phone,
             case.resident_contact, case.address, case.reference["id"]) == \
         ("sick_cat", "cat_fund", "李四", "13900000001", "短信", "5号楼", "7")

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from minzi.api import Conflict, Forbidden
 
 from ..models import Case
-from .access import Actor, require_staff
+from .access import RESIDENT, Actor, require_staff
 from .desk import Desk, join_notes, require_open
 
 STATION = "【彩虹城社区服务站】"
@@ -68,6 +68,19 @@ def follow_up(desk: Desk, case: Case, actor: Actor, resolved: bool, satisfied: b
     case.closed_at = desk.now
     verdict = f"{'已解决' if resolved else '未解决'}，{'满意' if satisfied else '不满意'}"
     desk.move(case, "closed", actor, "followed_up", join_notes(verdict, note))
+
+
+def resident_feedback(desk: Desk, case: Case, resolved: bool, satisfied: bool,
+                      comment: str | None = None, reopen_wanted: bool = False) -> None:
+    """The resident rates the answer: once, while the case awaits it (answered, not yet rated).
+    Unsatisfied, they may ask for it to be worked again."""
+    if case.status != "replied":
+        raise Conflict("feedback_not_expected", "这件诉求现在不需要评价（尚未答复，或已经评价过）",
+                       "This case is not awaiting feedback (not answered yet, or rated already)",
+                       field="status")
+    follow_up(desk, case, RESIDENT, resolved, satisfied, comment)
+    if reopen_wanted and not satisfied:
+        reopen(desk, case, RESIDENT, comment or "居民不满意，要求重新办理")
 
 
 def reopen(desk: Desk, case: Case, actor: Actor, note: str) -> None:

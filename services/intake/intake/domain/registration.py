@@ -79,9 +79,11 @@ def check_attributes(offer: ServiceOffer, values: dict | None) -> dict:
 
 def register(desk: Desk, data: dict, actor: Actor,
              request_key: str | None = None) -> tuple[Case, bool]:
-    """受理: returns (case, created). The same ``request_key`` again finds the same case."""
+    """受理: returns (case, created). The same ``request_key`` again, in the same community,
+    finds the same case; another community's key is another request."""
     session = desk.session
     if request_key:
+        request_key = f"{data['community']}/{request_key}"[:100]
         existing = session.scalar(select(Case).where(Case.request_key == request_key))
         if existing is not None:
             return existing, False

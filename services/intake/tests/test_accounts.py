@@ -81,3 +81,17 @@ def test_an_api_key_is_kept_as_its_hash_for_one_community(tx):
     assert error.value.to_body("en")["error"]["message"] == \
         "api_key is missing, invalid or not for this jurisdiction"
     assert (error.value.code, error.value.status) == ("api_key", 403)
+
+
+def test_an_unknown_username_costs_one_password_check_like_a_wrong_password(tx, monkeypatch):
+    """So the answer's timing does not tell which usernames exist."""
+
+    checked = []
+    real = accounts.check_password
+    monkeypatch.setattr(accounts, "check_password",
+                        lambda password, stored: checked.append(stored) or real(password, stored))
+    for username in ("nobody-here", "wang"):
+        with pytest.raises(DomainError) as error:
+            accounts.log_in(tx.session, username, "wrong-password", NOW)
+        assert (error.value.code, error.value.status) == ("bad_credentials", 401)
+    assert len(checked) == 2 and checked[0] != checked[1]

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from minzi.api import DomainError, Staff
 from minzi.db import as_utc
+from minzi.threads import off_the_loop
 
 from ..models import ApiKey, StaffToken
 from ..models import Staff as StaffRow
@@ -20,10 +21,14 @@ def hash_secret(value: str) -> str:
     return hashlib.sha256(value.encode("utf-8")).hexdigest()
 
 
+def _scrypt(password: str, salt: str) -> str:
+    return off_the_loop(lambda: hashlib.scrypt(password.encode("utf-8"), salt=salt.encode(),
+                                               n=2 ** 14, r=8, p=1).hex())
+
+
 def hash_password(password: str) -> str:
     salt = secrets.token_hex(16)
-    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt.encode(), n=2 ** 14, r=8, p=1)
-    return f"scrypt${salt}${digest.hex()}"
+    return f"scrypt${salt}${_scrypt(password, salt)}"
 
 
 def check_password(password: str, stored: str) -> bool:
@@ -31,15 +36,19 @@ def check_password(password: str, stored: str) -> bool:
         _, salt, digest = stored.split("$")
     except ValueError:
         return False
-    candidate = hashlib.scrypt(password.encode("utf-8"), salt=salt.encode(), n=2 ** 14, r=8, p=1)
-    return secrets.compare_digest(candidate.hex(), digest)
+    return secrets.compare_digest(_scrypt(password, salt), digest)
+
+
+# checked against when the username is unknown, so that answer takes as long as a wrong password
+_NOBODY = f"scrypt${'0' * 32}${'0' * 128}"
 
 
 def log_in(session: Session, username: str, password: str,
            now: datetime) -> tuple[str, datetime, StaffRow]:
     """A new token for an active account with this password: ``(token, expires_at, staff)``."""
     staff = session.scalar(select(StaffRow).where(StaffRow.username == username))
-    if staff is None or not staff.active or not check_password(password, staff.password_hash):
+    matches = check_password(password, staff.password_hash if staff else _NOBODY)
+    if staff is None or not staff.active or not matches:
         raise DomainError("bad_credentials", "用户名或密码不对", "Wrong username or password",
                           status=401)
     token = secrets.token_urlsafe(32)

@@ -102,3 +102,13 @@ def test_the_open311_list_stays_readable_xml_whatever_a_resident_typed(fuzzed_su
         "description": "漏水\x00", "phone": "13800001111"})
     assert refused.status_code == 400
     assert fromstring(refused.content).find("error/description").text.startswith("description:")
+
+
+def test_an_open311_request_past_a_column_is_refused_naming_the_field(fuzzed_suite):
+    email = "a" * 60 + "@" + "b" * 60 + "." + "c" * 60 + "." + "d" * 60 + ".com"  # valid, 248 long
+    answer = requests.post(fuzzed_suite.url("/open311/v2/requests.json"), timeout=20, data={
+        "api_key": OPEN311_KEY, "jurisdiction_id": "rainbow-city", "service_code": "water_repair",
+        "description": "3号楼漏水", "email": email, "address_string": "彩虹城3号楼",
+        "attribute[floor]": "5", "attribute[urgency]": "urgent"})
+    assert answer.status_code == 400, answer.text
+    assert "email: 太长（最多 200 个字）" in answer.json()[0]["description"]

@@ -39,14 +39,14 @@ class Open311Post(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    service_code = fields.String(required=True)
+    service_code = fields.String(required=True, validate=validate.Length(max=61))
     lat = fields.Float(load_default=None, validate=validate.Range(-90, 90))
     long = fields.Float(load_default=None, validate=validate.Range(-180, 180))
     address_string = fields.String(load_default=None, validate=validate.Length(max=300))
-    address_id = fields.String(load_default=None)
-    email = fields.Email(load_default=None)
-    device_id = fields.String(load_default=None)
-    account_id = fields.String(load_default=None)
+    address_id = fields.String(load_default=None, validate=validate.Length(max=300))
+    email = fields.Email(load_default=None, validate=validate.Length(max=200))  # its column
+    device_id = fields.String(load_default=None, validate=validate.Length(max=100))
+    account_id = fields.String(load_default=None, validate=validate.Length(max=100))
     first_name = fields.String(load_default=None, validate=validate.Length(max=50))
     last_name = fields.String(load_default=None, validate=validate.Length(max=50))
     phone = fields.String(load_default=None, validate=validate.Regexp(
@@ -63,8 +63,9 @@ class Open311Post(Schema):
 
 
 class RequestsQuery(Query):
-    service_request_id = fields.String(load_default=None)
-    service_code = fields.String(load_default=None)
+    # comma-separated lists
+    service_request_id = fields.String(load_default=None, validate=validate.Length(max=2000))
+    service_code = fields.String(load_default=None, validate=validate.Length(max=2000))
     start_date = fields.AwareDateTime(load_default=None, default_timezone=UTC)
     end_date = fields.AwareDateTime(load_default=None, default_timezone=UTC)
     status = fields.String(load_default=None, validate=validate.OneOf(("open", "closed")))

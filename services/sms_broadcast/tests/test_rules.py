@@ -312,3 +312,13 @@ def test_a_reply_answers_the_text_the_resident_received_last(tx, grid):
     tx.session.commit()
     inbound, _ = reply(tx, "收到", "gw-3", phone="13800002222")
     assert (inbound.broadcast_id, inbound.message_id) == (first.id, li.id)
+
+
+def test_a_reply_is_not_linked_to_a_text_the_resident_never_received(tx, grid):
+    broadcast(tx, grid)                                         # 张三's text still waiting
+    failed = broadcast(tx, grid, text="周六义诊")
+    sending.send_failed(messages(tx.session, failed.id)["张三"], "away", NOW, 1)
+    tx.session.commit()
+    inbound, _ = reply(tx, "电梯坏了", "gw-1")
+    assert (inbound.kind, inbound.broadcast_id, inbound.message_id) == ("case", None, None)
+    assert tx.published[0]["data"]["reference"] is None

@@ -19,7 +19,8 @@ def normalise_address(text: str) -> str:
 
 def open_case_repeated(session: Session, case: Case, service_code: str | None) -> Case | None:
     """The open case this one repeats: same service type and community, and the same phone or
-    the same address (ignoring spaces and case). Answered and closed cases are never matched."""
+    the same address (ignoring spaces and case). Answered and closed cases are never matched;
+    nor is the request itself, which is given its service only after this look."""
     if not service_code or not (case.resident_phone or case.address):
         return None
     same_person_or_place = []
@@ -31,7 +32,7 @@ def open_case_repeated(session: Session, case: Case, service_code: str | None) -
             == normalise_address(case.address))
     return session.scalar(select(Case).where(
         Case.community_id == case.community_id, Case.service_code == service_code,
-        Case.status.in_(OPEN_STATUSES), Case.id != case.id, or_(*same_person_or_place))
+        Case.status.in_(OPEN_STATUSES), or_(*same_person_or_place))
         .order_by(Case.id).limit(1))
 
 

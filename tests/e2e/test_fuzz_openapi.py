@@ -23,6 +23,7 @@ pytestmark = pytest.mark.e2e
 PROGRAMS = ("legal_aid", "cat_fund", "matchmaking", "sms_broadcast", "sample_program")
 EXAMPLES = 8   # per operation, valid and not: about 1,100 requests
 MANAGEMENT = RABBIT_API.replace("://", "://guest:guest@", 1)
+INBOUND_SECRET = "fuzz-secret-1"
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +40,7 @@ def fuzzed_suite(vhost_module, tmp_path_factory):
                     "configure": ".*", "write": ".*", "read": ".*", "topics": {}})
                 stack.callback(revoke, MANAGEMENT, user)
                 suite.start(program, AMQP_URI=f"amqp://{user}:{password}@127.0.0.1:5672/"
-                                              f"{vhost_module}", INBOUND_SECRET="fuzz-secret-1")
+                                              f"{vhost_module}", INBOUND_SECRET=INBOUND_SECRET)
             suite.wait_until_up()
             # every program live, so its operations are in the document
             wait_for(lambda: {p["program_id"] for p in requests.get(
@@ -57,7 +58,8 @@ def fuzzed_suite(vhost_module, tmp_path_factory):
 
 def test_no_input_makes_a_server_error(fuzzed_suite, tmp_path):
     """schemathesis' own runner (its pytest plugin does not run under this pytest), one worker
-    (two race in Hypothesis' internals), a fixed seed: the same inputs every run."""
+    (two race in Hypothesis' internals), a fixed seed: the same inputs every run; the SMS
+    gateway's webhooks get their secret from fuzz_hooks.py."""
     token = fuzzed_suite.login()["Authorization"]
     started = time.monotonic()
     run = subprocess.run(
@@ -67,7 +69,9 @@ def test_no_input_makes_a_server_error(fuzzed_suite, tmp_path):
          "--seed", "20261129", "--workers", "1", "--request-timeout", "30",
          "--generation-database", "none", "--suppress-health-check", "all",
          "--header", f"Authorization:{token}", "--no-color", "--output-truncate", "false"],
-        capture_output=True, text=True, timeout=240, check=False, cwd=tmp_path)
+        capture_output=True, text=True, timeout=240, check=False, cwd=tmp_path,
+        env={**os.environ, "SCHEMATHESIS_HOOKS": "fuzz_hooks",
+             "FUZZ_INBOUND_SECRET": INBOUND_SECRET, "PYTHONPATH": os.path.dirname(__file__)})
     took = time.monotonic() - started
     failures = run.stdout[run.stdout.find("=== FAILURES") if "=== FAILURES" in run.stdout
                           else -3000:]

@@ -272,6 +272,7 @@ def test_the_seed_figures_are_counted_from_reception_records(tx):
     assert counted["receptions"]["received"] == 158
     assert counted["receptions"]["solved"] == 115
     assert sum(a["received"] for a in counted["by_area_of_law"]) == 158
+    assert sum(a["solved"] for a in counted["by_area_of_law"]) == 115
     assert sum(m["solved"] for m in counted["by_month"]) == 115
     # a period: the last 10 Beijing days hold 10 receptions
     recent = figures.figures(tx.session, C, (NOW - timedelta(days=9)).date(), NOW.date())

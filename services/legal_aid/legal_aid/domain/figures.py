@@ -17,13 +17,13 @@ from .views import within_days
 
 
 def _attendance(session: Session, held_ids: set[int]) -> Counter:
-    """Who came to each lecture held: registered and marked present (walk-ins included)."""
+    """Who came to each lecture held: marked present (walk-ins included). Only a seat is marked
+    present, and a held lecture's seats can no longer be cancelled."""
     if not held_ids:
         return Counter()
     return Counter(dict(session.execute(
         select(Registration.lecture_id, func.count()).where(
-            Registration.lecture_id.in_(held_ids), Registration.attended.is_(True),
-            Registration.status == "registered")
+            Registration.lecture_id.in_(held_ids), Registration.attended.is_(True))
         .group_by(Registration.lecture_id)).all()))
 
 

@@ -72,6 +72,10 @@ def test_a_request_goes_to_the_service_its_words_fit_best(tx):
     assert classify("想问律师一个法律问题，和工资有关", offers)[0].code == "legal_consultation"
     assert classify("劳动争议和猫，还有律师", offers)[0].code == "labour_dispute"  # name: +2
     assert classify("律师说猫", offers)[0].code == "legal_consultation"   # a tie: the first
+    # 病伤流浪猫 (its name, 2, and 猫, 1) = 3 against 工资 拖欠 = 2
+    assert classify("病伤流浪猫，工资拖欠", offers)[0].code == "sick_cat"
+    # 法律咨询 (its name, 2, and 法律, 1) = 3 against 劳动 拖欠 工资 = 3: a tie, the first
+    assert classify("法律咨询：劳动合同，拖欠工资", offers)[0].code == "labour_dispute"
     assert classify("PASSPORT", offers) is None and classify(None, offers) is None
     offers[0][0].keywords = ["Wage", ""]
     assert classify("unpaid WAGES", offers)[0].code == "labour_dispute"    # case ignored

@@ -107,10 +107,9 @@ def register(desk: Desk, data: dict, actor: Actor,
         resident_contact=data.get("resident_contact"), description=data["description"],
         address=data.get("address"), lat=data.get("lat"), long=data.get("long"),
         attributes=attributes, reference=data.get("reference"), owner_id=actor.staff_id,
-        created_at=desk.now, updated_at=desk.now, chase_level=0, reopened_count=0,
-        escalated=False)
+        created_at=desk.now, updated_at=desk.now)
     session.add(case)
-    channel = CHANNEL_LABELS.get(case.channel, case.channel)
+    channel = CHANNEL_LABELS[case.channel]        # every way in is one of them
     desk.record(case, actor, "registered", f"渠道：{channel}")
     session.flush()
 

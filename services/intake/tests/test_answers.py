@@ -146,6 +146,8 @@ def test_reopening_sends_it_back_where_it_was_or_to_the_station_head(tx):
     answers.reopen(desk(tx, NOW + HOUR), lamp, actor(RECEPTIONIST), "灯还是不亮")
     assert (lamp.status, lamp.program_id, lamp.service_code, lamp.due_at) == \
         ("awaiting_assignment", None, None, NOW + 25 * HOUR)
+    [lamp_reply] = tx.session.query(Notification).filter_by(case_id=lamp.id, purpose="reply")
+    assert lamp_reply.sequence == 1             # numbered per case: the wages replies are not its
 
 
 def test_out_of_scope_is_explained_with_a_referral_and_the_program_told(tx):

@@ -322,3 +322,13 @@ def test_a_reply_is_not_linked_to_a_text_the_resident_never_received(tx, grid):
     inbound, _ = reply(tx, "电梯坏了", "gw-1")
     assert (inbound.kind, inbound.broadcast_id, inbound.message_id) == ("case", None, None)
     assert tx.published[0]["data"]["reference"] is None
+
+
+def test_a_registered_resident_never_texted_is_heard_in_their_own_community(tx, grid):
+    inbound, _ = reply(tx, "我家水管漏水", "gw-1", phone="13800004444",   # 赵六, 9号楼
+                       communities=(C, "maple-court"))
+    assert (inbound.kind, inbound.community, inbound.contact_id, inbound.broadcast_id) == \
+        ("case", C, grid["zhao"].id, None)
+    [event] = tx.published
+    assert (event["community"], event["data"]["resident"], event["data"]["address"]) == \
+        (C, {"name": "赵六", "phone": "13800004444"}, "二片区 9号楼")

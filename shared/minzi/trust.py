@@ -130,8 +130,8 @@ def gateway_permissions() -> dict:
         "read": _names(re.escape(RPC_EXCHANGE), replies),
         "topics": {
             EXCHANGE: {"write": "^$", "read": "^$"},
-            RPC_EXCHANGE: {"write": _names(r"intake\.(api|authenticate|programs|open311|"
-                                           r"case_counts|openapi)",
+            RPC_EXCHANGE: {"write": _names(r"intake\.(api|authenticate|log_out|programs|"
+                                           r"open311|case_counts|openapi)",
                                            r"[a-z][a-z0-9_]*\.(api|openapi)"),
                            "read": _names(REPLY_KEY)},
         },

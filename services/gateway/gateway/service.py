@@ -89,7 +89,10 @@ def language(request: Request) -> str:
 
 
 _staff_cache: dict[str, tuple[dict, float]] = {}
-STAFF_CACHE_SECONDS = 15
+# all an account opened by an admin may do before its owner sets their own password
+FIRST_LOGIN_PATHS = {("intake", "/auth/password"), ("intake", "/me")}
+STAFF_CACHE_SECONDS = 15   # a deactivated account's token may work this long at most
+STAFF_CACHE_SIZE = 1000
 
 
 class GatewayService:
@@ -112,7 +115,11 @@ class GatewayService:
         if staff is None:
             _staff_cache.pop(token, None)
             return None, "bad_token"
-        _staff_cache[token] = (staff, time.monotonic() + STAFF_CACHE_SECONDS)
+        now = time.monotonic()
+        if len(_staff_cache) >= STAFF_CACHE_SIZE:   # forget what has expired
+            for old in [t for t, (_, until) in _staff_cache.items() if until <= now]:
+                _staff_cache.pop(old, None)
+        _staff_cache[token] = (staff, now + STAFF_CACHE_SECONDS)
         return staff, None
 
     def _forward(self, request: Request, service: str, path: str, lang: str,
@@ -121,6 +128,11 @@ class GatewayService:
         if problem:
             return error(401, "bad_token", "令牌无效或已过期，请重新登录",
                          "The token is invalid or expired: log in again", lang)
+        if staff and staff.get("must_change_password") and \
+                (service, path.rstrip("/")) not in FIRST_LOGIN_PATHS:
+            return error(403, "password_change_required",
+                         "首次登录请先修改密码（POST /api/v1/auth/password）",
+                         "Change your password first (POST /api/v1/auth/password)", lang)
         body = None
         if request.method in ("POST", "PUT", "PATCH"):
             raw = request.get_data(as_text=True)
@@ -228,8 +240,30 @@ class GatewayService:
             request_key = request.headers.get("Idempotency-Key") or f"http-{uuid.uuid4()}"
         if request.method == "POST" and rest.strip("/") == "auth/token":
             return self._guarded(lang, lambda: self._log_in(request, lang), request)
+        if request.method == "POST" and rest.strip("/") == "auth/password":
+            # the token it was asked with stops working at intake: here too, at once
+            token = request.headers.get("Authorization", "").partition(" ")[2]
+            response = self._guarded(lang, lambda: self._forward(request, "intake",
+                                                                 "/auth/password", lang), request)
+            if response.status_code == 200:
+                _staff_cache.pop(token, None)
+            return response
         return self._guarded(lang, lambda: self._forward(request, "intake", "/" + rest, lang,
                                                          request_key), request)
+
+    @http("POST", f"{API}/auth/logout")
+    def log_out(self, request: Request) -> Response:
+        """The token stops working, here and at intake."""
+        lang = language(request)
+
+        def call() -> Response:
+            token = request.headers.get("Authorization", "").partition(" ")[2]
+            if not token:
+                return error(401, "unauthenticated", "请先登录", "Log in first", lang)
+            _staff_cache.pop(token, None)
+            self.services("intake", "log_out", token)
+            return json_response(200, {"logged_out": True})
+        return self._guarded(lang, call, request)
 
     def _log_in(self, request: Request, lang: str) -> Response:
         """A login, unless this username or address failed too often lately; a failure counts."""

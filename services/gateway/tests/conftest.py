@@ -22,7 +22,10 @@ LAWYER = {"id": 3, "username": "lawyer", "name": "李律师", "role": "program_s
           "community": "rainbow-city", "program_id": "legal_aid"}
 OPS = {"id": 4, "username": "ops", "name": "运维", "role": "ops", "community": "rainbow-city",
        "program_id": None}
-TOKENS = {"admin-token": ADMIN, "desk-token": DESK, "lawyer-token": LAWYER, "ops-token": OPS}
+NEWCOMER = {"id": 5, "username": "new", "name": "新同事", "role": "receptionist",
+            "community": "rainbow-city", "program_id": None, "must_change_password": True}
+TOKENS = {"admin-token": ADMIN, "desk-token": DESK, "lawyer-token": LAWYER, "ops-token": OPS,
+          "new-token": NEWCOMER}
 
 # the programs intake knows: legal_aid answers on an RPC service of another name
 PROGRAMS = [
@@ -75,6 +78,7 @@ class Stage:
             ("intake", "open311"): lambda *args, **kwargs: {"status": 200, "body": []},
             ("intake", "openapi"): lambda: INTAKE_OPENAPI,
             ("intake", "case_counts"): lambda: {"open": [], "overdue": []},
+            ("intake", "log_out"): lambda token: None,
             ("program", "api"): lambda request: {"status": 200, "body": {"from": "program"}},
             ("program", "openapi"): lambda: PROGRAM_OPENAPI,
         }
@@ -107,6 +111,10 @@ def intake_stand_in(stage: Stage) -> type:
         @rpc
         def programs(self):
             return stage.answer("intake", "programs")
+
+        @rpc
+        def log_out(self, token):
+            return stage.answer("intake", "log_out", token)
 
         @rpc
         def api(self, request, request_key=None):

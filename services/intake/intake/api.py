@@ -46,6 +46,18 @@ def login(ctx: Context, body: dict) -> Response:
     return write(ctx, work)
 
 
+@router.route("POST", "/auth/password", body=schemas.PasswordChangeSchema,
+              summary="修改密码（首次登录须修改），旧令牌全部作废 / Change your password (required "
+                      "at the first login); every earlier token stops working")
+def change_password(ctx: Context, body: dict) -> Response:
+    def work(tx) -> Response:
+        token, expires, staff = accounts.change_password(
+            tx.session, ctx.staff, body["old_password"], body["new_password"], utcnow())
+        return 200, {"token": token, "expires_at": expires.isoformat(),
+                     "staff": views.staff_view(staff)}
+    return write(ctx, work)
+
+
 @router.route("GET", "/me", summary="当前登录的工作人员 / The logged-in staff member")
 def me(ctx: Context) -> Response:
     return 200, ctx.staff
@@ -58,6 +70,20 @@ def create_staff(ctx: Context, body: dict) -> Response:
         accounts.create_staff(tx.session, ctx.staff, body, utcnow())))
 
 
+@router.route("POST", "/staff/{staff_id:int}/deactivate", roles=("admin",),
+              summary="停用账号，其令牌全部作废 / Deactivate an account and its tokens")
+def deactivate_staff(ctx: Context) -> Response:
+    return 200, write(ctx, lambda tx: views.staff_view(
+        accounts.deactivate(tx.session, ctx.staff, ctx.params["staff_id"], utcnow())))
+
+
+@router.route("GET", "/account-events", roles=("admin",),
+              summary="账号与密钥的操作记录 / The record of accounts and keys")
+def account_events(ctx: Context) -> Response:
+    return 200, read(ctx, lambda session: accounts.account_record(session,
+                                                                  ctx.staff["community"]))
+
+
 @router.route("GET", "/staff", roles=MANAGERS, summary="本社区工作人员 / Staff of my community")
 def list_staff(ctx: Context) -> Response:
     return 200, read(ctx, lambda session: views.list_staff(session, ctx.staff["community"]))
@@ -68,8 +94,21 @@ def list_staff(ctx: Context) -> Response:
 def create_api_key(ctx: Context, body: dict) -> Response:
     community = ctx.staff["community"]
     key = write(ctx, lambda tx: accounts.create_api_key(tx.session, community, body["name"],
-                                                        utcnow()))
+                                                        utcnow(), ctx.staff))
     return 201, {"api_key": key, "name": body["name"], "jurisdiction_id": community}
+
+
+@router.route("GET", "/api-keys", roles=("admin",),
+              summary="本社区的 Open311 接入密钥 / The community's Open311 api_keys")
+def list_api_keys(ctx: Context) -> Response:
+    return 200, read(ctx, lambda session: accounts.list_api_keys(session, ctx.staff["community"]))
+
+
+@router.route("DELETE", "/api-keys/{key_id}", roles=("admin",),
+              summary="作废 Open311 接入密钥 / Revoke an Open311 api_key")
+def revoke_api_key(ctx: Context) -> Response:
+    return 200, write(ctx, lambda tx: accounts.revoke_api_key(
+        tx.session, ctx.staff, ctx.params["key_id"], utcnow()))
 
 
 @router.route("GET", "/communities", public=True, summary="社区 / Communities")

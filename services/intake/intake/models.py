@@ -44,6 +44,8 @@ class Staff(Base):
     password_hash: Mapped[str] = mapped_column(String(300))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # an account an admin opened: its first password was the admin's, so the owner sets their own
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class StaffToken(Base):
@@ -61,6 +63,18 @@ class ApiKey(Base):
     community_id: Mapped[str] = mapped_column(ForeignKey("communities.id"))
     name: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class AccountEvent(Base):
+    """What was done to an account or a key, by whom and when: the accounts' record."""
+    __tablename__ = "account_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    community_id: Mapped[str] = mapped_column(ForeignKey("communities.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(200))
 
 
 class ProgramRegistration(Base):

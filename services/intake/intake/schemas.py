@@ -7,6 +7,11 @@ from minzi.contract import COMMUNITY_ID, PROGRAM_ID, SERVICE_CODE
 from .domain.figures import GROUPS
 from .domain.labels import CHANNELS, ROLES, STATUS_LABELS
 
+# the contract's patterns end in $, which lets a trailing newline through: their length is
+# bounded to the column as well
+PROGRAM = (PROGRAM_ID, validate.Length(max=41))
+SERVICE = (SERVICE_CODE, validate.Length(max=61))
+COMMUNITY = (COMMUNITY_ID, validate.Length(max=41))
 PHONE = validate.Regexp(r"^\+?[0-9][0-9\- ]{4,19}$", error="电话号码格式不对 / not a phone number")
 TEXT = validate.Length(min=1, max=4000)
 
@@ -21,22 +26,28 @@ class LoginSchema(Strict):
     password = fields.String(required=True, validate=validate.Length(min=1, max=200))
 
 
+class PasswordChangeSchema(Strict):
+    old_password = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    new_password = fields.String(required=True, validate=validate.Length(min=10, max=200))
+
+
 class ProgramRegistrationSchema(Strict):
-    program_id = fields.String(required=True, validate=PROGRAM_ID)
-    communities = fields.List(fields.String(validate=COMMUNITY_ID), required=True,
+    program_id = fields.String(required=True, validate=PROGRAM)
+    communities = fields.List(fields.String(validate=COMMUNITY), required=True,
                               validate=validate.Length(min=1, max=20))
-    service_codes = fields.List(fields.String(validate=SERVICE_CODE), required=True,
+    service_codes = fields.List(fields.String(validate=SERVICE), required=True,
                                 validate=validate.Length(min=1, max=50))
 
 
 class StaffCreateSchema(Strict):
-    username = fields.String(required=True, validate=validate.Regexp(
+    username = fields.String(required=True, validate=[validate.Regexp(
         r"^[a-z0-9_.\-]{2,60}$",
-        error="用户名只能用小写字母、数字和 _ . - / lowercase letters, digits, _ . -"))
+        error="用户名只能用小写字母、数字和 _ . - / lowercase letters, digits, _ . -"),
+        validate.Length(max=60)])
     name = fields.String(required=True, validate=validate.Length(min=1, max=100))
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
-    community = fields.String(load_default=None, validate=COMMUNITY_ID)
-    program_id = fields.String(load_default=None, allow_none=True, validate=PROGRAM_ID)
+    community = fields.String(load_default=None, validate=COMMUNITY)
+    program_id = fields.String(load_default=None, allow_none=True, validate=PROGRAM)
     phone = fields.String(load_default=None, allow_none=True, validate=PHONE)
     password = fields.String(required=True, load_only=True,
                              validate=validate.Length(min=8, max=200))
@@ -63,10 +74,10 @@ class CaseCreateSchema(Strict):
     address = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
     lat = fields.Float(load_default=None, allow_none=True, validate=validate.Range(-90, 90))
     long = fields.Float(load_default=None, allow_none=True, validate=validate.Range(-180, 180))
-    service_code = fields.String(load_default=None, allow_none=True, validate=SERVICE_CODE)
+    service_code = fields.String(load_default=None, allow_none=True, validate=SERVICE)
     attributes = fields.Dict(keys=fields.String(validate=validate.Length(max=60)),
                              load_default=dict, validate=validate.Length(max=50))
-    community = fields.String(load_default=None, validate=COMMUNITY_ID)
+    community = fields.String(load_default=None, validate=COMMUNITY)
 
     @validates_schema
     def _reachable(self, data: dict, **_: object) -> None:
@@ -77,7 +88,7 @@ class CaseCreateSchema(Strict):
 
 
 class AssignSchema(Strict):
-    service_code = fields.String(required=True, validate=SERVICE_CODE)
+    service_code = fields.String(required=True, validate=SERVICE)
     note = fields.String(load_default=None, allow_none=True, validate=TEXT)
 
 
@@ -89,7 +100,7 @@ class AcceptSchema(Strict):
 
 
 class TransferSchema(Strict):
-    service_code = fields.String(required=True, validate=SERVICE_CODE)
+    service_code = fields.String(required=True, validate=SERVICE)
     note = fields.String(required=True, validate=TEXT)
 
 
@@ -135,14 +146,14 @@ class CaseListQuery(PageQuery):
     queue = fields.String(load_default="all", validate=validate.OneOf(
         ("all", "mine", "overdue", "escalated", "unassigned", "program")))
     status = fields.String(load_default=None, validate=validate.OneOf(tuple(STATUS_LABELS)))
-    program_id = fields.String(load_default=None, validate=PROGRAM_ID)
+    program_id = fields.String(load_default=None, validate=PROGRAM)
 
 
 class FiguresQuery(PeriodQuery):
     """``?from=&to=`` (Beijing dates, inclusive), ``group_by`` (some of program, month,
     community) and ``program_id``."""
     group_by = fields.String(load_default=",".join(GROUPS), validate=validate.Length(max=100))
-    program_id = fields.String(load_default=None, validate=PROGRAM_ID)
+    program_id = fields.String(load_default=None, validate=PROGRAM)
 
     @validates_schema
     def _groups(self, data: dict, **_: object) -> None:

@@ -87,6 +87,12 @@ class IntakeService:
             return views.staff_view(staff) if staff else None
 
     @rpc
+    def log_out(self, token: str) -> None:
+        """The gateway's ``POST /api/v1/auth/logout``: the token stops working."""
+        with self.store.transaction() as tx:
+            accounts.log_out(tx.session, token)
+
+    @rpc
     def programs(self) -> list[dict]:
         with self.store.session() as session:
             return views.program_directory(session)

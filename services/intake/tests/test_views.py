@@ -208,7 +208,7 @@ def test_people_and_communities(tx):
     assert staff_view(head) == {"id": 2, "username": "zhao", "name": "赵站长",
                                 "role": "station_head", "role_label": "站长",
                                 "community": "rainbow-city", "program_id": None,
-                                "active": True}
+                                "active": True, "must_change_password": False}
     assert [s["id"] for s in list_staff(tx.session, "rainbow-city")] == [1, 2, 3, 5, 6, 8]
     assert [s["username"] for s in list_staff(tx.session, "maple-court")] == ["maple"]
     assert list_communities(tx.session, "zh") == [

@@ -1,4 +1,5 @@
-"""Staff accounts and how they log in, and the keys Open311 clients post with."""
+"""Staff accounts and how they log in, and the keys Open311 clients post with. What is done to an
+account or a key goes on the accounts' record (``AccountEvent``)."""
 import hashlib
 import secrets
 from datetime import datetime, timedelta
@@ -6,11 +7,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from minzi.api import DomainError, Staff
+from minzi.api import Conflict, DomainError, NotFound, Staff, actor_name
 from minzi.db import as_utc
 from minzi.threads import off_the_loop
 
-from ..models import ApiKey, StaffToken
+from ..models import AccountEvent, ApiKey, StaffToken
 from ..models import Staff as StaffRow
 
 TOKEN_HOURS = 12
@@ -51,6 +52,10 @@ def log_in(session: Session, username: str, password: str,
     if staff is None or not staff.active or not matches:
         raise DomainError("bad_credentials", "用户名或密码不对", "Wrong username or password",
                           status=401)
+    return issue_token(session, staff, now)
+
+
+def issue_token(session: Session, staff: StaffRow, now: datetime) -> tuple[str, datetime, StaffRow]:
     token = secrets.token_urlsafe(32)
     expires = now + timedelta(hours=TOKEN_HOURS)
     session.add(StaffToken(token_hash=hash_secret(token), staff_id=staff.id, created_at=now,
@@ -79,23 +84,111 @@ def create_staff(session: Session, admin: Staff, data: dict, now: datetime) -> S
     staff = StaffRow(username=data["username"], name=data["name"], role=data["role"],
                      community_id=community, program_id=data.get("program_id"),
                      phone=data.get("phone"), password_hash=hash_password(data["password"]),
-                     created_at=now)
+                     created_at=now, must_change_password=True)
     session.add(staff)
     session.flush()
+    record(session, admin, "staff_created", staff.username, now)
     return staff
 
 
-def create_api_key(session: Session, community_id: str, name: str, now: datetime) -> str:
+def record(session: Session, actor: Staff, action: str, subject: str, now: datetime) -> None:
+    session.add(AccountEvent(community_id=actor["community"], at=now, actor=actor_name(actor),
+                             action=action, subject=subject))
+
+
+def _revoke_tokens(session: Session, staff_id: int) -> None:
+    for token in session.scalars(select(StaffToken).where(StaffToken.staff_id == staff_id)):
+        session.delete(token)
+
+
+def change_password(session: Session, staff: Staff, old: str, new: str,
+                    now: datetime) -> tuple[str, datetime, StaffRow]:
+    """The owner sets their own password; every token of theirs stops working and they get a
+    new one."""
+    row = session.get(StaffRow, staff["id"])
+    if row is None or not check_password(old, row.password_hash):
+        raise DomainError("bad_credentials", "原密码不对", "The current password is wrong",
+                          field="old_password", status=401)
+    if old == new:
+        raise DomainError("same_password", "新密码不能与原密码相同",
+                          "The new password must differ from the current one",
+                          field="new_password")
+    row.password_hash = hash_password(new)
+    row.must_change_password = False
+    _revoke_tokens(session, row.id)
+    session.flush()
+    record(session, staff, "password_changed", row.username, now)
+    return issue_token(session, row, now)
+
+
+def log_out(session: Session, token: str) -> None:
+    row = session.get(StaffToken, hash_secret(token))
+    if row is not None:
+        session.delete(row)
+
+
+def deactivate(session: Session, admin: Staff, staff_id: int, now: datetime) -> StaffRow:
+    """An admin closes an account of their community: it cannot log in, its tokens stop."""
+    row = session.get(StaffRow, staff_id)
+    if row is None or row.community_id != admin["community"] or row.role == "ops":
+        raise NotFound("unknown_staff", "本社区没有这个工作人员", "No such staff member here")
+    if row.id == admin["id"]:
+        raise Conflict("self", "不能停用自己的账号", "You cannot deactivate your own account")
+    if row.active:
+        row.active = False
+        _revoke_tokens(session, row.id)
+        record(session, admin, "staff_deactivated", row.username, now)
+    session.flush()
+    return row
+
+
+def list_api_keys(session: Session, community_id: str) -> list[dict]:
+    rows = session.scalars(select(ApiKey).where(ApiKey.community_id == community_id)
+                           .order_by(ApiKey.created_at, ApiKey.key_hash))
+    return [{"id": r.key_hash[:KEY_ID_LENGTH], "name": r.name,
+             "created_at": as_utc(r.created_at).isoformat(),
+             "revoked_at": as_utc(r.revoked_at).isoformat() if r.revoked_at else None}
+            for r in rows]
+
+
+KEY_ID_LENGTH = 12   # the start of the key's hash: names it, and says nothing of the key
+
+
+def revoke_api_key(session: Session, admin: Staff, key_id: str, now: datetime) -> dict:
+    row = session.scalar(select(ApiKey).where(ApiKey.community_id == admin["community"],
+                                              ApiKey.key_hash.startswith(key_id[:64]))) \
+        if len(key_id) >= KEY_ID_LENGTH else None
+    if row is None:
+        raise NotFound("unknown_api_key", "本社区没有这个接入密钥", "No such api_key here")
+    if row.revoked_at is None:
+        row.revoked_at = now
+        record(session, admin, "api_key_revoked", row.name, now)
+    session.flush()
+    return {"id": row.key_hash[:KEY_ID_LENGTH], "name": row.name,
+            "revoked_at": as_utc(row.revoked_at).isoformat()}
+
+
+def account_record(session: Session, community_id: str, limit: int = 200) -> list[dict]:
+    rows = session.scalars(select(AccountEvent).where(AccountEvent.community_id == community_id)
+                           .order_by(AccountEvent.id.desc()).limit(limit))
+    return [{"at": as_utc(r.at).isoformat(), "actor": r.actor, "action": r.action,
+             "subject": r.subject} for r in rows]
+
+
+def create_api_key(session: Session, community_id: str, name: str, now: datetime,
+                   admin: Staff | None = None) -> str:
     """A new Open311 api_key for one community; returned once, kept only as its hash."""
     key = secrets.token_urlsafe(24)
     session.add(ApiKey(key_hash=hash_secret(key), community_id=community_id, name=name,
                        created_at=now))
+    if admin is not None:
+        record(session, admin, "api_key_created", name, now)
     return key
 
 
 def check_api_key(session: Session, key: str | None, community_id: str) -> None:
     """An Open311 POST carries a key good for the jurisdiction it posts to."""
     row = session.get(ApiKey, hash_secret(key)) if key else None
-    if row is None or row.community_id != community_id:
+    if row is None or row.community_id != community_id or row.revoked_at is not None:
         raise DomainError("api_key", "api_key 无效或不属于该辖区",
                           "api_key is missing, invalid or not for this jurisdiction", status=403)

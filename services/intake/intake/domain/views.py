@@ -132,7 +132,8 @@ def community_notifications(session: Session, community: str, limit: int) -> lis
 def staff_view(staff: StaffRow) -> dict:
     return {"id": staff.id, "username": staff.username, "name": staff.name, "role": staff.role,
             "role_label": label(ROLE_LABELS, staff.role), "community": staff.community_id,
-            "program_id": staff.program_id, "active": staff.active}
+            "program_id": staff.program_id, "active": staff.active,
+            "must_change_password": bool(staff.must_change_password)}
 
 
 def list_staff(session: Session, community: str) -> list[dict]:

@@ -1,0 +1,83 @@
+"""Accounts a station can trust: an account an admin opened gets its owner's own password at the
+first login; changing a password or closing an account stops every token it had; Open311 keys
+can be listed and revoked; each of these is on the accounts' record. A refusal changes nothing."""
+import pytest
+
+from minzi.api import DomainError
+from minzi.testing import snapshot
+
+from intake.domain import accounts, views
+from intake.models import Base
+
+from .conftest import ADMIN, NOW, RECEPTIONIST
+
+
+def refused(tx, code, action, *args):
+    before = snapshot(tx.session, Base.metadata)
+    with pytest.raises(DomainError) as error:
+        action(*args)
+    assert error.value.code == code
+    assert snapshot(tx.session, Base.metadata) == before
+    return error.value
+
+
+def new_account(tx):
+    row = accounts.create_staff(tx.session, ADMIN, {
+        "username": "desk2", "name": "前台小周", "role": "receptionist",
+        "password": "given-by-admin"}, NOW)
+    return row, {**views.staff_view(row), "name": row.name}
+
+
+def test_an_account_an_admin_opened_gets_its_owners_password(tx):
+    row, staff = new_account(tx)
+    assert staff["must_change_password"] is True
+    first_token, _, _ = accounts.log_in(tx.session, "desk2", "given-by-admin", NOW)
+    refused(tx, "bad_credentials", accounts.change_password, tx.session, staff, "guess",
+            "my-own-password", NOW)
+    refused(tx, "same_password", accounts.change_password, tx.session, staff, "given-by-admin",
+            "given-by-admin", NOW)
+    token, _, changed = accounts.change_password(tx.session, staff, "given-by-admin",
+                                                 "my-own-password", NOW)
+    assert changed.must_change_password is False
+    assert accounts.authenticate(tx.session, first_token, NOW) is None     # the old one stops
+    assert accounts.authenticate(tx.session, token, NOW).id == row.id
+    refused(tx, "bad_credentials", accounts.log_in, tx.session, "desk2", "given-by-admin", NOW)
+    assert accounts.log_in(tx.session, "desk2", "my-own-password", NOW)[2].id == row.id
+    assert [(e["action"], e["subject"], e["actor"]) for e in
+            reversed(accounts.account_record(tx.session, "rainbow-city"))] == [
+        ("staff_created", "desk2", "管理员"), ("password_changed", "desk2", "前台小周")]
+
+
+def test_a_closed_account_cannot_log_in_and_its_tokens_stop(tx):
+    row, _ = new_account(tx)
+    token, _, _ = accounts.log_in(tx.session, "desk2", "given-by-admin", NOW)
+    accounts.deactivate(tx.session, ADMIN, row.id, NOW)
+    assert accounts.authenticate(tx.session, token, NOW) is None
+    refused(tx, "bad_credentials", accounts.log_in, tx.session, "desk2", "given-by-admin", NOW)
+    assert accounts.account_record(tx.session, "rainbow-city")[0]["action"] == \
+        "staff_deactivated"
+
+
+def test_an_admin_closes_accounts_of_their_community_only_and_not_their_own(tx):
+    maple_admin = {**ADMIN, "community": "maple-court", "id": 99}
+    refused(tx, "unknown_staff", accounts.deactivate, tx.session, maple_admin,
+            RECEPTIONIST["id"], NOW)
+    refused(tx, "self", accounts.deactivate, tx.session, ADMIN, ADMIN["id"], NOW)
+    refused(tx, "unknown_staff", accounts.deactivate, tx.session, ADMIN, 12345, NOW)
+
+
+def test_a_revoked_open311_key_is_refused_and_listed_as_revoked(tx):
+    key = accounts.create_api_key(tx.session, "rainbow-city", "社区小程序", NOW, ADMIN)
+    accounts.check_api_key(tx.session, key, "rainbow-city")
+    [listed] = accounts.list_api_keys(tx.session, "rainbow-city")
+    assert (listed["name"], listed["revoked_at"], len(listed["id"])) == ("社区小程序", None, 12)
+    assert key not in repr(listed)
+    maple_admin = {**ADMIN, "community": "maple-court"}
+    refused(tx, "unknown_api_key", accounts.revoke_api_key, tx.session, maple_admin,
+            listed["id"], NOW)
+    refused(tx, "unknown_api_key", accounts.revoke_api_key, tx.session, ADMIN, "abc", NOW)
+    accounts.revoke_api_key(tx.session, ADMIN, listed["id"], NOW)
+    refused(tx, "api_key", accounts.check_api_key, tx.session, key, "rainbow-city")
+    assert accounts.list_api_keys(tx.session, "rainbow-city")[0]["revoked_at"] == NOW.isoformat()
+    assert [e["action"] for e in accounts.account_record(tx.session, "rainbow-city")] == \
+        ["api_key_revoked", "api_key_created"]

@@ -179,9 +179,9 @@ def test_those_who_asked_again_hear_the_answer_and_are_told_of_the_link(tx):
     first = register_case(tx)
     again = register_case(tx, description="工资还没发")
     assert again.duplicate_of_id == first.id and again.program_id == "legal_aid"
+    # (the first case's tracking code is the first resident's key: never told to another)
     assert messages(tx, again, "receipt") == [
-        f"您的诉求已受理（查询码 {again.tracking_code}）。同一事项已在办理中"
-        f"（{first.tracking_code}），我们将一并答复您。"]
+        f"您的诉求已受理（查询码 {again.tracking_code}）。同一事项已在办理中，我们将一并答复您。"]
     assert [e.action for e in first.events][-1] == "duplicate_received"
     assert first.events[-1].note == f"重复诉求 {again.tracking_code} 已并入本件"
     assert (again.events[-1].action, again.events[-1].note) == \
@@ -200,7 +200,7 @@ def test_staff_link_a_case_to_another_and_its_repeats_follow(tx):
     duplicates.mark_duplicate(desk(tx), lamp, actor(STATION_HEAD), wages)
     assert (lamp.status, lamp.duplicate_of_id) == ("duplicate", wages.id)
     assert messages(tx, lamp, "duplicate") == [
-        f"您的诉求（{lamp.tracking_code}）与正在办理的 {wages.tracking_code} 相同，将一并答复您。"]
+        f"您的诉求（{lamp.tracking_code}）与正在办理的同一事项合并办理，将一并答复您。"]
     cat = register_case(tx, description="楼下有只病猫", resident_phone="13900000003")
     duplicates.mark_duplicate(desk(tx), cat, actor(RECEPTIONIST), wages)
     assert tx.published[-1]["routing_key"] == "case.recalled.cat_fund"

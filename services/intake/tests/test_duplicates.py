@@ -51,7 +51,7 @@ def test_asking_again_while_it_is_handled_is_linked_and_promised_the_same_answer
     again = register_case(tx, description="工资的事怎么样了", **WAGES)
     assert again.status == "duplicate" and again.duplicate_of_id == first.id
     [receipt] = receipts(tx, again)
-    assert first.tracking_code in receipt and "一并答复" in receipt
+    assert first.tracking_code not in receipt and "一并答复" in receipt
 
 
 def test_repeats_follow_their_case_when_staff_link_it_to_another(tx):
@@ -64,11 +64,13 @@ def test_repeats_follow_their_case_when_staff_link_it_to_another(tx):
     assert (case.duplicate_of_id, repeat.duplicate_of_id) == (primary.id, primary.id)
 
     answer(tx, primary, "replied")
+    # other residents (another phone) hear that it was answered, not what the first was told
     for resident in (case, repeat):
-        assert resident.reply == "已调解成功"
+        assert resident.reply == "您反映的同一事项已经办理并答复。如需了解详情，请联系社区服务站。"
         [reply] = tx.session.query(Notification).filter_by(case_id=resident.id,
                                                            purpose="reply").all()
-        assert resident.tracking_code in reply.body and "已调解成功" in reply.body
+        assert resident.tracking_code in reply.body and "已调解成功" not in reply.body
+        assert primary.tracking_code not in reply.body
 
 
 def test_repeats_hear_an_out_of_scope_answer_too(tx):

@@ -49,12 +49,19 @@ def send_reply(desk: Desk, case: Case, actor: Actor, text: str) -> None:
     _tell_twins(desk, case, actor, "replied", "答复：")
 
 
+ANSWERED_FOR_ANOTHER = "您反映的同一事项已经办理并答复。如需了解详情，请联系社区服务站。"
+
+
 def _tell_twins(desk: Desk, case: Case, actor: Actor, action: str, lead: str) -> None:
-    """Those whose repeat was linked to ``case`` hear its answer (``case.reply``) too."""
+    """Those whose repeat was linked to ``case`` hear that it was answered. The same resident
+    asking again hears the answer itself; another resident who reported the same place hears
+    that it was answered, not what was written to the first (it may name them)."""
     for twin in desk.session.scalars(select(Case).where(Case.duplicate_of_id == case.id)):
-        twin.reply, twin.replied_at = case.reply, desk.now
-        desk.record(twin, actor, action, case.reply)
-        desk.notify(twin, "reply", f"{STATION}您的诉求（{twin.tracking_code}）{lead}{case.reply}")
+        same_resident = bool(twin.resident_phone) and twin.resident_phone == case.resident_phone
+        answer = case.reply if same_resident else ANSWERED_FOR_ANOTHER
+        twin.reply, twin.replied_at = answer, desk.now
+        desk.record(twin, actor, action, answer)
+        desk.notify(twin, "reply", f"{STATION}您的诉求（{twin.tracking_code}）{lead}{answer}")
 
 
 def follow_up(desk: Desk, case: Case, actor: Actor, resolved: bool, satisfied: bool,

@@ -47,9 +47,9 @@ def link_repeat(desk: Desk, case: Case, primary: Case, actor: Actor) -> None:
     """A request found to repeat ``primary`` as it is registered."""
     case.service_code, case.program_id = primary.service_code, primary.program_id
     _link(desk, case, primary, actor)
+    # (never the other case's tracking code: it is another resident's key to their case)
     desk.notify(case, "receipt", (
-        f"您的诉求已受理（查询码 {case.tracking_code}）。同一事项已在办理中"
-        f"（{primary.tracking_code}），我们将一并答复您。"))
+        f"您的诉求已受理（查询码 {case.tracking_code}）。同一事项已在办理中，我们将一并答复您。"))
 
 
 def mark_duplicate(desk: Desk, case: Case, actor: Actor, primary: Case) -> None:
@@ -70,5 +70,5 @@ def mark_duplicate(desk: Desk, case: Case, actor: Actor, primary: Case) -> None:
         # repeats of this case now wait on the primary's answer, or they would never hear one
         twin.service_code, twin.program_id = primary.service_code, primary.program_id
         _link(desk, twin, primary, actor)
-    desk.notify(case, "duplicate", f"您的诉求（{case.tracking_code}）与正在办理的 "
-                                   f"{primary.tracking_code} 相同，将一并答复您。")
+    desk.notify(case, "duplicate", f"您的诉求（{case.tracking_code}）与正在办理的同一事项"
+                                   f"合并办理，将一并答复您。")

@@ -99,7 +99,8 @@ def tracking_view(case: Case, session: Session, lang: str = "zh") -> dict:
         "program": _name(program.name_zh, program.name_en, lang) if program else None,
         "created_at": isoformat(case.created_at), "expected_at": isoformat(case.due_at)
         if case.status in OPEN_STATUSES else None,
-        "reply": case.reply, "duplicate_of": primary.tracking_code if primary else None,
+        # the case it joined, by its public id: its tracking code is another resident's key
+        "reply": case.reply, "duplicate_of": primary.public_id if primary else None,
         "can_give_feedback": case.status == "replied",
         "history": [{"at": isoformat(e.at), "action": label(ACTION_LABELS, e.action, lang)}
                     for e in case.events if e.public],

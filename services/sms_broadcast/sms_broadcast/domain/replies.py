@@ -23,9 +23,9 @@ OPT_IN_WORDS = {"订阅", "恢复", "SUBSCRIBE"}
 _NOISE = re.compile(r"[\s\u3000\"'“”‘’。．.！!，,？?~～]+")
 
 
-def keyword(text: str | None) -> str:
+def keyword(text: str) -> str:
     """``"  td。"`` -> ``"TD"``: what a reply says once spacing, case and punctuation are gone."""
-    return _NOISE.sub("", text or "").upper()
+    return _NOISE.sub("", text).upper()
 
 
 def last_message(session: Session, contact_ids: list[int]) -> Message | None:

@@ -8,7 +8,6 @@ from datetime import date, datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from minzi.db import as_utc
 from minzi.envelope import isoformat
 from minzi.i18n import Names, label
 from minzi.localtime import local_date, local_range
@@ -30,11 +29,14 @@ from .members import get_member, married, require_visible
 
 
 def _ts(moment: datetime | None) -> str | None:
-    return isoformat(as_utc(moment)) if moment else None
+    """A stored moment as the API writes it (``isoformat`` reads SQLite's zoneless ones as UTC and
+    leaves None as None)."""
+    return isoformat(moment)
 
 
 def _education(member: Member, lang: str) -> str | None:
-    return label(EDUCATION, member.education, lang) if member.education else None
+    """``label`` leaves an education not given as None."""
+    return label(EDUCATION, member.education, lang)
 
 
 def member_view(member: Member, lang: str, today: date, *, full_id: bool = False) -> dict:

@@ -87,6 +87,13 @@ def snapshot(session: Session, metadata: MetaData) -> dict[str, list[str]]:
 
 # -- service tests --------------------------------------------------------------------------------
 
+def staff_statement(staff: dict, service: str) -> str:
+    """What the gateway sends a service for ``staff`` (signed with the development key, which
+    every service in a test believes)."""
+    from .staff_identity import DEVELOPMENT_SIGNING_KEY, sign
+    return sign(staff, service, DEVELOPMENT_SIGNING_KEY)
+
+
 def call_api(container, method: str, path: str, body: Any = None, *, staff: dict | None,
              query: dict | None = None, lang: str = "zh",
              idempotency_key: str | None = None) -> dict:
@@ -94,8 +101,7 @@ def call_api(container, method: str, path: str, body: Any = None, *, staff: dict
     ``{"status", "body"}``."""
     from nameko.testing.services import entrypoint_hook
 
-    from .staff_identity import DEVELOPMENT_SIGNING_KEY, sign
-    statement = sign(staff, container.service_name, DEVELOPMENT_SIGNING_KEY) if staff else None
+    statement = staff_statement(staff, container.service_name) if staff else None
     with entrypoint_hook(container, "api") as api:
         return api({"method": method, "path": path, "query": query or {}, "body": body,
                     "staff_assertion": statement, "lang": lang,

@@ -109,7 +109,8 @@ def test_the_staff_api_and_its_openapi_document(program, bus):
         document = openapi()
     resolve = document["paths"]["/cases/{case_id}/resolve"]["post"]
     assert resolve["parameters"] == [{"in": "path", "name": "case_id", "required": True,
-                                      "schema": {"type": "integer"}}]
+                                      "schema": {"type": "integer", "minimum": 1,
+                                                 "maximum": 2147483647}}]
     assert document["components"]["schemas"]["Resolve"]["required"] == ["result"]
 
 

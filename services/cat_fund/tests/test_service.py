@@ -178,7 +178,7 @@ def test_openapi_describes_the_routes(fund):
     assert amount["type"] == "string"
     cat = document["paths"]["/cats/{cat_id}"]["get"]["parameters"]
     assert {"in": "path", "name": "cat_id", "required": True,
-            "schema": {"type": "integer"}} in cat
+            "schema": {"type": "integer", "minimum": 1, "maximum": 2147483647}} in cat
 
 
 def test_the_seed_story_to_the_fen(fund):

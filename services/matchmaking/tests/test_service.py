@@ -9,7 +9,14 @@ from sqlalchemy import create_engine, func, select
 from minzi.contract import load_manifest
 from minzi.db import normalise_url
 from minzi.run import migrate, service_root
-from minzi.testing import call_api, dispatched_case, make_staff, postgres_database, wait_for
+from minzi.testing import (
+    call_api,
+    dispatched_case,
+    make_staff,
+    postgres_database,
+    staff_statement,
+    wait_for,
+)
 
 from matchmaking.models import Base, Member
 from matchmaking.service import MANIFEST, MatchmakingService
@@ -220,7 +227,8 @@ def test_the_same_registration_or_introduction_at_the_same_moment_is_made_once(
 
     def call(path, body):
         with ServiceRpcProxy("matchmaking", rabbit_config, timeout=30) as proxy:
-            return proxy.api({"method": "POST", "path": path, "staff": STAFF, "body": body})
+            return proxy.api({"method": "POST", "path": path, "body": body,
+                              "staff_assertion": staff_statement(STAFF, "matchmaking")})
 
     def together(path, body, times=3):
         threads = [eventlet.spawn(call, path, body) for _ in range(times)]

@@ -8,7 +8,6 @@ from intake.domain.registry import Registry
 from intake.models import Notification
 
 from .conftest import (
-    ADMIN,
     LAWYER,
     NOW,
     RECEPTIONIST,
@@ -152,8 +151,8 @@ def test_reopening_sends_it_back_where_it_was_or_to_the_station_head(tx):
 
 def test_out_of_scope_is_explained_with_a_referral_and_the_program_told(tx):
     case = register_case(tx)
-    answers.close_out_of_scope(desk(tx, NOW + HOUR), case, actor(ADMIN), "工伤认定不在本站。",
-                               "区人社局")
+    answers.close_out_of_scope(desk(tx, NOW + HOUR), case, actor(STATION_HEAD),
+                               "工伤认定不在本站。", "区人社局")
     assert (case.status, case.explanation, case.referral, case.reply, case.replied_at,
             case.closed_at, case.first_response_at) == \
         ("out_of_scope", "工伤认定不在本站。", "区人社局", REFERRED, NOW + HOUR, NOW + HOUR,
@@ -164,7 +163,7 @@ def test_out_of_scope_is_explained_with_a_referral_and_the_program_told(tx):
                  "program_id": "legal_aid", "note": "工伤认定不在本站。"}}
     assert messages(tx, case) == [
         f"【彩虹城社区服务站】您的诉求（{case.tracking_code}）：{REFERRED}"]
-    assert last(case) == ("out_of_scope", "管理员（管理员）", REFERRED)
+    assert last(case) == ("out_of_scope", "赵站长（站长）", REFERRED)
     assert case.owner_id == RECEPTIONIST["id"]      # the first receiver stays the owner
     lamp = register_case(tx, description="小区路灯不亮", resident_phone="13900000002")
     lamp.owner_id = None                            # as when a program took it in

@@ -213,7 +213,7 @@ def test_not_owner(tx):
 def test_same_service(tx):
     case = dispatched(tx)
     error = refused(tx, "same_service", assignment.transfer, desk(tx), case,
-                    actor(SECOND_RECEPTIONIST), "labour_dispute", "再转一次")
+                    actor(RECEPTIONIST), "labour_dispute", "再转一次")
     assert said(error) == ("已经是这个服务项目", "The case is already there", "service_code")
     assert error.status == 400
 

@@ -45,6 +45,53 @@ def require_staff(actor: Actor, *roles: str) -> None:
         raise Forbidden("forbidden", "您的角色无权进行此操作", "Your role may not do this")
 
 
+# Who may do what to a case, in one place. A case's people:
+#   "owner"        its first-inquiry owner (首问责任人), or any window staff while nobody owns it
+#                  (whoever takes it up becomes its owner);
+#   "program"      staff of the program the case is with;
+#   "station_head" the station head; "manager" the station head or the admin.
+CASE_ACTIONS: dict[str, frozenset[str]] = {
+    "transfer": frozenset({"owner", "manager", "program"}),   # the program: "not ours, theirs"
+    "chase": frozenset({"owner", "manager"}),
+    "resolve": frozenset({"owner", "manager", "program"}),
+    "reply": frozenset({"owner", "manager"}),
+    "follow_up": frozenset({"owner", "manager"}),
+    "reopen": frozenset({"owner", "manager"}),
+    "duplicate": frozenset({"owner", "manager"}),
+    "out_of_scope": frozenset({"owner", "station_head"}),
+}
+WINDOW = ("receptionist", "station_head", "admin")
+
+
+def people_of(case: Case, actor: Actor) -> set[str]:
+    """What ``actor`` is to ``case``."""
+    staff = actor.staff
+    if staff is None:
+        return set()
+    found = set()
+    if case.owner_id == staff["id"] or (case.owner_id is None and staff["role"] in WINDOW):
+        found.add("owner")
+    if case.program_id is not None and staff.get("program_id") == case.program_id and \
+            staff["role"] in ("handler", "program_staff"):
+        found.add("program")
+    if staff["role"] in MANAGERS:
+        found.add("manager")
+    if staff["role"] == "station_head":
+        found.add("station_head")
+    return found
+
+
+def may(actor: Actor, action: str, case: Case) -> bool:
+    return bool(CASE_ACTIONS[action] & people_of(case, actor))
+
+
+def require_may(actor: Actor, action: str, case: Case) -> None:
+    require_staff(actor)
+    if not may(actor, action, case):
+        raise Forbidden("not_yours", "这件诉求不由您办理此项操作",
+                        "This action on this case is not yours to take")
+
+
 def can_see_personal_data(case: Case, staff: Staff | None) -> bool:
     """A resident's phone and contact in full: the window's receptionists and managers, the case's
     owner, and the staff of the program handling it. Everyone else sees the phone masked."""

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from minzi.api import Conflict, Forbidden
 
 from ..models import Case
-from .access import RESIDENT, Actor, require_staff
+from .access import RESIDENT, Actor, require_may, require_staff
 from .desk import Desk, join_notes, require_open
 
 STATION = "【彩虹城社区服务站】"
@@ -18,7 +18,8 @@ def resolve(desk: Desk, case: Case, actor: Actor, result: str,
     if case.status not in ("awaiting_assignment", "dispatched", "accepted"):
         require_open(case)
         raise Conflict("already_resolved", "诉求已办结", "Already resolved", field="status")
-    if actor.staff:
+    if actor.staff:   # (a program's report resolves it as the program, not as staff)
+        require_may(actor, "resolve", case)
         desk.ensure_owner(case, actor)
     case.result = result
     case.handler = handler or case.handler
@@ -67,6 +68,8 @@ def _tell_twins(desk: Desk, case: Case, actor: Actor, action: str, lead: str) ->
 def follow_up(desk: Desk, case: Case, actor: Actor, resolved: bool, satisfied: bool,
               note: str | None = None) -> None:
     """回访: did it get solved, is the resident satisfied."""
+    if actor.staff:   # (the resident's own rating comes through resident_feedback)
+        require_may(actor, "follow_up", case)
     if case.status not in ("replied", "closed"):
         raise Conflict("not_replied", "答复居民后才能回访", "Follow up after the reply",
                        field="status")
@@ -92,6 +95,8 @@ def resident_feedback(desk: Desk, case: Case, resolved: bool, satisfied: bool,
 
 def reopen(desk: Desk, case: Case, actor: Actor, note: str) -> None:
     """重新办理: the resident is not satisfied, or the answer did not hold."""
+    if actor.staff:
+        require_may(actor, "reopen", case)
     if case.status not in ("replied", "closed"):
         raise Conflict("not_reopenable", "只有已答复或已结案的诉求可以重新办理",
                        "Only a replied or closed case can be reopened", field="status")
@@ -110,7 +115,7 @@ def reopen(desk: Desk, case: Case, actor: Actor, note: str) -> None:
 def close_out_of_scope(desk: Desk, case: Case, actor: Actor, explanation: str,
                        referral: str) -> None:
     """Not the station's to handle: an explanation and who can help, sent to the resident."""
-    require_staff(actor)
+    require_may(actor, "out_of_scope", case)
     require_open(case)
     if case.program_id:
         desk.recall(case, explanation)

@@ -3,7 +3,7 @@ first-inquiry owner accepts for them (代为接收), and a case goes to another 
 from minzi.api import Conflict, DomainError, Forbidden
 
 from ..models import Case
-from .access import MANAGERS, Actor, require_staff
+from .access import MANAGERS, Actor, require_may, require_staff
 from .desk import Desk, join_notes, require_open
 
 
@@ -50,7 +50,7 @@ def accept(desk: Desk, case: Case, actor: Actor, handler: str | None = None,
 
 def transfer(desk: Desk, case: Case, actor: Actor, service_code: str, note: str) -> None:
     """转办: to the program that owns another service type."""
-    require_staff(actor)
+    require_may(actor, "transfer", case)
     require_open(case)
     if case.status == "resolved":
         raise Conflict("already_resolved", "诉求已办结，不能转办", "Already resolved",

@@ -8,13 +8,15 @@ from minzi.api import Conflict
 from minzi.db import as_utc
 
 from ..models import Case
-from .access import SYSTEM, Actor
+from .access import SYSTEM, Actor, require_may
 from .desk import Desk, local_minute
 from .labels import CHASEABLE
 
 
 def chase(desk: Desk, case: Case, actor: Actor, note: str | None = None, level: int = 1) -> None:
     """催办: a reminder to the handler; level 2 escalates to the station head."""
+    if actor.staff:   # (the station's own clock chases as the system)
+        require_may(actor, "chase", case)
     if case.status not in CHASEABLE:
         raise Conflict("not_chaseable", "只有办理中的诉求可以催办", "Only open cases can be chased",
                        field="status")

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from minzi.api import DomainError
 
 from ..models import Case
-from .access import Actor, require_staff
+from .access import Actor, require_may
 from .desk import Desk, require_open
 from .labels import OPEN_STATUSES
 
@@ -55,7 +55,7 @@ def link_repeat(desk: Desk, case: Case, primary: Case, actor: Actor) -> None:
 def mark_duplicate(desk: Desk, case: Case, actor: Actor, primary: Case) -> None:
     """Staff link an open case to another open case of their community (并案); the repeats
     already linked to it follow it to the primary."""
-    require_staff(actor)
+    require_may(actor, "duplicate", case)
     require_open(case)
     if primary.id == case.id or primary.status not in OPEN_STATUSES or \
             primary.community_id != case.community_id:

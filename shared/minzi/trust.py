@@ -29,7 +29,7 @@ RESERVED_USERS = {INTAKE, GATEWAY, OPS, "guest"}
 REPLY_KEY = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 PROGRAM_ID = re.compile(r"^[a-z][a-z0-9_]{1,40}$")
 
-# Headers a consumer sets when it sends a message on to its own retry or parked queue: the
+# The header a consumer sets when it sends a message on to its own retry or parked queue: the
 # original sender, which the broker can no longer vouch for once the consumer republishes it.
 SENDER_HEADER = "x-minzi-sender"
 

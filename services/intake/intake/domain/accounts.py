@@ -125,6 +125,7 @@ def log_out(session: Session, token: str) -> None:
     row = session.get(StaffToken, hash_secret(token))
     if row is not None:
         session.delete(row)
+        session.flush()
 
 
 def deactivate(session: Session, admin: Staff, staff_id: int, now: datetime) -> StaffRow:

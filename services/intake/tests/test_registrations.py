@@ -4,6 +4,7 @@ refusal names the rule and leaves everything as it was."""
 import pytest
 
 from minzi.api import DomainError
+from minzi.db import as_utc
 from minzi.testing import snapshot
 
 from intake.domain import registrations
@@ -29,6 +30,12 @@ def refused(tx, code, action, *args, **kwargs):
     return error.value
 
 
+def said(error):
+    """What the refused reads, in Chinese and English, where, and the HTTP status."""
+    zh, en = error.to_body("zh")["error"], error.to_body("en")["error"]
+    return zh["message"], en["message"], next(iter(zh.get("fields", {})), None), error.status
+
+
 def test_an_admin_registers_a_program_of_their_own_community(tx):
     registration = registrations.register(tx.session, MAPLE_ADMIN, REPAIRS, NOW)
     assert registrations.registration_view(registration) == {
@@ -41,24 +48,49 @@ def test_an_admin_registers_a_program_of_their_own_community(tx):
 
 
 def test_what_cannot_be_registered(tx):
-    error = refused(tx, "other_community", registrations.register, tx.session, ADMIN, REPAIRS,
-                    NOW)
-    assert (error.status, error.field) == (403, "communities")
-    for reserved in ("intake", "gateway", "minzi-ops", "guest"):
-        refused(tx, "reserved_program_id", registrations.register, tx.session, MAPLE_ADMIN,
-                {**REPAIRS, "program_id": reserved}, NOW)
-    registrations.register(tx.session, MAPLE_ADMIN, REPAIRS, NOW)
-    assert refused(tx, "program_registered", registrations.register, tx.session, MAPLE_ADMIN,
-                   REPAIRS, NOW).status == 409
-    error = refused(tx, "service_code_taken", registrations.register, tx.session, MAPLE_ADMIN,
-                    {**REPAIRS, "program_id": "roads", "service_codes": ["road", "bench"]}, NOW)
-    assert "road" in error.message_zh and "bench" not in error.message_zh
+    register = registrations.register
+    assert said(refused(tx, "other_community", register, tx.session, ADMIN, REPAIRS, NOW)) == (
+        "只能为本社区登记项目", "You can register programs for your own community only",
+        "communities", 403)
+    # a program may serve its own community among others it names: not another one alone
+    refused(tx, "other_community", register, tx.session, MAPLE_ADMIN,
+            {**REPAIRS, "communities": ["maple-court", "rainbow-city"]}, NOW)
+    for reserved in ("intake", "gateway", "minzi-ops", "guest", "Repairs", "r"):
+        assert said(refused(tx, "reserved_program_id", register, tx.session, MAPLE_ADMIN,
+                            {**REPAIRS, "program_id": reserved}, NOW)) == (
+            f"「{reserved}」不能用作项目编号", f"'{reserved}' cannot be a program id",
+            "program_id", 400)
+    lost = {**MAPLE_ADMIN, "community": "nowhere"}
+    assert said(refused(tx, "unknown_community", register, tx.session, lost,
+                        {**REPAIRS, "communities": ["nowhere"]}, NOW)) == (
+        "没有社区 nowhere", "No community nowhere", None, 404)
+    register(tx.session, MAPLE_ADMIN, REPAIRS, NOW)
+    assert said(refused(tx, "program_registered", register, tx.session, MAPLE_ADMIN, REPAIRS,
+                        NOW)) == ("项目 repairs 已登记", "Program repairs is registered already",
+                                  "program_id", 409)
+    assert said(refused(tx, "service_code_taken", register, tx.session, MAPLE_ADMIN,
+                        {**REPAIRS, "program_id": "roads",
+                         "service_codes": ["road", "bench", "bin"]}, NOW)) == (
+        "服务编码已属于其他项目：road", "Service codes of another program: road",
+        "service_codes", 409)
+    register(tx.session, MAPLE_ADMIN, {**REPAIRS, "program_id": "roads",
+                                       "service_codes": ["bin", "bench", "bin"]}, NOW)
+    assert tx.session.get(ProgramRegistration, "roads").service_codes == ["bench", "bin"]
+    assert said(refused(tx, "service_code_taken", register, tx.session, MAPLE_ADMIN,
+                        {**REPAIRS, "program_id": "parks", "service_codes": ["road", "bin"]},
+                        NOW))[:2] == ("服务编码已属于其他项目：bin、road",
+                                      "Service codes of another program: bin, road")
 
 
 def test_only_its_community_unregisters_a_program(tx):
     registrations.register(tx.session, MAPLE_ADMIN, REPAIRS, NOW)
-    refused(tx, "unknown_program", registrations.unregister, tx.session, ADMIN, "repairs")
-    registrations.unregister(tx.session, MAPLE_ADMIN, "repairs")
+    assert said(refused(tx, "unknown_program", registrations.unregister, tx.session, ADMIN,
+                        "repairs")) == ("本社区没有登记项目 repairs",
+                                        "No program repairs registered for your community",
+                                        None, 404)
+    refused(tx, "unknown_program", registrations.unregister, tx.session, ADMIN, "nothing")
+    assert registrations.registration_view(
+        registrations.unregister(tx.session, MAPLE_ADMIN, "repairs"))["program_id"] == "repairs"
     assert tx.session.get(ProgramRegistration, "repairs") is None
 
 
@@ -66,24 +98,40 @@ def test_an_announcement_is_heard_from_its_own_user_within_its_registration(tx):
     registrations.register(tx.session, MAPLE_ADMIN, REPAIRS, NOW)
     admit = registrations.admit_announcement
     admit(tx.session, manifest(), "repairs", development=False, now=NOW)
-    refused(tx, "untrusted_sender", admit, tx.session, manifest(), "legal_aid",
-            development=False, now=NOW)
-    refused(tx, "untrusted_sender", admit, tx.session, manifest(), None, development=False,
-            now=NOW)
-    refused(tx, "community_not_registered", admit, tx.session,
-            manifest(communities=("maple-court", "rainbow-city")), "repairs", development=False,
-            now=NOW)
-    refused(tx, "service_not_registered", admit, tx.session, manifest(codes=("road", "bench")),
-            "repairs", development=False, now=NOW)
-    refused(tx, "program_not_registered", admit, tx.session, manifest("stranger"), "stranger",
-            development=False, now=NOW)
+    assert said(refused(tx, "untrusted_sender", admit, tx.session, manifest(), "legal_aid",
+                        development=False, now=NOW)) == (
+        "program.announced 只能由 repairs 发出，这条来自 legal_aid",
+        "program.announced may be sent only by repairs; this one came from legal_aid", None,
+        403)
+    assert said(refused(tx, "untrusted_sender", admit, tx.session, manifest(), None,
+                        development=False, now=NOW))[:2] == (
+        "program.announced 只能由 repairs 发出，这条来自 未署名的连接",
+        "program.announced may be sent only by repairs; this one came from an unnamed "
+        "connection")
+    assert said(refused(tx, "community_not_registered", admit, tx.session,
+                        manifest(communities=("maple-court", "rainbow-city", "oak")), "repairs",
+                        development=False, now=NOW)) == (
+        "项目 repairs 未登记服务这些社区：oak、rainbow-city",
+        "repairs is not registered for oak, rainbow-city", None, 400)
+    assert said(refused(tx, "service_not_registered", admit, tx.session,
+                        manifest(codes=("road", "bench", "bin")), "repairs", development=False,
+                        now=NOW)) == ("项目 repairs 未登记这些服务：bench、bin",
+                                      "repairs is not registered for bench, bin", None, 400)
+    assert said(refused(tx, "program_not_registered", admit, tx.session, manifest("stranger"),
+                        "stranger", development=False, now=NOW)) == (
+        "项目 stranger 尚未登记，不接受它的 program.announced",
+        "Program stranger is not registered: its program.announced is refused", None, 400)
+
 
 
 def test_the_stations_own_programs_offer_any_code_no_registered_program_has(tx):
     registrations.register(tx.session, MAPLE_ADMIN, REPAIRS, NOW)
     registrations.register_at_start(tx.session, ["legal_aid"], ["rainbow-city"], NOW)
     registrations.register_at_start(tx.session, ["legal_aid"], ["maple-court"], NOW)  # kept
-    assert tx.session.get(ProgramRegistration, "legal_aid").communities == ["rainbow-city"]
+    own = tx.session.get(ProgramRegistration, "legal_aid")
+    assert (own.bus_user, own.communities, own.service_codes, own.registered_by,
+            own.registered_for, as_utc(own.registered_at)) == (
+        "legal_aid", ["rainbow-city"], None, "bootstrap", None, NOW)
     admit = registrations.admit_announcement
     admit(tx.session, manifest("legal_aid", ("rainbow-city",), ("labour",)), "legal_aid",
           development=False, now=NOW)
@@ -96,7 +144,14 @@ def test_in_development_the_first_announcement_registers_its_sender(tx):
     admit = registrations.admit_announcement
     admit(tx.session, manifest("stranger"), "guest", development=True, now=NOW)
     admit(tx.session, manifest("other"), "guest", development=True, now=NOW)   # guest runs both
-    assert tx.session.get(ProgramRegistration, "stranger").bus_user == "guest"
+    first = tx.session.get(ProgramRegistration, "stranger")
+    assert (first.bus_user, first.communities, first.service_codes, first.registered_by,
+            as_utc(first.registered_at)) == ("guest", ["maple-court"], None,
+                                     "first announcement (development)", NOW)
+    # afterwards it is held to what it first announced, like a registered program
+    refused(tx, "community_not_registered", admit, tx.session,
+            manifest("stranger", communities=("rainbow-city",)), "guest", development=True,
+            now=NOW)
     refused(tx, "untrusted_sender", admit, tx.session, manifest("stranger"), "someone",
             development=True, now=NOW)
     registrations.admit(tx.session, "case.reported", "unknown", "anyone", development=True)
@@ -119,10 +174,15 @@ def test_a_submission_from_a_registered_program_for_its_community_in_its_name(tx
         return {"community": community, "reference": {"program_id": named} if named else None}
     admit(tx.session, submission(), "repairs", development=False)
     admit(tx.session, submission(named=None), "repairs", development=False)
-    refused(tx, "untrusted_sender", admit, tx.session, submission(named="legal_aid"),
-            "repairs", development=False)
-    refused(tx, "community_not_registered", admit, tx.session,
-            submission(community="rainbow-city"), "repairs", development=False)
-    refused(tx, "untrusted_sender", admit, tx.session, submission(), "stranger",
-            development=False)
+    assert said(refused(tx, "untrusted_sender", admit, tx.session, submission(named="legal_aid"),
+                        "repairs", development=False))[1] == \
+        "case.submitted may be sent only by legal_aid; this one came from repairs"
+    assert said(refused(tx, "community_not_registered", admit, tx.session,
+                        submission(community="rainbow-city"), "repairs", development=False)) == (
+        "项目 repairs 未登记服务 rainbow-city", "repairs is not registered for rainbow-city",
+        None, 400)
+    assert said(refused(tx, "untrusted_sender", admit, tx.session, submission(), "stranger",
+                        development=False))[1] == (
+        "case.submitted may be sent only by 已登记的项目 / a registered program; this one came "
+        "from stranger")
     admit(tx.session, submission(community="rainbow-city"), "anyone", development=True)

@@ -71,7 +71,8 @@ def refused(tx, action, *args):
         action(*args)
     assert (error.value.code, error.value.status) == ("not_yours", 403)
     zh, en = (error.value.to_body(lang)["error"]["message"] for lang in ("zh", "en"))
-    assert (zh, en) == ("这件诉求不由您办理此项操作", "This action on this case is not yours to take")
+    assert (zh, en) == ("这件诉求不由您办理此项操作",
+                        "This action on this case is not yours to take")
     assert snapshot(tx.session, Base.metadata) == before and tx.published == sent
 
 

@@ -4,8 +4,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from minzi.api import DomainError
 from minzi.contract import ProgramManifest
-from minzi.testing import RecordingTransaction, domain_transaction, make_staff
+from minzi.testing import RecordingTransaction, domain_transaction, make_staff, snapshot
 
 from intake.domain.access import Actor
 from intake.domain.desk import Desk
@@ -61,6 +62,22 @@ def register_case(tx: RecordingTransaction, staff: dict = RECEPTIONIST, now: dat
     case, created = register(desk(tx, now), body, actor(staff))
     assert created
     return case
+
+
+def refused_unchanged(tx: RecordingTransaction, code: str, action, *args, **kwargs):
+    """``action`` is refused with ``code`` and leaves every row as it was; the error."""
+    before = snapshot(tx.session, Base.metadata)
+    with pytest.raises(DomainError) as error:
+        action(*args, **kwargs)
+    assert error.value.code == code
+    assert snapshot(tx.session, Base.metadata) == before
+    return error.value
+
+
+def said(error: DomainError) -> tuple:
+    """What the refused reads, in Chinese and English, where, and the HTTP status."""
+    zh, en = error.to_body("zh")["error"], error.to_body("en")["error"]
+    return zh["message"], en["message"], next(iter(zh.get("fields", {})), None), error.status
 
 
 def published_keys(tx: RecordingTransaction) -> list[str]:

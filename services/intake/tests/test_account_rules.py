@@ -3,30 +3,10 @@ first login; changing a password or closing an account stops every token it had;
 can be listed and revoked; each of these is on the accounts' record. A refusal changes nothing."""
 from datetime import timedelta
 
-import pytest
-
-from minzi.api import DomainError
-from minzi.testing import snapshot
-
 from intake.domain import accounts, views
-from intake.models import Base
 
-from .conftest import ADMIN, NOW, RECEPTIONIST
-
-
-def refused(tx, code, action, *args):
-    before = snapshot(tx.session, Base.metadata)
-    with pytest.raises(DomainError) as error:
-        action(*args)
-    assert error.value.code == code
-    assert snapshot(tx.session, Base.metadata) == before
-    return error.value
-
-
-def said(error):
-    """What the person refused reads, in Chinese and English, where, and the HTTP status."""
-    zh, en = error.to_body("zh")["error"], error.to_body("en")["error"]
-    return zh["message"], en["message"], next(iter(zh.get("fields", {})), None), error.status
+from .conftest import ADMIN, NOW, RECEPTIONIST, said
+from .conftest import refused_unchanged as refused
 
 
 def new_account(tx):

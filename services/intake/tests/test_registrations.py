@@ -1,16 +1,14 @@
 """Which programs intake hears, as whom: registering a program (an admin, for their own
 community), and what intake takes from whom on the bus (docs/contract.md, "Identity"). Each
 refusal names the rule and leaves everything as it was."""
-import pytest
 
-from minzi.api import DomainError
 from minzi.db import as_utc
-from minzi.testing import snapshot
 
 from intake.domain import registrations
-from intake.models import Base, ProgramRegistration
+from intake.models import ProgramRegistration
 
-from .conftest import ADMIN, NOW
+from .conftest import ADMIN, NOW, said
+from .conftest import refused_unchanged as refused
 
 MAPLE_ADMIN = {**ADMIN, "id": 60, "community": "maple-court", "username": "admin-maple"}
 REPAIRS = {"program_id": "repairs", "communities": ["maple-court"], "service_codes": ["road"]}
@@ -21,19 +19,6 @@ def manifest(program_id="repairs", communities=("maple-court",), codes=("road",)
             "service_types": [{"code": c} for c in codes]}
 
 
-def refused(tx, code, action, *args, **kwargs):
-    before = snapshot(tx.session, Base.metadata)
-    with pytest.raises(DomainError) as error:
-        action(*args, **kwargs)
-    assert error.value.code == code
-    assert snapshot(tx.session, Base.metadata) == before
-    return error.value
-
-
-def said(error):
-    """What the refused reads, in Chinese and English, where, and the HTTP status."""
-    zh, en = error.to_body("zh")["error"], error.to_body("en")["error"]
-    return zh["message"], en["message"], next(iter(zh.get("fields", {})), None), error.status
 
 
 def test_an_admin_registers_a_program_of_their_own_community(tx):

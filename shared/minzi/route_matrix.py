@@ -1,0 +1,103 @@
+"""Who may use which route: every route of a service's staff API, knocked on by every kind of
+caller, of the route's own community and of another, each answer checked.
+
+A service's matrix test writes, by hand and from its rules (never read from the router's
+``roles``), one ``Door`` per route: a request that succeeds for a caller who may use it, and who
+those callers are. ``untabled`` shows a route nobody wrote a door for (a new route must say who
+may use it); ``cells`` makes the pytest parameters; ``check`` judges one answer::
+
+    DOORS = {"GET /cats/{cat_id:int}": Door("/cats/{cat}", allowed={"volunteer", "head"}), ...}
+
+    def test_every_route_has_a_door():
+        assert untabled(router, DOORS) == ([], [])
+
+    @pytest.mark.parametrize(("route", "caller", "community"), cells(DOORS, CALLERS))
+    def test_who_may_use_which_route(station, route, caller, community):
+        door = DOORS[route]
+        before = station.snapshot()
+        answer = station.call(route, door, caller, community)
+        check(door, caller, community, answer, changed=station.snapshot() != before,
+              foreign=FIRST_COMMUNITYS_WORDS)
+
+The first community ("own") holds the records the doors name; a caller of another community
+("other") knocks on the same doors with the same ids.
+"""
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+OWN, OTHER = "own", "other"
+ANONYMOUS = "anonymous"
+
+
+@dataclass(frozen=True)
+class Door:
+    """One route as the matrix tries it.
+
+    ``path`` (with ``body`` and ``query``) succeeds for an ``allowed`` caller of the first
+    community: it names that community's records and carries a valid body. ``reach`` says what
+    a caller of another community, of a role that may use the route, gets:
+
+    - ``"record"``: the path names a record of the first community: 404, nothing changed;
+    - ``"list"``: a list or figures of the caller's own community: 2xx, none of the first
+      community's words in it;
+    - ``"own"``: it acts in the caller's own community or on their own account: 2xx.
+    """
+    path: str
+    allowed: frozenset[str] = field(default_factory=frozenset)
+    body: Any = None
+    query: dict | None = None
+    reach: str = "record"
+
+    def __post_init__(self):
+        object.__setattr__(self, "allowed", frozenset(self.allowed))
+        if self.reach not in ("record", "list", "own"):
+            raise ValueError(f"reach: {self.reach!r} is not record, list or own")
+
+
+def route_key(method: str, template: str) -> str:
+    return f"{method.upper()} {template}"
+
+
+def untabled(router, doors: dict[str, Door]) -> tuple[list[str], list[str]]:
+    """(routes without a door, doors without a route), each sorted."""
+    routes = {route_key(r.method, r.template) for r in router.routes}
+    return sorted(routes - set(doors)), sorted(set(doors) - routes)
+
+
+def cells(doors: dict[str, Door], callers: Iterable[str]) -> list[tuple[str, str, str]]:
+    """Every (route, caller, community) to try; an anonymous caller belongs to no community and
+    knocks once."""
+    found = []
+    for route in sorted(doors):
+        for caller in callers:
+            found.append((route, caller, OWN))
+            if caller != ANONYMOUS:
+                found.append((route, caller, OTHER))
+    return found
+
+
+def check(door: Door, caller: str, community: str, answer: dict, *, changed: bool,
+          foreign: Iterable[str] = ()) -> None:
+    """Judge one answer ``{"status", "body"}`` as the door says it should be:
+
+    - a caller the door does not allow is refused (401 when not logged in, else 403) with an
+      error code, and nothing changed;
+    - an allowed caller of the first community succeeds (2xx);
+    - an allowed caller of another community meets the door's ``reach``.
+    """
+    status, body = answer["status"], answer["body"]
+    said = json.dumps(body, ensure_ascii=False)
+    if caller not in door.allowed:
+        expected = 401 if caller == ANONYMOUS else 403
+        assert (status, changed) == (expected, False), f"{caller} let in or changed: {said}"
+        assert body["error"]["code"], said
+    elif community == OWN or door.reach == "own":
+        assert 200 <= status < 300, f"{caller} ({community}) refused: {status} {said}"
+    elif door.reach == "record":
+        assert (status, changed) == (404, False), f"{caller} of another community: {said}"
+    else:
+        assert 200 <= status < 300, f"{caller} of another community: {status} {said}"
+        leaked = [word for word in foreign if word in said]
+        assert not leaked, f"{caller} of another community read {leaked}: {said}"

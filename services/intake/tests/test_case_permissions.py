@@ -38,6 +38,7 @@ EXPECTED = {
     "reopen":       (Y,    N,     Y,     Y,     N,       N),
     "duplicate":    (Y,    N,     Y,     Y,     N,       N),
     "out_of_scope": (Y,    N,     Y,     N,     N,       N),
+    "accept_on_behalf": (Y, N,    Y,     Y,     N,       N),
 }
 
 

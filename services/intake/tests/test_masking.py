@@ -1,7 +1,7 @@
-"""A resident's phone and contact are shown in full only to staff who need them: the window's
-receptionists and managers, the case's owner, and the staff of the program handling it. Anyone
-else sees the phone masked (its first three and last four digits) and no contact; the resident's
-tracking page and Open311 show neither."""
+"""A resident's phone and contact are shown in full only to staff who need them: the case's owner
+(首问责任人), the staff of the program handling it, and the station head. Anyone else (another
+receptionist, the admin, another program) sees the phone masked (its first three and last four
+digits) and no contact; the resident's tracking page and Open311 show neither."""
 import json
 
 import pytest
@@ -24,6 +24,7 @@ from .conftest import (
     STATION_HEAD,
     actor,
     desk,
+    refused_unchanged,
     register_case,
 )
 
@@ -51,14 +52,16 @@ def wages(tx):
     return case
 
 
-@pytest.mark.parametrize("staff", [RECEPTIONIST, SECOND_RECEPTIONIST, STATION_HEAD, ADMIN,
-                                   LAWYER], ids=lambda s: s["username"])
-def test_the_window_the_managers_and_the_programs_staff_see_the_phone(wages, staff):
+@pytest.mark.parametrize("staff", [RECEPTIONIST, STATION_HEAD, LAWYER],
+                         ids=["its owner", "the station head", "its handler"])
+def test_the_owner_the_handler_and_the_station_head_see_the_phone(wages, staff):
     assert shown(wages, staff) == (PHONE, CONTACT)
 
 
-@pytest.mark.parametrize("staff", [CAT_VOLUNTEER, NO_PROGRAM_HANDLER, None],
-                         ids=["other program", "no program", "not logged in"])
+@pytest.mark.parametrize("staff", [SECOND_RECEPTIONIST, ADMIN, CAT_VOLUNTEER, NO_PROGRAM_HANDLER,
+                                   None],
+                         ids=["another receptionist", "the admin", "other program", "no program",
+                              "not logged in"])
 def test_everyone_else_sees_it_masked(wages, staff):
     assert shown(wages, staff) == (MASKED, None)
     assert not leaks(case_view(wages, staff, "zh", NOW, with_history=True))
@@ -84,6 +87,35 @@ def test_the_owner_keeps_seeing_it_after_passing_the_case_on(tx):
     assert case.owner_id == CAT_VOLUNTEER["id"]           # the first to take it up owns it
     assert shown(case, CAT_VOLUNTEER) == (PHONE, CONTACT)
     assert shown(case, LAWYER) == (PHONE, CONTACT)
+
+
+def test_a_case_nobody_owns_yet_is_masked_at_the_window(tx):
+    """An Open311 request waiting for the station head: the head sees the phone; a receptionist
+    sees it once they take the case up and so own it."""
+    case, _ = register(desk(tx), {"community": "rainbow-city", "channel": "open311",
+                                  "description": "小区路灯不亮", "resident_phone": PHONE,
+                                  "resident_contact": CONTACT}, Actor("居民（Open311）"))
+    assert case.owner_id is None
+    assert shown(case, SECOND_RECEPTIONIST) == (MASKED, None)
+    assert shown(case, ADMIN) == (MASKED, None)
+    assert shown(case, STATION_HEAD) == (PHONE, CONTACT)
+
+
+def test_accepting_on_a_handlers_behalf_is_the_windows_not_another_programs(tx):
+    """As was tried: taking a case "on behalf" unmasked the resident's phone for anyone. Another
+    program's volunteer is refused and still sees it masked; the receptionist who takes the case
+    up owns it and sees it."""
+    case, _ = register(desk(tx), {"community": "rainbow-city", "channel": "open311",
+                                  "description": "公司拖欠工资", "service_code": "labour_dispute",
+                                  "attributes": {"employer": "某公司"}, "resident_phone": PHONE,
+                                  "resident_contact": CONTACT}, Actor("居民（Open311）"))
+    assert (case.owner_id, case.status) == (None, "dispatched")
+    refused_unchanged(tx, "not_owner", assignment.accept, desk(tx), case, actor(CAT_VOLUNTEER),
+                      on_behalf_of="李律师")
+    assert shown(case, CAT_VOLUNTEER) == (MASKED, None)
+    assignment.accept(desk(tx), case, actor(SECOND_RECEPTIONIST), on_behalf_of="李律师")
+    assert case.owner_id == SECOND_RECEPTIONIST["id"]
+    assert shown(case, SECOND_RECEPTIONIST) == (PHONE, CONTACT)
 
 
 def test_a_queue_masks_as_the_case_does(tx, wages):

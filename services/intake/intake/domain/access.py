@@ -8,7 +8,6 @@ from ..models import Case
 from .labels import ROLE_LABELS
 
 MANAGERS = ("station_head", "admin")
-SEE_EVERY_RESIDENT = ("receptionist", "station_head", "admin")
 
 
 @dataclass
@@ -59,7 +58,11 @@ CASE_ACTIONS: dict[str, frozenset[str]] = {
     "reopen": frozenset({"owner", "manager"}),
     "duplicate": frozenset({"owner", "manager"}),
     "out_of_scope": frozenset({"owner", "station_head"}),
+    "accept_on_behalf": frozenset({"owner", "manager"}),
 }
+# Who reads a resident's phone and contact in full (not an action: taking a case up does not
+# come with it, and a case nobody owns yet has no owner to show it to).
+SEE_RESIDENT = frozenset({"owner", "program", "station_head"})
 WINDOW = ("receptionist", "station_head", "admin")
 
 
@@ -93,10 +96,13 @@ def require_may(actor: Actor, action: str, case: Case) -> None:
 
 
 def can_see_personal_data(case: Case, staff: Staff | None) -> bool:
-    """A resident's phone and contact in full: the window's receptionists and managers, the case's
-    owner, and the staff of the program handling it. Everyone else sees the phone masked."""
+    """A resident's phone and contact in full: the case's owner, the staff of the program
+    handling it, and the station head, who answers for every case of the station. Everyone else
+    (another receptionist, the admin, who keeps accounts, not cases) sees the phone masked. A case
+    nobody owns yet is shown masked to the window until someone takes it up and so owns it."""
     if staff is None:
         return False
-    if staff["role"] in SEE_EVERY_RESIDENT or case.owner_id == staff["id"]:
-        return True
-    return case.program_id is not None and staff.get("program_id") == case.program_id
+    people = people_of(case, Actor("", staff=staff))
+    if case.owner_id is None:
+        people.discard("owner")
+    return bool(SEE_RESIDENT & people)

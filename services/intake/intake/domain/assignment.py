@@ -3,7 +3,7 @@ first-inquiry owner accepts for them (代为接收), and a case goes to another 
 from minzi.api import Conflict, DomainError, Forbidden
 
 from ..models import Case
-from .access import MANAGERS, Actor, require_may, require_staff
+from .access import MANAGERS, Actor, may, require_may, require_staff
 from .desk import Desk, join_notes, require_open
 
 
@@ -32,7 +32,7 @@ def accept(desk: Desk, case: Case, actor: Actor, handler: str | None = None,
     program_staff = actor.role in ("handler", "program_staff") and \
         actor.staff.get("program_id") == case.program_id
     if on_behalf_of:
-        if case.owner_id not in (None, actor.staff_id) and not actor.is_manager:
+        if not may(actor, "accept_on_behalf", case):
             raise Forbidden("not_owner", "只有首问责任人或站长可以代为接收",
                             "Only the owner or the station head accepts on a handler's behalf")
         desk.ensure_owner(case, actor)

@@ -78,6 +78,11 @@ def validation_body(exc: ValidationError, lang: str = "zh") -> dict:
                       "fields": field_errors(messages, lang)}}
 
 
+# The roles of a station's staff. "ops" keeps the queues of the whole installation and reaches a
+# route only where the route names it; a role nobody knows reaches none.
+STATION_ROLES = ("receptionist", "station_head", "admin", "handler", "program_staff")
+
+
 @dataclass
 class Context:
     staff: dict | None
@@ -90,12 +95,13 @@ class Context:
     idempotency_key: str | None = None   # the HTTP Idempotency-Key header, when the client sent one
 
     def require(self, *roles: str) -> None:
+        """A logged-in caller of one of ``roles``; without roles, anyone who works at a station
+        (``STATION_ROLES``)."""
         if self.staff is None:
             raise DomainError("unauthenticated", "请先登录", "Log in first", status=401)
-        if roles and self.staff.get("role") not in roles:
+        if self.staff.get("role") not in (roles or STATION_ROLES):
             raise Forbidden("forbidden", "您的角色无权进行此操作",
                             "Your role may not do this")
-
 
     @property
     def actor(self) -> "Staff":
@@ -343,8 +349,8 @@ class Router:
               public: bool = False, summary: str = "",
               response: type[Schema] | None = None) -> Callable:
         """Declare a route. ``{name:int}`` in the template matches digits only and hands the
-        handler an int; ``roles`` limits it to those staff roles (any logged-in staff if empty);
-        ``public`` opens it to callers without a login."""
+        handler an int; ``roles`` limits it to those staff roles (any of ``STATION_ROLES`` if
+        empty); ``public`` opens it to callers without a login."""
         def decorator(handler):
             self.routes.append(Route(method.upper(), template, handler, body, query,
                                      tuple(roles), public, summary, response,

@@ -112,9 +112,20 @@ def test_who_may_call_is_told_in_their_language():
     head = {**STAFF, "role": "program_head"}
     assert call("DELETE", "/lectures/3", staff=head) == {"status": 204, "body": None}
     assert call("POST", "/lectures", {"title": "普法", "seats": 30}, staff=head)["status"] == 201
-    # no roles named: any logged-in staff member; public: anyone
-    assert call("GET", "/lectures", staff={"id": 1, "role": "receptionist"})["status"] == 200
+    # no roles named: anyone who works at a station; public: anyone
+    for role in ("receptionist", "station_head", "admin", "handler", "program_staff"):
+        assert call("GET", "/lectures", staff={"id": 1, "role": role})["status"] == 200
     assert call("GET", "/lectures/3", staff=None) == {"status": 200, "body": {"id": 3}}
+    assert call("GET", "/lectures/3", staff={"id": 1, "role": "ops"})["status"] == 200
+
+
+def test_ops_and_a_role_nobody_knows_reach_only_the_routes_that_name_them():
+    """Ops keep the queues of every community, not a station's work: a route that names no
+    roles is not theirs, nor anyone's whose role the station does not have."""
+    for role in ("ops", "resident", "", None):
+        answer = call("GET", "/lectures", staff={"id": 1, "role": role})
+        assert (answer["status"], answer["body"]["error"]["code"]) == (403, "forbidden")
+    assert call("GET", "/lectures", staff={"id": 1})["status"] == 403
 
 
 def test_a_body_must_be_an_object_and_its_fields_are_named_when_wrong():

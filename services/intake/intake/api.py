@@ -4,7 +4,7 @@ import secrets
 from collections.abc import Callable
 from typing import TypeVar
 
-from minzi.api import Context, Response, Router, read, write
+from minzi.api import STATION_ROLES, Context, Response, Router, read, write
 from minzi.envelope import utcnow
 
 from . import schemas
@@ -24,6 +24,7 @@ from .models import Case
 
 router = Router()
 T = TypeVar("T")
+EVERY_ACCOUNT = (*STATION_ROLES, "ops")     # one's own account: ops's too
 
 
 def at_desk(ctx: Context, work: Callable[[Desk], T]) -> T:
@@ -46,7 +47,7 @@ def login(ctx: Context, body: dict) -> Response:
     return write(ctx, work)
 
 
-@router.route("POST", "/auth/password", body=schemas.PasswordChangeSchema,
+@router.route("POST", "/auth/password", body=schemas.PasswordChangeSchema, roles=EVERY_ACCOUNT,
               summary="修改密码（首次登录须修改），旧令牌全部作废 / Change your password (required "
                       "at the first login); every earlier token stops working")
 def change_password(ctx: Context, body: dict) -> Response:
@@ -58,7 +59,8 @@ def change_password(ctx: Context, body: dict) -> Response:
     return write(ctx, work)
 
 
-@router.route("GET", "/me", summary="当前登录的工作人员 / The logged-in staff member")
+@router.route("GET", "/me", roles=EVERY_ACCOUNT,
+              summary="当前登录的工作人员 / The logged-in staff member")
 def me(ctx: Context) -> Response:
     return 200, ctx.staff
 

@@ -42,7 +42,8 @@ class Door:
     - ``"record"``: the path names a record of the first community: 404, nothing changed;
     - ``"list"``: a list or figures of the caller's own community: 2xx, none of the first
       community's words in it;
-    - ``"own"``: it acts in the caller's own community or on their own account: 2xx.
+    - ``"own"``: it acts in the caller's own community or on their own account: 2xx;
+    - ``"named"``: the body names the first community: refused (403), nothing changed.
     """
     path: str
     allowed: frozenset[str] = field(default_factory=frozenset)
@@ -52,8 +53,8 @@ class Door:
 
     def __post_init__(self):
         object.__setattr__(self, "allowed", frozenset(self.allowed))
-        if self.reach not in ("record", "list", "own"):
-            raise ValueError(f"reach: {self.reach!r} is not record, list or own")
+        if self.reach not in ("record", "list", "own", "named"):
+            raise ValueError(f"reach: {self.reach!r} is not record, list, own or named")
 
 
 def route_key(method: str, template: str) -> str:
@@ -95,8 +96,9 @@ def check(door: Door, caller: str, community: str, answer: dict, *, changed: boo
         assert body["error"]["code"], said
     elif community == OWN or door.reach == "own":
         assert 200 <= status < 300, f"{caller} ({community}) refused: {status} {said}"
-    elif door.reach == "record":
-        assert (status, changed) == (404, False), f"{caller} of another community: {said}"
+    elif door.reach in ("record", "named"):
+        expected = 404 if door.reach == "record" else 403
+        assert (status, changed) == (expected, False), f"{caller} of another community: {said}"
     else:
         assert 200 <= status < 300, f"{caller} of another community: {status} {said}"
         leaked = [word for word in foreign if word in said]

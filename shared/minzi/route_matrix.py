@@ -83,16 +83,18 @@ def check(door: Door, caller: str, community: str, answer: dict, *, changed: boo
           foreign: Iterable[str] = ()) -> None:
     """Judge one answer ``{"status", "body"}`` as the door says it should be:
 
-    - a caller the door does not allow is refused (401 when not logged in, else 403) with an
-      error code, and nothing changed;
+    - a caller the door does not allow is refused (401 when not logged in, else 403; 404 also
+      for a caller of another community) with an error code, and nothing changed;
     - an allowed caller of the first community succeeds (2xx);
     - an allowed caller of another community meets the door's ``reach``.
     """
     status, body = answer["status"], answer["body"]
     said = json.dumps(body, ensure_ascii=False)
     if caller not in door.allowed:
-        expected = 401 if caller == ANONYMOUS else 403
-        assert (status, changed) == (expected, False), f"{caller} let in or changed: {said}"
+        # refused: as a stranger (401), for the role (403), or, of another community, also by
+        # finding nothing there (404), which tells them nothing
+        expected = {401} if caller == ANONYMOUS else {403} if community == OWN else {403, 404}
+        assert status in expected and not changed, f"{caller} let in or changed: {said}"
         assert body["error"]["code"], said
     elif community == OWN or door.reach == "own":
         assert 200 <= status < 300, f"{caller} ({community}) refused: {status} {said}"

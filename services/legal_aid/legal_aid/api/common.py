@@ -6,7 +6,7 @@ from typing import Any
 
 from minzi.api import Context, Response, Router
 
-from ..domain.access import DESK_ROLES, OPERATOR_ROLES, require_operator
+from ..domain.access import DESK_ROLES, OPERATOR_ROLES, require_desk, require_operator
 
 router = Router()
 
@@ -16,8 +16,7 @@ def staff_route(method: str, path: str, *, desk: bool = False,
     """A route for the program's operators (or, with ``desk``, also the station's front desk)."""
     def decorator(handler: Callable[..., Response]) -> Callable[..., Response]:
         def guarded(ctx: Context, *args: Any) -> Response:
-            if not desk:
-                require_operator(ctx.staff)
+            (require_desk if desk else require_operator)(ctx.staff)
             return handler(ctx, *args)
         guarded.__name__ = handler.__name__
         router.route(method, path, roles=DESK_ROLES if desk else OPERATOR_ROLES,

@@ -86,11 +86,13 @@ def cancel_registration(ctx: Context, body: dict) -> Response:
         raise DomainError("code_required", "请填写报名时得到的取消码",
                           "Give the cancellation code you got when registering",
                           field="code", status=422)
+    # as when registering: whoever is logged in works in their own community, with the code
+    # unless they are the station's desk or the program's operators
+    community = community_of(ctx) if ctx.staff else None
 
     def work(tx):
         registration, promoted = lectures.cancel_registration(
-            tx, lecture_id, registration_id, ctx.actor, utcnow(),
-            community=community_of(ctx) if staff else None,
+            tx, lecture_id, registration_id, ctx.actor, utcnow(), community=community,
             code=None if staff else body["code"])
         return {"registration": views.registration_view(registration, full=staff),
                 "promoted": [views.registration_view(r, full=False) for r in promoted]}

@@ -1,11 +1,14 @@
 """Who may do what at the legal-aid home.
 
-* the public (no login): lecture listings, registering for a lecture and cancelling with the code
-  they were given, the consultation days' free slots, the figures;
+* the public (no login; here also another program's staff and ops): lecture listings,
+  registering for a lecture and cancelling with the code they were given, the consultation
+  days' free slots, the figures;
 * the station's front desk (receptionist, station_head): book a resident into a consultation day,
   cancel a booking; they see residents' phone numbers masked;
 * the program's operators (program_staff / handler of ``legal_aid``, and admin): everything,
   including residents' personal data.
+
+Whoever is logged in works in their own community: another community's record is not found.
 """
 from typing import Literal
 
@@ -38,6 +41,15 @@ def require_operator(staff: Staff | None) -> None:
     if not is_operator(staff):
         raise Forbidden("not_program_staff", "只有普法互助家园的工作人员可以这样做",
                         "Only the legal-aid home's staff may do this")
+
+
+def require_desk(staff: Staff | None) -> None:
+    """The station's front desk or the program's operators; another program's staff are not."""
+    if staff is None:
+        raise Forbidden("unauthenticated", "请先登录", "Log in first", status=401)
+    if not is_desk(staff):
+        raise Forbidden("not_desk", "只有服务站前台和普法互助家园的工作人员可以这样做",
+                        "Only the station's front desk and the legal-aid home's staff may do this")
 
 
 def level(staff: Staff | None) -> Level:

@@ -86,10 +86,16 @@ def check(door: Door, caller: str, community: str, answer: dict, *, changed: boo
     - a caller the door does not allow is refused (401 when not logged in, else 403; 404 also
       for a caller of another community) with an error code, and nothing changed;
     - an allowed caller of the first community succeeds (2xx);
-    - an allowed caller of another community meets the door's ``reach``.
+    - an allowed caller of another community meets the door's ``reach``;
+    - no refusal tells any of the first community's ``foreign`` words the caller did not send.
     """
     status, body = answer["status"], answer["body"]
     said = json.dumps(body, ensure_ascii=False)
+    if not 200 <= status < 300:
+        # a refusal may repeat what the caller sent (the id in the path), nothing more
+        asked = door.path + json.dumps([door.body, door.query], ensure_ascii=False)
+        leaked = [word for word in foreign if word in said and word not in asked]
+        assert not leaked, f"{caller}'s refusal tells {leaked}: {said}"
     if caller not in door.allowed:
         # refused: as a stranger (401), for the role (403), or, of another community, also by
         # finding nothing there (404), which tells them nothing

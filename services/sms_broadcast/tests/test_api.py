@@ -150,8 +150,10 @@ DOOR_REFUSALS = [   # code, status, what to do first, the request refused
     ("contact_not_found", 404, None, lambda s: call(
         s, "POST", "/contacts/1/opt-out", {"note": "本人要求"}, staff=NEIGHBOUR)),
     ("text_empty", 422, None, lambda s: call(s, "POST", "/broadcasts", {"text": "   "})),
-    ("unknown_door", 422, None,
+    ("door_not_found", 404, None,
      lambda s: call(s, "PATCH", "/doors/99", {"head_name": "钱门长"})),
+    ("zone_not_found", 404, None,
+     lambda s: call(s, "PATCH", "/zones/1", {"head_name": "王区长"}, staff=NEIGHBOUR)),
     ("not_scheduled", 409, send_now, lambda s: call(s, "POST", "/broadcasts/1/cancel")),
     ("case_not_found", 404, None,
      lambda s: call(s, "POST", "/cases/1/resolve", {"result": "办了"})),

@@ -47,9 +47,16 @@ REFUSALS = {
         tx, OPERATOR, {"building_id": g["b5"].id, "name": "2单元"}, NOW)),
     "unknown_zone": (None, lambda tx, g: grid.create_building(
         tx, NEIGHBOUR, {"zone_id": g["z1"].id, "name": "1号楼"}, NOW)),
-    "unknown_building": (None, lambda tx, g: grid.update_head(
+    "unknown_building": (None, lambda tx, g: grid.create_door(
+        tx, OPERATOR, {"building_id": 999, "name": "3单元"}, NOW)),
+    "unknown_door": (None, lambda tx, g: contacts.create_contact(
+        tx, NEIGHBOUR, {"phone": "13800009999", "door_id": g["d2"].id}, NOW)),
+    # a place named in the path: another community's is not found, as one that never was
+    "zone_not_found": (None, lambda tx, g: grid.update_head(
+        tx, NEIGHBOUR, Zone, g["z1"].id, {"head_name": "某区长"}, NOW)),
+    "building_not_found": (None, lambda tx, g: grid.update_head(
         tx, OPERATOR, Building, 999, {"head_name": "某楼长"}, NOW)),
-    "unknown_door": (None, lambda tx, g: grid.update_head(
+    "door_not_found": (None, lambda tx, g: grid.update_head(
         tx, NEIGHBOUR, Door, g["d2"].id, {"head_name": "某门长"}, NOW)),
     # residents
     "place_required": (None, lambda tx, g: contacts.create_contact(
@@ -118,8 +125,11 @@ READ = {row[0]: row[1:] for row in [
     ("building_exists", 409, "name", "楼「5号楼」已存在", "Building '5号楼' already exists"),
     ("door_exists", 409, "name", "「5号楼2单元」已存在", "Door '2单元' already exists"),
     ("unknown_zone", 422, "zone_id", "没有编号为 1 的片区", "No zone 1"),
-    ("unknown_building", 422, "id", "没有编号为 999 的楼", "No building 999"),
-    ("unknown_door", 422, "id", "没有编号为 1 的门（单元）", "No door 1"),
+    ("unknown_building", 422, "building_id", "没有编号为 999 的楼", "No building 999"),
+    ("unknown_door", 422, "door_id", "没有编号为 1 的门（单元）", "No door 1"),
+    ("zone_not_found", 404, "id", "没有编号为 1 的片区", "No zone 1"),
+    ("building_not_found", 404, "id", "没有编号为 999 的楼", "No building 999"),
+    ("door_not_found", 404, "id", "没有编号为 1 的门（单元）", "No door 1"),
     ("place_required", 422, "zone_id",
      "请填写居民所在的片区、楼或门（单元）", "Give the resident's zone, building or door"),
     ("door_not_in_building", 422, "door_id",

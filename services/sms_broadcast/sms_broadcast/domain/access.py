@@ -1,5 +1,6 @@
-"""Who may work sms_broadcast: its own staff and admins operate; any staff member may look at the
-grid, the broadcasts and the figures, with residents' phones masked."""
+"""Who may work sms_broadcast: its own staff and admins operate; any of the station's staff may
+look at the grid, the broadcasts and the figures, with residents' phones masked (the router keeps
+out the ops account, which is for the ops pages only)."""
 from minzi.api import Forbidden, Staff
 from minzi.logs import mask_phone
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from minzi.api import Conflict, DomainError, Staff, actor_name
+from minzi.api import Conflict, DomainError, NotFound, Staff, actor_name
 from minzi.store import Transaction
 
 from ..models import Base, Building, Door, Zone
@@ -108,8 +108,13 @@ def create_door(tx: Transaction, staff: Staff, data: dict, now: datetime) -> Doo
 
 def update_head(tx: Transaction, staff: Staff, model: type[Place], entity_id: int, data: dict,
                 now: datetime) -> Place:
-    """A new zone / building / door head (or a change of their phone)."""
-    row = _get(tx.session, model, staff["community"], entity_id, "id")
+    """A new zone / building / door head (or a change of their phone). The place is the one the
+    path names: one of another community is not found, as one that never was."""
+    row = tx.session.get(model, entity_id)
+    if row is None or row.community != staff["community"]:
+        _, zh, en = _UNKNOWN[model]
+        raise NotFound(f"{en}_not_found", f"没有编号为 {entity_id} 的{zh}", f"No {en} {entity_id}",
+                       field="id")
     if "head_phone" in data:
         row.head_phone = check_phone(data["head_phone"], "head_phone", required=False)
     if "head_name" in data:

@@ -29,6 +29,8 @@ from typing import Any
 
 OWN, OTHER = "own", "other"
 ANONYMOUS = "anonymous"
+# what an allowed caller of another community gets: see ``Door``
+REACHES = {"record": 404, "named": 403, "body": 422, "list": None, "own": None}
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,9 @@ class Door:
     - ``"list"``: a list or figures of the caller's own community: 2xx, none of the first
       community's words in it;
     - ``"own"``: it acts in the caller's own community or on their own account: 2xx;
-    - ``"named"``: the body names the first community: refused (403), nothing changed.
+    - ``"named"``: the body names the first community: refused (403), nothing changed;
+    - ``"body"``: the body names a record of the first community by its id: 422, as for an id
+      that exists nowhere (which tells nothing), nothing changed.
     """
     path: str
     allowed: frozenset[str] = field(default_factory=frozenset)
@@ -53,8 +57,8 @@ class Door:
 
     def __post_init__(self):
         object.__setattr__(self, "allowed", frozenset(self.allowed))
-        if self.reach not in ("record", "list", "own", "named"):
-            raise ValueError(f"reach: {self.reach!r} is not record, list, own or named")
+        if self.reach not in REACHES:
+            raise ValueError(f"reach: {self.reach!r} is not one of {', '.join(REACHES)}")
 
 
 def route_key(method: str, template: str) -> str:
@@ -104,9 +108,9 @@ def check(door: Door, caller: str, community: str, answer: dict, *, changed: boo
         assert body["error"]["code"], said
     elif community == OWN or door.reach == "own":
         assert 200 <= status < 300, f"{caller} ({community}) refused: {status} {said}"
-    elif door.reach in ("record", "named"):
-        expected = 404 if door.reach == "record" else 403
-        assert (status, changed) == (expected, False), f"{caller} of another community: {said}"
+    elif REACHES[door.reach]:
+        assert (status, changed) == (REACHES[door.reach], False), \
+            f"{caller} of another community: {said}"
     else:
         assert 200 <= status < 300, f"{caller} of another community: {status} {said}"
         leaked = [word for word in foreign if word in said]

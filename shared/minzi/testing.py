@@ -85,6 +85,56 @@ def snapshot(session: Session, metadata: MetaData) -> dict[str, list[str]]:
             for table in metadata.sorted_tables}
 
 
+# -- a staff API without a broker ----------------------------------------------------------------
+
+@contextmanager
+def standalone_store(service_name: str, outbox_model: type, inbox_model: type,
+                     path: str | Path) -> Iterator[Any]:
+    """A service's ``Store`` on a SQLite file, set up without a container (what the staff API
+    needs of a service: ``store.session()``, ``store.transaction()``). Its outbox relay is never
+    started, so what a route publishes stays in the outbox. Yields the store itself; the
+    service's handle on it is ``store.get_dependency(None)``."""
+    from types import SimpleNamespace
+
+    from .store import Store
+    store = Store(service_name, outbox_model, inbox_model, create_tables=True)
+    store.container = SimpleNamespace(config={"DATABASE_URL": f"sqlite:///{path}",
+                                              "AMQP_URI": "memory://"})
+    store.setup()
+    try:
+        yield store
+    finally:
+        store.stop()
+
+
+class SeededDatabase:
+    """A standalone store's SQLite database as it was seeded, written back (SQLite's backup)
+    whenever a test wants it fresh: hundreds of tries from the same records, on the same engine
+    (a new engine would compile every query again)."""
+
+    def __init__(self, store: Any):
+        import sqlite3
+        self.store = store
+        self.seed = sqlite3.connect(":memory:")
+        with self._live() as live:
+            live.backup(self.seed)
+
+    @contextmanager
+    def _live(self) -> Iterator[Any]:
+        pooled = self.store.engine.raw_connection()
+        try:
+            yield pooled.driver_connection
+        finally:
+            pooled.close()
+
+    def restore(self) -> None:
+        with self._live() as live:
+            self.seed.backup(live)
+
+    def close(self) -> None:
+        self.seed.close()
+
+
 # -- service tests --------------------------------------------------------------------------------
 
 def staff_statement(staff: dict, service: str) -> str:

@@ -16,6 +16,7 @@ CASE = Door("/cases/1", {"head"})
 LIST = Door("/cases", {"head"}, reach="list")
 CREATE = Door("/cases", {"head"}, body={"text": "漏水"}, reach="own")
 NAMED = Door("/programs", {"admin"}, body={"communities": ["rainbow-city"]}, reach="named")
+IN_BODY = Door("/doors", {"head"}, body={"building_id": 1}, reach="body")
 
 
 def test_a_door_lets_in_whom_it_names():
@@ -24,6 +25,7 @@ def test_a_door_lets_in_whom_it_names():
     check(LIST, "head", OTHER, EMPTY, changed=False, foreign=["王芳"])
     check(CASE, "head", OTHER, refused(404, "case_not_found"), changed=False)
     check(NAMED, "admin", OTHER, refused(403, "other_community"), changed=False)
+    check(IN_BODY, "head", OTHER, refused(422, "unknown_building"), changed=False)
 
 
 @pytest.mark.parametrize(("door", "caller", "community", "answer", "changed"), [
@@ -37,6 +39,8 @@ def test_a_door_lets_in_whom_it_names():
     (CASE, "head", OTHER, refused(404), True),
     (LIST, "head", OTHER, OK, False),                             # a list shows its words
     (NAMED, "admin", OTHER, {"status": 201, "body": {}}, True),
+    (IN_BODY, "head", OTHER, refused(403), False),              # tells the building is there
+    (IN_BODY, "head", OTHER, refused(422, "unknown_building"), True),
     (CASE, "clerk", OTHER, {"status": 404, "body": {"error": {"code": "x", "message": "王芳"}}},
      False),                                                      # a refusal that tells
 ])

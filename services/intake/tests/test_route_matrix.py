@@ -13,15 +13,13 @@ Who may do what, as the README's "Who may do what" says it:
   reads the staff list and the messages sent to residents;
 - ops reach only their own account here; anonymous callers only the public routes.
 """
-import shutil
 from types import SimpleNamespace
 
 import pytest
 
 from minzi.envelope import utcnow
 from minzi.route_matrix import ANONYMOUS, OTHER, Door, cells, check, untabled
-from minzi.store import Store
-from minzi.testing import make_staff, snapshot
+from minzi.testing import SeededDatabase, make_staff, snapshot, standalone_store
 
 from intake.api import router
 from intake.domain import accounts, answers, assignment, registrations
@@ -78,16 +76,11 @@ class StandInBus:
         pass
 
 
-def _service(path) -> tuple[Store, SimpleNamespace]:
-    store = Store("intake", Outbox, Inbox, create_tables=not path.exists())
-    store.container = SimpleNamespace(config={"DATABASE_URL": f"sqlite:///{path}",
-                                              "AMQP_URI": "memory://"})
-    store.setup()
-    service = SimpleNamespace(
-        store=store.get_dependency(None), bus_accounts=StandInBus(),
-        default_community=RAINBOW,
+def _service(store) -> SimpleNamespace:
+    """What intake's staff API needs of the service."""
+    return SimpleNamespace(
+        store=store.get_dependency(None), bus_accounts=StandInBus(), default_community=RAINBOW,
         desk=lambda tx, now: Desk(tx.session, tx.publish, now, unassigned_time_limit_hours=24))
-    return store, service
 
 
 def _seed(service) -> dict:
@@ -132,13 +125,15 @@ def _seed(service) -> dict:
 
 
 @pytest.fixture(scope="module")
-def seeded(tmp_path_factory):
-    """The station, seeded once; each try copies its database file."""
-    path = tmp_path_factory.mktemp("station") / "intake.db"
-    store, service = _service(path)
-    ids = _seed(service)
-    store.stop()
-    return path, ids
+def station(tmp_path_factory):
+    """The station seeded once; ``restore()`` writes the seed back before each try."""
+    with standalone_store("intake", Outbox, Inbox,
+                          tmp_path_factory.mktemp("station") / "intake.db") as store:
+        service = _service(store)
+        ids = _seed(service)
+        seeded = SeededDatabase(store)
+        yield SimpleNamespace(service=service, ids=ids, seeded=seeded)
+        seeded.close()
 
 
 def _doors(ids: dict) -> dict[str, Door]:
@@ -226,22 +221,28 @@ def test_every_route_has_a_door():
 
 
 @pytest.mark.parametrize(("route", "caller", "community"), cells(ROUTES, CALLERS))
-def test_who_may_use_which_route(seeded, tmp_path, route, caller, community):
-    template, ids = seeded
-    path = tmp_path / "intake.db"
-    shutil.copy(template, path)
-    store, service = _service(path)
-    try:
-        door = _doors(ids)[route]
-        staff = None if caller == ANONYMOUS else \
-            PEOPLE[caller, MAPLE if community == OTHER else RAINBOW]
-        with service.store.session() as session:
-            before = snapshot(session, Base.metadata)
-        answer = router.dispatch({"method": route.split()[0], "path": door.path,
-                                  "query": door.query or {}, "body": door.body, "staff": staff,
-                                  "lang": "zh"}, service=service)
-        with service.store.session() as session:
-            after = snapshot(session, Base.metadata)
-        check(door, caller, community, answer, changed=after != before, foreign=RAINBOW_WORDS)
-    finally:
-        store.stop()
+def test_who_may_use_which_route(station, route, caller, community):
+    station.seeded.restore()
+    door = _doors(station.ids)[route]
+    staff = None if caller == ANONYMOUS else \
+        PEOPLE[caller, MAPLE if community == OTHER else RAINBOW]
+    with station.service.store.session() as session:
+        before = snapshot(session, Base.metadata)
+    answer = router.dispatch({"method": route.split()[0], "path": door.path,
+                              "query": door.query or {}, "body": door.body, "staff": staff,
+                              "lang": "zh"}, service=station.service)
+    with station.service.store.session() as session:
+        after = snapshot(session, Base.metadata)
+    check(door, caller, community, answer, changed=after != before, foreign=RAINBOW_WORDS)
+
+
+def test_a_fresh_station_is_the_seeded_one(station):
+    """What lets every try start from the same records: a try's changes are written over."""
+    station.seeded.restore()
+    with station.service.store.session() as session:
+        seeded = snapshot(session, Base.metadata)
+    router.dispatch({"method": "POST", "path": "/cases", "body": {
+        "channel": "visit", "description": "楼道灯坏了"}, "staff": OWNER}, service=station.service)
+    station.seeded.restore()
+    with station.service.store.session() as session:
+        assert snapshot(session, Base.metadata) == seeded

@@ -5,11 +5,18 @@ on a developer's machine:
 
     minzi-run intake                 # services/intake/config.yaml, migrations, intake.service
     minzi-run intake --no-migrate
+
+A service is named by its Python package (``legal_aid``); its distribution's name
+(``minzi-legal-aid``, ``legal-aid``) is taken for it too. A name that is neither is answered with
+the services installed here.
 """
 import argparse
 import importlib
+import importlib.metadata
+import importlib.util
 import inspect
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -45,6 +52,51 @@ def migrate(service: str, root: Path, config: dict) -> None:
     command.upgrade(alembic_config, "head")
 
 
+def has_service(package: str) -> bool:
+    """``package`` is installed here and has a ``service`` module (found without importing)."""
+    try:
+        spec = importlib.util.find_spec(package)
+    except (ImportError, ValueError):
+        return False
+    return bool(spec and spec.submodule_search_locations) and any(
+        (Path(location) / "service.py").is_file() for location in spec.submodule_search_locations)
+
+
+def known_services() -> list[str]:
+    """The services installed here: the packages with a ``service`` module of every distribution
+    named ``minzi-…`` or built on ``minzi-shared``."""
+    found = set()
+    for dist in importlib.metadata.distributions():
+        name = re.sub(r"[-_.]+", "-", dist.metadata["Name"] or "").lower()
+        on_minzi = any(re.match(r"minzi[-_.]shared\b", requirement, re.IGNORECASE)
+                       for requirement in dist.requires or [])
+        if name == "minzi-shared" or not (name.startswith("minzi-") or on_minzi):
+            continue
+        packages = (dist.read_text("top_level.txt") or "").split() or \
+            [name.removeprefix("minzi-").replace("-", "_")]
+        found.update(package for package in packages if has_service(package))
+    return sorted(found)
+
+
+def resolve(name: str) -> str | None:
+    """The package of the service ``name`` names: itself, or ``legal_aid`` for ``legal-aid`` and
+    ``minzi-legal-aid``; None when nothing installed here is that service."""
+    for candidate in (name, re.sub(r"^minzi[-_]", "", name.lower()).replace("-", "_")):
+        if has_service(candidate):
+            return candidate
+    return None
+
+
+def unknown_service(name: str) -> str:
+    """What ``minzi-run`` answers for a name it cannot run: the services it can."""
+    lines = [f"minzi-run: 没有名为「{name}」的服务 / no service named '{name}'",
+             "可运行的服务 / services here: " + (", ".join(known_services()) or "(none)")]
+    folder = Path("services") / re.sub(r"^minzi[-_]", "", name.lower()).replace("-", "_")
+    if (folder / "pyproject.toml").is_file():
+        lines.append(f"{folder} 尚未安装 / is not installed: pip install -e {folder}")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="minzi-run", description=__doc__.splitlines()[0])
     parser.add_argument("service", help="the service's package name, e.g. intake")
@@ -52,14 +104,21 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-migrate", action="store_true", help="do not run migrations first")
     args = parser.parse_args(argv)
 
-    root = service_root(args.service)
+    service = resolve(args.service)
+    if service is None:
+        sys.exit(unknown_service(args.service))
+    root = service_root(service)
     config_path = Path(args.config) if args.config else root / "config.yaml"
+    if not config_path.is_file():
+        sys.exit(f"minzi-run: 找不到配置文件 / no config file: {config_path}")
     config = load_config(config_path)
     if not args.no_migrate:
-        migrate(args.service, root, config)
+        migrate(service, root, config)
     sys.stdout.flush()
-    os.execvp(sys.executable, [sys.executable, "-m", "nameko", "run", "--config",
-                               str(config_path), *service_classes(args.service)])
+    # nameko's own command line, in a process of its own that imports minzi first (minzi's
+    # __init__ keeps eventlet's deprecation notice out of the service's output)
+    os.execvp(sys.executable, [sys.executable, "-m", "minzi.nameko_cli", "run", "--config",
+                               str(config_path), *service_classes(service)])
 
 
 def service_classes(service: str) -> list[str]:

@@ -20,6 +20,11 @@ def class_name(program_id: str) -> str:
     return "".join(part.capitalize() for part in program_id.split("_"))
 
 
+def distribution_name(program_id: str) -> str:
+    """The program's package name for pip, as every Minzi service's: ``minzi-cat-fund``."""
+    return "minzi-" + program_id.replace("_", "-")
+
+
 def create(program_id: str, name_zh: str, name_en: str,
            target_dir: str | Path) -> tuple[Path, list[Path]]:
     if not PROGRAM_ID.match(program_id):
@@ -29,7 +34,8 @@ def create(program_id: str, name_zh: str, name_en: str,
     if target.exists():
         raise FileExistsError(f"{target} already exists")
     replacements = {"__PROGRAM_ID__": program_id, "__NAME_ZH__": name_zh,
-                    "__NAME_EN__": name_en, "__CLASS_NAME__": class_name(program_id)}
+                    "__NAME_EN__": name_en, "__CLASS_NAME__": class_name(program_id),
+                    "__DISTRIBUTION__": distribution_name(program_id)}
     made = []
     for source in sorted(TEMPLATE.rglob("*")):
         if source.is_dir() or "__pycache__" in source.parts:

@@ -1,13 +1,26 @@
 """``minzi-new-program``: every placeholder replaced, bad ids and existing folders refused."""
+from pathlib import Path
+
 import pytest
 
-from minzi.scaffold import TEMPLATE, class_name, create, main
+from minzi.scaffold import TEMPLATE, class_name, create, distribution_name, main
+
+SERVICES = Path(__file__).resolve().parents[2] / "services"
 
 
 def test_the_service_class_is_named_from_the_program_id():
     assert class_name("probe_hotline") == "ProbeHotline"
     assert class_name("cat_fund2") == "CatFund2"
     assert class_name("legal") == "Legal"
+
+
+def test_every_service_is_named_for_pip_as_a_new_program_is():
+    assert distribution_name("sms_broadcast") == "minzi-sms-broadcast"
+    names = {folder.name: next(line.split('"')[1] for line in (folder / "pyproject.toml")
+                               .read_text(encoding="utf-8").splitlines()
+                               if line.startswith("name = "))
+             for folder in SERVICES.iterdir() if (folder / "pyproject.toml").is_file()}
+    assert names and names == {folder: distribution_name(folder) for folder in names}
 
 
 def test_every_placeholder_is_replaced_in_names_and_in_text(tmp_path):
@@ -21,7 +34,7 @@ def test_every_placeholder_is_replaced_in_names_and_in_text(tmp_path):
         text = path.read_text(encoding="utf-8")
         assert "__" not in str(path.relative_to(target)).replace("__init__", "")
         for placeholder in ("__PROGRAM_ID__", "__NAME_ZH__", "__NAME_EN__", "__CLASS_NAME__",
-                            "__package__"):
+                            "__DISTRIBUTION__", "__package__"):
             assert placeholder not in text, (path, placeholder)
     assert (target / "cat_fund" / "service.py").exists()
     service = (target / "cat_fund" / "service.py").read_text(encoding="utf-8")
@@ -30,6 +43,8 @@ def test_every_placeholder_is_replaced_in_names_and_in_text(tmp_path):
     manifest = (target / "manifest.yaml").read_text(encoding="utf-8")
     assert "name: {zh: 流浪猫基金, en: Stray cat fund}" in manifest
     assert "program_id: cat_fund" in manifest
+    # named for pip as every service is: minzi- and the id, words joined by -
+    assert 'name = "minzi-cat-fund"' in (target / "pyproject.toml").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("bad", ["a", "1cat", "Cat", "cat-fund", "cat fund", "c" * 42, ""])

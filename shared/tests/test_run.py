@@ -1,0 +1,64 @@
+"""``minzi-run``: a service is found by its package or its distribution's name; any other name is
+answered with the services installed here, never with a traceback; and nothing it starts prints
+eventlet's deprecation notice."""
+import subprocess
+import sys
+
+import pytest
+
+from minzi import run
+
+
+def test_a_service_is_its_package_or_its_distributions_name():
+    assert run.resolve("legal_aid") == "legal_aid"
+    assert run.resolve("legal-aid") == "legal_aid"
+    assert run.resolve("minzi-legal-aid") == "legal_aid"
+    assert run.resolve("minzi-sms-broadcast") == "sms_broadcast"
+    assert run.resolve("intake") == "intake"
+
+
+@pytest.mark.parametrize("name", ["legal-ai", "minzi", "json", "", ".intake", "intake.service",
+                                  "a/b"])
+def test_anything_else_is_no_service(name):
+    assert run.resolve(name) is None
+
+
+def test_the_services_installed_here_are_known():
+    assert {"intake", "gateway", "legal_aid", "cat_fund", "matchmaking", "sms_broadcast"} <= \
+        set(run.known_services())
+    assert "minzi" not in run.known_services()
+
+
+def test_an_unknown_name_is_answered_with_the_known_ones(capsys):
+    with pytest.raises(SystemExit) as stopped:
+        run.main(["legal-ai"])
+    message = str(stopped.value.code)
+    assert message.splitlines()[0] == \
+        "minzi-run: 没有名为「legal-ai」的服务 / no service named 'legal-ai'"
+    assert "legal_aid" in message.splitlines()[1] and "intake" in message.splitlines()[1]
+
+
+def test_a_program_made_but_not_installed_is_told_how(tmp_path, monkeypatch):
+    (tmp_path / "services" / "hotline").mkdir(parents=True)
+    (tmp_path / "services" / "hotline" / "pyproject.toml").write_text("")
+    monkeypatch.chdir(tmp_path)
+    assert run.unknown_service("hotline").splitlines()[-1] == \
+        "services/hotline 尚未安装 / is not installed: pip install -e services/hotline"
+
+
+def test_a_missing_config_file_is_said_so(tmp_path):
+    with pytest.raises(SystemExit) as stopped:
+        run.main(["intake", "--config", str(tmp_path / "nothing.yaml")])
+    assert str(stopped.value.code) == \
+        f"minzi-run: 找不到配置文件 / no config file: {tmp_path / 'nothing.yaml'}"
+
+
+@pytest.mark.parametrize("command", [
+    [sys.executable, "-W", "default", "-c", "import minzi.ops, eventlet"],
+    # the process minzi-run execs: nameko's `run` imports eventlet before any service module
+    [sys.executable, "-m", "minzi.nameko_cli", "run", "minzi.no_such_module"],
+])
+def test_no_eventlet_deprecation_notice(command):
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert "Eventlet is deprecated" not in done.stderr + done.stdout
+    assert "Traceback" not in done.stderr

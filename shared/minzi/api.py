@@ -29,7 +29,7 @@ from typing import Any, TypeVar
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 from sqlalchemy.exc import IntegrityError
 
-from .i18n import field_errors
+from .i18n import field_errors, message, pick
 
 Staff = dict[str, Any]
 Response = tuple[int, Any]
@@ -73,8 +73,8 @@ class Forbidden(DomainError):
 def validation_body(exc: ValidationError, lang: str = "zh") -> dict:
     messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
     return {"error": {"code": "validation_failed",
-                      "message": "输入有误，请检查标出的字段" if lang == "zh"
-                      else "Invalid input: see the fields listed",
+                      "message": pick(lang, "输入有误，请检查标出的字段",
+                                      "Invalid input: see the fields listed"),
                       "fields": field_errors(messages, lang)}}
 
 
@@ -281,6 +281,9 @@ class PageQuery(Query):
 
 # -- routes ---------------------------------------------------------------------------------------
 
+NO_SUCH_PATH = ("没有这个 API 路径", "No such API path")
+NOT_AN_OBJECT = message("请求体应为 JSON 对象", "The body must be a JSON object.")
+
 _PARAM = re.compile(r"\{(\w+)(?::(int))?\}")
 PATH_SCHEMAS = {"int": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
                 "": {"type": "string", "minLength": 1, "maxLength": MAX_PATH_TEXT}}
@@ -373,8 +376,7 @@ class Router:
             params, problems = _path_params(route, match)
             if problems:   # an id that cannot exist, a code longer than any
                 return {"status": 404, "body": {"error": {
-                    "code": "not_found",
-                    "message": "没有这个地址" if lang == "zh" else "No such path",
+                    "code": "not_found", "message": pick(lang, *NO_SUCH_PATH),
                     "fields": field_errors(problems, lang)}}}
             ctx = Context(staff=request.get("staff"), query=dict(request.get("query") or {}),
                           params=params, lang=lang, service=service,
@@ -392,8 +394,7 @@ class Router:
                 if route.body is not None:
                     raw = request.get("body")
                     if not isinstance(raw, dict):
-                        raise ValidationError({"_schema": ["请求体应为 JSON 对象" if lang == "zh"
-                                                           else "The body must be a JSON object"]})
+                        raise ValidationError({"_schema": [NOT_AN_OBJECT]})
                     args.append(route.body().load(raw))
                 status, body = route.handler(ctx, *args)
                 return {"status": status, "body": body}
@@ -412,7 +413,7 @@ class Router:
                 "code": "method_not_allowed",
                 "message": "不支持该请求方法" if lang == "zh" else "Method not allowed"}}}
         return {"status": 404, "body": {"error": {
-            "code": "not_found", "message": "没有这个地址" if lang == "zh" else "No such path"}}}
+            "code": "not_found", "message": pick(lang, *NO_SUCH_PATH)}}}
 
     def openapi(self, title: str, field_types: dict | None = None) -> dict:
         """The routes as an OpenAPI 3 fragment ``{"paths", "components"}`` for the gateway's

@@ -25,16 +25,20 @@ from nameko.extensions import DependencyProvider
 
 from .bus import ConfirmingPublisher, minzi_exchange
 from .envelope import make_envelope
+from .i18n import message
 from .staff_identity import verify_key
 
 _log = logging.getLogger(__name__)
 
-PROGRAM_ID = validate.Regexp(r"^[a-z][a-z0-9_]{1,40}$",
-                             error="must be lowercase letters, digits and _ (2-41 characters)")
-SERVICE_CODE = validate.Regexp(r"^[a-z][a-z0-9_.\-]{1,60}$",
-                               error="must be lowercase letters, digits, '_', '.', '-'")
-COMMUNITY_ID = validate.Regexp(r"^[a-z][a-z0-9\-]{1,40}$",
-                               error="must be lowercase letters, digits and -")
+PROGRAM_ID = validate.Regexp(r"^[a-z][a-z0-9_]{1,40}$", error=message(
+    "应为 2 到 41 个小写字母、数字或 _，以字母开头",
+    "Must be 2 to 41 lowercase letters, digits or _, starting with a letter."))
+SERVICE_CODE = validate.Regexp(r"^[a-z][a-z0-9_.\-]{1,60}$", error=message(
+    "应为 2 到 61 个小写字母、数字或 _ . -，以字母开头",
+    "Must be 2 to 61 lowercase letters, digits or _ . -, starting with a letter."))
+COMMUNITY_ID = validate.Regexp(r"^[a-z][a-z0-9\-]{1,40}$", error=message(
+    "应为 2 到 41 个小写字母、数字或 -，以字母开头",
+    "Must be 2 to 41 lowercase letters, digits or -, starting with a letter."))
 REPORT_STATUSES = ("accepted", "in_progress", "resolved", "returned")
 ATTRIBUTE_DATATYPES = ("string", "number", "datetime", "text", "singlevaluelist",
                        "multivaluelist")

@@ -82,3 +82,44 @@ def test_a_message_nobody_translated_is_shown_as_it_is(monkeypatch):
     assert zh("The hall is booked that evening") == "The hall is booked that evening"
     register_messages({"The hall is booked that evening": "当晚礼堂已被预订"})
     assert zh("The hall is booked that evening") == "当晚礼堂已被预订"
+
+
+@pytest.mark.parametrize(("english", "chinese"), [
+    ("Not a valid URL.", "应为网址（URL）"),
+    ("Not a valid aware datetime.", "应为带时区的日期时间（ISO 8601）"),
+    ("String does not match expected pattern.", "格式不对"),
+    ("Shorter than minimum length 10.", "太短（至少 10 个字）"),
+    ("Length must be 18.", "长度应为 18 个字"),
+    ("Must be greater than 0 and less than 10.", "必须大于0，且必须小于10"),
+    ("Must be greater than or equal to 1 and less than 10.", "不能小于1，且必须小于10"),
+    ("Must be less than 5.", "必须小于5"),
+    ("Must be 2 to 41 lowercase letters, digits or -, starting with a letter.",
+     "应为 2 到 41 个小写字母、数字或 -，以字母开头"),
+])
+def test_every_message_a_schema_can_give_has_its_chinese(english, chinese):
+    assert zh(english) == chinese
+
+
+def test_a_message_with_both_texts_is_english_in_the_schema_and_chinese_on_chinese_screens(
+        monkeypatch):
+    from minzi import i18n
+    monkeypatch.setattr(i18n, "_MARSHMALLOW_ZH", dict(i18n._MARSHMALLOW_ZH))
+    monkeypatch.setattr(i18n, "_TEMPLATES", dict(i18n._TEMPLATES))
+    phone = i18n.message("电话号码格式不对", "Not a phone number.")
+    required = i18n.message("必填，取值为其中之一：{choices}", "Required: one of {choices}.")
+
+    booking = Schema.from_dict({"phone": fields.String(
+        validate=validate.Regexp(r"^\d+$", error=phone))})
+    with pytest.raises(ValidationError) as error:
+        booking().load({"phone": "call me"})
+    messages = {**error.value.messages, "area": [required.format(choices="labour, family")]}
+    assert field_errors(messages, "en") == {"phone": ["Not a phone number."],
+                                            "area": ["Required: one of labour, family."]}
+    assert field_errors(messages, "zh") == {"phone": ["电话号码格式不对"],
+                                            "area": ["必填，取值为其中之一：labour, family"]}
+
+
+def test_the_reader_gets_one_of_two_texts():
+    from minzi.i18n import pick
+    assert [pick(lang, "请先登录", "Log in first") for lang in ("zh", "en", "fr")] == [
+        "请先登录", "Log in first", "请先登录"]

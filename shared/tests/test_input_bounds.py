@@ -36,7 +36,7 @@ def test_an_id_in_the_path_beyond_what_the_database_holds_is_not_found_naming_it
     for zone_id in ("0", str(MAX_ID + 1), "1" * 23, "9" * 5000):
         answer = call("POST", f"/zones/{zone_id}/doors/a", {"name": "1号门"}, lang="en")
         assert answer == {"status": 404, "body": {"error": {
-            "code": "not_found", "message": "No such path", "fields": {"zone_id": [
+            "code": "not_found", "message": "No such API path", "fields": {"zone_id": [
                 "Must be greater than or equal to 1 and less than or equal to 2147483647."]}}}}
     assert call("POST", "/zones/0/doors/a", {"name": "1号门"})["body"]["error"]["fields"] == {
         "zone_id": ["应在 1 到 2147483647 之间"]}

@@ -80,15 +80,15 @@ def call(method, path, body=None, staff=STAFF, lang="zh", **extra):
 
 def test_a_path_nobody_serves_is_not_found_and_a_method_it_does_not_take_is_not_allowed():
     assert call("GET", "/talks") == {"status": 404, "body": {"error": {
-        "code": "not_found", "message": "没有这个地址"}}}
+        "code": "not_found", "message": "没有这个 API 路径"}}}
     assert call("GET", "/talks", lang="en") == {"status": 404, "body": {"error": {
-        "code": "not_found", "message": "No such path"}}}
+        "code": "not_found", "message": "No such API path"}}}
     assert call("PATCH", "/lectures") == {"status": 405, "body": {"error": {
         "code": "method_not_allowed", "message": "不支持该请求方法"}}}
     assert call("PATCH", "/lectures", lang="en") == {"status": 405, "body": {"error": {
         "code": "method_not_allowed", "message": "Method not allowed"}}}
     # a language nobody offers is Chinese
-    assert call("GET", "/talks", lang="fr")["body"]["error"]["message"] == "没有这个地址"
+    assert call("GET", "/talks", lang="fr")["body"]["error"]["message"] == "没有这个 API 路径"
 
 
 def test_paths_are_found_however_their_slashes_are_written():
@@ -135,7 +135,7 @@ def test_a_body_must_be_an_object_and_its_fields_are_named_when_wrong():
             "fields": {"_schema": ["请求体应为 JSON 对象"]}}}}
     assert call("POST", "/lectures", [], lang="en") == {"status": 422, "body": {"error": {
         "code": "validation_failed", "message": "Invalid input: see the fields listed",
-        "fields": {"_schema": ["The body must be a JSON object"]}}}}
+        "fields": {"_schema": ["The body must be a JSON object."]}}}}
     assert call("POST", "/lectures", {"title": "普法", "seats": "many"}) == {
         "status": 422, "body": {"error": {
             "code": "validation_failed", "message": "输入有误，请检查标出的字段",

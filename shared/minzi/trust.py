@@ -140,12 +140,14 @@ def gateway_permissions() -> dict:
 
 def ops_permissions() -> dict:
     """Ops read parked messages and send them back to the queue they failed on, as they were
-    (the ``impersonator`` tag keeps each message's sender)."""
+    (the ``impersonator`` tag keeps each message's sender), or discard them onto the ops record
+    (``minzi.ops.record``), which they read."""
     parked = r"minzi\..*\.parked"
+    record = r"minzi\.ops\.record"
     return {
-        "configure": _names(EXCHANGE, parked),   # (its publisher declares the exchange it uses)
-        "write": _names("amq\\.default", parked),
-        "read": _names(parked),
+        "configure": _names(EXCHANGE, parked, record),   # (its publisher declares the exchange)
+        "write": _names("amq\\.default", parked, record),
+        "read": _names(parked, record),
         "topics": {EXCHANGE: {"write": "^$", "read": "^$"},
                    RPC_EXCHANGE: {"write": "^$", "read": "^$"}},
         "tags": "monitoring,impersonator",

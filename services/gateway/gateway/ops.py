@@ -6,28 +6,9 @@ from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 
 from minzi import ops
+from minzi.ops import alerts  # the same alerts as minzi-ops alerts
 
-
-def is_work_queue(name: str) -> bool:
-    """A queue some service consumes (not a retry delay or a parking lot)."""
-    return not name.endswith(".parked") and ".retry." not in name
-
-
-def alerts(queues: list[dict], backlog_threshold: int) -> list[dict]:
-    found = []
-    for queue in queues:
-        if queue["name"].endswith(".parked") and queue["messages"]:
-            found.append({"queue": queue["name"], "alert": "parked_messages",
-                          "message": f"{queue['messages']} 条消息处理失败，等待处理 / "
-                                     "failed messages parked"})
-        elif is_work_queue(queue["name"]) and queue["consumers"] == 0 and \
-                not queue["name"].endswith(".discover"):
-            found.append({"queue": queue["name"], "alert": "no_consumer",
-                          "message": "没有服务在消费此队列 / no service consumes this queue"})
-        elif is_work_queue(queue["name"]) and queue["ready"] > backlog_threshold:
-            found.append({"queue": queue["name"], "alert": "backlog",
-                          "message": f"积压 {queue['ready']} 条 / backlog of {queue['ready']}"})
-    return found
+__all__ = ["alerts", "metrics_text", "overview"]
 
 
 def overview(management_url: str, amqp_uri: str, backlog_threshold: int) -> dict:

@@ -18,7 +18,7 @@ def tracking_code(posted) -> str:
     """The resident's own code from an Open311 POST's answer: its ``service_notice`` carries it
     to the client that posted; the ``service_request_id`` is the public one."""
     import re
-    return re.search(r"tracking code (\w+)", posted.json()[0]["service_notice"]).group(1)
+    return re.search(r"(?:查询码|tracking code) (\w+)", posted.json()[0]["service_notice"]).group(1)
 
 
 def _make_vhost():

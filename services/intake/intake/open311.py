@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from minzi.api import DomainError, NotFound, Query
 from minzi.envelope import isoformat
-from minzi.i18n import label
+from minzi.i18n import label, message, pick
 from minzi.logs import mask
 
 from .domain.access import Actor
@@ -30,6 +30,10 @@ from .models import Case, Community, Program
 
 DEFAULT_WINDOW = timedelta(days=90)   # the spec's default for a list without dates
 MOST_REQUESTS = 1000
+
+
+NO_LOCATION = message("须提供位置：经纬度（lat 和 long）、address_string 或 address_id",
+                      "Give lat and long, address_string or address_id.")
 
 
 class Open311Post(Schema):
@@ -50,7 +54,7 @@ class Open311Post(Schema):
     first_name = fields.String(load_default=None, validate=validate.Length(max=50))
     last_name = fields.String(load_default=None, validate=validate.Length(max=50))
     phone = fields.String(load_default=None, validate=validate.Regexp(
-        r"^\+?[0-9][0-9\- ]{4,19}$", error="not a phone number / 电话号码格式不对"))
+        r"^\+?[0-9][0-9\- ]{4,19}$", error=message("电话号码格式不对", "Not a phone number.")))
     description = fields.String(required=True, validate=validate.Length(min=1, max=4000))
     media_url = fields.Url(load_default=None)
 
@@ -58,8 +62,7 @@ class Open311Post(Schema):
     def _location(self, data: dict, **_: object) -> None:
         has_point = data.get("lat") is not None and data.get("long") is not None
         if not (has_point or data.get("address_string") or data.get("address_id")):
-            raise ValidationError("lat & long, address_string or address_id is required / "
-                                  "须提供位置（经纬度或地址）", "address_string")
+            raise ValidationError(NO_LOCATION, "address_string")
 
 
 class RequestsQuery(Query):
@@ -86,8 +89,9 @@ def answer(desk: Desk, operation: str, jurisdiction: Community, args: dict, form
         return 200, one_request(session, community, args["service_request_id"], lang)
     if operation == "create":
         check_api_key(session, form.get("api_key"), community)
-        return 201, create(desk, community, form, attributes, request_key)
-    raise DomainError("operation", f"unknown operation {operation}")
+        return 201, create(desk, community, form, attributes, request_key, lang)
+    raise DomainError("operation", f"没有「{operation}」这个操作",
+                      f"No operation '{operation}'")
 
 
 def community_or_404(session: Session, jurisdiction_id: str | None,
@@ -95,28 +99,32 @@ def community_or_404(session: Session, jurisdiction_id: str | None,
     """The jurisdiction asked for (the default community when none is named)."""
     community = session.get(Community, jurisdiction_id or default)
     if community is None:
-        raise NotFound("jurisdiction_id", f"jurisdiction_id '{jurisdiction_id}' not found",
-                       field="jurisdiction_id")
+        raise NotFound("jurisdiction_id", f"没有「{jurisdiction_id}」这个辖区（jurisdiction_id）",
+                       f"No jurisdiction '{jurisdiction_id}'", field="jurisdiction_id")
     return community
 
 
 def services(session: Session, community_id: str, lang: str = "zh") -> list[dict]:
+    """Each name in the reader's language (the Chinese where a program gave no English)."""
+    def named(zh: str | None, en: str | None) -> str | None:
+        return pick(lang, zh, en or zh)
     return [{
         "service_code": offer.code,
-        "service_name": offer.name_zh if lang == "zh" else offer.name_en or offer.name_zh,
-        "description": (offer.description_zh if lang == "zh" else offer.description_en)
-        or offer.name_zh,
+        "service_name": named(offer.name_zh, offer.name_en),
+        "description": pick(lang, offer.description_zh or offer.name_zh,
+                            offer.description_en or offer.name_en or offer.description_zh
+                            or offer.name_zh),
         "metadata": bool(offer.attributes), "type": "realtime",
         "keywords": ",".join(offer.keywords or []),
-        "group": offer.group or (program.name_zh if lang == "zh" else program.name_en or
-                                 program.name_zh),
+        "group": offer.group or named(program.name_zh, program.name_en),
     } for offer, program in Registry(session).live_offers(community_id)]
 
 
 def definition(session: Session, community_id: str, code: str) -> dict:
     found = Registry(session).offer(community_id, code)
     if found is None:
-        raise NotFound("service_code", f"service_code '{code}' not found", field="service_code")
+        raise NotFound("service_code", f"没有「{code}」这项服务（service_code）",
+                       f"No service '{code}'", field="service_code")
     return {"service_code": code, "attributes": [{
         "variable": a.get("variable", True), "code": a["code"], "datatype": a["datatype"],
         "required": a.get("required", False),
@@ -126,11 +134,11 @@ def definition(session: Session, community_id: str, code: str) -> dict:
 
 
 def create(desk: Desk, community_id: str, form: dict, attributes: dict,
-           request_key: str | None) -> list[dict]:
+           request_key: str | None, lang: str = "zh") -> list[dict]:
     data = Open311Post().load(form)
     if desk.registry.offer(community_id, data["service_code"]) is None:
-        raise NotFound("service_code", f"service_code '{data['service_code']}' not found",
-                       field="service_code")
+        raise NotFound("service_code", f"没有「{data['service_code']}」这项服务（service_code）",
+                       f"No service '{data['service_code']}'", field="service_code")
     name = " ".join(p for p in (data.get("last_name"), data.get("first_name")) if p) or None
     case, _ = register(desk, {
         "community": community_id, "channel": "open311", "description": data["description"],
@@ -141,18 +149,19 @@ def create(desk: Desk, community_id: str, form: dict, attributes: dict,
     }, Actor("居民（Open311）"), request_key)
     # exactly GeoReport v2's answer; the notice, read by the resident who posted it, carries
     # their tracking code
-    return [{"service_request_id": case.public_id, "service_notice": notice(case),
+    return [{"service_request_id": case.public_id, "service_notice": notice(case, lang),
              "account_id": None}]
 
 
-def notice(case: Case) -> str:
+def notice(case: Case, lang: str = "zh") -> str:
+    code = case.tracking_code
     if case.status == "duplicate":
-        return (f"同一事项已在办理，将一并答复；查询码 {case.tracking_code} / Already being "
-                f"handled; you will get the same answer; tracking code {case.tracking_code}")
-    return f"已受理，查询码 {case.tracking_code} / Received; tracking code {case.tracking_code}"
+        return pick(lang, f"同一事项已在办理，将一并答复；查询码 {code}",
+                    f"Already being handled; you will get the same answer; tracking code {code}")
+    return pick(lang, f"已受理，查询码 {code}", f"Received; tracking code {code}")
 
 
-PUBLIC_NOTICE = "社区服务站已受理 / Received by the community service station"
+PUBLIC_NOTICE = ("社区服务站已受理", "Received by the community service station")
 COORDINATE_PLACES = 3   # about 100 m: the block, not the door
 
 
@@ -165,14 +174,23 @@ def request_view(case: Case, session: Session, lang: str = "zh") -> dict:
         "status_notes": label(STATUS_LABELS, case.status, lang),
         "service_name": None, "service_code": case.service_code,
         "description": mask(case.description),
-        "agency_responsible": program.name_zh if program else "彩虹城社区服务站",
-        "service_notice": PUBLIC_NOTICE,
+        "agency_responsible": _agency(session, case, program, lang),
+        "service_notice": pick(lang, *PUBLIC_NOTICE),
         "requested_datetime": isoformat(case.created_at),
         "updated_datetime": isoformat(case.updated_at),
         "expected_datetime": isoformat(case.due_at),
         "address": None, "address_id": None, "zipcode": None,
         "lat": _coarse(case.lat), "long": _coarse(case.long), "media_url": None,
     }
+
+
+def _agency(session: Session, case: Case, program: Program | None, lang: str) -> str:
+    """The program the request is with, else the community's service station."""
+    if program is not None:
+        return pick(lang, program.name_zh, program.name_en or program.name_zh)
+    community = session.get(Community, case.community_id)
+    return pick(lang, f"{community.name_zh}服务站",
+                f"{community.name_en or community.name_zh} service station")
 
 
 def _coarse(coordinate: float | None) -> float | None:
@@ -212,6 +230,6 @@ def one_request(session: Session, community_id: str, code: str, lang: str = "zh"
                                              Case.channel == "open311",
                                              Case.public_id == (code or "").upper()))
     if case is None:
-        raise NotFound("service_request_id", f"service_request_id '{code}' not found",
-                       field="service_request_id")
+        raise NotFound("service_request_id", f"没有「{code}」这件诉求（service_request_id）",
+                       f"No request '{code}'", field="service_request_id")
     return [request_view(case, session, lang)]

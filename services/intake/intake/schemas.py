@@ -3,6 +3,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from minzi.api import Id, PageQuery, PeriodQuery
 from minzi.contract import COMMUNITY_ID, PROGRAM_ID, SERVICE_CODE
+from minzi.i18n import message
 
 from .domain.figures import GROUPS
 from .domain.labels import CHANNELS, ROLES, STATUS_LABELS
@@ -12,8 +13,14 @@ from .domain.labels import CHANNELS, ROLES, STATUS_LABELS
 PROGRAM = (PROGRAM_ID, validate.Length(max=41))
 SERVICE = (SERVICE_CODE, validate.Length(max=61))
 COMMUNITY = (COMMUNITY_ID, validate.Length(max=41))
-PHONE = validate.Regexp(r"^\+?[0-9][0-9\- ]{4,19}$", error="电话号码格式不对 / not a phone number")
+PHONE = validate.Regexp(r"^\+?[0-9][0-9\- ]{4,19}$",
+                        error=message("电话号码格式不对", "Not a phone number."))
 TEXT = validate.Length(min=1, max=4000)
+NEEDS_PROGRAM = message("项目工作人员和承办人须指明所属项目",
+                        "Program staff and handlers belong to a program.")
+NEEDS_PHONE = message("电话、短信渠道须留电话", "A phone number is needed for this channel.")
+GROUPS_ERROR = message("只能按 program、month、community 分组",
+                       "Group by program, month or community.")
 
 
 class Strict(Schema):
@@ -42,7 +49,8 @@ class ProgramRegistrationSchema(Strict):
 class StaffCreateSchema(Strict):
     username = fields.String(required=True, validate=[validate.Regexp(
         r"^[a-z0-9_.\-]{2,60}$",
-        error="用户名只能用小写字母、数字和 _ . - / lowercase letters, digits, _ . -"),
+        error=message("用户名只能用小写字母、数字和 _ . -（2 到 60 个）",
+                      "Must be 2 to 60 characters: lowercase letters, digits, _, . or -")),
         validate.Length(max=60)])
     name = fields.String(required=True, validate=validate.Length(min=1, max=100))
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
@@ -55,8 +63,7 @@ class StaffCreateSchema(Strict):
     @validates_schema
     def _program_staff_name_program(self, data: dict, **_: object) -> None:
         if data["role"] in ("program_staff", "handler") and not data.get("program_id"):
-            raise ValidationError("项目工作人员和承办人须指明所属项目 / program staff and handlers "
-                                  "belong to a program", "program_id")
+            raise ValidationError(NEEDS_PROGRAM, "program_id")
 
 
 class ApiKeyCreateSchema(Strict):
@@ -82,9 +89,7 @@ class CaseCreateSchema(Strict):
     @validates_schema
     def _reachable(self, data: dict, **_: object) -> None:
         if data["channel"] in ("phone", "sms") and not data.get("resident_phone"):
-            raise ValidationError("电话、短信渠道须留电话 / a phone number is needed for this "
-                                  "channel",
-                                  "resident_phone")
+            raise ValidationError(NEEDS_PHONE, "resident_phone")
 
 
 class AssignSchema(Strict):
@@ -160,5 +165,4 @@ class FiguresQuery(PeriodQuery):
         groups = [g.strip() for g in data["group_by"].split(",") if g.strip()]
         bad = [g for g in groups if g not in GROUPS]
         if bad or not groups:
-            raise ValidationError("只能按 program、month、community 分组 / group by program, "
-                                  "month, community", "group_by")
+            raise ValidationError(GROUPS_ERROR, "group_by")

@@ -52,15 +52,19 @@ def refuse_known_secrets(config: dict) -> None:
 
 
 def bootstrap(session: Session, config: dict) -> None:
-    """Idempotent: communities from COMMUNITIES; an admin per community from
-    BOOTSTRAP_ADMIN_PASSWORD while it has no staff (``admin`` in the default community,
-    ``admin-<community>`` elsewhere); an Open311 api_key for the default community from
-    BOOTSTRAP_OPEN311_API_KEY; the station's own programs from BOOTSTRAP_PROGRAMS (program ids,
-    comma separated), registered for every community."""
+    """Idempotent: communities from COMMUNITIES (with the names it gives them); an admin per
+    community from BOOTSTRAP_ADMIN_PASSWORD while it has no staff (``admin`` in the default
+    community, ``admin-<community>`` elsewhere); an Open311 api_key for the default community
+    from BOOTSTRAP_OPEN311_API_KEY; the station's own programs from BOOTSTRAP_PROGRAMS (program
+    ids, comma separated), registered for every community."""
     for community_id, name_zh, name_en in parse_communities(config.get("COMMUNITIES")):
-        if session.get(Community, community_id) is None:
+        community = session.get(Community, community_id)
+        if community is None:
             session.add(Community(id=community_id, name_zh=name_zh, name_en=name_en))
             session.flush()
+        elif (community.name_zh, community.name_en) != (name_zh, name_en):
+            # the names are COMMUNITIES' to give: an English name added later shows at once
+            community.name_zh, community.name_en = name_zh, name_en
         password = config.get("BOOTSTRAP_ADMIN_PASSWORD")
         password = str(password) if password not in (None, "") else None
         has_staff = session.scalar(select(Staff.id).where(Staff.community_id == community_id))

@@ -46,7 +46,7 @@ def test_the_station_head_assigns_and_reassigns(tx):
     assert published_keys(tx)[-2:] == ["case.recalled.legal_aid", "case.dispatched.cat_fund"]
     assert tx.published[-2]["data"]["note"] == "其实是猫的事"
     assert tx.published[-1]["data"]["note"] == "其实是猫的事"
-    assert last(lamp) == ("assigned", "赵站长（站长）", "其实是猫的事")
+    assert last(lamp) == ("assigned", "赵站长", "其实是猫的事")
     assignment.assign(desk(tx), lamp, actor(STATION_HEAD), "sick_cat")
     assert published_keys(tx)[-1] == "case.dispatched.cat_fund"   # the same program: no recall
     assert published_keys(tx).count("case.recalled.cat_fund") == 0
@@ -60,7 +60,7 @@ def test_a_handler_accepts_under_their_name_or_the_one_they_give(tx):
     assignment.accept(desk(tx, NOW + HOUR), wages, actor(LAWYER))
     assert (wages.status, wages.handler, wages.first_response_at) == \
         ("accepted", "李律师", NOW + HOUR)
-    assert last(wages) == ("accepted", "李律师（承办人）", "承办人：李律师")
+    assert last(wages) == ("accepted", "李律师", "承办人：李律师")
     cat = register_case(tx, description="楼下有只病猫", resident_phone="13900000002")
     assignment.accept(desk(tx), cat, actor(CAT_VOLUNTEER), handler="小刘", note="马上去")
     assert cat.handler == "小刘" and last(cat)[2] == "承办人：小刘；马上去"
@@ -73,7 +73,7 @@ def test_the_owner_accepts_for_an_absent_handler(tx):
     wages = register_case(tx)
     assignment.accept(desk(tx), wages, actor(RECEPTIONIST), on_behalf_of="李律师", note="明天到")
     assert (wages.status, wages.handler, wages.first_response_at) == ("accepted", "李律师", NOW)
-    assert last(wages) == ("accepted_on_behalf", "王接待（接待员）",
+    assert last(wages) == ("accepted_on_behalf", "王接待",
                            "承办人 李律师 不在，代为接收并转交；明天到")
     orphan = register_case(tx, resident_phone="13900000002")
     orphan.owner_id = None
@@ -90,7 +90,7 @@ def test_a_transfer_recalls_the_case_and_restarts_its_time_limit(tx):
         ("dispatched", "cat_fund", "sick_cat", None, NOW + 25 * HOUR, 0, False)
     assert tx.published[-2]["data"]["note"] == "是猫的事"
     assert tx.published[-1]["data"]["note"] == "转办：是猫的事"
-    assert last(wages) == ("transferred", "李律师（承办人）", "转办：是猫的事")
+    assert last(wages) == ("transferred", "李律师", "转办：是猫的事")
     lamp = register_case(tx, description="小区路灯不亮", resident_phone="13900000002")
     sent = len(tx.published)
     assignment.transfer(desk(tx), lamp, actor(RECEPTIONIST), "sick_cat", "猫")

@@ -82,7 +82,7 @@ def test_repeats_hear_an_out_of_scope_answer_too(tx):
     [reply] = tx.session.query(Notification).filter_by(case_id=repeat.id, purpose="reply").all()
     assert reply.body == f"【彩虹城社区服务站】您的诉求（{repeat.tracking_code}）：{referred}"
     event = repeat.events[-1]
-    assert (event.action, event.actor, event.note) == ("out_of_scope", "王接待（接待员）", referred)
+    assert (event.action, event.actor, event.note) == ("out_of_scope", "王接待", referred)
 
 
 def test_a_repeat_is_not_sent_to_the_program_a_second_time_when_the_case_moves(tx):

@@ -147,7 +147,8 @@ def test_an_open311_operation_the_standard_does_not_have(tx):
                     None, "zh")
     assert error.status == 400
     assert error.to_body("zh") == {"error": {"code": "operation",
-                                             "message": "unknown operation update"}}
+                                             "message": "没有「update」这个操作"}}
+    assert error.to_body("en")["error"]["message"] == "No operation 'update'"
     status, body = open311.answer(desk(tx), "create", rainbow, {}, form, {}, None, "zh")
     assert status == 201 and len(body) == 1     # the same form, under its own name, registers
 

@@ -6,6 +6,8 @@ from datetime import timedelta
 import pytest
 from marshmallow import ValidationError
 
+from minzi.i18n import field_errors
+
 from intake.domain import answers, chasing
 from intake.domain.access import SYSTEM
 from intake.domain.registration import check_attributes, classify, register, submitted
@@ -25,10 +27,11 @@ SURVEY = ServiceOffer(code="survey", name_zh="问卷", attributes=[
     {"code": "note", "datatype": "text", "required": False, "description": "备注"}])
 
 
-def errors(values):
+def errors(values, lang="zh"):
+    """What the resident's client reads under each attribute, in ``lang``."""
     with pytest.raises(ValidationError) as error:
         check_attributes(SURVEY, values)
-    return error.value.messages["attributes"]
+    return field_errors(error.value.messages, lang)["attributes"]
 
 
 def test_attribute_values_are_checked_against_the_definition():
@@ -38,20 +41,39 @@ def test_attribute_values_are_checked_against_the_definition():
     assert check_attributes(SURVEY, {"floor": 2.5, "pet": "dog",
                                      "needs": ["food", "vet"], "note": "三楼"}) == \
         {"floor": 2.5, "pet": "dog", "needs": ["food", "vet"], "note": "三楼"}
-    assert errors({}) == {"floor": ["必填：楼层 / required"]}
-    assert errors(None) == {"floor": ["必填：楼层 / required"]}
+    assert errors({}) == {"floor": ["必填"]}
+    assert errors(None) == {"floor": ["必填"]}
     assert errors({"floor": "三", "pet": "fish", "needs": ["food", "toy", 7],
                    "colour": "red"}) == {
-        "floor": ["应为数字 / must be a number"],
-        "pet": ["取值应为其中之一：cat, dog / must be one of them"],
-        "needs": ["不认识的取值：toy, 7 / unknown values"],
-        "colour": ["这个服务没有此项 / not an attribute of this service"]}
-    assert errors({"floor": 1, "pet": ["cat", "dog"]}) == \
-        {"pet": ["取值应为其中之一：cat, dog / must be one of them"]}
-    assert errors({"floor": None, "pet": []}) == {"floor": ["必填：楼层 / required"]}
-    assert errors({"floor": [1]}) == {"floor": ["应为数字 / must be a number"]}
-    assert errors({"pet": "fish"}) == {"floor": ["必填：楼层 / required"],
-                                       "pet": ["取值应为其中之一：cat, dog / must be one of them"]}
+        "floor": ["应为数字"],
+        "pet": ["取值应为其中之一：cat, dog"],
+        "needs": ["不认识的取值：toy, 7；应为其中之一：food, vet"],
+        "colour": ["这个服务没有此项"]}
+    assert errors({"floor": 1, "pet": ["cat", "dog"]}) == {"pet": ["取值应为其中之一：cat, dog"]}
+    assert errors({"floor": None, "pet": []}) == {"floor": ["必填"]}
+    assert errors({"floor": [1]}) == {"floor": ["应为数字"]}
+    assert errors({"pet": "fish"}) == {"floor": ["必填"], "pet": ["取值应为其中之一：cat, dog"]}
+
+
+def test_an_attribute_error_is_in_the_readers_language_alone():
+    assert errors({"floor": "三", "pet": "fish", "needs": ["food", "toy", 7],
+                   "colour": "red"}, "en") == {
+        "floor": ["Not a valid number."],
+        "pet": ["Must be one of: cat, dog."],
+        "needs": ["Unknown values: toy, 7; must be among food, vet."],
+        "colour": ["Not an attribute of this service."]}
+    assert errors({}, "en") == {"floor": ["Missing data for required field."]}
+
+
+def test_a_required_choice_left_out_names_the_keys_it_takes():
+    pets = ServiceOffer(code="pets", name_zh="宠物", attributes=[
+        {**SURVEY.attributes[1], "required": True}])
+    with pytest.raises(ValidationError) as error:
+        check_attributes(pets, {})
+    assert field_errors(error.value.messages, "zh") == {
+        "attributes": {"pet": ["必填，取值为其中之一：cat, dog"]}}
+    assert field_errors(error.value.messages, "en") == {
+        "attributes": {"pet": ["Required: one of cat, dog."]}}
 
 
 def test_every_attribute_is_checked_whatever_fails_before_it():
@@ -59,10 +81,10 @@ def test_every_attribute_is_checked_whatever_fails_before_it():
         SURVEY.attributes[2], SURVEY.attributes[1], SURVEY.attributes[0]])  # needs, pet, floor
     with pytest.raises(ValidationError) as error:
         check_attributes(lists_first, {"needs": ["toy"], "pet": "fish"})
-    assert error.value.messages["attributes"] == {
-        "needs": ["不认识的取值：toy / unknown values"],
-        "pet": ["取值应为其中之一：cat, dog / must be one of them"],
-        "floor": ["必填：楼层 / required"]}
+    assert field_errors(error.value.messages)["attributes"] == {
+        "needs": ["不认识的取值：toy；应为其中之一：food, vet"],
+        "pet": ["取值应为其中之一：cat, dog"],
+        "floor": ["必填"]}
 
 
 def test_a_request_goes_to_the_service_its_words_fit_best(tx):
@@ -95,7 +117,7 @@ def test_a_registered_case_keeps_what_the_resident_said(tx):
     assert len(case.tracking_code) == 10 and not set(case.tracking_code) & set("01OIL")
     first = case.events[0]
     assert (first.action, first.note, first.actor) == \
-        ("registered", "渠道：电话", "王接待（接待员）")
+        ("registered", "渠道：电话", "王接待")
     assert tx.published == [{
         "routing_key": "case.dispatched.legal_aid", "community": "rainbow-city",
         "data": {"case_id": case.id, "tracking_code": case.tracking_code,
@@ -199,7 +221,7 @@ def test_staff_chase_by_hand(tx):
                  "program_id": "legal_aid", "level": 2, "note": "升级"}}
     escalated = wages.events[-1]         # for the station, not on the resident's tracking page
     assert (escalated.action, escalated.actor, escalated.note, escalated.public) == \
-        ("escalated", "赵站长（站长）", "升级", False)
+        ("escalated", "赵站长", "升级", False)
     chasing.chase(desk(tx), wages, actor(STATION_HEAD), "再提醒")
     assert (wages.chase_level, wages.escalated) == (2, True)        # a reminder keeps level 2
     assert [e.action for e in wages.events][-3:] == ["chased", "escalated", "chased"]

@@ -84,7 +84,7 @@ def test_a_replied_case_as_staff_see_it(tx, wages):
         ("accepted", "Accepted", "dispatched", "accepted"),
         ("resolved", "Resolved", "accepted", "resolved"),
         ("replied", "Replied to the resident", "resolved", "replied")]
-    assert history[-1] == {"at": "2026-11-27T05:00:00Z", "actor": "王接待（接待员）",
+    assert history[-1] == {"at": "2026-11-27T05:00:00Z", "actor": "王接待",
                            "action": "replied", "action_label": "Replied to the resident",
                            "from_status": "resolved", "to_status": "replied",
                            "note": "月底前发放"}
@@ -213,9 +213,13 @@ def test_people_and_communities(tx):
     assert [s["id"] for s in list_staff(tx.session, "rainbow-city")] == [1, 2, 3, 5, 6, 8]
     assert [s["username"] for s in list_staff(tx.session, "maple-court")] == ["maple"]
     assert list_communities(tx.session, "zh") == [
-        {"id": "maple-court", "name": "枫林社区"}, {"id": "rainbow-city", "name": "彩虹城社区"}]
-    assert list_communities(tx.session, "en")[0] == {"id": "maple-court", "name": "枫林社区"}
+        {"id": "maple-court", "name": "枫林社区", "name_zh": "枫林社区", "name_en": None},
+        {"id": "rainbow-city", "name": "彩虹城社区", "name_zh": "彩虹城社区", "name_en": None}]
+    assert list_communities(tx.session, "en")[0] == {
+        "id": "maple-court", "name": "枫林社区", "name_zh": "枫林社区", "name_en": None}
     tx.session.get(Community, "maple-court").name_en = "Maple Court"
+    assert list_communities(tx.session, "en")[0] == {
+        "id": "maple-court", "name": "Maple Court", "name_zh": "枫林社区", "name_en": "Maple Court"}
     assert [c["name"] for c in list_communities(tx.session, "en")] == ["Maple Court", "彩虹城社区"]
     assert [c["name"] for c in list_communities(tx.session, "zh")] == ["枫林社区", "彩虹城社区"]
 
@@ -228,14 +232,17 @@ def test_programs_and_their_services(tx):
             {"code": "notice", "name": {"zh": "通知", "en": "Notice"}, "time_limit_hours": 2}]}),
         NOW + HOUR)
     assert list_programs(tx.session, "en") == [
-        {"program_id": "cat_fund", "name": "流浪猫爱心基金会", "live": True,
+        {"program_id": "cat_fund", "name": "流浪猫爱心基金会", "name_zh": "流浪猫爱心基金会",
+         "name_en": None, "live": True,
          "rpc_service": None, "communities": ["rainbow-city"], "service_types": ["sick_cat"],
          "last_seen": "2026-11-27T02:00:00Z"},
-        {"program_id": "legal_aid", "name": "Legal-aid home", "live": True,
+        {"program_id": "legal_aid", "name": "Legal-aid home", "name_zh": "普法互助家园",
+         "name_en": "Legal-aid home", "live": True,
          "rpc_service": None, "communities": ["rainbow-city"],
          "service_types": ["labour_dispute", "legal_consultation"],
          "last_seen": "2026-11-27T02:00:00Z"},
-        {"program_id": "sms_broadcast", "name": "SMS broadcast", "live": True,
+        {"program_id": "sms_broadcast", "name": "SMS broadcast", "name_zh": "短信广播",
+         "name_en": "SMS broadcast", "live": True,
          "rpc_service": "sms_broadcast", "communities": ["maple-court"],
          "service_types": ["notice"],
          "last_seen": "2026-11-27T03:00:00Z"}]
@@ -255,7 +262,10 @@ def test_programs_and_their_services(tx):
     assert services[0]["attributes"][0]["code"] == "employer"
     assert services[2]["attributes"] == []
     assert [(s["service_code"], s["name"], s["program"]) for s in
-            list_services(tx.session, "maple-court", "en")] == [("notice", "Notice", "短信广播")]
+            list_services(tx.session, "maple-court", "en")] == [
+        ("notice", "Notice", "SMS broadcast")]
+    assert {k: v for k, v in list_services(tx.session, "maple-court", "en")[0].items()
+            if k.startswith("name")} == {"name": "Notice", "name_zh": "通知", "name_en": "Notice"}
     assert list_services(tx.session, "maple-court", "zh")[0]["name"] == "通知"
     assert list_services(tx.session, "rainbow-city", "en")[0]["name"] == "劳动争议"   # no English
 

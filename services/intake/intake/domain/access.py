@@ -2,10 +2,8 @@
 from dataclasses import dataclass, field
 
 from minzi.api import Forbidden, Staff, actor_name
-from minzi.i18n import label
 
 from ..models import Case
-from .labels import ROLE_LABELS
 
 MANAGERS = ("station_head", "admin")
 
@@ -13,13 +11,14 @@ MANAGERS = ("station_head", "admin")
 @dataclass
 class Actor:
     """Who does something: a staff member (``staff``), or a resident (by tracking code), a
-    program, the system. ``label`` is how the case's record names them."""
+    program, the system. ``label`` is how the case's record names them: a staff member as every
+    record of the suite does (``minzi.api.actor_name``)."""
     label: str
     staff: Staff | None = field(default=None, kw_only=True)
 
     @classmethod
     def of_staff(cls, staff: Staff) -> "Actor":
-        return cls(f"{actor_name(staff)}（{label(ROLE_LABELS, staff['role'])}）", staff=staff)
+        return cls(actor_name(staff), staff=staff)
 
     @property
     def staff_id(self) -> int | None:

@@ -6,6 +6,7 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 
 from minzi.api import DomainError, Forbidden
+from minzi.i18n import message
 
 from ..models import Case, Community, ServiceOffer
 from .access import Actor
@@ -35,6 +36,15 @@ def classify(description: str | None, offers: list[Offer]) -> Offer | None:
     return best
 
 
+NOT_AN_ATTRIBUTE = message("这个服务没有此项", "Not an attribute of this service.")
+REQUIRED = "Missing data for required field."
+REQUIRED_CHOICE = message("必填，取值为其中之一：{choices}", "Required: one of {choices}.")
+NOT_A_NUMBER = "Not a valid number."
+ONE_OF = "Must be one of: {choices}."
+UNKNOWN_VALUES = message("不认识的取值：{values}；应为其中之一：{choices}",
+                         "Unknown values: {values}; must be among {choices}.")
+
+
 def check_attributes(offer: ServiceOffer, values: dict | None) -> dict:
     """Open311 attribute values against the service type's definitions; returns clean values."""
     errors: dict[str, list[str]] = {}
@@ -43,33 +53,34 @@ def check_attributes(offer: ServiceOffer, values: dict | None) -> dict:
     known = {a["code"]: a for a in offer.attributes}
     for code, value in values.items():
         if code not in known and value not in (None, "", []):
-            errors[code] = ["这个服务没有此项 / not an attribute of this service"]
+            errors[code] = [NOT_AN_ATTRIBUTE]
     for code, spec in known.items():
         value = values.get(code)
-        if value in (None, "", []):
-            if spec.get("required"):
-                errors[code] = [f"必填：{spec['description']} / required"]
-            continue
         datatype = spec["datatype"]
         allowed = {v["key"] for v in spec.get("values") or []}
+        choices = ", ".join(sorted(allowed))
+        if value in (None, "", []):
+            if spec.get("required"):
+                errors[code] = [REQUIRED_CHOICE.format(choices=choices) if allowed else REQUIRED]
+            continue
         if datatype == "number":
             try:
                 float(value)
             except (TypeError, ValueError):
-                errors[code] = ["应为数字 / must be a number"]
+                errors[code] = [NOT_A_NUMBER]
                 continue
         elif datatype == "singlevaluelist":
             if isinstance(value, list):
                 value = value[0] if len(value) == 1 else value
             if isinstance(value, list) or value not in allowed:   # two or more: not one
-                errors[code] = [f"取值应为其中之一：{', '.join(sorted(allowed))} "
-                                "/ must be one of them"]
+                errors[code] = [ONE_OF.format(choices=choices)]
                 continue
         elif datatype == "multivaluelist":
             value = value if isinstance(value, list) else [value]
             bad = [v for v in value if v not in allowed]
             if bad:
-                errors[code] = [f"不认识的取值：{', '.join(map(str, bad))} / unknown values"]
+                errors[code] = [UNKNOWN_VALUES.format(values=", ".join(map(str, bad)),
+                                                      choices=choices)]
                 continue
         clean[code] = value
     if errors:

@@ -25,6 +25,12 @@ def _name(zh: str, en: str | None, lang: str) -> str:
     return zh if lang == "zh" else en or zh
 
 
+def _names(zh: str, en: str | None, lang: str) -> dict:
+    """A name with both languages, as a directory lists it: ``name`` in the reader's language,
+    and both beside it."""
+    return {"name": _name(zh, en, lang), "name_zh": zh, "name_en": en}
+
+
 # -- cases ----------------------------------------------------------------------------------------
 
 def case_view(case: Case, staff: Staff | None, lang: str, now: datetime,
@@ -144,12 +150,12 @@ def list_staff(session: Session, community: str) -> list[dict]:
 
 
 def list_communities(session: Session, lang: str) -> list[dict]:
-    return [{"id": c.id, "name": _name(c.name_zh, c.name_en, lang)}
+    return [{"id": c.id, **_names(c.name_zh, c.name_en, lang)}
             for c in session.scalars(select(Community).order_by(Community.id))]
 
 
 def list_programs(session: Session, lang: str) -> list[dict]:
-    return [{"program_id": p.program_id, "name": _name(p.name_zh, p.name_en, lang),
+    return [{"program_id": p.program_id, **_names(p.name_zh, p.name_en, lang),
              "live": p.live, "rpc_service": p.rpc_service,
              "communities": p.manifest.get("communities", []),
              "service_types": [t["code"] for t in p.manifest.get("service_types", [])],
@@ -163,8 +169,8 @@ def program_directory(session: Session) -> list[dict]:
 
 
 def list_services(session: Session, community: str, lang: str) -> list[dict]:
-    return [{"service_code": o.code, "name": _name(o.name_zh, o.name_en, lang),
-             "program_id": p.program_id, "program": p.name_zh,
+    return [{"service_code": o.code, **_names(o.name_zh, o.name_en, lang),
+             "program_id": p.program_id, "program": _name(p.name_zh, p.name_en, lang),
              "time_limit_hours": o.time_limit_hours, "keywords": o.keywords,
              "attributes": o.attributes}
             for o, p in Registry(session).live_offers(community)]

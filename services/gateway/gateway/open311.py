@@ -6,7 +6,8 @@ from typing import Any, Protocol
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Request, Response
 
-from minzi.api import MAX_PATH_TEXT, unstorable
+from minzi.api import MAX_PATH_TEXT, UNSTORABLE, unstorable
+from minzi.i18n import pick, zh
 
 from .xml import to_xml
 
@@ -42,13 +43,16 @@ def split_format(rest: str) -> tuple[list[str], str] | tuple[None, None]:
 
 
 def from_intake(result: dict, root: str, fmt: str) -> Response:
-    """Intake answers {"status", "body"}; its errors become Open311's [{code, description}]."""
+    """Intake answers {"status", "body"}; its errors become Open311's [{code, description}]:
+    the message, then each field's problems, each said once."""
     status, body = result["status"], result["body"]
     if status >= 400:
         error = body.get("error", {})
-        problems = [error.get("message", "error")]
+        message = error.get("message", "error")
+        problems = [message]
         for field, messages in (error.get("fields") or {}).items():
-            problems.append(f"{field}: {_flatten(messages)}")
+            if messages != [message]:   # a refusal that names its field says it once
+                problems.append(f"{field}: {_flatten(messages)}")
         return errors_response(status, "; ".join(problems), fmt)
     return render(status, body, root, fmt)
 
@@ -83,25 +87,30 @@ def discovery(base_url: str) -> dict:
                            "type": "production", "formats": ["application/json", "text/xml"]}]}
 
 
-def refused_input(parts: list[str], values: MultiDict) -> tuple[int, str] | None:
+def no_such_resource(method: str, rest: str, lang: str) -> str:
+    return pick(lang, f"没有这个 Open311 路径：{method} {PREFIX}/{rest}",
+                f"No such Open311 path: {method} {PREFIX}/{rest}")
+
+
+def refused_input(parts: list[str], values: MultiDict, lang: str = "zh") -> tuple[int, str] | None:
     """A path too long for any code or id, or a value with text no database can keep (NUL, an
     unpaired surrogate), is refused here, naming it; intake never sees it."""
     if any(len(part) > MAX_PATH_TEXT or unstorable(part) for part in parts):
-        return 404, "no such Open311 resource / 没有这个地址"
+        return 404, pick(lang, "没有这个 Open311 路径", "No such Open311 path")
     bad = sorted({name for name, value in values.items(multi=True)
                   if unstorable(name) or unstorable(value)})
     if bad:
         names = ", ".join("?" if unstorable(name) else name for name in bad)
-        return 400, (f"{names}: contains a character that cannot be stored (such as \\x00) / "
-                     f"含有无法保存的字符")
+        return 400, f"{names}: {pick(lang, zh(UNSTORABLE), UNSTORABLE)}"
     return None
 
 
 def handle(request: Request, rest: str, intake: Intake, lang: str) -> Response:
     parts, fmt = split_format(rest)
     if fmt not in ("json", "xml"):
-        return errors_response(404, "use a .json or .xml URL / 请使用 .json 或 .xml 结尾的地址")
-    refused = refused_input(parts, request.values)
+        return errors_response(404, pick(lang, "请使用以 .json 或 .xml 结尾的地址",
+                                         "Use a URL ending in .json or .xml"))
+    refused = refused_input(parts, request.values, lang)
     if refused:
         return errors_response(*refused, fmt)
     jurisdiction = request.values.get("jurisdiction_id")
@@ -136,4 +145,4 @@ def handle(request: Request, rest: str, intake: Intake, lang: str) -> Response:
             result = {"status": 200, "body": [{"service_request_id": r["service_request_id"],
                                                "token": parts[1]} for r in result["body"]]}
         return from_intake(result, "service_requests", fmt)
-    return errors_response(404, f"no such Open311 resource: {method} {PREFIX}/{rest}", fmt)
+    return errors_response(404, no_such_resource(method, rest, lang), fmt)

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import eventlet
+from amqp.exceptions import NotFound
 from nameko.containers import WorkerContext
 from nameko.exceptions import MethodNotFound, RemoteError, UnknownService
 from nameko.extensions import DependencyProvider
@@ -19,6 +20,7 @@ from werkzeug.wrappers import Request, Response
 
 from minzi import ops as minzi_ops
 from minzi import staff_identity
+from minzi.i18n import pick
 from minzi.logs import mask_personal
 from minzi.trust import development
 
@@ -68,7 +70,7 @@ def json_response(status: int, body: Any, headers: dict | None = None) -> Respon
 
 
 def error(status: int, code: str, zh: str, en: str, lang: str) -> Response:
-    return json_response(status, {"error": {"code": code, "message": zh if lang == "zh" else en}})
+    return json_response(status, {"error": {"code": code, "message": pick(lang, zh, en)}})
 
 
 def too_many(seconds: int, lang: str) -> Response:
@@ -86,6 +88,30 @@ def too_large(limit: int, lang: str) -> Response:
 def language(request: Request) -> str:
     wanted = request.args.get("lang") or request.headers.get("Accept-Language", "")
     return "en" if wanted.lower().startswith("en") else "zh"
+
+
+def index(lang: str) -> dict:
+    """What ``/`` and ``/api/v1`` answer: where everything is."""
+    zh = lang == "zh"
+    return {
+        "name": "民字工程社区服务平台" if zh else "Minzi community service platform",
+        "about": "工作人员接口需先登录取得令牌（POST /api/v1/auth/token，再带 Authorization: "
+                 "Bearer <令牌>）；每个接口及其请求体见 OpenAPI 文档；居民凭查询码查看诉求；"
+                 "Open311 客户端从服务发现开始。加 ?lang=en 看英文。" if zh else
+                 "The staff API takes a token (POST /api/v1/auth/token, then Authorization: "
+                 "Bearer <token>); the OpenAPI document lists every route and its body; a "
+                 "resident follows a request by its tracking code; Open311 clients start at "
+                 "discovery. Add ?lang=zh for Chinese.",
+        "links": {
+            "staff_api": API,
+            "log_in": f"{API}/auth/token",
+            "openapi": f"{API}/openapi.json",
+            "open311_discovery": f"{open311.PREFIX}/discovery.json",
+            "open311_services": f"{open311.PREFIX}/services.json",
+            "tracking": f"{API}/track/{{tracking_code}}",
+            "health": "/health",
+        },
+    }
 
 
 _staff_cache: dict[str, tuple[dict, float]] = {}
@@ -190,6 +216,14 @@ class GatewayService:
     @http("GET", "/health")
     def health(self, request: Request) -> Response:
         return json_response(200, {"status": "ok"})
+
+    @http("GET", "/")
+    def index(self, request: Request) -> Response:
+        return json_response(200, index(language(request)))
+
+    @http("GET", API)
+    def api_index(self, request: Request) -> Response:
+        return json_response(200, index(language(request)))
 
     @http("GET,POST,PUT,PATCH,DELETE", f"{API}/programs/<program_id>/<path:rest>")
     def program_api(self, request: Request, program_id: str, rest: str) -> Response:
@@ -339,6 +373,57 @@ class GatewayService:
                                  body.get("event_id"))
         return json_response(200, {"queue": queue, "replayed": moved})
 
+    @http("POST", f"{API}/ops/parked/discard")
+    def ops_discard(self, request: Request) -> Response:
+        """A parked message that can never succeed taken off, on the ops record with who (the
+        ops account), when and why (``minzi-ops discard``, ``minzi-ops record``)."""
+        lang = language(request)
+        return self._guarded(lang, lambda: self._discard(request, lang), request)
+
+    def _discard(self, request: Request, lang: str) -> Response:
+        denied = self._ops(request, lang)
+        if denied:
+            return denied
+        try:
+            body = json.loads(request.get_data(as_text=True) or "{}")
+        except ValueError:
+            body = None
+        body = body if isinstance(body, dict) else {}
+        queue, event_id, reason = body.get("queue"), body.get("event_id"), body.get("reason")
+        every = body.get("all") is True
+        zh = lang == "zh"
+        fields = {}
+        if not isinstance(queue, str) or not queue.startswith("minzi.") or \
+                queue.endswith(".parked") or len(queue) > 255:
+            fields["queue"] = ["应为消息处理失败的队列名，如 minzi.intake.reports" if zh else
+                               "the queue the messages failed on, e.g. minzi.intake.reports"]
+        if every == (isinstance(event_id, str) and 0 < len(event_id) <= 100):
+            fields["event_id"] = ["应为要丢弃的消息的 event_id，或 \"all\": true（二者选一）"
+                                  if zh else "the event_id of the message to discard, or "
+                                  "\"all\": true (one of them)"]
+        if not isinstance(reason, str) or not reason.strip() or len(reason) > 500:
+            fields["reason"] = ["应写明为何永远无法成功（至多 500 字）" if zh else
+                                "why it can never succeed (at most 500 characters)"]
+        if fields:
+            return json_response(422, {"error": {
+                "code": "validation_failed", "message": "输入有误" if zh else "Invalid input",
+                "fields": fields}})
+        staff, _ = self._staff(request)
+        try:
+            discarded, parked = minzi_ops.discard(
+                self._config("OPS_AMQP_URI") or self._config("AMQP_URI"), queue,
+                staff["username"], reason, None if every else event_id)
+        except NotFound:
+            discarded, parked = 0, []
+        if not discarded and not every:
+            # the event ids that are parked there, to choose from
+            return json_response(404, {"error": {
+                "code": "not_parked", "parked": [i for i in parked if i],
+                "message": f"{queue} 没有这条失败消息" if zh else
+                f"No parked message {event_id} on {queue}"}})
+        return json_response(200, {"queue": queue, "discarded": discarded,
+                                   "by": staff["username"]})
+
     @http("GET", "/metrics")
     def metrics(self, request: Request) -> Response:
         """For the station's Prometheus: with ``METRICS_TOKEN`` set, only with that bearer
@@ -367,9 +452,15 @@ class GatewayService:
         _, fmt = open311.split_format(rest)
         fmt = fmt if fmt in ("json", "xml") else "json"
         limit = self.services.guard.max_body_bytes
+
+        def refused(status: int, zh: str, en: str) -> Response:
+            return open311.errors_response(status, pick(lang, zh, en), fmt)
+
+        def too_large() -> Response:
+            return refused(413, f"请求内容过大（上限 {limit} 字节）",
+                           f"The request body is too large (at most {limit} bytes)")
         if (request.content_length or 0) > limit:
-            return open311.errors_response(413, f"request body too large (at most {limit} "
-                                                f"bytes) / 请求内容过大", fmt)
+            return too_large()
         request.max_content_length = limit
         # whatever goes wrong behind the public door is answered in Open311's error shape,
         # never with an internal message
@@ -377,23 +468,19 @@ class GatewayService:
             if request.method == "POST" and rest.strip("/").startswith("requests"):
                 wait = self._open311_quota(request)
                 if wait:
-                    response = open311.errors_response(
-                        429, f"too many requests: try again in {wait} s / 提交太频繁，请 "
-                             f"{wait} 秒后再试", fmt)
+                    response = refused(429, f"提交太频繁，请 {wait} 秒后再试",
+                                       f"Too many requests: try again in {wait} s")
                     response.headers["Retry-After"] = str(wait)
                     return response
             return open311.handle(request, rest, _IntakeOpen311(self.services), lang)
         except RequestEntityTooLarge:
-            return open311.errors_response(413, f"request body too large (at most {limit} "
-                                                f"bytes) / 请求内容过大", fmt)
+            return too_large()
         except (Unavailable, UnknownService):
-            return open311.errors_response(503, "service temporarily unavailable / 服务暂时无响应",
-                                           fmt)
+            return refused(503, "服务暂时无响应，请稍后重试",
+                           "The service is not answering; try again shortly")
         except (RemoteError, MethodNotFound):
             _log.exception("remote error")
-            return open311.errors_response(500, "internal error, logged / 服务内部出错，已记录",
-                                           fmt)
-
+            return refused(500, "服务内部出错，已记录", "Internal error, logged")
 
     def _open311_quota(self, request: Request) -> int | None:
         """Each request texts its resident a receipt: a few per phone, many per api_key."""

@@ -71,7 +71,7 @@ def test_open311_requests_are_limited_per_phone_and_per_key(gateway, web_session
             open311_post(web_session, "13800001111").status_code] == [200, 200]
     third = open311_post(web_session, "+86 138 0000 1111")       # the same phone, written apart
     assert third.status_code == 429 and int(third.headers["Retry-After"]) > 0
-    assert "too many requests" in third.json()[0]["description"]
+    assert third.json()[0]["description"].startswith("提交太频繁，请 ")
     assert len(gateway.stage.asked("intake", "open311")) == 2
     # the key's share: 4 a minute, whichever phones
     assert [open311_post(web_session, phone).status_code
@@ -87,5 +87,9 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(gateway, web_session
     response = web_session.post("/open311/v2/requests.json",
                                 data={"api_key": "k", "description": "x" * 5000})
     assert response.status_code == 413
+    assert response.json()[0]["description"].startswith("请求内容过大（上限 ")
+    response = web_session.post("/open311/v2/requests.json?lang=en",
+                                data={"api_key": "k", "description": "x" * 5000})
+    assert response.json()[0]["description"].startswith("The request body is too large (at most ")
     assert gateway.stage.asked("intake", "api") == []
     assert gateway.stage.asked("intake", "open311") == []

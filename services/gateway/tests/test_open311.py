@@ -181,16 +181,16 @@ def test_discovery_is_answered_without_intake():
     assert intake.calls == []
 
 
-NO_FORMAT = "use a .json or .xml URL / 请使用 .json 或 .xml 结尾的地址"
+NO_FORMAT = "请使用以 .json 或 .xml 结尾的地址"
 
 
 @pytest.mark.parametrize(("method", "rest", "status", "description", "fmt"), [
     ("GET", "services.html", 404, NO_FORMAT, "json"),
     ("GET", "services", 404, NO_FORMAT, "json"),
-    ("GET", "cases.xml", 404, "no such Open311 resource: GET /open311/v2/cases.xml", "xml"),
-    ("POST", "services.json", 404, "no such Open311 resource: POST /open311/v2/services.json",
+    ("GET", "cases.xml", 404, "没有这个 Open311 路径：GET /open311/v2/cases.xml", "xml"),
+    ("POST", "services.json", 404, "没有这个 Open311 路径：POST /open311/v2/services.json",
      "json"),
-    ("GET", "requests/a/b.json", 404, "no such Open311 resource: GET /open311/v2/requests/a/b.json",
+    ("GET", "requests/a/b.json", 404, "没有这个 Open311 路径：GET /open311/v2/requests/a/b.json",
      "json"),
 ])
 def test_anything_else_is_a_404_in_open311s_error_shape(method, rest, status, description, fmt):
@@ -200,3 +200,37 @@ def test_anything_else_is_a_404_in_open311s_error_shape(method, rest, status, de
     assert response.content_type.startswith("text/xml" if fmt == "xml" else "application/json")
     assert read(fmt, response.get_data(as_text=True)) == open311_error(fmt, status, description)
     assert intake.calls == []
+
+
+@pytest.mark.parametrize(("rest", "description"), [
+    ("services", "Use a URL ending in .json or .xml"),
+    ("cases.xml", "No such Open311 path: GET /open311/v2/cases.xml"),
+    ("requests/RC%00.json", "No such Open311 path"),
+])
+def test_an_english_reader_is_told_what_is_not_there_in_english(rest, description):
+    wanted = request("GET", f"/open311/v2/{rest}")
+    response = open311.handle(wanted, wanted.path.split("/open311/v2/", 1)[1], FakeIntake(OK),
+                              "en")
+    assert response.status_code == 404
+    fmt = "xml" if rest.endswith(".xml") else "json"
+    assert read(fmt, response.get_data(as_text=True)) == open311_error(fmt, 404, description)
+
+
+def test_a_value_no_database_keeps_is_named_in_the_readers_language():
+    for lang, said in (("zh", "description: 含有无法保存的字符（如 \\x00）"),
+                       ("en", "description: Contains a character that cannot be stored "
+                              "(such as \\x00).")):
+        wanted = request("POST", "/open311/v2/requests.json", data={"description": "漏水\x00"})
+        response = open311.handle(wanted, "requests.json", FakeIntake(OK), lang)
+        assert json.loads(response.get_data()) == [{"code": 400, "description": said}]
+
+
+def test_a_refusal_that_names_its_field_is_said_once():
+    """Intake names the field a refusal is about (``fields``); Open311's one description says
+    the message once, not again under the field's name."""
+    for message in ("没有「oak-park」这个辖区（jurisdiction_id）", "No jurisdiction 'oak-park'"):
+        result = {"status": 404, "body": {"error": {
+            "code": "jurisdiction_id", "message": message,
+            "fields": {"jurisdiction_id": [message]}}}}
+        response = open311.from_intake(result, "services", "json")
+        assert json.loads(response.get_data()) == [{"code": 404, "description": message}]

@@ -84,8 +84,9 @@ def test_discovery_names_the_gateways_own_address(gateway, web_session, web_conf
 def test_a_url_without_a_format_is_an_open311_404(gateway, web_session):
     response = web_session.get("/open311/v2/services")
     assert response.status_code == 404
-    assert response.json() == [{"code": 404, "description": "use a .json or .xml URL / "
-                                                            "请使用 .json 或 .xml 结尾的地址"}]
+    assert response.json() == [{"code": 404, "description": "请使用以 .json 或 .xml 结尾的地址"}]
+    response = web_session.get("/open311/v2/services?lang=en")
+    assert response.json() == [{"code": 404, "description": "Use a URL ending in .json or .xml"}]
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])
@@ -93,8 +94,11 @@ def test_intake_away_is_a_503_in_the_asked_format(gateway, web_session, fmt):
     gateway.stop("intake")
     response = web_session.get(f"/open311/v2/services.{fmt}")
     assert response.status_code == 503
+    assert read(fmt, response.text) == open311_error(fmt, 503, "服务暂时无响应，请稍后重试")
+    response = web_session.get(f"/open311/v2/services.{fmt}",
+                               headers={"Accept-Language": "en-GB,en;q=0.9"})
     assert read(fmt, response.text) == open311_error(
-        fmt, 503, "service temporarily unavailable / 服务暂时无响应")
+        fmt, 503, "The service is not answering; try again shortly")
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])
@@ -105,8 +109,9 @@ def test_an_error_inside_intake_is_an_open311_500_that_tells_nothing_inside(gate
     gateway.stage.answers[("intake", "open311")] = broken
     response = web_session.get(f"/open311/v2/services.{fmt}")
     assert response.status_code == 500
-    assert read(fmt, response.text) == open311_error(
-        fmt, 500, "internal error, logged / 服务内部出错，已记录")
+    assert read(fmt, response.text) == open311_error(fmt, 500, "服务内部出错，已记录")
+    response = web_session.get(f"/open311/v2/services.{fmt}?lang=en")
+    assert read(fmt, response.text) == open311_error(fmt, 500, "Internal error, logged")
 
 
 def test_intake_not_on_the_bus_at_all_is_a_503(gateway, web_session):
@@ -115,5 +120,4 @@ def test_intake_not_on_the_bus_at_all_is_a_503(gateway, web_session):
         Queue("rpc-intake")(connection.channel()).delete()
     response = web_session.post("/open311/v2/requests.xml", data={"service_code": "x"})
     assert response.status_code == 503
-    assert read("xml", response.text) == open311_error(
-        "xml", 503, "service temporarily unavailable / 服务暂时无响应")
+    assert read("xml", response.text) == open311_error("xml", 503, "服务暂时无响应，请稍后重试")

@@ -6,12 +6,13 @@ import json
 import pytest
 from kombu import Connection, Queue
 
+from minzi import ops as minzi_ops
 from minzi.testing import wait_for
 
 from .conftest import bearer
 
 OPS_ROUTES = [("GET", "/api/v1/ops/queues"), ("GET", "/api/v1/ops/parked"),
-              ("POST", "/api/v1/ops/parked/replay")]
+              ("POST", "/api/v1/ops/parked/replay"), ("POST", "/api/v1/ops/parked/discard")]
 
 
 @pytest.mark.parametrize(("method", "path"), OPS_ROUTES)
@@ -113,3 +114,76 @@ def test_metrics_with_intake_away_are_a_503(gateway, web_session):
     response = web_session.get("/metrics", headers=bearer("prometheus-secret"))
     assert response.status_code == 503
     assert response.json()["error"]["code"] == "unavailable"
+
+
+def parked_here(amqp_uri: str, *events: dict) -> None:
+    declare(amqp_uri, "minzi.intake.reports", "minzi.intake.reports.parked")
+    with Connection(amqp_uri) as connection:
+        for event in events:
+            connection.Producer().publish(
+                event, routing_key="minzi.intake.reports.parked", exchange="",
+                headers={"x-minzi-attempts": 1, "x-minzi-error": "ValidationError: case_id",
+                         "x-minzi-queue": "minzi.intake.reports"})
+
+
+def test_ops_discard_a_parked_message_that_can_never_succeed_on_the_record(
+        gateway, web_session, pytestconfig):
+    broken = {"event_id": "7d3f0c1e-0000-4000-8000-000000000001", "type": "case.reported",
+              "data": {"case_id": "x"}}
+    fixable = {"event_id": "7d3f0c1e-0000-4000-8000-000000000002", "type": "case.reported",
+               "data": {"case_id": 7}}
+    parked_here(gateway.amqp_uri, broken, fixable)
+    ops = bearer("ops-token")
+
+    missing = web_session.post("/api/v1/ops/parked/discard?lang=en", headers=ops, json={
+        "queue": "minzi.intake.reports", "event_id": "nope", "reason": "x"})
+    assert missing.status_code == 404
+    assert missing.json() == {"error": {
+        "code": "not_parked", "message": "No parked message nope on minzi.intake.reports",
+        "parked": [broken["event_id"], fixable["event_id"]]}}
+
+    response = web_session.post("/api/v1/ops/parked/discard", headers=ops, json={
+        "queue": "minzi.intake.reports", "event_id": broken["event_id"],
+        "reason": "case_id 永远不是数字"})
+    assert response.status_code == 200
+    assert response.json() == {"queue": "minzi.intake.reports", "discarded": 1, "by": "ops"}
+    parked = web_session.get("/api/v1/ops/parked", headers=ops).json()
+    assert [p["event_id"] for p in parked] == [fixable["event_id"]]
+    [entry] = minzi_ops.read_record(pytestconfig.getoption("RABBIT_API_URI"),
+                                    minzi_ops.vhost_of(gateway.amqp_uri))
+    assert (entry["action"], entry["by"], entry["reason"], entry["event_id"], entry["body"]) == (
+        "discarded", "ops", "case_id 永远不是数字", broken["event_id"], broken)
+    # the gateway decided and acted: nothing went on to intake's API
+    assert gateway.stage.asked("intake", "api") == []
+
+
+def test_a_queue_never_parked_on_has_no_message_to_discard(gateway, web_session):
+    response = web_session.post("/api/v1/ops/parked/discard", headers=bearer("ops-token"),
+                                json={"queue": "minzi.nothing", "event_id": "e-1",
+                                      "reason": "x"})
+    assert response.status_code == 404
+    assert response.json()["error"] == {"code": "not_parked", "parked": [],
+                                        "message": "minzi.nothing 没有这条失败消息"}
+    all_of_none = web_session.post("/api/v1/ops/parked/discard", headers=bearer("ops-token"),
+                                   json={"queue": "minzi.nothing", "all": True, "reason": "x"})
+    assert all_of_none.json() == {"queue": "minzi.nothing", "discarded": 0, "by": "ops"}
+
+
+@pytest.mark.parametrize(("body", "fields"), [
+    ({}, {"queue", "event_id", "reason"}),
+    ({"queue": "minzi.intake.reports.parked", "event_id": "e", "reason": "x"}, {"queue"}),
+    ({"queue": "minzi.intake.reports", "reason": "x"}, {"event_id"}),
+    ({"queue": "minzi.intake.reports", "event_id": "e", "all": True, "reason": "x"},
+     {"event_id"}),
+    ({"queue": "minzi.intake.reports", "event_id": 7, "reason": "x"}, {"event_id"}),
+    ({"queue": "minzi.intake.reports", "all": "yes", "reason": "x"}, {"event_id"}),
+    ({"queue": "minzi.intake.reports", "event_id": "e", "reason": "  "}, {"reason"}),
+    ({"queue": "minzi.intake.reports", "event_id": "e", "reason": "x" * 501}, {"reason"}),
+    ([], {"queue", "event_id", "reason"}),
+])
+def test_a_discard_names_the_message_and_says_why(gateway, web_session, body, fields):
+    response = web_session.post("/api/v1/ops/parked/discard?lang=en", json=body,
+                                headers=bearer("ops-token"))
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "validation_failed"
+    assert set(response.json()["error"]["fields"]) == fields

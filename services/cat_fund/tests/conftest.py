@@ -5,8 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from minzi.store import Store
-from minzi.testing import domain_transaction, make_staff
+from minzi.testing import domain_transaction, make_staff, standalone_store
 
 from cat_fund.api import router
 from cat_fund.models import Base, Inbox, Outbox
@@ -37,12 +36,8 @@ def service(tmp_path):
     """What the staff API needs of the service (``service.store``), without a container or a
     broker: the fund's own ``Store`` on a new SQLite database, its outbox relay never started,
     so what a route publishes stays in the outbox for the test to read."""
-    store = Store("cat_fund", Outbox, Inbox, create_tables=True)
-    store.container = SimpleNamespace(config={
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'cat_fund.db'}", "AMQP_URI": "memory://"})
-    store.setup()
-    yield SimpleNamespace(store=store.get_dependency(None))
-    store.stop()
+    with standalone_store("cat_fund", Outbox, Inbox, tmp_path / "cat_fund.db") as store:
+        yield SimpleNamespace(store=store.get_dependency(None))
 
 
 @pytest.fixture

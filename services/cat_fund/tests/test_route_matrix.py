@@ -1,8 +1,8 @@
 """Every route of the fund's staff API, tried by every kind of caller of its own community
-(rainbow-city) and of another (maple-court), each on a fresh copy of the same books: who is let
-in, who is refused, and what a caller of another community meets (see ``minzi.route_matrix``).
+(rainbow-city) and of another (maple-court), each from the same books as they were kept: who is
+let in, who is refused, and what a caller of another community meets (see
+``minzi.route_matrix``).
 """
-import shutil
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -11,9 +11,8 @@ import pytest
 from minzi.contract import CaseDispatched
 from minzi.envelope import utcnow
 from minzi.localtime import local_date
-from minzi.route_matrix import ANONYMOUS, OTHER, Door, cells, check, untabled
-from minzi.store import Store
-from minzi.testing import dispatched_case, make_staff, snapshot
+from minzi.route_matrix import ANONYMOUS, OTHER, OWN, Door, cells, check, untabled
+from minzi.testing import SeededDatabase, dispatched_case, make_staff, snapshot, standalone_store
 
 from cat_fund.api import router
 from cat_fund.domain import cases
@@ -122,21 +121,23 @@ def dispatch(service, method, path, *, staff=None, body=None, query=None):
                            service=service)
 
 
-def open_store(path, *, new=False):
-    store = Store("cat_fund", Outbox, Inbox, create_tables=new)
-    store.container = SimpleNamespace(config={"DATABASE_URL": f"sqlite:///{path}",
-                                              "AMQP_URI": "memory://"})
-    store.setup()
-    return store
-
-
 @pytest.fixture(scope="module")
 def books(tmp_path_factory):
     """rainbow-city's books, kept once for the module: a donation and a payment for its cat
-    (8765.43 left), the cat with a vaccination due in ten days, and a case from intake."""
-    path = tmp_path_factory.mktemp("books") / "cat_fund.db"
-    store = open_store(path, new=True)
-    service = SimpleNamespace(store=store.get_dependency(None))
+    (8765.43 left), the cat with a vaccination due in ten days, and a case from intake. The
+    fund's Store stays open on them; ``seeded.restore()`` writes them back as they were kept."""
+    with standalone_store("cat_fund", Outbox, Inbox,
+                          tmp_path_factory.mktemp("books") / "cat_fund.db") as store:
+        service = SimpleNamespace(store=store.get_dependency(None))
+        _keep_books(service)
+        with service.store.session() as session:
+            kept = snapshot(session, Base.metadata)
+        seeded = SeededDatabase(store)
+        yield SimpleNamespace(service=service, seeded=seeded, snapshot=kept)
+        seeded.close()
+
+
+def _keep_books(service):
     today = local_date(utcnow())
 
     def seed(method, path, body):
@@ -160,20 +161,14 @@ def books(tmp_path_factory):
             "cat_fund", "sick_or_injured_cat", case_id=CASE, description="车棚里有只橘猫一直叫",
             address="彩虹城7号楼", resident={"name": "刘建国", "phone": "13700003333"})),
             utcnow())
-    with service.store.session() as session:
-        kept = snapshot(session, Base.metadata)
-    store.stop()
-    return SimpleNamespace(path=path, snapshot=kept)
 
 
 @pytest.fixture
-def station(books, tmp_path):
-    """A fresh copy of the books, the fund's Store on it; ``before`` is every table as the books
-    keep them (the copy's, before anyone calls)."""
-    path = tmp_path / "cat_fund.db"
-    shutil.copyfile(books.path, path)
-    store = open_store(path)
-    service = SimpleNamespace(store=store.get_dependency(None))
+def station(books):
+    """The books as they were kept (written back first), the fund's staff API on them; ``before``
+    is every table as the books keep them."""
+    books.seeded.restore()
+    service = books.service
 
     def knock(route, door, caller, community):
         method = route.split(" ", 1)[0]
@@ -183,11 +178,15 @@ def station(books, tmp_path):
     def state():
         with service.store.session() as session:
             return snapshot(session, Base.metadata)
-    yield SimpleNamespace(call=knock, snapshot=state, before=books.snapshot)
-    store.stop()
+    return SimpleNamespace(call=knock, snapshot=state, before=books.snapshot,
+                           restore=books.seeded.restore)
 
 
-def test_each_copy_starts_as_the_books_were_kept(station):
+def test_each_try_starts_from_the_books_as_they_were_kept(station):
+    assert station.snapshot() == station.before
+    answer = station.call("POST /donations", DOORS["POST /donations"], "fund_staff", OWN)
+    assert answer["status"] == 201 and station.snapshot() != station.before
+    station.restore()
     assert station.snapshot() == station.before
 
 

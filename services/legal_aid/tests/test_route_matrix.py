@@ -2,15 +2,13 @@
 kind of caller of the first community ("rainbow-city", which holds the records the routes name)
 and of another ("maple-court"), each answer checked (``minzi.route_matrix``).
 
-Every cell runs on a fresh copy of one seeded database, through ``router.dispatch`` as the
-service's ``api`` RPC runs it once the gateway's statement is verified. Every knock names the
-first community in ``?community=``, as a member of the public does; staff are held to their own
-community whatever the query says.
+Every cell starts from the same seeded database, written back as it was seeded, and runs through
+``router.dispatch`` as the service's ``api`` RPC runs it once the gateway's statement is
+verified. Every knock names the first community in ``?community=``, as a member of the public
+does; staff are held to their own community whatever the query says.
 """
 import json
 import re
-import sqlite3
-from contextlib import closing
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -20,8 +18,7 @@ from minzi.contract import CaseDispatched
 from minzi.envelope import utcnow
 from minzi.localtime import local_date
 from minzi.route_matrix import ANONYMOUS, OWN, Door, cells, check, untabled
-from minzi.store import Store
-from minzi.testing import make_staff, snapshot
+from minzi.testing import SeededDatabase, make_staff, snapshot, standalone_store
 
 from legal_aid.api import router
 from legal_aid.domain import cases
@@ -161,16 +158,6 @@ def fill(value, ids: dict):
     return value
 
 
-def open_store(path, *, create_tables: bool = False) -> Store:
-    """The service's own ``Store`` on the SQLite file ``path``, its outbox relay never started
-    (what a route publishes stays in the outbox)."""
-    store = Store("legal_aid", Outbox, Inbox, create_tables=create_tables)
-    store.container = SimpleNamespace(config={"DATABASE_URL": f"sqlite:///{path}",
-                                              "AMQP_URI": "memory://"})
-    store.setup()
-    return store
-
-
 def dispatch(service, method: str, path: str, body=None, *, caller=OPERATOR,
              query: dict | None = None, lang: str = "zh") -> dict:
     return router.dispatch({"method": method, "path": path,
@@ -184,15 +171,11 @@ def made(response: dict, status: int = 201) -> dict:
     return response["body"]
 
 
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory):
-    """rainbow-city's records, made as its staff and residents make them, in one SQLite file:
-    a lawyer; a lecture next week with one registration, and one held three days ago; a
-    consultation day next week with six half-hour slots, the first booked; a visitor received;
-    a case from intake, accepted. Returns the file and the ids the doors name."""
-    path = tmp_path_factory.mktemp("legal_aid") / "seeded.db"
-    store = open_store(path, create_tables=True)
-    service = SimpleNamespace(store=store.get_dependency(None))
+def seed(service) -> dict:
+    """rainbow-city's records, made as its staff and residents make them: a lawyer; a lecture
+    next week with one registration, and one held three days ago; a consultation day next week
+    with six half-hour slots, the first booked; a visitor received; a case from intake,
+    accepted. Returns the ids the doors name."""
     today = local_date(utcnow())
     next_week, past = today + timedelta(days=7), today - timedelta(days=3)
     ids = {"next_week": next_week.isoformat(),
@@ -229,29 +212,18 @@ def seeded(tmp_path_factory):
             "resident": {"name": "张秀英", "phone": "13566667777"},
             "due_at": (utcnow() + timedelta(days=7)).isoformat()}), utcnow())
     ids["case"] = made(dispatch(service, "GET", "/cases"), 200)["items"][0]["id"]
-    store.stop()
-    return path, ids
+    return ids
 
 
 class Station:
-    """rainbow-city's records, fresh for each cell, and the staff API on them: the service's
-    ``Store`` stays open on one working file (its engine keeps what it has compiled), and
-    ``fresh`` copies the seeded file into it with SQLite's backup before each cell."""
+    """rainbow-city's records and the staff API on them: the service's ``Store`` stays open on
+    one SQLite file (its engine keeps what it has compiled), and ``seeded.restore()`` writes the
+    records back as they were seeded before each cell."""
 
-    def __init__(self, seeded_db, ids: dict, directory):
-        self.seeded_db, self.ids = seeded_db, ids
-        self.store = open_store(directory / "legal_aid.db")
-        self.service = SimpleNamespace(store=self.store.get_dependency(None))
-
-    def fresh(self) -> "Station":
-        target = self.store.engine.raw_connection()
-        try:
-            target.driver_connection.execute("PRAGMA synchronous=OFF")   # a test's file
-            with closing(sqlite3.connect(self.seeded_db)) as source:
-                source.backup(target.driver_connection)
-        finally:
-            target.close()
-        return self
+    def __init__(self, store):
+        self.service = SimpleNamespace(store=store.get_dependency(None))
+        self.ids = seed(self.service)
+        self.seeded = SeededDatabase(store)
 
     def snapshot(self) -> dict:
         with self.service.store.session() as session:
@@ -265,16 +237,20 @@ class Station:
 
 
 @pytest.fixture(scope="module")
-def api(seeded, tmp_path_factory):
-    seeded_db, ids = seeded
-    each = Station(seeded_db, ids, tmp_path_factory.mktemp("legal_aid_work"))
-    yield each
-    each.store.stop()
+def api(tmp_path_factory):
+    with standalone_store("legal_aid", Outbox, Inbox,
+                          tmp_path_factory.mktemp("legal_aid") / "legal_aid.db") as store:
+        with store.engine.connect() as connection:     # a test's file: no waiting on the disk
+            connection.exec_driver_sql("PRAGMA synchronous=OFF")
+        each = Station(store)
+        yield each
+        each.seeded.close()
 
 
 @pytest.fixture
 def station(api):
-    return api.fresh()
+    api.seeded.restore()
+    return api
 
 
 def test_every_route_has_a_door():

@@ -129,6 +129,7 @@ class SeededDatabase:
 
     def restore(self) -> None:
         with self._live() as live:
+            live.execute("PRAGMA synchronous=OFF")   # a test's file: no waiting on the disk
             self.seed.backup(live)
 
     def close(self) -> None:

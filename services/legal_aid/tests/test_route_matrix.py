@@ -240,8 +240,6 @@ class Station:
 def api(tmp_path_factory):
     with standalone_store("legal_aid", Outbox, Inbox,
                           tmp_path_factory.mktemp("legal_aid") / "legal_aid.db") as store:
-        with store.engine.connect() as connection:     # a test's file: no waiting on the disk
-            connection.exec_driver_sql("PRAGMA synchronous=OFF")
         each = Station(store)
         yield each
         each.seeded.close()

@@ -3,14 +3,17 @@ the rules that need the database are in ``domain/``)."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from minzi import api
+from minzi.i18n import message
 from minzi.localtime import local_datetime_field
 
 from .domain.codes import CASE_STATUSES, LECTURE_STATUSES, OUTCOMES
 
-PHONE = validate.Regexp(r"^\+?[0-9][0-9\- ]{4,19}$", error="电话号码格式不对 / Not a phone number")
+PHONE = validate.Regexp(r"^\+?[0-9][0-9\- ]{4,19}$",
+                        error=message("电话号码格式不对", "Not a phone number."))
 TEXT = validate.Length(min=1, max=200)
 NAME = validate.Length(min=1, max=100)   # a person's name, as the records keep it
 LONG_TEXT = validate.Length(min=1, max=4000)
+NOBODY_MARKED = message("请至少标记一位出席或缺席", "Mark at least one person present or absent.")
 
 
 class LawyerIn(Schema):
@@ -74,7 +77,7 @@ class AttendanceIn(Schema):
     @validates_schema
     def _something(self, data, **_):
         if not (data["present"] or data["absent"] or data["walk_ins"]):
-            raise ValidationError("请至少标记一位出席或缺席 / Mark at least one person", "present")
+            raise ValidationError(NOBODY_MARKED, "present")
 
 
 class SlotIn(Schema):

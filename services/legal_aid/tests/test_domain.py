@@ -359,8 +359,9 @@ def test_the_manifest_lists_the_areas_of_law_the_rules_know():
     consultation = next(t for t in manifest["service_types"]
                         if t["code"] == "legal_consultation")
     values = next(a["values"] for a in consultation["attributes"] if a["code"] == "area_of_law")
+    # written once for every Open311 client, so in both languages
     assert {v["key"]: v["name"] for v in values} == {
-        k: zh for k, (zh, _) in codes.AREAS_OF_LAW.items()}
+        k: f"{zh} / {en}" for k, (zh, en) in codes.AREAS_OF_LAW.items()}
     assert set(codes.SERVICE_AREAS) <= {t["code"] for t in manifest["service_types"]}
 
 

@@ -12,6 +12,7 @@ from cat_fund.domain import cases, cats, ledger, spending, views
 from .conftest import HANDLER, NOW, OPERATOR
 
 BY = actor(OPERATOR)
+NAMED = "王阿姨"   # how every record names OPERATOR (minzi.api.actor_name)
 HOME = "rainbow-city"
 LATER = NOW + timedelta(hours=3)        # 13:00 in Beijing, the same day
 ALL = {"kind": None, "category": None, "cat_id": None, "month": None, "offset": 0, "limit": 100}
@@ -53,7 +54,7 @@ def test_a_donation_shows_its_receipt_its_donor_and_a_contact_only_the_fund_may_
     expected = {
         "id": gift.id, "number": "CF-2026-000001", "kind": "donation", "kind_label": "捐款",
         "amount": "500.00", "change": "500.00", "occurred_on": "2026-11-27",
-        "description": "十一月捐款", "recorded_by": BY, "recorded_at": "2026-11-27T02:00:00Z",
+        "description": "十一月捐款", "recorded_by": NAMED, "recorded_at": "2026-11-27T02:00:00Z",
         "reversed_by": None, "receipt_no": "CF-2026-000001", "donor_name": "和泓物业",
         "anonymous": False, "agreed_to_be_named": True, "public_donor": "和泓物业",
         "donor_contact": "13912345678", "channel": "wechat", "channel_label": "微信"}
@@ -81,7 +82,7 @@ def test_a_payment_and_its_reversal_show_what_the_money_was_for_and_each_other(t
     paid = {
         "id": payment.id, "number": "CF-2026-000002", "kind": "expense", "kind_label": "支出",
         "amount": "120.50", "change": "-120.50", "occurred_on": "2026-11-27",
-        "description": "看腿伤", "recorded_by": BY, "recorded_at": "2026-11-27T02:00:00Z",
+        "description": "看腿伤", "recorded_by": NAMED, "recorded_at": "2026-11-27T02:00:00Z",
         "reversed_by": "CF-2026-000003", "category": "vet", "category_label": "看病",
         "cat_id": cat.id, "invoice_ref": "INV-7", "payee": "康宠动物医院",
         "approved_by": "张站长"}
@@ -89,7 +90,7 @@ def test_a_payment_and_its_reversal_show_what_the_money_was_for_and_each_other(t
     assert views.one_entry(tx.session, HOME, back.id, "en", operator=False) == {
         "id": back.id, "number": "CF-2026-000003", "kind": "reversal",
         "kind_label": "Reversal", "amount": "120.50", "change": "120.50",
-        "occurred_on": "2026-11-27", "description": None, "recorded_by": BY,
+        "occurred_on": "2026-11-27", "description": None, "recorded_by": NAMED,
         "recorded_at": "2026-11-27T05:00:00Z", "reversed_by": None, "category": "vet",
         "category_label": "Vet care", "cat_id": cat.id,
         "reverses": {"id": payment.id, "number": "CF-2026-000002"}, "reason": "发票作废"}
@@ -172,7 +173,6 @@ def test_a_cats_record_shows_its_care_its_history_and_what_was_spent_on_it(tx):
     fresh(tx)
     cat = cats.get_cat(tx.session, HOME, cat.id)
     record = views.cat_with_spending(tx.session, HOME, cat, "en", operator=False)
-    handler = actor(HANDLER)
     assert {key: record[key] for key in record if key not in (
         "vaccinations", "vet_visits", "history", "spending")} == {
         "id": cat.id, "name": "小花", "sex": "female", "sex_label": "Female", "colour": "三花",
@@ -180,18 +180,18 @@ def test_a_cats_record_shows_its_care_its_history_and_what_was_spent_on_it(tx):
         "status": "in_shelter", "status_label": "In the shelter", "sterilised": True,
         "sterilised_on": "2026-10-05", "sterilised_by": "康宠动物医院",
         "cost": "50.50",                                   # 200.00 + 50.50 - 200.00
-        "created_by": BY, "created_at": "2026-11-27T02:00:00Z",
-        "updated_by": BY, "updated_at": "2026-11-27T02:00:00Z"}   # the last change was at 10:00
+        "created_by": NAMED, "created_at": "2026-11-27T02:00:00Z",
+        "updated_by": NAMED, "updated_at": "2026-11-27T02:00:00Z"}   # the last change was at 10:00
     # doses in the order they were given, whenever they were recorded
     assert [(v["vaccine"], v["given_on"], v["next_due_on"], v["vet"], v["recorded_by"],
              v["recorded_at"], v["cat_id"]) for v in record["vaccinations"]] == [
-        ("猫三联", "2026-10-10", None, None, BY, "2026-11-27T02:00:00Z", cat.id),
-        ("狂犬疫苗", "2026-11-20", "2027-11-20", "康宠动物医院", handler,
+        ("猫三联", "2026-10-10", None, None, NAMED, "2026-11-27T02:00:00Z", cat.id),
+        ("狂犬疫苗", "2026-11-20", "2027-11-20", "康宠动物医院", "赵志愿者",
          "2026-11-27T05:00:00Z", cat.id)]
     assert [{k: v for k, v in visit.items() if k != "id"} for visit in record["vet_visits"]] == [
         {"visited_on": "2026-11-01", "vet": "康宠动物医院", "reason": "腿伤", "diagnosis": "扭伤",
-         "treatment": "休息一周", "recorded_by": BY, "recorded_at": "2026-11-27T02:00:00Z"}]
-    assert [(h["action"], h["by"]["name"], h["at"]) for h in record["history"]] == [
+         "treatment": "休息一周", "recorded_by": NAMED, "recorded_at": "2026-11-27T02:00:00Z"}]
+    assert [(h["action"], h["by"], h["at"]) for h in record["history"]] == [
         ("created", "王阿姨", "2026-11-27T02:00:00Z"),
         ("vaccinated", "赵志愿者", "2026-11-27T05:00:00Z"),
         ("vaccinated", "王阿姨", "2026-11-27T02:00:00Z"),
@@ -286,11 +286,11 @@ def test_a_case_shows_what_intake_sent_and_what_the_fund_did(tx):
         "received_at": "2026-11-27T02:00:00Z", "updated_at": "2026-11-27T05:00:00Z",
         "cats": [{"id": cat.id, "name": "瘸腿黑猫", "status": "in_shelter"}],
         "history": [
-            {"action": "received", "note": "请尽快", "by": None, "at": "2026-11-27T02:00:00Z"},
-            {"action": "cat_linked", "note": f"#{cat.id} 瘸腿黑猫", "by": BY,
+            {"action": "received", "note": "请尽快", "by": "intake", "at": "2026-11-27T02:00:00Z"},
+            {"action": "cat_linked", "note": f"#{cat.id} 瘸腿黑猫", "by": NAMED,
              "at": "2026-11-27T02:00:00Z"},
-            {"action": "chased", "note": "快到期了", "by": None, "at": "2026-11-27T02:00:00Z"},
-            {"action": "returned", "note": "不是流浪猫", "by": actor(HANDLER),
+            {"action": "chased", "note": "快到期了", "by": "intake", "at": "2026-11-27T02:00:00Z"},
+            {"action": "returned", "note": "不是流浪猫", "by": "赵志愿者",
              "at": "2026-11-27T05:00:00Z"}]}
     assert views.case_view(case, "zh", operator=True)["resident"]["phone"] == "13800001111"
     assert views.case_view(case, "zh", operator=True)["status_label"] == "已退回"

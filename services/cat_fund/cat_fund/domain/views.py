@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from minzi.api import INTAKE, actor_name
 from minzi.db import as_utc
 from minzi.envelope import isoformat
 from minzi.i18n import label
@@ -28,6 +29,12 @@ def _date(value: date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def _by(who: dict | None) -> str:
+    """Who did it, named as every record of the suite names them (``minzi.api.actor_name``);
+    what no one of the fund's people did, intake did (a case received, chased, recalled)."""
+    return actor_name(who or INTAKE)
+
+
 # -- money ----------------------------------------------------------------------------------------
 
 def entry_view(entry: Entry, lang: str, *, operator: bool,
@@ -37,7 +44,7 @@ def entry_view(entry: Entry, lang: str, *, operator: bool,
         "kind_label": label(ledger.KINDS, entry.kind, lang),
         "amount": yuan(entry.amount_fen), "change": yuan(entry.delta_fen),
         "occurred_on": _date(entry.occurred_on), "description": entry.description,
-        "recorded_by": entry.recorded_by, "recorded_at": _iso(entry.recorded_at),
+        "recorded_by": _by(entry.recorded_by), "recorded_at": _iso(entry.recorded_at),
         "reversed_by": reversed_by,
     }
     if entry.kind == "donation":
@@ -112,7 +119,7 @@ def cat_costs(session: Session, community: str, cat_ids: list[int] | None = None
 
 def vaccination_view(v: Vaccination) -> dict:
     return {"id": v.id, "cat_id": v.cat_id, "vaccine": v.vaccine, "given_on": _date(v.given_on),
-            "next_due_on": _date(v.next_due_on), "vet": v.vet, "recorded_by": v.recorded_by,
+            "next_due_on": _date(v.next_due_on), "vet": v.vet, "recorded_by": _by(v.recorded_by),
             "recorded_at": _iso(v.recorded_at)}
 
 
@@ -126,16 +133,17 @@ def cat_view(cat: Cat, lang: str, cost_fen: int = 0, *, full: bool = False) -> d
         "sterilised": cat.sterilised_on is not None,
         "sterilised_on": _date(cat.sterilised_on), "sterilised_by": cat.sterilised_by,
         "cost": yuan(cost_fen),
-        "created_by": cat.created_by, "created_at": _iso(cat.created_at),
-        "updated_by": cat.updated_by, "updated_at": _iso(cat.updated_at),
+        "created_by": _by(cat.created_by), "created_at": _iso(cat.created_at),
+        "updated_by": _by(cat.updated_by), "updated_at": _iso(cat.updated_at),
     }
     if full:
         view["vaccinations"] = [vaccination_view(v) for v in cat.vaccinations]
         view["vet_visits"] = [{
             "id": v.id, "visited_on": _date(v.visited_on), "vet": v.vet, "reason": v.reason,
-            "diagnosis": v.diagnosis, "treatment": v.treatment, "recorded_by": v.recorded_by,
+            "diagnosis": v.diagnosis, "treatment": v.treatment,
+            "recorded_by": _by(v.recorded_by),
             "recorded_at": _iso(v.recorded_at)} for v in cat.vet_visits]
-        view["history"] = [{"action": e.action, "detail": e.detail, "by": e.by,
+        view["history"] = [{"action": e.action, "detail": e.detail, "by": _by(e.by),
                             "at": _iso(e.at)} for e in cat.history]
     return view
 
@@ -202,7 +210,8 @@ def case_view(case: Case, lang: str, *, operator: bool, full: bool = False) -> d
         "cats": [{"id": c.id, "name": c.name, "status": c.status} for c in case.cats],
     }
     if full:
-        view["history"] = [{"action": e.action, "note": e.note, "by": e.by, "at": _iso(e.at)}
+        view["history"] = [{"action": e.action, "note": e.note, "by": _by(e.by),
+                            "at": _iso(e.at)}
                            for e in case.history]
     return view
 

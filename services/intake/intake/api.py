@@ -6,6 +6,7 @@ from typing import TypeVar
 
 from minzi.api import STATION_ROLES, Context, Response, Router, read, write
 from minzi.envelope import utcnow
+from minzi.i18n import label
 
 from . import schemas
 from .domain import (
@@ -20,6 +21,7 @@ from .domain import (
 )
 from .domain.access import MANAGERS, Actor
 from .domain.desk import Desk, by_tracking_code, get_case
+from .domain.labels import ROLE_LABELS
 from .models import Case
 
 router = Router()
@@ -43,7 +45,7 @@ def login(ctx: Context, body: dict) -> Response:
         token, expires, staff = accounts.log_in(tx.session, body["username"], body["password"],
                                                 utcnow())
         return 201, {"token": token, "expires_at": expires.isoformat(),
-                     "staff": views.staff_view(staff)}
+                     "staff": views.staff_view(staff, ctx.lang)}
     return write(ctx, work)
 
 
@@ -55,28 +57,28 @@ def change_password(ctx: Context, body: dict) -> Response:
         token, expires, staff = accounts.change_password(
             tx.session, ctx.staff, body["old_password"], body["new_password"], utcnow())
         return 200, {"token": token, "expires_at": expires.isoformat(),
-                     "staff": views.staff_view(staff)}
+                     "staff": views.staff_view(staff, ctx.lang)}
     return write(ctx, work)
 
 
 @router.route("GET", "/me", roles=EVERY_ACCOUNT,
               summary="当前登录的工作人员 / The logged-in staff member")
 def me(ctx: Context) -> Response:
-    return 200, ctx.staff
+    return 200, {**ctx.staff, "role_label": label(ROLE_LABELS, ctx.staff.get("role"), ctx.lang)}
 
 
 @router.route("POST", "/staff", body=schemas.StaffCreateSchema, roles=("admin",),
               summary="新建工作人员账号 / Create a staff account")
 def create_staff(ctx: Context, body: dict) -> Response:
     return 201, write(ctx, lambda tx: views.staff_view(
-        accounts.create_staff(tx.session, ctx.staff, body, utcnow())))
+        accounts.create_staff(tx.session, ctx.staff, body, utcnow()), ctx.lang))
 
 
 @router.route("POST", "/staff/{staff_id:int}/deactivate", roles=("admin",),
               summary="停用账号，其令牌全部作废 / Deactivate an account and its tokens")
 def deactivate_staff(ctx: Context) -> Response:
     return 200, write(ctx, lambda tx: views.staff_view(
-        accounts.deactivate(tx.session, ctx.staff, ctx.params["staff_id"], utcnow())))
+        accounts.deactivate(tx.session, ctx.staff, ctx.params["staff_id"], utcnow()), ctx.lang))
 
 
 @router.route("GET", "/account-events", roles=("admin",),
@@ -88,7 +90,8 @@ def account_events(ctx: Context) -> Response:
 
 @router.route("GET", "/staff", roles=MANAGERS, summary="本社区工作人员 / Staff of my community")
 def list_staff(ctx: Context) -> Response:
-    return 200, read(ctx, lambda session: views.list_staff(session, ctx.staff["community"]))
+    return 200, read(ctx, lambda session: views.list_staff(session, ctx.staff["community"],
+                                                           ctx.lang))
 
 
 @router.route("POST", "/api-keys", body=schemas.ApiKeyCreateSchema, roles=("admin",),

@@ -205,3 +205,15 @@ def test_a_staff_member_is_named_on_a_case_as_on_every_other_record(tx):
     assert {e.actor for e in case.events} == {"王接待"}
     assert views.case_view(case, RECEPTIONIST, "en", NOW, with_history=True)["history"][0][
         "actor"] == "王接待"
+
+
+def test_a_role_is_labelled_in_the_readers_language(tx):
+    from intake.models import Staff as StaffRow
+    head = tx.session.get(StaffRow, STATION_HEAD["id"])
+    assert (views.staff_view(head)["role_label"], views.staff_view(head, "en")["role_label"]) == (
+        "站长", "Station head")
+    assert [s["role_label"] for s in views.list_staff(tx.session, "maple-court", "en")] == [
+        "Receptionist"]
+    me = {**RECEPTIONIST, "role_label": "接待员"}    # as the gateway's statement carries it
+    assert staff_api("GET", "/me", staff=me, lang="en")["body"]["role_label"] == "Receptionist"
+    assert staff_api("GET", "/me", staff=me)["body"]["role_label"] == "接待员"

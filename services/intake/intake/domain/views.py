@@ -136,17 +136,17 @@ def community_notifications(session: Session, community: str, limit: int) -> lis
 
 # -- people, communities, programs ----------------------------------------------------------------
 
-def staff_view(staff: StaffRow) -> dict:
+def staff_view(staff: StaffRow, lang: str = "zh") -> dict:
     return {"id": staff.id, "username": staff.username, "name": staff.name, "role": staff.role,
-            "role_label": label(ROLE_LABELS, staff.role), "community": staff.community_id,
+            "role_label": label(ROLE_LABELS, staff.role, lang), "community": staff.community_id,
             "program_id": staff.program_id, "active": staff.active,
             "must_change_password": bool(staff.must_change_password)}
 
 
-def list_staff(session: Session, community: str) -> list[dict]:
+def list_staff(session: Session, community: str, lang: str = "zh") -> list[dict]:
     rows = session.scalars(select(StaffRow).where(StaffRow.community_id == community)
                            .order_by(StaffRow.id))
-    return [staff_view(s) for s in rows]
+    return [staff_view(s, lang) for s in rows]
 
 
 def list_communities(session: Session, lang: str) -> list[dict]:

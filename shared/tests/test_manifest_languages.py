@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-MANIFESTS = sorted(ROOT.glob("services/*/manifest.yaml")) + [
-    ROOT / "shared/minzi/templates/program/manifest.yaml"]
+MANIFESTS = [*sorted(ROOT.glob("services/*/manifest.yaml")),
+             ROOT / "shared/minzi/templates/program/manifest.yaml"]
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 LATIN = re.compile(r"[A-Za-z]")
 

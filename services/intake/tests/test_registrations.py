@@ -112,7 +112,6 @@ def test_an_announcement_is_heard_from_its_own_user_within_its_registration(tx):
 def test_the_stations_own_programs_offer_any_code_no_registered_program_has(tx):
     registrations.register(tx.session, MAPLE_ADMIN, REPAIRS, NOW)
     registrations.register_at_start(tx.session, ["legal_aid"], ["rainbow-city"], NOW)
-    registrations.register_at_start(tx.session, ["legal_aid"], ["maple-court"], NOW)  # kept
     own = tx.session.get(ProgramRegistration, "legal_aid")
     assert (own.bus_user, own.communities, own.service_codes, own.registered_by,
             own.registered_for, as_utc(own.registered_at)) == (
@@ -125,6 +124,21 @@ def test_the_stations_own_programs_offer_any_code_no_registered_program_has(tx):
             development=False, now=NOW)
 
 
+def test_a_community_the_station_begins_to_serve_is_served_by_its_own_programs(tx):
+    """Maple Court added to COMMUNITIES: at the next start the station's own programs are
+    registered for it too; a program an admin registered keeps what the admin gave it."""
+    registrations.register(tx.session, MAPLE_ADMIN, REPAIRS, NOW)
+    registrations.register_at_start(tx.session, ["legal_aid"], ["rainbow-city"], NOW)
+    registrations.register_at_start(tx.session, ["legal_aid", "repairs"],
+                                    ["rainbow-city", "maple-court"], NOW)
+    assert tx.session.get(ProgramRegistration, "legal_aid").communities == \
+        ["rainbow-city", "maple-court"]
+    assert tx.session.get(ProgramRegistration, "repairs").communities == ["maple-court"]
+    registrations.admit_announcement(
+        tx.session, manifest("legal_aid", ("rainbow-city", "maple-court"), ("labour",)),
+        "legal_aid", development=False, now=NOW)
+
+
 def test_in_development_the_first_announcement_registers_its_sender(tx):
     admit = registrations.admit_announcement
     admit(tx.session, manifest("stranger"), "guest", development=True, now=NOW)
@@ -133,12 +147,18 @@ def test_in_development_the_first_announcement_registers_its_sender(tx):
     assert (first.bus_user, first.communities, first.service_codes, first.registered_by,
             as_utc(first.registered_at)) == ("guest", ["maple-court"], None,
                                      "first announcement (development)", NOW)
-    # afterwards it is held to what it first announced, like a registered program
-    refused(tx, "community_not_registered", admit, tx.session,
-            manifest("stranger", communities=("rainbow-city",)), "guest", development=True,
+    # announcing a community more, its user (and only its user) registers that one too, as the
+    # first announcement did: a program started again with PROGRAM_COMMUNITIES=a,b serves both
+    refused(tx, "untrusted_sender", admit, tx.session,
+            manifest("stranger", communities=("rainbow-city",)), "someone", development=True,
             now=NOW)
-    refused(tx, "untrusted_sender", admit, tx.session, manifest("stranger"), "someone",
-            development=True, now=NOW)
+    assert first.communities == ["maple-court"]
+    admit(tx.session, manifest("stranger", communities=("rainbow-city",)), "guest",
+          development=True, now=NOW)
+    assert first.communities == ["maple-court", "rainbow-city"]
+    # outside development the same announcement of a program registered this way is refused
+    refused(tx, "community_not_registered", admit, tx.session,
+            manifest("stranger", communities=("oak",)), "guest", development=False, now=NOW)
     registrations.admit(tx.session, "case.reported", "unknown", "anyone", development=True)
 
 

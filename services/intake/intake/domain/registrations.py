@@ -16,6 +16,9 @@ from minzi.trust import PROGRAM_ID, RESERVED_USERS, UntrustedSender
 
 from ..models import Community, ProgramRegistration
 
+BOOTSTRAP = "bootstrap"                              # the station's own (BOOTSTRAP_PROGRAMS)
+FIRST_ANNOUNCEMENT = "first announcement (development)"   # trusted on first use
+
 
 def registration_view(registration: ProgramRegistration) -> dict:
     return {"program_id": registration.program_id, "bus_user": registration.bus_user,
@@ -79,12 +82,20 @@ def register_at_start(session: Session, program_ids: list[str], communities: lis
     """The station's own programs (``BOOTSTRAP_PROGRAMS``), each its own bus user, for every
     community the station serves and any service code no other program registered."""
     for program_id in program_ids:
-        if session.get(ProgramRegistration, program_id) is None:
+        registration = session.get(ProgramRegistration, program_id)
+        if registration is None:
             session.add(ProgramRegistration(
                 program_id=program_id, bus_user=program_id, communities=communities,
-                service_codes=None, registered_by="bootstrap", registered_for=None,
+                service_codes=None, registered_by=BOOTSTRAP, registered_for=None,
                 registered_at=now))
+        elif registration.registered_by == BOOTSTRAP:
+            # a community the station has begun to serve since: its own programs serve it too
+            registration.communities = _joined(registration.communities, communities)
     session.flush()
+
+
+def _joined(communities: list[str], more: list[str]) -> list[str]:
+    return communities + [c for c in more if c not in communities]
 
 
 def _codes_of_others(session: Session, program_id: str) -> set[str]:
@@ -103,7 +114,7 @@ def admit_announcement(session: Session, manifest: dict, sender: str | None, *,
     if registration is None and development and sender:
         registration = ProgramRegistration(
             program_id=program_id, bus_user=sender, communities=list(manifest["communities"]),
-            service_codes=None, registered_by="first announcement (development)",
+            service_codes=None, registered_by=FIRST_ANNOUNCEMENT,
             registered_at=now)
         session.add(registration)
         session.flush()
@@ -111,6 +122,9 @@ def admit_announcement(session: Session, manifest: dict, sender: str | None, *,
     _require_owner(registration, "program.announced", program_id, sender, development)
     if registration is None:
         return
+    if development and registration.registered_by == FIRST_ANNOUNCEMENT:
+        # registered by announcing, it may announce more communities the same way
+        registration.communities = _joined(registration.communities, manifest["communities"])
     outside = set(manifest["communities"]) - set(registration.communities)
     if outside:
         raise DomainError("community_not_registered",

@@ -26,7 +26,7 @@ from .domain.desk import Desk
 from .domain.labels import CLOSED_FOR_OPEN311, STATUS_LABELS
 from .domain.registration import register
 from .domain.registry import Registry
-from .models import Case, Community, Program
+from .models import Case, Community, Program, ServiceOffer
 
 DEFAULT_WINDOW = timedelta(days=90)   # the spec's default for a list without dates
 MOST_REQUESTS = 1000
@@ -168,11 +168,15 @@ COORDINATE_PLACES = 3   # about 100 m: the block, not the door
 def request_view(case: Case, session: Session, lang: str = "zh") -> dict:
     """A request as the public sees it."""
     program = session.get(Program, case.program_id) if case.program_id else None
+    offer = session.get(ServiceOffer, (case.program_id, case.community_id, case.service_code)) \
+        if program is not None and case.service_code else None
     return {
         "service_request_id": case.public_id,
         "status": "closed" if case.status in CLOSED_FOR_OPEN311 else "open",
         "status_notes": label(STATUS_LABELS, case.status, lang),
-        "service_name": None, "service_code": case.service_code,
+        "service_name": pick(lang, offer.name_zh, offer.name_en or offer.name_zh)
+        if offer else None,
+        "service_code": case.service_code,
         "description": mask(case.description),
         "agency_responsible": _agency(session, case, program, lang),
         "service_notice": pick(lang, *PUBLIC_NOTICE),

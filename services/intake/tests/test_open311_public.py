@@ -43,6 +43,9 @@ def test_the_public_list_shows_online_requests_only_without_private_details(tx):
     [shown] = listed(tx)
     assert shown["service_request_id"] == answer["service_request_id"]
     assert (shown["status"], shown["status_notes"]) == ("closed", "已答复")
+    assert (shown["service_code"], shown["service_name"]) == ("sick_cat", "病伤流浪猫")
+    assert open311.requests(tx.session, "rainbow-city", {}, "en", NOW)[0]["service_name"] == \
+        "病伤流浪猫"                                      # the manifest gives no English name
     assert shown["address"] is None
     assert (shown["lat"], shown["long"]) == (39.851, 116.293)  # the block, not the door
     assert shown["description"] == "楼下有只受伤的猫，联系我 139****2222，身份证 110105********0021"

@@ -121,22 +121,25 @@ def is_work_queue(name: str) -> bool:
     return not name.endswith(PARKED) and ".retry." not in name and name != RECORD_QUEUE
 
 
-def alerts(queues: list[dict], backlog_threshold: int) -> list[dict]:
+def alerts(queues: list[dict], backlog_threshold: int, lang: str | None = None) -> list[dict]:
     """What calls for attention: parked messages, a queue no service consumes (a service is down,
-    or a program gone: ``remove-queues``), a backlog over ``backlog_threshold``."""
+    or a program gone: ``remove-queues``), a backlog over ``backlog_threshold``. Each ``message``
+    in ``lang`` ("zh" or "en"), or in both for a terminal."""
+    def say(zh: str, en: str) -> str:
+        return {"zh": zh, "en": en}.get(lang or "", f"{zh} / {en}")
     found = []
     for queue in queues:
         if queue["name"].endswith(PARKED) and queue["messages"]:
-            found.append({"queue": queue["name"], "alert": "parked_messages",
-                          "message": f"{queue['messages']} 条消息处理失败，等待处理 / "
-                                     "failed messages parked"})
+            found.append({"queue": queue["name"], "alert": "parked_messages", "message": say(
+                f"{queue['messages']} 条消息处理失败，等待处理",
+                f"Failed messages parked: {queue['messages']}")})
         elif is_work_queue(queue["name"]) and queue["consumers"] == 0 and \
                 not queue["name"].endswith(".discover"):
-            found.append({"queue": queue["name"], "alert": "no_consumer",
-                          "message": "没有服务在消费此队列 / no service consumes this queue"})
+            found.append({"queue": queue["name"], "alert": "no_consumer", "message": say(
+                "没有服务在消费此队列", "No service consumes this queue")})
         elif is_work_queue(queue["name"]) and queue["ready"] > backlog_threshold:
-            found.append({"queue": queue["name"], "alert": "backlog",
-                          "message": f"积压 {queue['ready']} 条 / backlog of {queue['ready']}"})
+            found.append({"queue": queue["name"], "alert": "backlog", "message": say(
+                f"积压 {queue['ready']} 条", f"A backlog of {queue['ready']}")})
     return found
 
 

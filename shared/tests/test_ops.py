@@ -132,9 +132,9 @@ def test_alerts_list_what_calls_for_attention_and_what_to_do(broker, capsys):
     status, out, _ = run(capsys, "alerts")
     assert status == 0
     assert out.splitlines() == [
-        f"{REPORTS:50} {'no_consumer':16} 没有服务在消费此队列 / no service consumes this queue",
+        f"{REPORTS:50} {'no_consumer':16} 没有服务在消费此队列 / No service consumes this queue",
         f"{REPORTS + '.parked':50} {'parked_messages':16} 1 条消息处理失败，等待处理 / "
-        "failed messages parked",
+        "Failed messages parked: 1",
         "no_consumer: " + ops.ALERT_HINTS["no_consumer"],
         "parked_messages: " + ops.ALERT_HINTS["parked_messages"]]
 

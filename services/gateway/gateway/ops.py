@@ -11,9 +11,10 @@ from minzi.ops import alerts  # the same alerts as minzi-ops alerts
 __all__ = ["alerts", "metrics_text", "overview"]
 
 
-def overview(management_url: str, amqp_uri: str, backlog_threshold: int) -> dict:
+def overview(management_url: str, amqp_uri: str, backlog_threshold: int,
+             lang: str = "zh") -> dict:
     queues = ops.list_queues(management_url, ops.vhost_of(amqp_uri))
-    return {"queues": queues, "alerts": alerts(queues, backlog_threshold)}
+    return {"queues": queues, "alerts": alerts(queues, backlog_threshold, lang)}
 
 
 def metrics_text(queues: list[dict], programs: list[dict], case_counts: dict) -> bytes:

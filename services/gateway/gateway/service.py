@@ -336,7 +336,7 @@ class GatewayService:
         lang = language(request)
         return self._guarded(lang, lambda: self._ops(request, lang) or json_response(
             200, ops.overview(self._config("RABBIT_MANAGEMENT_URL"), self._config("AMQP_URI"),
-                              int(self._config("BACKLOG_ALERT_MESSAGES", 100)))))
+                              int(self._config("BACKLOG_ALERT_MESSAGES", 100)), lang)))
 
     @http("GET", f"{API}/ops/parked")
     def ops_parked(self, request: Request) -> Response:

@@ -32,16 +32,20 @@ def test_parked_messages_missing_consumers_and_backlogs_are_alerts():
         queue("minzi.program.sms.cases", messages=101, ready=101),
         queue("minzi.program.gone.cases", messages=500, ready=500, consumers=0),
     ]
-    assert ops.alerts(queues, 100) == [
+    assert ops.alerts(queues, 100, "zh") == [
         {"queue": "minzi.intake.reports.parked", "alert": "parked_messages",
-         "message": "2 条消息处理失败，等待处理 / failed messages parked"},
+         "message": "2 条消息处理失败，等待处理"},
         {"queue": "minzi.program.legal_aid.cases", "alert": "no_consumer",
-         "message": "没有服务在消费此队列 / no service consumes this queue"},
-        {"queue": "minzi.program.sms.cases", "alert": "backlog",
-         "message": "积压 101 条 / backlog of 101"},
+         "message": "没有服务在消费此队列"},
+        {"queue": "minzi.program.sms.cases", "alert": "backlog", "message": "积压 101 条"},
         {"queue": "minzi.program.gone.cases", "alert": "no_consumer",
-         "message": "没有服务在消费此队列 / no service consumes this queue"},
+         "message": "没有服务在消费此队列"},
     ]
+    assert [a["message"] for a in ops.alerts(queues, 100, "en")] == [
+        "Failed messages parked: 2", "No service consumes this queue", "A backlog of 101",
+        "No service consumes this queue"]
+    # a terminal (minzi-ops alerts) reads both
+    assert ops.alerts(queues, 100)[2]["message"] == "积压 101 条 / A backlog of 101"
 
 
 def test_queues_nobody_is_meant_to_consume_raise_no_alert():

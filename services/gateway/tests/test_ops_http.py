@@ -50,7 +50,9 @@ def test_an_admin_sees_the_queues_and_a_queue_nobody_consumes(gateway, web_sessi
     assert [q["name"] for q in body["queues"]] == ["minzi.program.legal_aid.cases"]
     assert body["queues"][0]["consumers"] == 0
     assert body["alerts"] == [{"queue": "minzi.program.legal_aid.cases", "alert": "no_consumer",
-                               "message": "没有服务在消费此队列 / no service consumes this queue"}]
+                               "message": "没有服务在消费此队列"}]
+    english = web_session.get("/api/v1/ops/queues?lang=en", headers=bearer("ops-token")).json()
+    assert english["alerts"][0]["message"] == "No service consumes this queue"
 
 
 def test_an_admin_sees_a_parked_message_and_sends_it_back(gateway, web_session):

@@ -32,6 +32,16 @@ _log = logging.getLogger(__name__)
 API = "/api/v1"
 
 
+def json_object(request: Request) -> dict:
+    """The request's JSON body when it is an object, else ``{}`` (the route then names what is
+    missing)."""
+    try:
+        body = json.loads(request.get_data(as_text=True) or "{}")
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
 class Unavailable(Exception):
     """A service did not answer within ``RPC_TIMEOUT_SECONDS``; its name is the message."""
 
@@ -355,11 +365,8 @@ class GatewayService:
         denied = self._ops(request, lang)
         if denied:
             return denied
-        try:
-            body = json.loads(request.get_data(as_text=True) or "{}")
-        except ValueError:
-            body = None
-        queue = body.get("queue") if isinstance(body, dict) else None
+        body = json_object(request)
+        queue = body.get("queue")
         if not isinstance(queue, str) or not queue.startswith("minzi.") or \
                 queue.endswith(".parked"):
             return json_response(422, {"error": {
@@ -384,11 +391,7 @@ class GatewayService:
         denied = self._ops(request, lang)
         if denied:
             return denied
-        try:
-            body = json.loads(request.get_data(as_text=True) or "{}")
-        except ValueError:
-            body = None
-        body = body if isinstance(body, dict) else {}
+        body = json_object(request)
         queue, event_id, reason = body.get("queue"), body.get("event_id"), body.get("reason")
         every = body.get("all") is True
         zh = lang == "zh"

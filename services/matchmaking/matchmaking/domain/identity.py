@@ -1,39 +1,28 @@
-"""Who a member is: the resident ID number (GB 11643-1999), the birth date and gender it carries,
-and the legal age of marriage."""
+"""Who a member is: the resident ID number (GB 11643-1999, checked by ``minzi.idcard``), the birth
+date and gender it carries, and the legal age of marriage."""
 from datetime import date, datetime
 from typing import Any
 
 from minzi.api import DomainError
 from minzi.i18n import label
+from minzi.idcard import id_check_char, id_number_problem, mask_id_number
 from minzi.localtime import local_date
 
 from .codes import GENDERS
 
+__all__ = [
+    "MARRIAGE_AGE",
+    "age_on",
+    "check_identity",
+    "id_birth_date",
+    "id_check_char",
+    "id_gender",
+    "id_number_problem",
+    "mask_id_number",
+]
+
 # the legal age of marriage in China (民法典 第1047条): men 22, women 20
 MARRIAGE_AGE = {"male": 22, "female": 20}
-
-# GB 11643-1999: the weights of the first 17 digits, and the check character of the sum mod 11
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_CHECK = "10X98765432"
-
-
-def id_check_char(first17: str) -> str:
-    """The 18th character of the ID number whose first 17 digits are ``first17``."""
-    return _CHECK[sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True)) % 11]
-
-
-def id_number_problem(value: str) -> str | None:
-    """None when ``value`` is a well-formed 18-character resident ID number (GB 11643), else
-    what is wrong with it (in English; the schemas translate)."""
-    if len(value) != 18 or not value[:17].isdigit() or value[17] not in "0123456789X":
-        return "An ID number has 17 digits and a final digit or X."
-    if id_check_char(value[:17]) != value[17]:
-        return "The ID number's check digit does not match: please check it."
-    try:
-        datetime.strptime(value[6:14], "%Y%m%d")
-    except ValueError:
-        return "The ID number does not contain a valid birth date."
-    return None
 
 
 def id_birth_date(id_number: str) -> date:
@@ -43,12 +32,6 @@ def id_birth_date(id_number: str) -> date:
 def id_gender(id_number: str) -> str:
     """The 17th digit: odd for a man, even for a woman."""
     return "male" if int(id_number[16]) % 2 else "female"
-
-
-def mask_id_number(id_number: str) -> str:
-    """Where the number was issued (the first six) and its last four; the birth date hidden. Every
-    stored ID number is a checked 18-character one (the column is NOT NULL)."""
-    return id_number[:6] + "********" + id_number[-4:]
 
 
 def age_on(birth_date: date, day: date) -> int:

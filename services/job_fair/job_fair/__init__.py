@@ -1,0 +1,1 @@
+"""社区招聘会 (Community job fair): a Minzi program."""

@@ -7,7 +7,8 @@ import pytest
 
 from minzi.api import unbounded
 
-SERVICES = ("intake", "legal_aid", "cat_fund", "matchmaking", "sms_broadcast", "sample_program")
+SERVICES = ("intake", "legal_aid", "cat_fund", "matchmaking", "sms_broadcast", "job_fair",
+            "sample_program")
 
 
 @pytest.mark.parametrize("service", SERVICES)

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
 READMES = [README, *sorted(ROOT.glob("services/*/README.md"))]
-PROGRAMS = ("legal_aid", "cat_fund", "matchmaking", "sms_broadcast")
+PROGRAMS = ("legal_aid", "cat_fund", "matchmaking", "sms_broadcast", "job_fair")
 METRICS_TOKEN = "readme-metrics-token-1"
 INBOUND_SECRET = "readme-inbound-secret"
 
@@ -76,6 +76,7 @@ def readme_suite(suite):
     suite.wait_until_up()
     suite.wait_for_service("legal_consultation")
     suite.wait_for_service("sick_or_injured_cat", community="maple-court")
+    suite.wait_for_service("job_seeking")
     yield suite
     # the program registered in the README gets a RabbitMQ user of the machine's broker
     requests.delete(f"{RABBIT_API}/api/users/repairs", auth=("guest", "guest"), timeout=10)
@@ -98,3 +99,6 @@ def test_the_readmes_commands_run_as_written(readme_suite):
     assert "已答复" in ran.stdout and "您说的那只受伤的猫已由志愿者送医" in ran.stdout
     assert '"bus_user": "repairs"' in ran.stdout
     assert "minzi_cases_open" in ran.stdout
+    # the job fair's small fair: one employer invited, one hire, and its spreadsheet written
+    assert '"employers": 1' in ran.stdout and '"hires": 1' in ran.stdout
+    assert ".xlsx" in ran.stdout

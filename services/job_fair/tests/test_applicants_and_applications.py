@@ -9,6 +9,7 @@ from .conftest import (
     NOW,
     STAFF,
     STANDARD_ID,
+    TODAY,
     ZHANG_WEI_ID,
     C,
     applicant_data,
@@ -117,3 +118,15 @@ def test_a_taken_down_position_or_another_communitys_applicant_is_refused(tx):
     tx.session.flush()
     with refused(tx, "position_closed"):
         applications.apply(tx, C, applicant.id, position.id, STAFF, NOW)
+
+
+def test_no_application_to_a_fair_that_is_over_or_an_employer_whose_licence_expired(tx):
+    _, employer, position = fair_with_position(tx)              # the fair is on 5 December
+    applicant = register(tx)
+    with refused(tx, "fair_over", field="position_id"):
+        applications.apply(tx, C, applicant.id, position.id, STAFF, NOW + timedelta(days=9))
+    employer.licence_valid_until = TODAY                        # its last valid day: 27 November
+    tx.session.flush()
+    with refused(tx, "licence_expired", field="position_id"):
+        applications.apply(tx, C, applicant.id, position.id, STAFF, NOW + timedelta(days=1))
+    assert applications.apply(tx, C, applicant.id, position.id, STAFF, NOW).status == "applied"

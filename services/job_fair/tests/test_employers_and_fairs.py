@@ -160,3 +160,15 @@ def test_another_communitys_employer_and_fair_are_not_found(tx):
     with refused(tx, "unknown_employer", field="employer_id", status=422):
         fairs.invite(tx, C, fair.id, employer.id + 1, STAFF, NOW)
     assert employers.get_employer(tx.session, employer.id, C).credit_code == STANDARD_CODE
+
+
+def test_no_position_at_a_fair_that_is_over(tx):
+    fair = plan(tx)
+    employer = verified_employer(tx)
+    fairs.invite(tx, C, fair.id, employer.id, STAFF, NOW)
+    with refused(tx, "fair_over", field="fair_id") as err:
+        positions.post_position(tx, C, fair.id, position_data(employer.id), STAFF,
+                                NOW + timedelta(days=9))
+    assert err.value.message_zh == "招聘会「彩虹城冬季招聘会」已经结束"
+    with refused(tx, "fair_not_found", status=404):
+        positions.post_position(tx, C, fair.id + 1, position_data(employer.id), STAFF, NOW)

@@ -77,8 +77,10 @@ def snapshot(tx) -> dict:
 
 
 @contextmanager
-def refused(tx, code: str, *, field: str | None = None, status: int | None = None):
-    """The rule in the block says no with ``code``, and nothing changed."""
+def refused(tx, code: str, *, field: str | None = None, status: int | None = None,
+            zh: str | None = None, en: str | None = None):
+    """The rule in the block says no with ``code`` (on ``field``, with ``status``, in these
+    words), and nothing changed."""
     before = snapshot(tx)
     with pytest.raises(DomainError) as err:
         yield err
@@ -87,6 +89,10 @@ def refused(tx, code: str, *, field: str | None = None, status: int | None = Non
         assert err.value.field == field
     if status is not None:
         assert err.value.status == status
+    if zh is not None:
+        assert err.value.message_zh == zh
+    if en is not None:
+        assert err.value.message_en == en
     assert snapshot(tx) == before
 
 

@@ -71,8 +71,9 @@ class Yuan(fields.Field):
             amount = Decimal(str(value))
         except InvalidOperation:
             raise ValidationError(MONEY_ERROR) from None
-        if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")) \
-                or not 0 <= amount <= 1_000_000:
+        # the range first: quantizing 1e308 is itself an error
+        if not amount.is_finite() or not 0 <= amount <= 1_000_000 \
+                or amount != amount.quantize(Decimal("0.01")):
             raise ValidationError(MONEY_ERROR)
         return int(amount * 100)
 

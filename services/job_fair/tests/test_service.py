@@ -147,6 +147,12 @@ def test_bad_input_is_named_in_the_readers_language_and_changes_nothing(program_
                                                  "pay_max": 4000.0})
     assert money["body"]["error"]["fields"] == {
         "pay_min": ["金额以元为单位，最多两位小数，在 0 到 1000000 之间"]}
+    for amount in ("1e308", 1e308, "NaN", "-0.01", "1000000.01", True, "四千"):
+        wrong = call("POST", "/fairs/1/positions", {
+            "employer_id": 1, "title": "保洁", "count": 1, "work_place": "小区",
+            "pay_min": "3500", "pay_max": amount}, lang="en")
+        assert (wrong["status"], wrong["body"]["error"]["fields"]) == (422, {"pay_max": [
+            "An amount in yuan, at most two decimal places, from 0 to 1000000."]}), amount
     assert call("GET", "/applicants", staff=None)["status"] == 401
     assert call("GET", "/applicants", staff=make_staff("receptionist"))["status"] == 403
     assert rows(container) == before

@@ -160,6 +160,9 @@ def test_in_development_the_first_announcement_registers_its_sender(tx):
     refused(tx, "community_not_registered", admit, tx.session,
             manifest("stranger", communities=("oak",)), "guest", development=False, now=NOW)
     registrations.admit(tx.session, "case.reported", "unknown", "anyone", development=True)
+    # a connection that names no user (no user_id) is heard in development, and registers nothing
+    admit(tx.session, manifest("nameless"), None, development=True, now=NOW)
+    assert tx.session.get(ProgramRegistration, "nameless") is None
 
 
 def test_reports_and_withdrawals_only_from_the_programs_user(tx):
@@ -167,8 +170,10 @@ def test_reports_and_withdrawals_only_from_the_programs_user(tx):
     registrations.admit(tx.session, "case.reported", "repairs", "repairs", development=False)
     refused(tx, "untrusted_sender", registrations.admit, tx.session, "case.reported", "repairs",
             "legal_aid", development=False)
-    refused(tx, "program_not_registered", registrations.admit, tx.session, "program.withdrawn",
-            "stranger", "stranger", development=False)
+    assert said(refused(tx, "program_not_registered", registrations.admit, tx.session,
+                        "program.withdrawn", "stranger", "stranger", development=False)) == (
+        "项目 stranger 尚未登记，不接受它的 program.withdrawn",
+        "Program stranger is not registered: its program.withdrawn is refused", None, 400)
 
 
 def test_a_submission_from_a_registered_program_for_its_community_in_its_name(tx):

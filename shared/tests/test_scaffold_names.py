@@ -5,7 +5,9 @@ import pytest
 
 from minzi.scaffold import TEMPLATE, class_name, create, distribution_name, main
 
-SERVICES = Path(__file__).resolve().parents[2] / "services"
+# the repository's services/, also from a copy of shared/tests further down (a mutation run's)
+SERVICES = next(folder / "services" for folder in Path(__file__).resolve().parents
+                if (folder / "services").is_dir())
 
 
 def test_the_service_class_is_named_from_the_program_id():

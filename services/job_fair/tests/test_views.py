@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from minzi.testing import dispatched_case
 
 from job_fair.domain import applications, cases, employers, fairs, positions, views
+from job_fair.models import Applicant
 
 from .conftest import (
     CODES,
@@ -237,3 +238,46 @@ def test_cases_are_listed_by_number_for_their_community(tx):
         "result": None, "handled_by": None,
         "history": [{"at": AT_NOW, "by": "intake", "action": "received", "note": None}]}
     assert [c["case_id"] for c in views.list_cases(tx.session, OTHER)] == [3]
+
+
+def test_an_employer_handed_its_applicants_reads_them_in_its_language(tx):
+    _, employer, position = fair_with_position(tx)
+    applications.apply(tx, C, register(tx).id, position.id, STAFF, NOW)
+    handed = views.employer_applications(tx.session, employer, "en")
+    assert (handed[0]["status_name"], handed[0]["applicant"]["kind_name"],
+            handed[0]["applicant"]["education_name"]) == (
+        "Applied", "Unemployed", "Senior high / vocational school")
+
+
+def test_an_application_shows_when_it_was_interviewed_and_decided(tx):
+    fair, _, position = fair_with_position(tx)
+    later = datetime(2026, 12, 5, 3, 0, tzinfo=UTC)
+    application = applications.apply(tx, C, register(tx).id, position.id, STAFF, NOW)
+    applicant = tx.session.get(Applicant, application.applicant_id)
+    applications.check_in(tx, C, fair.id, applicant.registration_code, STAFF, later)
+    applications.record_interview(tx, C, application.id, "谈得不错", STAFF, later)
+    applications.decide(tx, C, application.id, True, None, STAFF, later)
+    shown = views.application_view(application, "zh")
+    assert (shown["applied_at"], shown["interviewed_at"], shown["decided_at"]) == (
+        AT_NOW, "2026-12-05T03:00:00Z", "2026-12-05T03:00:00Z")
+    assert (shown["status"], shown["status_name"]) == ("hired", "已录用")
+
+
+def test_a_fairs_positions_are_its_own(tx):
+    fair, employer, _ = fair_with_position(tx)
+    other = fairs.plan_fair(tx, C, {"title": "春季招聘会", "day": date(2027, 3, 6),
+                                    "place": "社区广场", "capacity": 100}, STAFF, NOW)
+    fairs.invite(tx, C, other.id, employer.id, STAFF, NOW)
+    positions.post_position(tx, C, other.id, position_data(employer.id, title="绿化工"),
+                            STAFF, NOW)
+    for public in (True, False):
+        assert [p.title for p, _ in views.list_positions(tx.session, fair, NOW,
+                                                         public=public)] == ["物业电工"]
+        assert [p.title for p, _ in views.list_positions(tx.session, other, NOW,
+                                                         public=public)] == ["绿化工"]
+
+
+def test_an_employer_with_no_licence_date_shows_none(tx):
+    employer = employers.register_employer(tx, C, employer_data(), STAFF, NOW)
+    employer.licence_valid_until = None
+    assert views.employer_view(employer, "zh", NOW)["licence_valid_until"] is None

@@ -99,3 +99,11 @@ def test_a_fair_nobody_has_come_to_yet_has_zeros_and_only_the_headings(tx):
                        ["参会单位", 0], ["岗位", 0], ["招聘人数", 0], ["求职者", 0], ["投递", 0],
                        ["签到", 0], ["面试", 0], ["录用", 0]]
     assert people == [list(HEADINGS_ZH)]
+
+
+def test_a_workbook_asked_for_in_no_language_is_in_chinese(tx):
+    fair = busy_fair(tx)
+    book = load_workbook(BytesIO(fair_workbook(tx.session, fair, full=False)))
+    assert book.sheetnames == ["数据", "求职者"]
+    assert [list(row) for row in book["数据"].values] == FIGURES_ZH
+    assert next(book["求职者"].values) == HEADINGS_ZH

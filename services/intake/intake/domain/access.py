@@ -65,9 +65,8 @@ SEE_RESIDENT = frozenset({"owner", "program", "station_head"})
 WINDOW = ("receptionist", "station_head", "admin")
 
 
-def people_of(case: Case, actor: Actor) -> set[str]:
-    """What ``actor`` is to ``case``."""
-    staff = actor.staff
+def people_of(case: Case, staff: Staff | None) -> set[str]:
+    """What the staff member is to ``case``."""
     if staff is None:
         return set()
     found = set()
@@ -84,7 +83,7 @@ def people_of(case: Case, actor: Actor) -> set[str]:
 
 
 def may(actor: Actor, action: str, case: Case) -> bool:
-    return bool(CASE_ACTIONS[action] & people_of(case, actor))
+    return bool(CASE_ACTIONS[action] & people_of(case, actor.staff))
 
 
 def require_may(actor: Actor, action: str, case: Case) -> None:
@@ -99,9 +98,7 @@ def can_see_personal_data(case: Case, staff: Staff | None) -> bool:
     handling it, and the station head, who answers for every case of the station. Everyone else
     (another receptionist, the admin, who keeps accounts, not cases) sees the phone masked. A case
     nobody owns yet is shown masked to the window until someone takes it up and so owns it."""
-    if staff is None:
-        return False
-    people = people_of(case, Actor("", staff=staff))
+    people = people_of(case, staff)
     if case.owner_id is None:
         people.discard("owner")
     return bool(SEE_RESIDENT & people)

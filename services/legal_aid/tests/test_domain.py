@@ -415,6 +415,22 @@ def test_who_may_work_the_records(staff, operator, desk, seen_as):
                                 "message": "只有普法互助家园的工作人员可以这样做"}},
                 {"error": {"code": "not_program_staff",
                            "message": "Only the legal-aid home's staff may do this"}})
+    if desk:
+        access.require_desk(staff)
+    else:
+        with pytest.raises(DomainError) as err:
+            access.require_desk(staff)
+        refused = err.value
+        if staff is None:
+            assert (refused.status, refused.to_body("zh"), refused.to_body("en")) == (
+                401, {"error": {"code": "unauthenticated", "message": "请先登录"}},
+                {"error": {"code": "unauthenticated", "message": "Log in first"}})
+        else:
+            assert (refused.status, refused.to_body("zh"), refused.to_body("en")) == (
+                403, {"error": {"code": "not_desk",
+                                "message": "只有服务站前台和普法互助家园的工作人员可以这样做"}},
+                {"error": {"code": "not_desk", "message": "Only the station's front desk and "
+                           "the legal-aid home's staff may do this"}})
 
 
 def test_another_communitys_records_are_not_found(tx):

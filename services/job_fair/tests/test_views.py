@@ -57,7 +57,7 @@ def test_a_phone_too_short_to_mask_is_hidden_whole():
     assert views.mask_phone("13800000001") == "138****0001"
     assert views.mask_phone("12345678") == "123****5678"     # 8 characters: still masked
     assert views.mask_phone("1234567") == "****"
-    assert views.mask_phone("") == "****"
+    assert views.mask_phone("") == ""        # no phone: nothing to hide
 
 
 def test_an_applicant_with_no_expected_pay_shows_none(tx):

@@ -10,6 +10,7 @@ from minzi.envelope import isoformat
 from minzi.i18n import label
 from minzi.idcard import mask_id_number
 from minzi.localtime import local_date
+from minzi.logs import mask_phone
 
 from ..models import (
     Activity,
@@ -24,11 +25,6 @@ from ..models import (
 from .codes import APPLICANT_KINDS, APPLICATION_STATUSES, EDUCATION, EMPLOYER_STATUSES
 from .employers import licence_expired
 from .matching import yuan
-
-
-def mask_phone(phone: str) -> str:
-    """The first three and the last four: 138****1111."""
-    return phone[:3] + "****" + phone[-4:] if len(phone) >= 8 else "****"
 
 
 def employer_view(employer: Employer, lang: str, now: datetime) -> dict:

@@ -1,0 +1,1 @@
+"""共驻共建 (Co-building): a Minzi program."""

@@ -1,16 +1,13 @@
 """The stray-cat fund's own database.
 
-Money is integer fen (1 yuan = 100 fen) everywhere: ``BigInteger`` columns, no floats, no
-Decimals in storage. Ledger entries are insert-only: a mistake is undone by a reversal entry
-that points at the entry it reverses (``reverses_id`` is unique, so an entry is reversed once).
+The ledger's tables (``funds``, ``number_series``, ``entries``) are ``minzi.ledger``'s, declared
+here on the fund's own ``Base``: money is integer fen, entries are insert-only and a mistake is
+undone by a reversal entry pointing at the entry it reverses.
 """
 from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
-    BigInteger,
-    Boolean,
-    CheckConstraint,
     Date,
     ForeignKey,
     Integer,
@@ -22,6 +19,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from minzi.db import InboxMixin, OutboxMixin, UTCDateTime
 from minzi.envelope import utcnow
+from minzi.ledger import EntryMixin, FundMixin, NumberSeriesMixin
 
 
 class Base(DeclarativeBase):
@@ -36,68 +34,19 @@ class Inbox(InboxMixin, Base):
     pass
 
 
-class Fund(Base):
-    """One fund per community: the row every money movement locks, and its running balance."""
-    __tablename__ = "funds"
-    __table_args__ = (CheckConstraint("balance_fen >= 0", name="ck_funds_balance_not_negative"),)
-
-    community: Mapped[str] = mapped_column(String(50), primary_key=True)
-    balance_fen: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
-    entry_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+class Fund(FundMixin, Base):
+    pass
 
 
-class NumberSeries(Base):
-    """The fund's numbering of entries (``CF-2026-000123``): one series per year, no gaps."""
-    __tablename__ = "number_series"
-
-    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    last: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+class NumberSeries(NumberSeriesMixin, Base):
+    pass
 
 
-class Entry(Base):
-    """A money movement. ``delta_fen`` is signed: donations +, expenses -, reversals the opposite
-    of what they reverse. ``amount_fen`` is always positive."""
-    __tablename__ = "entries"
-    __table_args__ = (
-        UniqueConstraint("community", "idempotency_key", name="uq_entries_idempotency"),
-        CheckConstraint("amount_fen > 0", name="ck_entries_amount_positive"),
-        CheckConstraint("kind IN ('donation', 'expense', 'reversal')", name="ck_entries_kind"),
-    )
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    number: Mapped[str] = mapped_column(String(32), unique=True, nullable=False)
-    community: Mapped[str] = mapped_column(String(50), ForeignKey("funds.community"),
-                                           nullable=False, index=True)
-    kind: Mapped[str] = mapped_column(String(20), nullable=False)
-    amount_fen: Mapped[int] = mapped_column(BigInteger, nullable=False)
-    delta_fen: Mapped[int] = mapped_column(BigInteger, nullable=False)
-    occurred_on: Mapped[date] = mapped_column(Date, nullable=False, index=True)
-    description: Mapped[str | None] = mapped_column(Text, nullable=True)
-    # donations
-    donor_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    donor_contact: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    anonymous: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-    may_publish_name: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-    channel: Mapped[str | None] = mapped_column(String(30), nullable=True)
-    # expenses (a reversal of an expense repeats its category and cat, so reports net out)
-    category: Mapped[str | None] = mapped_column(String(30), nullable=True, index=True)
+class Entry(EntryMixin, Base):
+    """A money movement (``minzi.ledger``), and the cat a payment was for: a reversal of a
+    payment repeats its cat, so a cat's costs net out."""
     cat_id: Mapped[int | None] = mapped_column(ForeignKey("cats.id"), nullable=True, index=True)
-    invoice_ref: Mapped[str | None] = mapped_column(String(100), nullable=True)
-    payee: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    approved_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
-    # reversals
-    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("entries.id"), unique=True,
-                                                    nullable=True)
-    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
-    # who and when
-    idempotency_key: Mapped[str | None] = mapped_column(String(100), nullable=True)
-    fingerprint: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    recorded_by: Mapped[dict] = mapped_column(JSON, nullable=False)
-    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
 
-    reverses: Mapped["Entry | None"] = relationship(remote_side=[id], foreign_keys=[reverses_id])
     cat: Mapped["Cat | None"] = relationship()
 
 

@@ -4,10 +4,10 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, vali
 from minzi import i18n
 from minzi.api import MAX_OFFSET, Id
 from minzi.contract import COMMUNITY_ID
+from minzi.money import AmountError, to_fen, yuan
 
 from .domain.labels import CASE_STATUSES, CAT_SEXES, CAT_STATUSES
 from .domain.ledger import CHANNELS, KINDS
-from .domain.money import AmountError, to_fen, yuan
 from .domain.spending import CATEGORIES
 
 # The shared translator knows marshmallow's stock messages; these are the fund's own.

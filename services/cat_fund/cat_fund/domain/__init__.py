@@ -1,8 +1,8 @@
 """The stray-cat fund's rules, as plain Python (no nameko): one module per subject.
 
-- ``money``: yuan in, integer fen kept, two-decimal strings out; never a float in between.
 - ``ledger``: the fund's money: donations, spending, reversals; exact, insert-only, never below
-  zero. Nothing in it is about cats (a co-building fund can keep its books the same way).
+  zero. The rules are ``minzi.ledger``'s (any program with a fund keeps its books with them;
+  amounts are ``minzi.money``'s integer fen); here is what is the cat fund's own.
 - ``spending``: what the fund pays for (categories), and the fund's own check on a payment.
 - ``cats``: the cats' records: found, sterilised, vaccinated, seen by a vet, their status.
 - ``cases``: the stray-cat cases intake hands the fund (receive, chased, recalled) and how

@@ -5,7 +5,6 @@ the cats. Donors appear by name only when they agreed to it, contact details nev
 text is masked. Income is donations net of their reversals; spending is payments net of
 theirs; each is booked in the month of its own date.
 """
-from collections import defaultdict
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -14,18 +13,15 @@ from sqlalchemy.orm import Session, selectinload
 from minzi.db import as_utc
 from minzi.envelope import isoformat
 from minzi.i18n import label
+from minzi.ledger import totals as ledger_totals
 from minzi.logs import mask
+from minzi.money import yuan
 
 from ..models import Cat, Entry
 from . import ledger
 from .access import PROGRAM_NAME
 from .labels import CAT_STATUSES
-from .money import yuan
 from .spending import CATEGORIES
-
-
-def _month(entry: Entry) -> str:
-    return entry.occurred_on.strftime("%Y-%m")
 
 
 def _public_cat(cat: Cat | None) -> dict | None:
@@ -37,28 +33,12 @@ def _public_cat(cat: Cat | None) -> dict | None:
 def transparency_report(session: Session, community: str, lang: str, now: datetime) -> dict:
     """The report as of ``now`` (what the fund's last movement says, or ``now`` before any)."""
     fund = ledger.read_fund(session, community)
-    entries = session.scalars(
-        select(Entry).where(Entry.community == community)
-        .order_by(Entry.occurred_on, Entry.id)
-        .options(selectinload(Entry.reverses), selectinload(Entry.cat))).all()
+    entries = ledger.BOOKS.entries(session, community, selectinload(Entry.cat))
+    figures = ledger_totals(entries)
     reversal_of = {e.reverses_id: e.number for e in entries if e.reverses_id}
 
-    months = defaultdict(lambda: {"income": 0, "spending": 0, "by_category": defaultdict(int)})
-    by_category = defaultdict(int)
-    income = spending = 0
     donations, payments, reversals = [], [], []
     for entry in entries:
-        month = months[_month(entry)]
-        money_in = entry.kind == "donation" or (
-            entry.kind == "reversal" and entry.reverses.kind == "donation")
-        if money_in:
-            month["income"] += entry.delta_fen
-            income += entry.delta_fen
-        else:
-            month["spending"] -= entry.delta_fen
-            month["by_category"][entry.category] -= entry.delta_fen
-            by_category[entry.category] -= entry.delta_fen
-            spending -= entry.delta_fen
         line = {"number": entry.number, "date": entry.occurred_on.isoformat(),
                 "amount": yuan(entry.amount_fen), "reversed_by": reversal_of.get(entry.id)}
         if entry.kind == "donation":
@@ -83,15 +63,11 @@ def transparency_report(session: Session, community: str, lang: str, now: dateti
                  "amount": yuan(amounts.get(code, 0))} for code in CATEGORIES
                 if amounts.get(code)]
 
-    running = 0
-    by_month = []
-    for key in sorted(months):
-        month = months[key]
-        running += month["income"] - month["spending"]
-        by_month.append({"month": key, "income": yuan(month["income"]),
-                         "spending": yuan(month["spending"]),
-                         "spending_by_category": categories(month["by_category"]),
-                         "balance_at_month_end": yuan(running)})
+    by_month = [{"month": month["month"], "income": yuan(month["income"]),
+                 "spending": yuan(month["spending"]),
+                 "spending_by_category": categories(month["spending_by_category"]),
+                 "balance_at_month_end": yuan(month["balance_at_month_end"])}
+                for month in figures["by_month"]]
     cats = session.execute(select(Cat.status, func.count()).where(Cat.community == community)
                            .group_by(Cat.status)).all()
     sterilised = session.scalar(select(func.count()).select_from(Cat).where(
@@ -102,10 +78,10 @@ def transparency_report(session: Session, community: str, lang: str, now: dateti
         "currency": "CNY",
         "as_of": isoformat(as_utc(fund.updated_at) if fund.updated_at else now),
         "balance": yuan(fund.balance_fen),
-        "total_income": yuan(income),
-        "total_spending": yuan(spending),
-        "entry_count": len(entries),
-        "spending_by_category": categories(by_category),
+        "total_income": yuan(figures["income"]),
+        "total_spending": yuan(figures["spending"]),
+        "entry_count": figures["entry_count"],
+        "spending_by_category": categories(figures["spending_by_category"]),
         "by_month": by_month,
         "donations": donations,
         "spending": payments,

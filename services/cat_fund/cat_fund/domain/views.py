@@ -13,11 +13,11 @@ from minzi.db import as_utc
 from minzi.envelope import isoformat
 from minzi.i18n import label
 from minzi.logs import mask_phone
+from minzi.money import yuan
 
 from ..models import Case, Cat, Entry, Vaccination
 from . import ledger
 from .labels import CASE_STATUSES, CAT_SEXES, CAT_STATUSES
-from .money import yuan
 from .spending import CATEGORIES
 
 

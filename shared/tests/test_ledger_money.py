@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from cat_fund.domain.money import AmountError, to_fen, yuan
+from minzi.money import AmountError, to_fen, yuan
 
 
 @pytest.mark.parametrize("value, fen", [

@@ -233,15 +233,19 @@ def _insert_ignore(session: Session, model: type, **values: object) -> None:
 class Ledger:
     """A program's books on its own tables: ``Ledger(Fund, Entry, NumberSeries, prefix="CF")``.
 
-    ``prefix`` starts every entry's number (``CF-2026-000001``). ``purpose`` names the columns
-    of an entry that say what a payment was for: taken from the request on a payment, repeated
-    on its reversal so that reports net out (``category``, and any the program adds)."""
+    ``prefix`` starts every entry's number (``CF-2026-000001``). ``columns`` names the columns
+    the program added to its ``Entry`` (the cat a payment was for, the unit a donation came
+    from): each is taken from the request on a donation or a payment and repeated on its
+    reversal, so that what the program counts by them nets out."""
 
     def __init__(self, fund: type, entry: type, series: type, *, prefix: str,
-                 purpose: tuple[str, ...] = ("category",)):
+                 columns: tuple[str, ...] = ()):
         self.Fund, self.Entry, self.NumberSeries = fund, entry, series
         self.prefix = prefix
-        self.purpose = purpose
+        self.columns = columns
+
+    def _own(self, data: dict) -> dict:
+        return {column: data.get(column) for column in self.columns}
 
     # -- locking and numbering
 
@@ -313,7 +317,8 @@ class Ledger:
                         now: datetime) -> tuple:
         """Money in. ``data``: ``amount`` (fen), ``channel`` (see ``CHANNELS``), and as the
         program asks ``donor_name``, ``donor_contact``, ``anonymous``, ``agreed_to_be_named``,
-        ``occurred_on``, ``description``, ``idempotency_key``. Returns ``(entry, created)``;
+        ``occurred_on``, ``description``, ``idempotency_key`` and its own ``columns``. A donor
+        is named in public only if they agreed and are not anonymous. Returns ``(entry, created)``;
         ``created`` is False for a repeated request."""
         _check_date(data, now)
         fund = self.lock_fund(session, community, now)
@@ -326,14 +331,14 @@ class Ledger:
             donor_name=data.get("donor_name"),
             donor_contact=data.get("donor_contact"), anonymous=anonymous,
             may_publish_name=bool(data.get("agreed_to_be_named")) and not anonymous,
-            channel=data["channel"])
+            channel=data["channel"], **self._own(data))
         return entry, True
 
     def record_expense(self, session: Session, community: str, data: dict, by: Staff,
                        now: datetime, *, check: Callable[[], None] | None = None) -> tuple:
         """Money out, refused if it is more than the balance. ``data``: ``amount`` (fen),
-        ``invoice_ref``, ``approved_by``, the ``purpose`` columns (``category``…), and as the
-        program asks ``payee``, ``occurred_on``, ``description``, ``idempotency_key``. Returns
+        ``invoice_ref``, ``approved_by``, and as the program asks ``category``, ``payee``,
+        ``occurred_on``, ``description``, ``idempotency_key`` and its own ``columns``. Returns
         ``(entry, created)``.
 
         ``check`` is the program's own word on the payment (a rule that may refuse it); it runs
@@ -352,8 +357,8 @@ class Ledger:
         return self._add(
             session, fund, "expense", amount, -amount, data, by, now,
             invoice_ref=data["invoice_ref"], payee=data.get("payee"),
-            approved_by=data["approved_by"],
-            **{column: data.get(column) for column in self.purpose}), True
+            approved_by=data["approved_by"], category=data.get("category"),
+            **self._own(data)), True
 
     def reverse_entry(self, session: Session, community: str, entry_id: int, data: dict,
                       by: Staff, now: datetime) -> tuple:
@@ -382,7 +387,8 @@ class Ledger:
         return self._add(
             session, fund, "reversal", original.amount_fen, delta, data, by, now,
             reverses_id=original.id, reason=data["reason"], channel=original.channel,
-            **{column: getattr(original, column) for column in self.purpose}), True
+            category=original.category,
+            **{column: getattr(original, column) for column in self.columns}), True
 
     # -- reading
 

@@ -5,7 +5,7 @@ from minzi.ledger import CHANNELS, KINDS, Ledger, public_donor
 
 from ..models import Entry, Fund, NumberSeries
 
-BOOKS = Ledger(Fund, Entry, NumberSeries, prefix="CF", purpose=("category", "cat_id"))
+BOOKS = Ledger(Fund, Entry, NumberSeries, prefix="CF", columns=("cat_id",))
 
 # the fund's rules call these by name (``ledger.record_donation(...)``)
 lock_fund = BOOKS.lock_fund

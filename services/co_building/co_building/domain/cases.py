@@ -1,31 +1,36 @@
-"""The cases intake hands co_building: received, chased, recalled, then resolved or returned."""
+"""The cases intake hands co-building (a resident's issue): received, chased, recalled; what
+co-building does with them is in ``issues``."""
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from minzi import program_cases
-from minzi.api import Conflict, NotFound, Staff, actor_name
+from minzi.api import NotFound, Staff
 from minzi.envelope import isoformat
 from minzi.store import Transaction
 
-from ..models import ProgramCase
-from .access import PROGRAM_ID
+from ..models import ProgramCase, Unit
+from .access import is_member, require_unit_contact
 
 INTAKE = "intake"
 
 
-def record(case: ProgramCase, by: str, action: str, now: datetime, note: str | None = None) -> None:
-    """Every change on the case's own record: who, when, what."""
+def record(case: ProgramCase, by: str, action: str, now: datetime, note: str | None = None,
+           **detail: object) -> None:
+    """Every change on the issue's own record: who, when, what."""
     case.updated_at = now
-    case.history = [*(case.history or []), {"at": isoformat(now), "by": by,
-                                            "action": action, "note": note}]
+    case.history = [*(case.history or []), {"at": isoformat(now), "by": by, "action": action,
+                                            "note": note, **detail}]
 
 
 def receive(tx: Transaction, data: dict, now: datetime) -> dict:
-    """A case from intake (``case.dispatched``); returns the report to send back."""
+    """A case from intake (``case.dispatched``); returns the report to send back. A case sent
+    again after a recall is open again, and sorted again."""
     case = program_cases.keep(tx.session, ProgramCase, data, now)
+    case.address = data.get("address")
+    case.reminders = case.reminders or 0
     record(case, INTAKE, "received", now, data.get("note"))
-    return {"status": "accepted", "note": "已收到，正在办理"}
+    return {"status": "accepted", "note": "共驻共建已收到，将分类并交责任单位办理"}
 
 
 def chased(tx: Transaction, notice: dict, now: datetime) -> None:
@@ -43,26 +48,19 @@ def recalled(tx: Transaction, notice: dict, now: datetime) -> None:
         record(case, INTAKE, "recalled", now, notice.get("note"))
 
 
+def case_not_found(case_id: int) -> NotFound:
+    return NotFound("case_not_found", f"没有编号为 {case_id} 的诉求", f"No case {case_id}",
+                    field="case_id")
+
+
 def get_case(session: Session, case_id: int, staff: Staff) -> ProgramCase:
-    """A case of the staff member's own community; another community's is not found."""
+    """An issue of the caller's own community; another community's is not found, and so is one
+    not assigned to a member unit's contact's unit."""
     case = session.get(ProgramCase, case_id)
     if case is None or case.community != staff["community"]:
-        raise NotFound("case_not_found", f"没有编号为 {case_id} 的诉求", f"No case {case_id}",
-                       field="case_id")
+        raise case_not_found(case_id)
+    if is_member(staff):
+        unit = session.get(Unit, case.unit_id) if case.unit_id else None
+        require_unit_contact(staff, case.unit_id, unit.contact_username if unit else None,
+                             case_not_found(case_id))
     return case
-
-
-def finish(case: ProgramCase, staff: Staff, now: datetime, *, resolved: bool, text: str,
-           reply: str | None = None) -> dict:
-    """Resolve (with a result) or return (with why) a case; returns the report for intake."""
-    if case.state != "received":
-        raise Conflict("case_closed", "这件诉求已经办完或已被收回", "The case is no longer open",
-                       field="case_id")
-    case.state = "resolved" if resolved else "returned"
-    case.result = text
-    case.handled_by = actor_name(staff)
-    record(case, actor_name(staff), case.state, now, text)
-    report = {"case_id": case.case_id, "program_id": PROGRAM_ID, "handler": actor_name(staff)}
-    if resolved:
-        return {**report, "status": "resolved", "result": text, "reply": reply}
-    return {**report, "status": "returned", "note": text}

@@ -26,7 +26,8 @@ from .models import Case
 
 router = Router()
 T = TypeVar("T")
-EVERY_ACCOUNT = (*STATION_ROLES, "ops")     # one's own account: ops's too
+# one's own account: ops's too, and a program's member unit contact's
+EVERY_ACCOUNT = (*STATION_ROLES, "ops", "member_unit")
 
 
 def at_desk(ctx: Context, work: Callable[[Desk], T]) -> T:

@@ -18,6 +18,8 @@ PHONE = validate.Regexp(r"^\+?[0-9][0-9\- ]{4,19}$",
 TEXT = validate.Length(min=1, max=4000)
 NEEDS_PROGRAM = message("项目工作人员和承办人须指明所属项目",
                         "Program staff and handlers belong to a program.")
+MEMBER_NEEDS_PROGRAM = message("共建单位联系人须指明所属项目（如 co_building）",
+                               "A member unit's contact belongs to a program (e.g. co_building).")
 NEEDS_PHONE = message("电话、短信渠道须留电话", "A phone number is needed for this channel.")
 GROUPS_ERROR = message("只能按 program、month、community 分组",
                        "Group by program, month or community.")
@@ -64,6 +66,8 @@ class StaffCreateSchema(Strict):
     def _program_staff_name_program(self, data: dict, **_: object) -> None:
         if data["role"] in ("program_staff", "handler") and not data.get("program_id"):
             raise ValidationError(NEEDS_PROGRAM, "program_id")
+        if data["role"] == "member_unit" and not data.get("program_id"):
+            raise ValidationError(MEMBER_NEEDS_PROGRAM, "program_id")
 
 
 class ApiKeyCreateSchema(Strict):

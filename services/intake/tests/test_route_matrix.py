@@ -11,7 +11,8 @@ Who may do what, as the README's "Who may do what" says it:
   also the handler; out of scope only the owner and the station head;
 - admins keep their community's accounts, keys and program registrations; the station head also
   reads the staff list and the messages sent to residents;
-- ops reach only their own account here; anonymous callers only the public routes.
+- ops and a program's member unit contact (``member_unit``, here of co-building) reach only
+  their own account here; anonymous callers only the public routes.
 """
 from types import SimpleNamespace
 
@@ -37,7 +38,7 @@ RAINBOW, MAPLE = "rainbow-city", "maple-court"
 ROLES = {"owner": ("receptionist", None), "receptionist": ("receptionist", None),
          "station_head": ("station_head", None), "admin": ("admin", None),
          "handler": ("handler", "legal_aid"), "volunteer": ("program_staff", "cat_fund"),
-         "ops": ("ops", None)}
+         "ops": ("ops", None), "member_unit": ("member_unit", "co_building")}
 CALLERS = (*ROLES, ANONYMOUS)
 
 
@@ -143,10 +144,11 @@ def _doors(ids: dict) -> dict[str, Door]:
         # accounts
         "POST /auth/token": Door("/auth/token", EVERYONE, reach="own",
                                  body={"username": "owner-rainbow-city", "password": PASSWORD}),
-        "POST /auth/password": Door("/auth/password", (*STATION, "ops"), reach="own",
+        "POST /auth/password": Door("/auth/password", (*STATION, "ops", "member_unit"),
+                                    reach="own",
                                     body={"old_password": PASSWORD,
                                           "new_password": "another-password-2"}),
-        "GET /me": Door("/me", (*STATION, "ops"), reach="own"),
+        "GET /me": Door("/me", (*STATION, "ops", "member_unit"), reach="own"),
         "POST /staff": Door("/staff", ("admin",), reach="own",
                             body={"username": "newcomer", "name": "新来的", "role": "receptionist",
                                   "password": "first-password-1"}),

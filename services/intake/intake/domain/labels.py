@@ -3,10 +3,13 @@ each with the label people read (Chinese first, English beside it), named by
 ``minzi.i18n.label``."""
 from minzi.i18n import Names
 
-ROLES = ("receptionist", "handler", "station_head", "program_staff", "admin")
+# member_unit: a program's outside partner (a co-building member unit's contact), who reaches only
+# the routes of its program that name the role; not one of the station's roles
+ROLES = ("receptionist", "handler", "station_head", "program_staff", "admin", "member_unit")
 ROLE_LABELS: Names = {"receptionist": ("接待员", "Receptionist"), "handler": ("承办人", "Handler"),
                "station_head": ("站长", "Station head"),
                "program_staff": ("项目工作人员", "Program staff"), "admin": ("管理员", "Admin"),
+               "member_unit": ("共建单位联系人", "Member unit contact"),
                "ops": ("运维", "Ops")}   # the station's one ops account, made at start only
 CHANNELS = ("visit", "phone", "letter", "web", "sms", "wechat", "qq", "mailbox", "open311")
 CHANNEL_LABELS = {"visit": "来访", "phone": "电话", "letter": "信件", "web": "网上", "sms": "短信",

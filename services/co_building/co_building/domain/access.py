@@ -7,10 +7,10 @@
   ``program_id`` co_building) sees and updates only what is their unit's: the unit, its
   commitments (reporting a deed done, with evidence) and the issues assigned to it (progress).
   Staff link the unit to the account by its username (``contact_username``); another unit's
-  records are not found, as another community's are.
+  records of the community are refused (403), another community's are not found (404).
 * The public reads the fund's report.
 Everyone works in their own community."""
-from minzi.api import Forbidden, NotFound, Staff
+from minzi.api import Forbidden, Staff
 
 PROGRAM_ID = "co_building"
 OPERATOR_ROLES = ("program_staff", "handler")
@@ -79,9 +79,10 @@ def is_contact_of(staff: Staff | None, unit_id: int | None, contact_username: st
         and contact_username == staff.get("username")
 
 
-def require_unit_contact(staff: Staff, unit_id: int | None, contact_username: str | None,
-                         not_found: NotFound) -> None:
-    """A member unit's contact reaches only their own unit's records; anything else is not
-    found (``not_found``), as another community's is. Staff and admins pass."""
+def require_unit_contact(staff: Staff, unit_id: int | None,
+                         contact_username: str | None) -> None:
+    """A member unit's contact reaches only their own unit's records (a record of the community
+    found first: another community's is not found, as for everyone). Staff and admins pass."""
     if is_member(staff) and not is_contact_of(staff, unit_id, contact_username):
-        raise not_found
+        raise Forbidden("not_your_unit", "这不是您所在共建单位的记录",
+                        "This is not your member unit's record")

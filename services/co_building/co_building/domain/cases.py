@@ -54,13 +54,12 @@ def case_not_found(case_id: int) -> NotFound:
 
 
 def get_case(session: Session, case_id: int, staff: Staff) -> ProgramCase:
-    """An issue of the caller's own community; another community's is not found, and so is one
-    not assigned to a member unit's contact's unit."""
+    """An issue of the caller's own community; another community's is not found. A member
+    unit's contact reaches only the issues assigned to their unit."""
     case = session.get(ProgramCase, case_id)
     if case is None or case.community != staff["community"]:
         raise case_not_found(case_id)
     if is_member(staff):
         unit = session.get(Unit, case.unit_id) if case.unit_id else None
-        require_unit_contact(staff, case.unit_id, unit.contact_username if unit else None,
-                             case_not_found(case_id))
+        require_unit_contact(staff, case.unit_id, unit.contact_username if unit else None)
     return case

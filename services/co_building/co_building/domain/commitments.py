@@ -27,15 +27,14 @@ def commitment_not_found(commitment_id: int) -> NotFound:
 
 def get_commitment(session: Session, commitment_id: int, community: str,
                    staff: Staff | None = None) -> Commitment:
-    """A commitment of ``community``; a member unit's contact (``staff``) finds only their own
-    unit's deeds."""
+    """A commitment of ``community``; a member unit's contact (``staff``) reaches only their own
+    unit's deeds (another's, or the community's own commitments, are refused)."""
     found = session.get(Commitment, commitment_id)
     if found is None or found.community != community:
         raise commitment_not_found(commitment_id)
     if staff is not None and is_member(staff):
         unit = session.get(Unit, found.unit_id) if found.direction == "unit" else None
-        require_unit_contact(staff, found.unit_id, unit.contact_username if unit else None,
-                             commitment_not_found(commitment_id))
+        require_unit_contact(staff, found.unit_id, unit.contact_username if unit else None)
     return found
 
 
@@ -83,8 +82,6 @@ def report_done(tx: Transaction, community: str, commitment_id: int, data: dict[
     contact reports their own unit's deeds; staff report any. Reporting again adds to the
     record and replaces the evidence, until it is verified."""
     commitment = get_commitment(tx.session, commitment_id, community, who)
-    if is_member(who) and commitment.direction != "unit":
-        raise commitment_not_found(commitment_id)
     if commitment.status == "verified":
         raise Conflict("already_verified", "这项承诺已经核实完成，不能再改",
                        "The commitment is already verified done", field="commitment_id")

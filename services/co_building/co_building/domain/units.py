@@ -25,7 +25,7 @@ def unit_not_found(unit_id: int) -> NotFound:
 def get_unit(session: Session, unit_id: int, community: str, *, field: str | None = None,
              staff: Staff | None = None) -> Unit:
     """A unit of ``community``. Named in a body (``field``), an unknown one is a 422 naming that
-    field; in a path, a 404. A member unit's contact (``staff``) finds only their own unit."""
+    field; in a path, a 404. A member unit's contact (``staff``) reaches only their own unit."""
     unit = session.get(Unit, unit_id)
     if unit is None or unit.community != community:
         if field:
@@ -33,7 +33,7 @@ def get_unit(session: Session, unit_id: int, community: str, *, field: str | Non
                               f"No member unit {unit_id}", field=field, status=422)
         raise unit_not_found(unit_id)
     if staff is not None:
-        require_unit_contact(staff, unit.id, unit.contact_username, unit_not_found(unit_id))
+        require_unit_contact(staff, unit.id, unit.contact_username)
     return unit
 
 

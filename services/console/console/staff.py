@@ -1,0 +1,467 @@
+"""The staff's pages: log-in, password, the queues and search, the one-window registration, a
+case with its history and actions, the figures, the community's staff. Each page asks the
+gateway as the logged-in person; what the API refuses is shown as the API words it."""
+import re
+import uuid
+from datetime import datetime, timedelta, timezone
+
+from werkzeug.wrappers import Response
+
+from .app import Page, Redirect
+
+WINDOW = ("receptionist", "station_head", "admin")
+MANAGERS = ("station_head", "admin")
+PROGRAM_ROLES = ("handler", "program_staff")
+OPEN = ("awaiting_assignment", "dispatched", "accepted", "resolved")
+CHASEABLE = ("awaiting_assignment", "dispatched", "accepted")
+CHANNELS = {"visit": ("来访", "Visit"), "phone": ("电话", "Phone"), "letter": ("信件", "Letter"),
+            "web": ("网上", "Web"), "sms": ("短信", "SMS"), "wechat": ("微信", "WeChat"),
+            "qq": ("QQ", "QQ"), "mailbox": ("书记信箱", "Secretary's mailbox")}
+BEIJING = timezone(timedelta(hours=8))
+# the case page's forms: who may see each (as intake's rules name the people of a case) and in
+# which statuses; the API decides in the end
+ACTIONS = {
+    "accept": ({"program", "manager", "owner"}, ("dispatched",)),
+    "assign": ({"manager"}, ("awaiting_assignment", "dispatched")),
+    "transfer": ({"owner", "manager", "program"}, CHASEABLE),
+    "chase": ({"owner", "manager"}, CHASEABLE),
+    "resolve": ({"owner", "manager", "program"}, CHASEABLE),
+    "reply": ({"owner", "manager"}, ("resolved",)),
+    "follow-up": ({"owner", "manager"}, ("replied",)),
+    "reopen": ({"owner", "manager"}, ("replied", "closed")),
+    "duplicate": ({"owner", "manager"}, OPEN),
+    "out-of-scope": ({"owner", "station_head"}, OPEN),
+}
+DONE = ("password_changed", "registered_ok", "done")
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path of this console (never another site) to go back to after logging in."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/cases"
+
+
+def login_url(page: Page) -> str:
+    return "/login?next=" + page.request.full_path.rstrip("?") if page.request.method == "GET" \
+        else "/login"
+
+
+def staff_of(page: Page) -> dict:
+    """The logged-in person, as the gateway knows them; to the log-in page otherwise, and to
+    the password page while the first-login change is pending."""
+    if not page.token:
+        raise Redirect(login_url(page))
+    answer = page.call("GET", "/api/v1/me")
+    if answer.status == 401:
+        page.set_token(None)
+        raise Redirect(login_url(page) + ("&" if "?" in login_url(page) else "?") + "expired=1")
+    if not answer.ok:
+        raise Refused(answer)
+    page.me = answer.body
+    if page.me.get("must_change_password") and page.request.path != "/password":
+        raise Redirect("/password")
+    return page.me
+
+
+class Refused(Exception):
+    def __init__(self, answer):
+        self.answer = answer
+
+
+def refused_page(page: Page, answer) -> Response:
+    if answer.status == 401:
+        page.set_token(None)
+        raise Redirect("/login?expired=1")
+    message, fields = answer.problems()
+    if isinstance(answer.body, dict) and \
+            answer.body.get("error", {}).get("code") == "password_change_required":
+        raise Redirect("/password")
+    lines = [("error", message or page.t("refused_page"))]
+    lines += [("error", f"{name}: {problem}") for name, problem in fields.items()]
+    return page.console.render(page, "refused.html", status=answer.status, messages=lines,
+                               nav=nav(page))
+
+
+def guarded(handler):
+    """A staff page: a refusal by the API anywhere in it becomes a page saying why."""
+    def page_handler(page: Page, **args) -> Response:
+        try:
+            return handler(page, **args)
+        except Refused as exc:
+            return refused_page(page, exc.answer)
+    page_handler.__name__ = handler.__name__
+    return page_handler
+
+
+def done_messages(page: Page) -> list:
+    done = page.request.args.get("done")
+    return [("ok", page.t(done))] if done in DONE else []
+
+
+def nav(page: Page) -> list[tuple[str, str, bool]]:
+    me = page.me
+    if not me or me.get("must_change_password"):
+        return []
+    role = me.get("role")
+    items = []
+    if role in WINDOW:
+        items.append(("/cases/new", "register"))
+    if role in PROGRAM_ROLES:
+        items.append(("/cases?queue=program", "program_cases"))
+    items.append(("/cases?queue=mine", "my_cases"))
+    items.append(("/cases?queue=overdue", "overdue"))
+    if role in MANAGERS:
+        items += [("/cases?queue=unassigned", "unassigned"), ("/cases?queue=escalated", "escalated")]
+    items += [("/cases?queue=all", "all_cases"), ("/figures", "figures"),
+              ("/password", "change_password")]
+    here = page.request.full_path.rstrip("?")
+    return [(url, page.t(key), url == here or (url == page.request.path and "?" not in url))
+            for url, key in items]
+
+
+def render(page: Page, template: str, status: int = 200, **values) -> Response:
+    return page.console.render(page, template, status=status, nav=nav(page), **values)
+
+
+# -- logging in and out ---------------------------------------------------------------------------
+
+def login(page: Page) -> Response:
+    request = page.request
+    messages = []
+    if request.args.get("expired"):
+        messages.append(("error", page.t("session_expired")))
+    if request.args.get("bye"):
+        messages.append(("ok", page.t("logged_out")))
+    username = ""
+    status = 200
+    if request.method == "POST":
+        username = request.form.get("username", "").strip()
+        answer = page.call("POST", "/api/v1/auth/token", json={
+            "username": username, "password": request.form.get("password", "")})
+        if answer.status == 201:
+            page.new_session()
+            page.set_token(answer.body["token"])
+            if answer.body["staff"].get("must_change_password"):
+                raise Redirect("/password")
+            raise Redirect(safe_next(request.args.get("next")))
+        message, fields = answer.problems()
+        messages = [("error", message)] + [("error", f"{page.t(n) if n in ('username', 'password') else n}: {p}")
+                                           for n, p in fields.items()]
+        status = answer.status
+    return render(page, "login.html", status=status, messages=messages, username=username)
+
+
+def logout(page: Page) -> Response:
+    if page.token:
+        page.call("POST", "/api/v1/auth/logout")
+    page.set_token(None)
+    page.new_session()
+    raise Redirect("/login?bye=1")
+
+
+@guarded
+def password(page: Page) -> Response:
+    me = staff_of(page)
+    messages = [("error", page.t("first_login"))] if me.get("must_change_password") else []
+    problems: dict = {}
+    status = 200
+    if page.request.method == "POST":
+        form = page.request.form
+        if form.get("new_password", "") != form.get("new_password_again", ""):
+            problems["new_password_again"] = page.t("passwords_differ")
+            status = 422
+        else:
+            answer = page.call("POST", "/api/v1/auth/password", json={
+                "old_password": form.get("old_password", ""),
+                "new_password": form.get("new_password", "")})
+            if answer.ok:
+                page.set_token(answer.body["token"])
+                raise Redirect("/cases?done=password_changed")
+            message, problems = answer.problems()
+            messages = [("error", message)]
+            status = answer.status
+    return render(page, "password.html", status=status, messages=messages, problems=problems)
+
+
+# -- queues and search ----------------------------------------------------------------------------
+
+def digits(text: str | None) -> str:
+    return re.sub(r"\D", "", text or "")
+
+
+def local_date(iso: str | None) -> str:
+    if not iso:
+        return ""
+    return datetime.fromisoformat(iso).astimezone(BEIJING).date().isoformat()
+
+
+def local_minute(iso: str | None) -> str:
+    if not iso:
+        return ""
+    return datetime.fromisoformat(iso).astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
+
+
+def matches(case: dict, words: str, date_from: str, date_to: str) -> bool:
+    """Search within what the API lists (it has no search of its own): the words in the
+    tracking code, phone, name, address or text; the registration date within the range."""
+    day = local_date(case.get("created_at"))
+    if (date_from and day < date_from) or (date_to and day > date_to):
+        return False
+    for word in words.split():
+        lowered = word.lower()
+        found = any(lowered in str(case.get(key) or "").lower()
+                    for key in ("tracking_code", "resident_name", "address", "description"))
+        if not found and digits(word) and len(digits(word)) >= 3:
+            found = digits(word) in digits(case.get("resident_phone"))
+        if not found:
+            return False
+    return True
+
+
+@guarded
+def cases(page: Page) -> Response:
+    me = staff_of(page)
+    args = page.request.args
+    default = "program" if me.get("role") in PROGRAM_ROLES else "mine"
+    queue = args.get("queue", default)
+    words, date_from, date_to = args.get("q", "").strip(), args.get("from", ""), \
+        args.get("to", "")
+    searching = bool(words or date_from or date_to)
+    params = {"queue": "all" if searching else queue, "limit": 1000 if searching else 200}
+    answer = page.call("GET", "/api/v1/cases", params=params)
+    if not answer.ok:
+        raise Refused(answer)
+    rows = answer.body
+    if searching:
+        rows = [c for c in rows if matches(c, words, date_from, date_to)]
+    titles = {"mine": "my_cases", "overdue": "overdue", "unassigned": "unassigned",
+              "escalated": "escalated", "all": "all_cases", "program": "program_cases"}
+    return render(page, "cases.html", messages=done_messages(page), cases=rows,
+                  title=page.t("search") if searching else page.t(titles.get(queue, "all_cases")),
+                  queue=queue, words=words, date_from=date_from, date_to=date_to,
+                  minute=local_minute)
+
+
+# -- registration ---------------------------------------------------------------------------------
+
+def classify(description: str, services: list[dict]) -> dict | None:
+    """The service type intake would choose for this text, by the same rule as intake's
+    (keywords found in the text, the type's Chinese name counting two), to show before saving."""
+    text = description.lower()
+    best, best_score = None, 0
+    for service in services:
+        score = sum(1 for word in service.get("keywords") or [] if word and word.lower() in text)
+        if service.get("name_zh") and service["name_zh"] in text:
+            score += 2
+        if score > best_score:
+            best, best_score = service, score
+    return best
+
+
+def normalise_address(text: str | None) -> str:
+    return (text or "").replace(" ", "").replace("\u3000", "").lower()
+
+
+def possible_duplicates(page: Page, phone: str, address: str) -> list[dict]:
+    if not (digits(phone) or address.strip()):
+        return []
+    answer = page.call("GET", "/api/v1/cases", params={"queue": "all", "limit": 1000})
+    if not answer.ok:
+        return []
+    found = []
+    for case in answer.body:
+        if case["status"] not in OPEN:
+            continue
+        same_phone = digits(phone) and digits(case.get("resident_phone")) == digits(phone)
+        same_place = address.strip() and \
+            normalise_address(case.get("address")) == normalise_address(address)
+        if same_phone or same_place:
+            found.append(case)
+    return found
+
+
+def attribute_values(form, service: dict | None) -> dict:
+    values: dict = {}
+    for attribute in (service or {}).get("attributes") or []:
+        code = attribute["code"]
+        if attribute.get("datatype") == "multivaluelist":
+            chosen = form.getlist(f"attr.{code}")
+            if chosen:
+                values[code] = chosen
+        elif form.get(f"attr.{code}", "").strip():
+            values[code] = form.get(f"attr.{code}").strip()
+    return values
+
+
+@guarded
+def register(page: Page) -> Response:
+    staff_of(page)
+    answer = page.call("GET", "/api/v1/services")
+    if not answer.ok:
+        raise Refused(answer)
+    services = answer.body
+    form = page.request.form if page.request.method == "POST" else page.request.args
+    chosen = next((s for s in services if s["service_code"] == form.get("service_code")), None)
+    values = {name: form.get(name, "") for name in (
+        "channel", "description", "resident_name", "resident_phone", "resident_contact",
+        "address")}
+    values["request_key"] = form.get("request_key") or uuid.uuid4().hex
+    attributes = attribute_values(form, chosen) if page.request.method == "POST" else {}
+    messages, problems, check = [], {}, None
+    status = 200
+    step = form.get("step")
+    if page.request.method == "POST" and step == "check":
+        check = {"suggested": chosen or classify(values["description"], services),
+                 "duplicates": possible_duplicates(page, values["resident_phone"],
+                                                   values["address"])}
+    if page.request.method == "POST" and step == "save":
+        body = {"channel": values["channel"], "description": values["description"],
+                "attributes": attributes}
+        for name in ("resident_name", "resident_phone", "resident_contact", "address"):
+            if values[name].strip():
+                body[name] = values[name].strip()
+        if chosen:
+            body["service_code"] = chosen["service_code"]
+        saved = page.call("POST", "/api/v1/cases", json=body,
+                          headers={"Idempotency-Key": values["request_key"]})
+        if saved.ok:
+            raise Redirect(f"/cases/{saved.body['id']}?done=registered_ok")
+        message, problems = saved.problems()
+        messages.append(("error", message))
+        status = saved.status
+    return render(page, "register.html", status=status, messages=messages, problems=problems,
+                  services=services, chosen=chosen, values=values, attributes=attributes,
+                  channels=CHANNELS, check=check)
+
+
+# -- one case -------------------------------------------------------------------------------------
+
+def people(case: dict, me: dict) -> set[str]:
+    """What the logged-in person is to the case (as intake's access rules name them)."""
+    found = set()
+    role = me.get("role")
+    if case.get("owner_id") == me.get("id") or (case.get("owner_id") is None and role in WINDOW):
+        found.add("owner")
+    if case.get("program_id") and case["program_id"] == me.get("program_id") and \
+            role in PROGRAM_ROLES:
+        found.add("program")
+    if role in MANAGERS:
+        found.add("manager")
+    if role == "station_head":
+        found.add("station_head")
+    return found
+
+
+def actions_for(case: dict, me: dict) -> list[str]:
+    mine = people(case, me)
+    return [name for name, (who, statuses) in ACTIONS.items()
+            if case["status"] in statuses and who & mine]
+
+
+def action_body(action: str, form) -> dict:
+    """The API's body for one action, from its small form (empty fields left out)."""
+    def text(name: str) -> str | None:
+        value = form.get(name, "").strip()
+        return value or None
+
+    def yes(name: str) -> bool | None:
+        value = form.get(name)
+        return None if value is None else value == "yes"
+    fields = {"accept": ("handler", "on_behalf_of", "note"), "assign": ("service_code", "note"),
+              "transfer": ("service_code", "note"), "chase": ("note",), "resolve": ("result",),
+              "reply": ("text",), "follow-up": ("note",), "reopen": ("note",),
+              "duplicate": ("duplicate_of",), "out-of-scope": ("explanation", "referral")}
+    body = {name: text(name) for name in fields[action] if text(name) is not None}
+    if action == "follow-up":
+        body.update({"resolved": yes("resolved"), "satisfied": yes("satisfied")})
+    if action == "duplicate" and body.get("duplicate_of", "").isdigit():
+        body["duplicate_of"] = int(body["duplicate_of"])
+    return body
+
+
+def case_page(page: Page, case_id: int, status: int = 200, messages=None, problems=None,
+              open_action: str | None = None, values=None) -> Response:
+    me = staff_of(page)
+    answer = page.call("GET", f"/api/v1/cases/{case_id}")
+    if not answer.ok:
+        raise Refused(answer)
+    case = answer.body
+    actions = actions_for(case, me)
+    services = []
+    if {"assign", "transfer"} & set(actions):
+        listed = page.call("GET", "/api/v1/services")
+        services = listed.body if listed.ok else []
+    return render(page, "case.html", status=status,
+                  messages=(messages or []) + done_messages(page), case=case, actions=actions,
+                  services=services, problems=problems or {}, open_action=open_action,
+                  values=values or {}, minute=local_minute, may_on_behalf="owner" in people(
+                      case, me) or "manager" in people(case, me))
+
+
+@guarded
+def case(page: Page, case_id: int) -> Response:
+    return case_page(page, case_id)
+
+
+@guarded
+def case_action(page: Page, case_id: int, action: str) -> Response:
+    staff_of(page)
+    if action not in ACTIONS:
+        return page.console.refusal(page, 404, page.t("refused_page"))
+    answer = page.call("POST", f"/api/v1/cases/{case_id}/{action}",
+                       json=action_body(action, page.request.form))
+    if answer.ok:
+        raise Redirect(f"/cases/{case_id}?done=done")
+    if answer.status == 401:
+        raise Refused(answer)
+    message, problems = answer.problems()
+    return case_page(page, case_id, status=answer.status, messages=[("error", message)],
+                     problems=problems, open_action=action,
+                     values=page.request.form.to_dict())
+
+
+# -- figures --------------------------------------------------------------------------------------
+
+@guarded
+def figures(page: Page) -> Response:
+    staff_of(page)
+    args = page.request.args
+    period = {k: args[k] for k in ("from", "to") if args.get(k)}
+    tables = {}
+    for groups in ("program,month", "program", "month", "community"):
+        answer = page.call("GET", "/api/v1/figures", params={"group_by": groups, **period})
+        if not answer.ok:
+            raise Refused(answer)
+        tables[groups] = answer.body["rows"]
+    listed = page.call("GET", "/api/v1/programs")
+    names = {p["program_id"]: p.get("name") or p["program_id"]
+             for p in (listed.body if listed.ok else [])}
+    names["unassigned"] = page.t("unassigned_program")
+    return render(page, "figures.html", tables=tables, names=names, period=period,
+                  rates=("response_rate", "resolution_rate", "satisfaction_rate",
+                         "on_time_rate"))
+
+
+# -- the community's staff (managers, as the API allows) ------------------------------------------
+
+@guarded
+def staff_list(page: Page) -> Response:
+    staff_of(page)
+    answer = page.call("GET", "/api/v1/staff")
+    if not answer.ok:
+        raise Refused(answer)
+    return render(page, "staff.html", people=answer.body)
+
+
+ROUTES = [
+    ("/login", ["GET", "POST"], login),
+    ("/logout", ["POST"], logout),
+    ("/password", ["GET", "POST"], password),
+    ("/cases", ["GET"], cases),
+    ("/cases/new", ["GET", "POST"], register),
+    ("/cases/<int:case_id>", ["GET"], case),
+    ("/cases/<int:case_id>/<action>", ["POST"], case_action),
+    ("/figures", ["GET"], figures),
+    ("/staff", ["GET"], staff_list),
+]

@@ -30,6 +30,7 @@ MINZI_BUS_PASSWORD_CAT_FUND=$(secret)
 MINZI_BUS_PASSWORD_MATCHMAKING=$(secret)
 MINZI_BUS_PASSWORD_SMS_BROADCAST=$(secret)
 MINZI_BUS_PASSWORD_JOB_FAIR=$(secret)
+MINZI_BUS_PASSWORD_CO_BUILDING=$(secret)
 # the SMS gateway sends residents' replies to sms_broadcast with this secret
 MINZI_SMS_INBOUND_SECRET=$(secret)
 MINZI_STAFF_SIGNING_KEY='$(printf '%s\n' "$signing_key" | one_line)'

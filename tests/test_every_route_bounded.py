@@ -8,6 +8,7 @@ import pytest
 from minzi.api import unbounded
 
 SERVICES = ("intake", "legal_aid", "cat_fund", "matchmaking", "sms_broadcast", "job_fair",
+            "co_building",
             "sample_program")
 
 

@@ -321,10 +321,12 @@ def test_a_residents_details_are_changed_all_at_once_and_recorded(tx, grid):
     assert (moved.name, moved.phone, moved.zone_id, moved.building_id, moved.door_id) == \
         (None, "13800001111", grid["z2"].id, None, None)
     [last, first] = views.list_changes(tx.session, OPERATOR, q(limit=2))
-    assert (first["actor"], first["action"], first["entity_id"], first["note"]) == \
-        ("站长", "contact_changed", grid["li"].id, "一片区 5号楼 2单元")
-    assert (last["actor"], last["action"], last["entity_id"], last["note"]) == \
-        ("李", "contact_changed", grid["zhang"].id, "二片区")
+    assert (first["actor"], first["action"], first["entity"], first["entity_id"],
+            first["note"], first["at"]) == \
+        ("站长", "contact_changed", "contact", grid["li"].id, "一片区 5号楼 2单元",
+         "2026-11-27T03:00:00Z")
+    assert (last["actor"], last["action"], last["entity"], last["entity_id"], last["note"]) == \
+        ("李", "contact_changed", "contact", grid["zhang"].id, "二片区")
 
 
 def test_a_resident_moved_to_another_building_alone_takes_its_zone_and_leaves_the_door(tx,

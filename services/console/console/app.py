@@ -75,19 +75,25 @@ class Page:
         else:
             best = request.accept_languages.best_match(["zh", "en"], default="zh")
             self.lang = "en" if best == "en" else "zh"
-        self.sid = request.cookies.get(SID) or ""
-        if len(self.sid) < 32:
-            self.new_session()
+        self._sid = request.cookies.get(SID) or ""
         self.token = request.cookies.get(TOKEN) or None
         self.me: dict | None = None
 
     def t(self, key: str) -> str:
         return text(key, self.lang)
 
+    @property
+    def sid(self) -> str:
+        """The browser's session id, made when a page first needs one (for a form): an answer
+        without a form (a missing favicon) never changes it under a form being filled in."""
+        if len(self._sid) < 32:
+            self.new_session()
+        return self._sid
+
     def new_session(self) -> None:
-        """A new session id (at first sight, and at every log-in and log-out)."""
-        self.sid = secrets.token_urlsafe(32)
-        self.set_cookies[SID] = (self.sid, None)
+        """A new session id (when first needed, and at every log-in and log-out)."""
+        self._sid = secrets.token_urlsafe(32)
+        self.set_cookies[SID] = (self._sid, None)
 
     def set_token(self, token: str | None) -> None:
         self.token = token
@@ -112,6 +118,19 @@ class Page:
 
 
 Handler = Callable[..., Response]
+
+
+class Lazy:
+    """A value worked out only if a template prints it (the CSRF token of a page with a form)."""
+
+    def __init__(self, make: Callable[[], str]):
+        self.make = make
+
+    def __str__(self) -> str:
+        return self.make()
+
+    def __html__(self) -> str:
+        return self.make()
 
 
 class Console:
@@ -180,7 +199,8 @@ class Console:
         headers["Content-Security-Policy"] = CSP
         headers["X-Frame-Options"] = "DENY"
         headers["X-Content-Type-Options"] = "nosniff"
-        headers["Referrer-Policy"] = "no-referrer"
+        # same-origin: other sites learn nothing, and a form posted here carries its Origin
+        headers["Referrer-Policy"] = "same-origin"
         if html:
             # staff pages and a resident's case: never kept by the browser or a proxy
             headers["Cache-Control"] = "no-store"
@@ -201,7 +221,7 @@ class Console:
         lang = page.lang
         languages = [(code, name, page.url_with(lang=code)) for code, name in LANGUAGES]
         html = self.templates.get_template(template).render(
-            lang=lang, t=page.t, csrf=page.csrf, me=page.me, assets=ASSETS, path=page.request.path,
+            lang=lang, t=page.t, csrf=Lazy(lambda: page.csrf), me=page.me, assets=ASSETS, path=page.request.path,
             site_name=page.t("site_name"), skip_text=page.t("skip"), lang_label=page.t("language"),
             footer_text=page.t("footer"), home_url="/", languages=languages,
             messages=values.pop("messages", []), **values)

@@ -1,0 +1,91 @@
+"""The console in a real headless Chromium (Debian's ``chromium`` and ``chromium-driver``), in
+front of intake, the gateway and the legal-aid home, each started as an OS process with
+``minzi-run`` as in ``tests/e2e`` (the ``Suite`` of ``tests/conftest.py``). Screenshots of the
+main pages go to ``tests/browser/artefacts/``."""
+import os
+import shutil
+from contextlib import ExitStack
+from pathlib import Path
+
+import pytest
+import requests
+
+from minzi.testing import free_port, wait_for
+
+from ..conftest import OPEN311_KEY, Suite
+
+ARTEFACTS = Path(__file__).resolve().parent / "artefacts"
+CHROMIUM = os.environ.get("CHROMIUM_BINARY", "/usr/bin/chromium")
+CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
+
+
+class Station(Suite):
+    """The suite with the console in front of its gateway."""
+
+    def start_console(self):
+        self.console_port = free_port()
+        self.console = f"http://127.0.0.1:{self.console_port}"
+        # the console keeps no database; plain http here, so its cookies are not Secure
+        self.start("console", DATABASE_URL="", GATEWAY_URL=self.base,
+                   CONSOLE_ADDRESS=f"127.0.0.1:{self.console_port}",
+                   CONSOLE_INSECURE_COOKIES="true", CONSOLE_OPEN311_API_KEY=OPEN311_KEY)
+        wait_for(lambda: requests.get(self.console + "/health", timeout=2).ok, timeout=60,
+                 message="the console to answer")
+
+
+@pytest.fixture(scope="module")
+def station(vhost_module, tmp_path_factory):
+    with ExitStack() as stack:
+        running = Station(vhost_module, str(tmp_path_factory.mktemp("logs")), stack)
+        try:
+            running.start_intake()
+            running.start("gateway")
+            running.start("legal_aid")
+            running.wait_until_up()
+            running.wait_for_service("labour_dispute")
+            running.start_console()
+            yield running
+        except BaseException:
+            print(running.logs())
+            raise
+        finally:
+            running.stop_all()
+
+
+def _browser(width, height):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    if not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)):
+        pytest.fail("the browser tests need Debian's chromium and chromium-driver "
+                    "(scripts/test installs them): apt-get install -y chromium chromium-driver")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
+                     "--disable-gpu", f"--window-size={width},{height}", "--lang=zh-CN"):
+        options.add_argument(argument)
+    # the language a browser set up in Chinese asks for (Accept-Language)
+    options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_window_size(width, height)
+    return driver
+
+
+@pytest.fixture
+def desk_browser():
+    """A station computer's window."""
+    driver = _browser(1280, 900)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def phone_browser():
+    """A resident's phone: 390×844."""
+    driver = _browser(390, 844)
+    yield driver
+    driver.quit()
+
+
+def screenshot(driver, name):
+    ARTEFACTS.mkdir(exist_ok=True)
+    driver.save_screenshot(str(ARTEFACTS / f"{name}.png"))

@@ -21,11 +21,12 @@ from datetime import UTC, date, datetime
 import pytest
 
 from minzi.api import DomainError
+from minzi.db import as_utc
 from minzi.testing import domain_transaction, make_staff
 from minzi.testing import snapshot as rows_of
 
 from job_fair.domain import applicants, applications, employers, fairs, positions
-from job_fair.models import Base
+from job_fair.models import Activity, Base
 
 # 10:00 in Beijing, 27 November 2026
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
@@ -94,6 +95,15 @@ def refused(tx, code: str, *, field: str | None = None, status: int | None = Non
     if en is not None:
         assert err.value.message_en == en
     assert snapshot(tx) == before
+
+
+def activity(tx) -> list[tuple]:
+    """The activity record as staff read it: (community, entity, its id, action, who, for
+    which employer, when (UTC; SQLite gives it back without its zone), details), oldest
+    first."""
+    tx.session.flush()
+    return [(a.community, a.entity, a.entity_id, a.action, a.actor, a.on_behalf_of,
+             as_utc(a.at), a.detail) for a in tx.session.query(Activity).order_by(Activity.id)]
 
 
 # -- the steps most tests take --------------------------------------------------------------------

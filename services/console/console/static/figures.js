@@ -40,6 +40,8 @@
 
   document.querySelectorAll("[data-chart]").forEach(function (el) {
     var chart = echarts.init(el);
+    // no animation: the figures are read, not watched (and reduced motion for everyone)
+    chart.setOption({ animation: false });
     chart.setOption(el.dataset.chart === "monthly" ? monthly(el) : rates(el));
     el.dataset.drawn = "true";
     window.addEventListener("resize", function () { chart.resize(); });

@@ -77,6 +77,7 @@ def readme_suite(suite):
     suite.wait_for_service("legal_consultation")
     suite.wait_for_service("sick_or_injured_cat", community="maple-court")
     suite.wait_for_service("job_seeking")
+    suite.wait_for_service("night_noise")
     yield suite
     # the program registered in the README gets a RabbitMQ user of the machine's broker
     requests.delete(f"{RABBIT_API}/api/users/repairs", auth=("guest", "guest"), timeout=10)

@@ -138,7 +138,8 @@ def test_a_walk_in_is_registered_resolved_replied_and_rated(station, desk_browse
     fill(desk, "f-result", "已联系用人单位，约定本周五前补发全部工资")
     desk.find_element(By.CSS_SELECTOR, "#action-resolve button[type=submit]").click()
     wait(desk).until(seen.text_to_be_present_in_element((By.ID, "case-status"), "已办结，待答复"))
-    assert desk.find_element(By.ID, "case-result").text == "已联系用人单位，约定本周五前补发全部工资"
+    assert desk.find_element(By.ID, "case-result").text == \
+        "已联系用人单位，约定本周五前补发全部工资"
     # replying is the owner's (the receptionist's), not the lawyer's: no such form here
     assert not desk.find_elements(By.ID, "action-reply")
     screenshot(desk, "case-resolved-by-lawyer")

@@ -221,7 +221,8 @@ class Console:
         lang = page.lang
         languages = [(code, name, page.url_with(lang=code)) for code, name in LANGUAGES]
         html = self.templates.get_template(template).render(
-            lang=lang, t=page.t, csrf=Lazy(lambda: page.csrf), me=page.me, assets=ASSETS, path=page.request.path,
+            lang=lang, t=page.t, csrf=Lazy(lambda: page.csrf), me=page.me, assets=ASSETS,
+            path=page.request.path,
             site_name=page.t("site_name"), skip_text=page.t("skip"), lang_label=page.t("language"),
             footer_text=page.t("footer"), home_url="/", languages=languages,
             messages=values.pop("messages", []), **values)

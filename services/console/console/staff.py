@@ -112,7 +112,8 @@ def nav(page: Page) -> list[tuple[str, str, bool]]:
     items.append(("/cases?queue=mine", "my_cases"))
     items.append(("/cases?queue=overdue", "overdue"))
     if role in MANAGERS:
-        items += [("/cases?queue=unassigned", "unassigned"), ("/cases?queue=escalated", "escalated")]
+        items += [("/cases?queue=unassigned", "unassigned"),
+                  ("/cases?queue=escalated", "escalated")]
     items += [("/cases?queue=all", "all_cases"), ("/figures", "figures"),
               ("/password", "change_password")]
     here = page.request.full_path.rstrip("?")
@@ -146,8 +147,9 @@ def login(page: Page) -> Response:
                 raise Redirect("/password")
             raise Redirect(safe_next(request.args.get("next")))
         message, fields = answer.problems()
-        messages = [("error", message)] + [("error", f"{page.t(n) if n in ('username', 'password') else n}: {p}")
-                                           for n, p in fields.items()]
+        messages = [("error", message)] + [
+            ("error", f"{page.t(n) if n in ('username', 'password') else n}: {p}")
+            for n, p in fields.items()]
         status = answer.status
     return render(page, "login.html", status=status, messages=messages, username=username)
 

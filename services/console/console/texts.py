@@ -3,6 +3,8 @@ reader chose English). What the API says (errors, labels, names) comes already i
 language and is shown as it is."""
 from minzi.i18n import pick
 
+# ruff: noqa: E501   (a table of texts: one pair a line reads best)
+
 TEXTS: dict[str, tuple[str, str]] = {
     "site_name": ("民字工程社区服务平台", "Minzi community services"),
     "skip": ("跳到正文", "Skip to the content"),

@@ -6,12 +6,14 @@ import re
 from werkzeug.wrappers import Response
 
 from .app import Page
+from .staff import local_minute
 
 CODE = re.compile(r"(?:查询码|tracking code)\s*([A-Za-z0-9]+)")
 
 
 def render(page: Page, template: str, status: int = 200, **values) -> Response:
-    return page.console.render(page, template, status=status, nav=[], **values)
+    return page.console.render(page, template, status=status, nav=[], minute=local_minute,
+                               **values)
 
 
 def public_call(page: Page, method: str, path: str, **kwargs):

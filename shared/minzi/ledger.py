@@ -144,9 +144,10 @@ class EntryMixin:
 # -- helpers that need no table -------------------------------------------------------------------
 
 def fingerprint(kind: str, data: dict) -> str:
-    """What a request asked for, minus its key: the same request twice has the same one."""
+    """What a request asked for, minus its key: the same request twice has the same one, its
+    fields in any order. (Stored with each entry: a change here must give the same hashes.)"""
     canonical = {k: (v.isoformat() if isinstance(v, date) else v)
-                 for k, v in sorted(data.items()) if k != "idempotency_key"}
+                 for k, v in data.items() if k != "idempotency_key"}
     raw = json.dumps([kind, canonical], sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 

@@ -7,7 +7,15 @@ from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import String, select, text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
+from sqlalchemy.exc import InvalidRequestError
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    Session,
+    defer,
+    mapped_column,
+    sessionmaker,
+)
 
 from minzi.api import Conflict, DomainError, NotFound, actor
 from minzi.db import as_utc, make_engine
@@ -225,6 +233,15 @@ def test_a_repeated_request_returns_the_first_entry_and_changes_nothing(session)
     assert give(session, 100)[0].fingerprint is None    # no key, nothing to compare with
 
 
+def test_a_request_repeated_with_its_fields_in_another_order_is_the_same_request(session):
+    asked = {"amount": 20_000, "channel": "cash", "donor_name": "和泓物业",
+             "occurred_on": date(2026, 11, 1), "idempotency_key": "hh-1"}
+    gift, _ = BOOKS.record_donation(session, HOME, asked, BY, NOW)
+    again = dict(reversed(list(asked.items())))         # as another client may send them
+    assert BOOKS.record_donation(session, HOME, again, BY, NOW) == (gift, False)
+    assert balance(session) == 20_000
+
+
 def test_a_key_used_for_something_else_is_refused_and_changes_nothing(session):
     give(session, 20_000, idempotency_key="hh-1")       # GF-2026-000001
     payment, _ = pay(session, 5_000, idempotency_key="pay-1")
@@ -323,6 +340,19 @@ def test_numbers_run_on_within_the_beijing_year_and_start_again_with_the_next(se
     assert (january.occurred_on, third.occurred_on) == (date(2027, 1, 1), date(2026, 12, 31))
 
 
+def test_each_program_numbers_its_entries_with_its_own_prefix_and_keeps_its_own_columns(
+        session):
+    hotline = Ledger(Fund, Entry, NumberSeries, prefix="HL")      # no columns of its own
+    garden = Ledger(Fund, Entry, NumberSeries, prefix="GF", columns=("plot",))
+    first, _ = hotline.record_donation(session, HOME, {"amount": 100, "channel": "cash",
+                                                       "plot": "A-1"}, BY, NOW)
+    second, _ = garden.record_donation(session, HOME, {"amount": 100, "channel": "cash",
+                                                       "plot": "A-1"}, BY, NOW)
+    assert [(e.number, e.plot) for e in (first, second)] == [("HL-2026-000001", None),
+                                                              ("GF-2026-000002", "A-1")]
+    assert hotline.read_fund(session, HOME).balance_fen == 200
+
+
 # -- the public report's totals -------------------------------------------------------------------
 
 def test_the_public_totals_count_reversals_as_what_they_take_back(session):
@@ -365,6 +395,21 @@ def test_the_public_totals_count_reversals_as_what_they_take_back(session):
     assert figures["balance"] == balance(session) == BOOKS.ledger_sum(session, HOME)
 
 
+def test_the_entries_come_with_what_they_reverse_and_the_programs_own_loading(session):
+    """A report is built from the entries, also after its transaction has ended: what each
+    reverses is loaded with them, and the program's own loader options are applied (here: the
+    description left out, so that reading it is refused)."""
+    gift, _ = give(session, 1_000, description="捐款")
+    undo(session, gift.id)
+    session.commit()
+    with Session(session.get_bind()) as report:        # the report's own transaction
+        entries = BOOKS.entries(report, HOME, defer(Entry.description, raiseload=True))
+        with pytest.raises(InvalidRequestError, match="raiseload"):
+            print(entries[1].description)               # the reversal's: left out as asked
+    assert [e.reverses.number if e.reverses else None for e in entries] == [
+        None, "GF-2026-000001"]
+
+
 # -- on PostgreSQL --------------------------------------------------------------------------------
 
 @pytest.fixture
@@ -380,18 +425,20 @@ def pg():
 
 
 def test_on_postgresql_two_spenders_at_once_never_take_the_balance_below_zero(pg):
-    """100.00 in the fund; two people each pay 60.00 at the same moment. The second waits for
-    the first's transaction, then sees 40.00 left and is refused: one payment, 40.00 left."""
+    """100.00 in the fund; two people each pay 60.00 at the same moment. The second, who saw
+    100.00 a moment before, waits for the first's transaction, then finds 40.00 left and is
+    refused: one payment, 40.00 left."""
     engine, sessions = pg
     with sessions() as session:
         give(session, 10_000)
         session.commit()
     first = sessions()
     pay(first, 6_000, invoice_ref="FP-A")               # the fund is locked until commit
-    outcome = []
+    outcome, seen = [], []
 
     def second_spender():
         with sessions() as session:
+            seen.append(balance(session))               # 100.00 on their screen
             try:
                 pay(session, 6_000, invoice_ref="FP-B")
                 session.commit()
@@ -413,7 +460,7 @@ def test_on_postgresql_two_spenders_at_once_never_take_the_balance_below_zero(pg
     first.commit()
     first.close()
     spender.join(timeout=20)
-    assert outcome == ["insufficient_funds"]
+    assert (seen, outcome) == ([10_000], ["insufficient_funds"])
     with sessions() as session:
         assert balance(session) == 4_000                # 100.00 - 60.00
         assert BOOKS.ledger_sum(session, HOME) == 4_000

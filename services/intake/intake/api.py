@@ -15,6 +15,7 @@ from .domain import (
     assignment,
     chasing,
     duplicates,
+    preview,
     registration,
     registrations,
     views,
@@ -190,8 +191,20 @@ def register_case(ctx: Context, body: dict) -> Response:
     return at_desk(ctx, work)
 
 
-@router.route("GET", "/cases", query=schemas.CaseListQuery,
-              summary="我的待办、超时、升级等队列 / My queue, overdue, escalated …")
+@router.route("POST", "/cases/preview", body=schemas.CaseCreateSchema, roles=STATION_ROLES,
+              summary="登记前预览：分类、去向与可能重复的在办诉求（不保存）/ Before registering: "
+                      "the service type, where it would go, open cases it may repeat (nothing "
+                      "is saved)")
+def preview_case(ctx: Context, body: dict) -> Response:
+    return 200, read(ctx, lambda session: preview.preview(session, body, ctx.staff, ctx.lang,
+                                                          utcnow()))
+
+
+@router.route("GET", "/cases", query=schemas.CaseSearchQuery, roles=STATION_ROLES,
+              summary="我的待办、超时、升级等队列，及按查询码、电话、姓名、地址、内容、"
+                      "登记日期查找 / "
+                      "My queue, overdue, escalated …, and a search by tracking code, phone, "
+                      "name, address, text or registration date")
 def list_cases(ctx: Context) -> Response:
     return 200, read(ctx, lambda session: views.list_cases(session, ctx.staff, ctx.query,
                                                            ctx.lang, utcnow()))

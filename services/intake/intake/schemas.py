@@ -1,5 +1,13 @@
 """What crosses intake's boundary, with the checks that give a named error for bad input."""
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import (
+    RAISE,
+    Schema,
+    ValidationError,
+    fields,
+    pre_load,
+    validate,
+    validates_schema,
+)
 
 from minzi.api import Id, PageQuery, PeriodQuery
 from minzi.contract import COMMUNITY_ID, PROGRAM_ID, SERVICE_CODE
@@ -156,6 +164,30 @@ class CaseListQuery(PageQuery):
         ("all", "mine", "overdue", "escalated", "unassigned", "program")))
     status = fields.String(load_default=None, validate=validate.OneOf(tuple(STATUS_LABELS)))
     program_id = fields.String(load_default=None, validate=PROGRAM)
+
+
+TRACKING_CODE = validate.Regexp(r"^[A-Za-z0-9]{1,20}$", error=message(
+    "查询码只含字母和数字", "A tracking code is letters and digits."))
+PHONE_SEARCH = validate.Regexp(r"^\+?[0-9][0-9\- ]{6,19}$", error=message(
+    "请输入完整的电话号码（至少 7 位数字）", "Give the whole phone number (7 digits or more)."))
+SEARCH_TEXT = validate.Length(min=1, max=100)
+
+
+class CaseSearchQuery(CaseListQuery, PeriodQuery):
+    """A queue (``CaseListQuery``) narrowed by a search: ``tracking_code`` (exact), ``phone``
+    (the whole number: a masked phone is not to be guessed digit by digit), ``name`` and
+    ``address`` (a part of it), ``q`` (every word in the request's text, name, address or
+    tracking code), ``from``/``to`` (Beijing dates of registration, inclusive)."""
+    tracking_code = fields.String(load_default=None, validate=TRACKING_CODE)
+    phone = fields.String(load_default=None, validate=PHONE_SEARCH)
+    name = fields.String(load_default=None, validate=SEARCH_TEXT)
+    address = fields.String(load_default=None, validate=SEARCH_TEXT)
+    q = fields.String(load_default=None, validate=SEARCH_TEXT)
+
+    @pre_load
+    def _blank_is_absent(self, data, **_: object):
+        """A search form's empty boxes search for nothing, not for an empty text."""
+        return {k: v for k, v in data.items() if not (isinstance(v, str) and not v.strip())}
 
 
 class FiguresQuery(PeriodQuery):

@@ -173,6 +173,8 @@ def _doors(ids: dict) -> dict[str, Door]:
         # cases
         "POST /cases": Door("/cases", STATION, reach="own",
                             body={"channel": "visit", "description": "楼道灯坏了"}),
+        "POST /cases/preview": Door("/cases/preview", STATION, reach="list", body={
+            "channel": "visit", "description": "工资还是没发", "resident_phone": "13811112222"}),
         "GET /cases": Door("/cases", STATION, reach="list"),
         "GET /cases/{case_id:int}": Door(case("dispatched"), STATION),
         "GET /cases/{case_id:int}/history": Door(case("dispatched", "history"), STATION),
@@ -216,6 +218,15 @@ def _doors(ids: dict) -> dict[str, Door]:
 # the doors' names and who may use them, before the station is seeded
 ROUTES = _doors({"dispatched": 1, "second": 2, "accepted": 3, "resolved": 4, "replied": 5,
                  "code": "C", "key": "K"})
+# GET /cases again with each search parameter: the same callers; another community's staff
+# searching for Rainbow City's resident find nothing of theirs
+SEARCHES = {
+    f"GET /cases?{name}": Door("/cases", STATION, reach="list", query=query)
+    for name, query in {
+        "phone": {"phone": "13811112222"}, "name": {"name": "张彩虹"},
+        "tracking_code": {"tracking_code": "C"}, "q": {"q": "彩虹城拖欠工资"},
+        "address": {"address": "彩虹城"}, "from_to": {"from": "2026-01-01", "to": "2099-12-31"},
+    }.items()}
 
 
 def test_every_route_has_a_door():
@@ -224,8 +235,20 @@ def test_every_route_has_a_door():
 
 @pytest.mark.parametrize(("route", "caller", "community"), cells(ROUTES, CALLERS))
 def test_who_may_use_which_route(station, route, caller, community):
+    knock(station, route, _doors(station.ids)[route], caller, community)
+
+
+@pytest.mark.parametrize(("route", "caller", "community"), cells(SEARCHES, CALLERS))
+def test_who_may_search_the_cases(station, route, caller, community):
+    door = SEARCHES[route]
+    if "tracking_code" in door.query:   # the replied case's code, known once seeded
+        door = Door(door.path, door.allowed, query={"tracking_code": station.ids["code"]},
+                    reach=door.reach)
+    knock(station, route, door, caller, community)
+
+
+def knock(station, route: str, door: Door, caller: str, community: str) -> None:
     station.seeded.restore()
-    door = _doors(station.ids)[route]
     staff = None if caller == ANONYMOUS else \
         PEOPLE[caller, MAPLE if community == OTHER else RAINBOW]
     with station.service.store.session() as session:

@@ -18,7 +18,8 @@ from ..models import Staff as StaffRow
 from .access import can_see_personal_data
 from .figures import figures
 from .labels import ACTION_LABELS, CHASEABLE, OPEN_STATUSES, ROLE_LABELS, STATUS_LABELS
-from .registry import Registry
+from .registry import Offer, Registry
+from .search import conditions
 
 
 def _name(zh: str, en: str | None, lang: str) -> str:
@@ -71,9 +72,9 @@ def event_view(event: CaseEvent, lang: str) -> dict:
 
 
 def list_cases(session: Session, staff: Staff, q: dict, lang: str, now: datetime) -> list[dict]:
-    """A staff member's queue (``q``: queue, status, program_id, limit, offset), soonest due
-    first; ``overdue`` as of ``now``."""
-    query = select(Case).where(Case.community_id == staff["community"])
+    """A staff member's queue (``q``: queue, status, program_id, limit, offset), narrowed by a
+    search (``search.conditions``), soonest due first; ``overdue`` as of ``now``."""
+    query = select(Case).where(Case.community_id == staff["community"], *conditions(q))
     if q["queue"] == "mine":
         query = query.where(Case.owner_id == staff["id"], Case.status.in_(OPEN_STATUSES))
     elif q["queue"] == "overdue":
@@ -168,12 +169,17 @@ def program_directory(session: Session) -> list[dict]:
              "name": p.name_zh} for p in Registry(session).programs()]
 
 
+def offer_view(found: Offer, lang: str) -> dict:
+    """A service type a community can ask for, and the program that serves it."""
+    o, p = found
+    return {"service_code": o.code, **_names(o.name_zh, o.name_en, lang),
+            "program_id": p.program_id, "program": _name(p.name_zh, p.name_en, lang),
+            "time_limit_hours": o.time_limit_hours, "keywords": o.keywords,
+            "attributes": o.attributes}
+
+
 def list_services(session: Session, community: str, lang: str) -> list[dict]:
-    return [{"service_code": o.code, **_names(o.name_zh, o.name_en, lang),
-             "program_id": p.program_id, "program": _name(p.name_zh, p.name_en, lang),
-             "time_limit_hours": o.time_limit_hours, "keywords": o.keywords,
-             "attributes": o.attributes}
-            for o, p in Registry(session).live_offers(community)]
+    return [offer_view(found, lang) for found in Registry(session).live_offers(community)]
 
 
 # -- figures --------------------------------------------------------------------------------------

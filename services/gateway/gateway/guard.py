@@ -2,7 +2,9 @@
 
 Logging in is limited per username and per address, counting failed attempts (a username locked
 out this way waits out the window, whoever is typing); an Open311 request, which texts the
-resident a receipt, is limited per phone and per api_key. The counts use the ``limits`` library's
+resident a receipt, is limited per phone and per api_key (not per address). The address is the
+client's as ``forwarded.client_address`` finds it behind the station's own proxies (the
+console). The counts use the ``limits`` library's
 moving windows, kept in this gateway's memory: each copy of the gateway counts on its own.
 """
 import math
@@ -11,6 +13,9 @@ import time
 from limits import parse
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
+from werkzeug.wrappers import Request
+
+from .forwarded import client_address, parse_networks
 
 LIMITS = {
     # name: (config key, default)
@@ -28,6 +33,13 @@ class Guard:
         self.limits = {name: parse(str(config.get(key) or default))
                        for name, (key, default) in LIMITS.items()}
         self.limiter = MovingWindowRateLimiter(MemoryStorage())
+        self.trusted_proxies = parse_networks(config.get("TRUSTED_PROXIES"))
+
+    def client(self, request: Request) -> str:
+        """The address a request came from, believing ``X-Forwarded-For`` only from a trusted
+        proxy."""
+        return client_address(request.remote_addr, request.headers.getlist("X-Forwarded-For"),
+                              self.trusted_proxies)
 
     def wait_seconds(self, name: str, key: str) -> int | None:
         """Seconds until ``key`` may try again, or ``None`` when it may now."""

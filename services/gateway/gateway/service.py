@@ -316,7 +316,7 @@ class GatewayService:
             username = str(json.loads(request.get_data(as_text=True) or "{}").get("username"))
         except (ValueError, AttributeError):
             username = ""
-        address = request.remote_addr or "unknown"
+        address = guard.client(request)
         wait = guard.wait_seconds("login_user", username) or \
             guard.wait_seconds("login_address", address)
         if wait:

@@ -181,8 +181,14 @@ def stage() -> Stage:
 
 
 @pytest.fixture
+def gateway_settings() -> dict:
+    """More of the gateway's config for the tests of one module (which override this)."""
+    return {}
+
+
+@pytest.fixture
 def gateway(container_factory, rabbit_config, web_config, stage, monkeypatch,
-            pytestconfig) -> Iterator[Running]:
+            pytestconfig, gateway_settings) -> Iterator[Running]:
     """The gateway on ``web_config``'s port (``web_session`` reaches it), intake's stand-in and
     legal_aid's (as RPC service ``legal_aid_v2``); cat_fund is listed live but not running
     until a test starts it."""
@@ -197,7 +203,7 @@ def gateway(container_factory, rabbit_config, web_config, stage, monkeypatch,
               # small enough for a test to reach
               "LOGIN_FAILURES_PER_USER": "3/minute", "LOGIN_FAILURES_PER_ADDRESS": "5/minute",
               "OPEN311_REQUESTS_PER_PHONE": "2/hour", "OPEN311_REQUESTS_PER_KEY": "4/minute",
-              "MAX_BODY_BYTES": 4096}
+              "MAX_BODY_BYTES": 4096, **gateway_settings}
     containers["gateway"] = container_factory(GatewayService, config)
     containers["gateway"].start()
     yield Running(stage, containers, rabbit_config["AMQP_URI"])

@@ -110,7 +110,17 @@ class Page:
 
     def call(self, method: str, path: str, **kwargs):
         """The gateway, as this user (with their token) and in their language."""
-        return self.console.gateway.call(method, path, self.lang, token=self.token, **kwargs)
+        return self.console.gateway.call(method, path, self.lang, token=self.token,
+                                         forwarded_for=self.forwarded_for, **kwargs)
+
+    @property
+    def forwarded_for(self) -> str:
+        """``X-Forwarded-For`` as a proxy sends it on: what came with the request, and the
+        browser's own address after it. The gateway counts failed logins per client address,
+        believing this only from the console (its ``TRUSTED_PROXIES``) and only its right-most
+        untrusted address, so what a browser writes into the header itself changes nothing."""
+        hops = [h.strip() for h in self.request.headers.getlist("X-Forwarded-For") if h.strip()]
+        return ", ".join([*hops, self.request.remote_addr or "unknown"])
 
     def url_with(self, **params: str) -> str:
         args = {**self.request.args.to_dict(), **params}

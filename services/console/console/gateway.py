@@ -44,8 +44,10 @@ class Gateway:
 
     def call(self, method: str, path: str, lang: str, token: str | None = None,
              json: Any = None, params: dict | None = None, data: Any = None,
-             headers: dict | None = None) -> Answer:
+             headers: dict | None = None, forwarded_for: str | None = None) -> Answer:
         headers = {"Accept-Language": lang, **(headers or {})}
+        if forwarded_for:
+            headers["X-Forwarded-For"] = forwarded_for
         if token:
             headers["Authorization"] = f"Bearer {token}"
         try:

@@ -18,7 +18,8 @@ def render(page: Page, template: str, status: int = 200, **values) -> Response:
 
 def public_call(page: Page, method: str, path: str, **kwargs):
     """The gateway as the public: never with the staff token a browser may also hold."""
-    return page.console.gateway.call(method, path, page.lang, **kwargs)
+    return page.console.gateway.call(method, path, page.lang, forwarded_for=page.forwarded_for,
+                                     **kwargs)
 
 
 def home(page: Page) -> Response:

@@ -1,7 +1,6 @@
 """The staff's pages: log-in, password, the queues and search, the one-window registration, a
 case with its history and actions, the figures, the community's staff. Each page asks the
 gateway as the logged-in person; what the API refuses is shown as the API words it."""
-import re
 import uuid
 from datetime import datetime, timedelta, timezone
 
@@ -188,10 +187,6 @@ def password(page: Page) -> Response:
 
 # -- queues and search ----------------------------------------------------------------------------
 
-def digits(text: str | None) -> str:
-    return re.sub(r"\D", "", text or "")
-
-
 def local_date(iso: str | None) -> str:
     if not iso:
         return ""
@@ -204,21 +199,9 @@ def local_minute(iso: str | None) -> str:
     return datetime.fromisoformat(iso).astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
 
 
-def matches(case: dict, words: str, date_from: str, date_to: str) -> bool:
-    """Search within what the API lists (it has no search of its own): the words in the
-    tracking code, phone, name, address or text; the registration date within the range."""
-    day = local_date(case.get("created_at"))
-    if (date_from and day < date_from) or (date_to and day > date_to):
-        return False
-    for word in words.split():
-        lowered = word.lower()
-        found = any(lowered in str(case.get(key) or "").lower()
-                    for key in ("tracking_code", "resident_name", "address", "description"))
-        if not found and digits(word) and len(digits(word)) >= 3:
-            found = digits(word) in digits(case.get("resident_phone"))
-        if not found:
-            return False
-    return True
+# the search form's boxes, each one of the API's parameters (``GET /api/v1/cases``)
+SEARCH = ("tracking_code", "phone", "name", "address", "q", "from", "to")
+PAGE = 50
 
 
 @guarded
@@ -227,61 +210,30 @@ def cases(page: Page) -> Response:
     args = page.request.args
     default = "program" if me.get("role") in PROGRAM_ROLES else "mine"
     queue = args.get("queue", default)
-    words, date_from, date_to = args.get("q", "").strip(), args.get("from", ""), \
-        args.get("to", "")
-    searching = bool(words or date_from or date_to)
-    params = {"queue": "all" if searching else queue, "limit": 1000 if searching else 200}
+    search = {name: args.get(name, "").strip() for name in SEARCH}
+    searching = any(search.values())
+    offset = int(args["offset"]) if args.get("offset", "").isdigit() else 0
+    params = {"queue": queue if not searching else args.get("queue", "all"), "limit": PAGE,
+              "offset": offset, **{k: v for k, v in search.items() if v}}
     answer = page.call("GET", "/api/v1/cases", params=params)
+    if answer.status == 422:    # a box the API cannot search by: named beside it
+        message, problems = answer.problems()
+        return render(page, "cases.html", status=422, messages=[("error", message)],
+                      problems=problems, cases=[], title=page.t("search"), queue=queue,
+                      search=search, minute=local_minute, pages={})
     if not answer.ok:
         raise Refused(answer)
-    rows = answer.body
-    if searching:
-        rows = [c for c in rows if matches(c, words, date_from, date_to)]
     titles = {"mine": "my_cases", "overdue": "overdue", "unassigned": "unassigned",
               "escalated": "escalated", "all": "all_cases", "program": "program_cases"}
-    return render(page, "cases.html", messages=done_messages(page), cases=rows,
+    pages = {"earlier": page.url_with(offset=str(max(0, offset - PAGE))) if offset else None,
+             "later": page.url_with(offset=str(offset + PAGE)) if len(answer.body) == PAGE
+             else None}
+    return render(page, "cases.html", messages=done_messages(page), cases=answer.body,
                   title=page.t("search") if searching else page.t(titles.get(queue, "all_cases")),
-                  queue=queue, words=words, date_from=date_from, date_to=date_to,
-                  minute=local_minute)
+                  queue=queue, search=search, minute=local_minute, problems={}, pages=pages)
 
 
 # -- registration ---------------------------------------------------------------------------------
-
-def classify(description: str, services: list[dict]) -> dict | None:
-    """The service type intake would choose for this text, by the same rule as intake's
-    (keywords found in the text, the type's Chinese name counting two), to show before saving."""
-    text = description.lower()
-    best, best_score = None, 0
-    for service in services:
-        score = sum(1 for word in service.get("keywords") or [] if word and word.lower() in text)
-        if service.get("name_zh") and service["name_zh"] in text:
-            score += 2
-        if score > best_score:
-            best, best_score = service, score
-    return best
-
-
-def normalise_address(text: str | None) -> str:
-    return (text or "").replace(" ", "").replace("\u3000", "").lower()
-
-
-def possible_duplicates(page: Page, phone: str, address: str) -> list[dict]:
-    if not (digits(phone) or address.strip()):
-        return []
-    answer = page.call("GET", "/api/v1/cases", params={"queue": "all", "limit": 1000})
-    if not answer.ok:
-        return []
-    found = []
-    for case in answer.body:
-        if case["status"] not in OPEN:
-            continue
-        same_phone = digits(phone) and digits(case.get("resident_phone")) == digits(phone)
-        same_place = address.strip() and \
-            normalise_address(case.get("address")) == normalise_address(address)
-        if same_phone or same_place:
-            found.append(case)
-    return found
-
 
 def attribute_values(form, service: dict | None) -> dict:
     values: dict = {}
@@ -313,18 +265,23 @@ def register(page: Page) -> Response:
     messages, problems, check = [], {}, None
     status = 200
     step = form.get("step")
+    body = {"channel": values["channel"], "description": values["description"],
+            "attributes": attributes}
+    for name in ("resident_name", "resident_phone", "resident_contact", "address"):
+        if values[name].strip():
+            body[name] = values[name].strip()
+    if chosen:
+        body["service_code"] = chosen["service_code"]
     if page.request.method == "POST" and step == "check":
-        check = {"suggested": chosen or classify(values["description"], services),
-                 "duplicates": possible_duplicates(page, values["resident_phone"],
-                                                   values["address"])}
+        # what intake would do with it, by intake's own rules; nothing is saved
+        seen = page.call("POST", "/api/v1/cases/preview", json=body)
+        if seen.ok:
+            check = seen.body
+        else:
+            message, problems = seen.problems()
+            messages.append(("error", message))
+            status = seen.status
     if page.request.method == "POST" and step == "save":
-        body = {"channel": values["channel"], "description": values["description"],
-                "attributes": attributes}
-        for name in ("resident_name", "resident_phone", "resident_contact", "address"):
-            if values[name].strip():
-                body[name] = values[name].strip()
-        if chosen:
-            body["service_code"] = chosen["service_code"]
         saved = page.call("POST", "/api/v1/cases", json=body,
                           headers={"Idempotency-Key": values["request_key"]})
         if saved.ok:

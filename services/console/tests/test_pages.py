@@ -25,11 +25,14 @@ class FakeGateway:
 
     def __init__(self):
         self.seen = []
+        self.asked = []   # (method, path, query, JSON body, X-Forwarded-For)
 
     def __call__(self, environ, start_response):
         request = Request(environ)
         self.seen.append((request.method, request.path, request.headers.get("Authorization"),
                           request.headers.get("Accept-Language")))
+        self.asked.append((request.method, request.path, request.args.to_dict(),
+                           request.get_json(silent=True), request.headers.get("X-Forwarded-For")))
         english = request.headers.get("Accept-Language") == "en"
         if request.path == "/api/v1/auth/token":
             if request.get_json()["password"] == "right-password":
@@ -41,6 +44,21 @@ class FakeGateway:
         elif request.path == "/api/v1/me":
             body, status = (STAFF, 200) if request.headers.get("Authorization") == \
                 "Bearer tok-1" else ({"error": {"code": "bad_token", "message": "x"}}, 401)
+        elif request.path == "/api/v1/cases" and request.args.get("phone") == "123":
+            problem = {"phone": ["请输入完整的电话号码（至少 7 位数字）"]}
+            body, status = {"error": {"code": "validation_failed", "message": "输入有误",
+                                      "fields": problem}}, 422
+        elif request.path == "/api/v1/services":
+            body, status = [], 200
+        elif request.path == "/api/v1/cases/preview":
+            body, status = {"service": {"service_code": "labour_dispute", "name": "劳动争议",
+                                        "program": "普法互助家园"}, "chosen_by": "keywords",
+                            "status": "duplicate", "status_label": "重复诉求，已并案",
+                            "linked_to": {"id": 4, "tracking_code": "KKKKKKKKKK"},
+                            "possible_duplicates": [{
+                                "id": 4, "tracking_code": "KKKKKKKKKK", "status_label": "承办中",
+                                "description": "工资", "resident_phone": "138****1111",
+                                "address": "3号楼", "same_service": True}]}, 200
         elif request.path == "/api/v1/cases":
             body, status = [{"id": 1, "tracking_code": "ABCDEFGHJK", "status": "dispatched",
                              "status_label": "已转交承办", "overdue": False, "escalated": False,
@@ -226,3 +244,50 @@ def test_a_residents_page_never_sends_the_staff_token(browser, gateway):
                         data={"csrf": csrf_of(form), "code": "abcdefghjk"})
     assert "漏水" in page.get_data(as_text=True)
     assert gateway.seen[-1] == ("GET", "/api/v1/track/ABCDEFGHJK", None, "zh")
+
+
+def test_the_gateway_hears_the_browsers_address_as_a_proxy_forwards_it(gateway):
+    browser = console_client(gateway)
+    form = browser.get("/login", base_url=ORIGIN, environ_base={"REMOTE_ADDR": "198.51.100.7"})
+    browser.post("/login", base_url=ORIGIN, environ_base={"REMOTE_ADDR": "198.51.100.7"},
+                 headers={"Origin": ORIGIN, "X-Forwarded-For": "6.6.6.6"},
+                 data={"csrf": csrf_of(form), "username": "wang", "password": "x"})
+    # what the browser wrote itself first, the address it came from after it (the gateway
+    # believes only the right-most one it does not trust)
+    assert gateway.asked[-1][1] == "/api/v1/auth/token"
+    assert gateway.asked[-1][4] == "6.6.6.6, 198.51.100.7"
+
+
+def test_the_search_form_asks_the_api_with_each_box_as_a_parameter(browser, gateway):
+    log_in(browser)
+    page = browser.get("/cases?tracking_code=&phone=13800001111&name=%E5%BC%A0&address="
+                       "&q=&from=2026-11-01&to=", base_url=ORIGIN)
+    assert page.status_code == 200
+    assert gateway.asked[-1][1:3] == ("/api/v1/cases", {
+        "queue": "all", "limit": "50", "offset": "0", "phone": "13800001111", "name": "张",
+        "from": "2026-11-01"})
+    # the one case the API answered is the page's, as the API sent it (no filtering here)
+    assert "ABCDEFGHJK" in page.get_data(as_text=True)
+
+
+def test_a_box_the_api_refuses_is_named_beside_it(browser, gateway):
+    log_in(browser)
+    page = browser.get("/cases?phone=123", base_url=ORIGIN)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 422
+    assert '<span class="problem" id="p-phone">请输入完整的电话号码（至少 7 位数字）</span>' in html
+
+
+def test_the_check_before_saving_is_intakes_preview_of_the_form(browser, gateway):
+    log_in(browser)
+    form = browser.get("/cases/new", base_url=ORIGIN)
+    page = browser.post("/cases/new", base_url=ORIGIN, headers={"Origin": ORIGIN}, data={
+        "csrf": csrf_of(form), "step": "check", "channel": "visit",
+        "description": "工资还是没发", "resident_phone": "13800001111", "address": " "})
+    html = page.get_data(as_text=True)
+    assert gateway.asked[-1][:2] == ("POST", "/api/v1/cases/preview")
+    assert gateway.asked[-1][3] == {"channel": "visit", "description": "工资还是没发",
+                                    "resident_phone": "13800001111", "attributes": {}}
+    assert not [a for a in gateway.asked if a[1] == "/api/v1/cases"]   # no list fetched
+    assert "保存后：<strong>重复诉求，已并案</strong>" in html
+    assert "138****1111" in html and "同一服务类型" in html

@@ -3,7 +3,7 @@
 #
 #   deploy/new-secrets.sh > .env        (then: docker compose up -d --build)
 #
-# Keep .env out of version control and back it up: the admin password and the Open311 key are
+# Keep .env out of version control and back it up: the admin password and the Open311 keys are
 # used on the first start only, but the database, RabbitMQ and key settings must stay the same
 # for the data volumes made with them. Needs openssl.
 set -eu
@@ -18,6 +18,8 @@ cat <<ENV
 MINZI_ENV=production
 MINZI_ADMIN_PASSWORD=$(secret)
 MINZI_OPEN311_API_KEY=$(secret)
+# the console's residents' pages post through Open311 with a key of their own (named "web")
+MINZI_WEB_OPEN311_API_KEY=$(secret)
 MINZI_OPS_PASSWORD=$(secret)
 MINZI_METRICS_TOKEN=$(secret)
 MINZI_DB_PASSWORD=$(secret)

@@ -33,8 +33,13 @@ def parse_communities(text: str | None) -> list[tuple[str, str, str | None]]:
 
 
 # written in the README and the development examples: anyone may know them
-DOCUMENTED_SECRETS = {"change-me-now", "rainbow-open311-key", "change-me", "admin", "password"}
+DOCUMENTED_SECRETS = {"change-me-now", "rainbow-open311-key", "rainbow-web-open311-key",
+                      "change-me", "admin", "password"}
 SHORTEST_SECRET = 12
+# the Open311 keys made at start, each under its own name so an admin can revoke one alone:
+# the first one for the station's clients, and the one of the web channel (the console's
+# residents' pages)
+OPEN311_KEYS = {"BOOTSTRAP_OPEN311_API_KEY": "bootstrap", "BOOTSTRAP_WEB_OPEN311_API_KEY": "web"}
 
 
 def refuse_known_secrets(config: dict) -> None:
@@ -42,8 +47,7 @@ def refuse_known_secrets(config: dict) -> None:
     that is documented or short."""
     if development(config):
         return
-    for key in ("BOOTSTRAP_ADMIN_PASSWORD", "BOOTSTRAP_OPEN311_API_KEY",
-                "BOOTSTRAP_OPS_PASSWORD"):
+    for key in ("BOOTSTRAP_ADMIN_PASSWORD", *OPEN311_KEYS, "BOOTSTRAP_OPS_PASSWORD"):
         value = str(config.get(key) or "")
         if value and (value in DOCUMENTED_SECRETS or len(value) < SHORTEST_SECRET):
             raise RuntimeError(f"{key} is a documented or short secret: set one of at least "
@@ -54,8 +58,9 @@ def refuse_known_secrets(config: dict) -> None:
 def bootstrap(session: Session, config: dict) -> None:
     """Idempotent: communities from COMMUNITIES (with the names it gives them); an admin per
     community from BOOTSTRAP_ADMIN_PASSWORD while it has no staff (``admin`` in the default
-    community, ``admin-<community>`` elsewhere); an Open311 api_key for the default community
-    from BOOTSTRAP_OPEN311_API_KEY; the station's own programs from BOOTSTRAP_PROGRAMS (program
+    community, ``admin-<community>`` elsewhere); Open311 api_keys for the default community
+    from BOOTSTRAP_OPEN311_API_KEY (named "bootstrap") and BOOTSTRAP_WEB_OPEN311_API_KEY (the
+    console's, named "web"); the station's own programs from BOOTSTRAP_PROGRAMS (program
     ids, comma separated), registered for every community."""
     for community_id, name_zh, name_en in parse_communities(config.get("COMMUNITIES")):
         community = session.get(Community, community_id)
@@ -75,12 +80,13 @@ def bootstrap(session: Session, config: dict) -> None:
             session.add(Staff(username=username, name="管理员", role="admin",
                               community_id=community_id, password_hash=hash_password(password)))
             _log.info("created the first admin %s for %s", username, community_id)
-        key = config.get("BOOTSTRAP_OPEN311_API_KEY")
-        key = str(key) if key not in (None, "") else None
-        if key and community_id == config.get("DEFAULT_COMMUNITY", "rainbow-city") and \
-                session.get(ApiKey, hash_secret(key)) is None:
-            session.add(ApiKey(key_hash=hash_secret(key), community_id=community_id,
-                               name="bootstrap"))
+        for setting, name in OPEN311_KEYS.items():
+            key = config.get(setting)
+            key = str(key) if key not in (None, "") else None
+            if key and community_id == config.get("DEFAULT_COMMUNITY", "rainbow-city") and \
+                    session.get(ApiKey, hash_secret(key)) is None:
+                session.add(ApiKey(key_hash=hash_secret(key), community_id=community_id,
+                                   name=name))
     ops_password = str(config.get("BOOTSTRAP_OPS_PASSWORD") or "")
     if ops_password and session.scalar(select(Staff.id).where(Staff.username == "ops")) is None:
         # the queues hold every community's messages: one account for the whole installation,
@@ -99,7 +105,7 @@ def bootstrap(session: Session, config: dict) -> None:
 class Startup(DependencyProvider):
     def setup(self) -> None:
         self.config = dict(self.container.config)
-        for key in ("COMMUNITIES", "BOOTSTRAP_ADMIN_PASSWORD", "BOOTSTRAP_OPEN311_API_KEY",
+        for key in ("COMMUNITIES", "BOOTSTRAP_ADMIN_PASSWORD", *OPEN311_KEYS,
                     "BOOTSTRAP_OPS_PASSWORD"):
             if not self.config.get(key) and os.environ.get(key):
                 self.config[key] = os.environ[key]

@@ -438,7 +438,8 @@ def test_on_postgresql_two_spenders_at_once_never_take_the_balance_below_zero(pg
 
     def second_spender():
         with sessions() as session:
-            seen.append(balance(session))               # 100.00 on their screen
+            on_screen = BOOKS.read_fund(session, HOME)  # 100.00, still on their screen
+            seen.append(on_screen.balance_fen)
             try:
                 pay(session, 6_000, invoice_ref="FP-B")
                 session.commit()

@@ -2,6 +2,7 @@
 numbered ``GF``, whose entries say which plot they were for): money in and out to the fen,
 refusals that change nothing, repeats recorded once, reversals, the public totals. Expected
 figures are counted by hand beside each test."""
+import hashlib
 import threading
 from datetime import UTC, date, datetime
 
@@ -231,6 +232,17 @@ def test_a_repeated_request_returns_the_first_entry_and_changes_nothing(session)
     assert balance(session) == 20_000                   # 200.00 - 50.00 + 50.00
     assert (gift.idempotency_key, len(gift.fingerprint)) == ("hh-1", 64)
     assert give(session, 100)[0].fingerprint is None    # no key, nothing to compare with
+
+
+def test_the_fingerprint_kept_with_an_entry_is_the_request_as_written_down_before(session):
+    """Fingerprints are stored (the cat fund's since its first entry): a repeat of a request
+    made before this code must still match. The request, without its key, as canonical JSON
+    (keys sorted, Chinese as is, a date as YYYY-MM-DD), then SHA-256."""
+    gift, _ = give(session, 20_000, donor_name="和泓物业", occurred_on=date(2026, 11, 1),
+                   idempotency_key="hh-1")
+    written = ('["donation", {"amount": 20000, "channel": "cash", "donor_name": "和泓物业", '
+               '"occurred_on": "2026-11-01"}]')
+    assert gift.fingerprint == hashlib.sha256(written.encode("utf-8")).hexdigest()
 
 
 def test_a_request_repeated_with_its_fields_in_another_order_is_the_same_request(session):

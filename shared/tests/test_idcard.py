@@ -21,3 +21,12 @@ def test_what_is_wrong_is_named():
 
 def test_the_masked_number_hides_the_birth_date():
     assert mask_id_number("11010519491231002X") == "110105********002X"
+
+
+def test_every_digit_counts_with_its_weight():
+    # no digit of 41272619871116937 is 0, so a wrong weight anywhere changes the sum:
+    # 28+9+20+35+16+24+2+9+48+21+7+9+10+30+72+12+14 = 366 = 33*11 + 3 -> 9
+    assert id_check_char("41272619871116937") == "9"
+    assert id_number_problem("412726198711169379") is None
+    assert id_number_problem("41272619871116937X") == (
+        "The ID number's check digit does not match: please check it.")

@@ -1,7 +1,11 @@
 """The console in a real headless Chromium (Debian's ``chromium`` and ``chromium-driver``), in
-front of intake, the gateway and the legal-aid home, each started as an OS process with
-``minzi-run`` as in ``tests/e2e`` (the ``Suite`` of ``tests/conftest.py``). Screenshots of the
-main pages go to ``tests/browser/artefacts/``."""
+front of intake, the gateway and the programs whose pages it shows (the legal-aid home, the cat
+fund, the matchmaking studio, the job fair), each started as an OS process with ``minzi-run`` as
+in ``tests/e2e`` (the ``Suite`` of ``tests/conftest.py``). Screenshots of the main pages go to
+``tests/browser/artefacts/``.
+
+Intake runs with a time limit of 3.6 seconds for a case waiting to be assigned, so that one is
+escalated to the station head while a test watches (in a station: 24 hours)."""
 import os
 import shutil
 from contextlib import ExitStack
@@ -12,11 +16,13 @@ import requests
 
 from minzi.testing import free_port, wait_for
 
-from ..conftest import OPEN311_KEY, Suite
+from ..conftest import Suite
 
 ARTEFACTS = Path(__file__).resolve().parent / "artefacts"
 CHROMIUM = os.environ.get("CHROMIUM_BINARY", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
+# the console's own Open311 key (the web channel's), made by intake at start
+WEB_KEY = "browser-test-web-key"
 
 
 class Station(Suite):
@@ -28,7 +34,7 @@ class Station(Suite):
         # the console keeps no database; plain http here, so its cookies are not Secure
         self.start("console", DATABASE_URL="", GATEWAY_URL=self.base,
                    CONSOLE_ADDRESS=f"127.0.0.1:{self.console_port}",
-                   CONSOLE_INSECURE_COOKIES="true", CONSOLE_OPEN311_API_KEY=OPEN311_KEY)
+                   CONSOLE_INSECURE_COOKIES="true", CONSOLE_OPEN311_API_KEY=WEB_KEY)
         wait_for(lambda: requests.get(self.console + "/health", timeout=2).ok, timeout=60,
                  message="the console to answer")
 
@@ -38,11 +44,16 @@ def station(vhost_module, tmp_path_factory):
     with ExitStack() as stack:
         running = Station(vhost_module, str(tmp_path_factory.mktemp("logs")), stack)
         try:
-            running.start_intake()
-            running.start("gateway")
-            running.start("legal_aid")
+            running.start_intake(BOOTSTRAP_WEB_OPEN311_API_KEY=WEB_KEY,
+                                 UNASSIGNED_TIME_LIMIT_HOURS="0.001")
+            # the console on this machine forwards its browsers' addresses
+            running.start("gateway", TRUSTED_PROXIES="127.0.0.1")
+            for program in ("legal_aid", "cat_fund", "matchmaking", "job_fair"):
+                running.start(program)
             running.wait_until_up()
-            running.wait_for_service("labour_dispute")
+            for code in ("labour_dispute", "sick_or_injured_cat", "matchmaking_consultation",
+                         "job_seeking"):
+                running.wait_for_service(code)
             running.start_console()
             yield running
         except BaseException:

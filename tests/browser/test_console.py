@@ -235,6 +235,7 @@ def test_a_resident_asks_on_a_phone_and_sees_only_their_own_request(station, pho
     open_page(phone, station, "/r/track")
     fill(phone, "f-code", "ZZZZZZZZZZ")
     phone.find_element(By.CSS_SELECTOR, "form.stack button[type=submit]").click()
+    wait(phone).until(lambda d: messages(d))   # the answer's page, once it has loaded
     assert "查询码不存在，请核对" in messages(phone)
 
 

@@ -118,13 +118,49 @@ def feedback(page: Page) -> Response:
                          status=answer.status)
 
 
-def cat_fund(page: Page) -> Response:
-    answer = public_call(page, "GET", "/api/v1/programs/cat_fund/report",
-                         params={"community": page.console.community})
+def program_page(page: Page, template: str, path: str, params: dict | None = None,
+                 **values) -> Response:
+    """A program's public figures, asked of the program through the gateway for the console's
+    community; a program that is not running says so, in its own words."""
+    answer = public_call(page, "GET", f"/api/v1/programs/{path}",
+                         params={"community": page.console.community, **(params or {})})
     if not answer.ok:
-        return render(page, "cat_fund.html", status=answer.status, report=None,
-                      messages=[("error", answer.problems()[0])])
-    return render(page, "cat_fund.html", report=answer.body)
+        return render(page, template, status=answer.status, report=None,
+                      messages=[("error", answer.problems()[0])], **values)
+    return render(page, template, report=answer.body, **values)
+
+
+def cat_fund(page: Page) -> Response:
+    return program_page(page, "cat_fund.html", "cat_fund/report")
+
+
+def matchmaking(page: Page) -> Response:
+    args = page.request.args
+    period = {k: args[k] for k in ("from", "to") if args.get(k)}
+    return program_page(page, "matchmaking.html", "matchmaking/figures", period, period=period)
+
+
+FAIRS_SHOWN = 10
+
+
+def job_fair(page: Page) -> Response:
+    """Each fair's figures, the latest fairs first."""
+    listed = public_call(page, "GET", "/api/v1/programs/job_fair/fairs",
+                         params={"community": page.console.community})
+    if not listed.ok:
+        return render(page, "job_fair.html", status=listed.status, fairs=[],
+                      messages=[("error", listed.problems()[0])])
+    fairs = sorted(listed.body["items"], key=lambda f: (f["day"], f["id"]),
+                   reverse=True)[:FAIRS_SHOWN]
+    shown, messages = [], []
+    for fair in fairs:
+        answer = public_call(page, "GET", f"/api/v1/programs/job_fair/fairs/{fair['id']}/figures",
+                             params={"community": page.console.community})
+        if answer.ok:
+            shown.append(answer.body)
+        else:
+            messages.append(("error", answer.problems()[0]))
+    return render(page, "job_fair.html", fairs=shown, messages=messages)
 
 
 ROUTES = [
@@ -133,4 +169,6 @@ ROUTES = [
     ("/r/track", ["GET", "POST"], track),
     ("/r/feedback", ["POST"], feedback),
     ("/r/cat-fund", ["GET"], cat_fund),
+    ("/r/matchmaking", ["GET"], matchmaking),
+    ("/r/job-fair", ["GET"], job_fair),
 ]

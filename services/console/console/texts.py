@@ -125,6 +125,19 @@ TEXTS: dict[str, tuple[str, str]] = {
                              "Online requests are not open yet: visit or call the station"),
     "required": ("必填", "required"),
     "balance": ("余额", "Balance"), "donations": ("捐款", "Donations"), "spending": ("支出", "Spending"),
+    "yuan": ("元", "yuan"), "as_of": ("截至", "As of"), "cats": ("登记的猫", "Cats on record"),
+    "sterilised": ("已绝育", "sterilised"), "by_month": ("按月", "By month"),
+    "balance_month_end": ("月末余额", "Balance at the month's end"),
+    "no_entries": ("暂无记录", "Nothing recorded yet"), "number": ("编号", "Number"),
+    "day": ("日期", "Date"), "donor": ("捐款人", "Donor"), "how_paid": ("方式", "Paid by"),
+    "amount": ("金额（元）", "Amount (yuan)"), "category": ("类别", "Category"),
+    "what_for": ("用途", "What for"), "reversals": ("更正（冲正）", "Corrections (reversals)"),
+    "reverses": ("冲正", "reverses"),
+    "matchmaking_figures": ("红娘工作室工作数据", "Matchmaking studio: figures"),
+    "period_from": ("日期自", "From"), "no_figures_yet": ("这段时间没有记录", "Nothing in this period"),
+    "members_now": ("目前的会员", "Members now"),
+    "job_fair_figures": ("社区招聘会数据", "Community job fairs: figures"),
+    "no_fairs": ("还没有招聘会", "No job fair yet"),
 }
 
 

@@ -60,8 +60,7 @@ def transparency_report(session: Session, community: str, lang: str, now: dateti
 
     def categories(amounts: dict[str, int]) -> list[dict]:
         return [{"category": code, "label": label(CATEGORIES, code, lang),
-                 "amount": yuan(amounts.get(code, 0))} for code in CATEGORIES
-                if amounts.get(code)]
+                 "amount": yuan(amounts[code])} for code in CATEGORIES if amounts.get(code)]
 
     by_month = [{"month": month["month"], "income": yuan(month["income"]),
                  "spending": yuan(month["spending"]),

@@ -288,6 +288,7 @@ def test_a_cancelled_broadcast_shows_who_cancelled_it(tx, grid):
 def test_the_record_of_setting_up_the_grid_names_each_place(tx, grid):
     record = [(c["actor"], c["action"], c["entity"], c["entity_id"], c["note"])
               for c in reversed(views.list_changes(tx.session, OPERATOR, q()))]
+    assert {c["at"] for c in views.list_changes(tx.session, OPERATOR, q())} == {AT}
     assert record == [
         ("李", "zone_created", "zone", grid["z1"].id, "一片区"),
         ("李", "zone_created", "zone", grid["z2"].id, "二片区"),
@@ -496,3 +497,21 @@ def test_a_neighbouring_community_may_name_its_places_as_this_one_does(tx, grid)
     assert [(d["name"], d["building"]) for d in views.list_doors(tx.session, NEIGHBOUR, q())] \
         == [("2单元", "5号楼")]
     assert names(views.list_buildings(tx.session, OPERATOR, q())) == ["5号楼", "6号楼", "9号楼"]
+
+
+def test_an_earlier_td_kept_at_registration_is_on_the_residents_page_as_their_own_choice(tx,
+                                                                                        grid):
+    reply(tx, "TD", "gw-early", phone="13700005555")           # before anyone registered it
+    later = NOW + timedelta(hours=1)
+    sun = create_contact(tx, OPERATOR, {"phone": "13700005555", "building_id": grid["b6"].id},
+                         later)                                 # no name given
+    tx.session.commit()
+    page = views.contact_with_consents(tx.session, OPERATOR, sun.id)
+    assert (page["name"], page["opted_out"], page["opted_out_at"], page["updated_by"]) == \
+        (None, True, "2026-11-27T03:00:00Z", "居民 137****5555")
+    [td] = views.list_inbound(tx.session, OPERATOR, q())
+    [consent] = page["consents"]
+    assert {k: v for k, v in consent.items() if k != "id"} == {
+        "contact_id": sun.id, "phone": "13700005555", "action": "opt_out", "text": "TD",
+        "source": "sms", "inbound_id": td["id"], "message_id": None,
+        "recorded_by": "居民 137****5555", "at": "2026-11-27T03:00:00Z"}

@@ -71,13 +71,17 @@ def test_walk_ins_join_the_list_as_staff_see_it_and_each_phone_comes_once(tx):
         "entity_id": item.id, "action": "attendance_recorded",
         "detail": {"present": [1], "absent": [], "walk_ins": 2}}
 
-    # an hour later 丙 is typed in again as a walk-in: she is on the list already
+    # an hour later 丙 is typed in again as a walk-in, after one who left no phone: she is on
+    # the list already; and a registration that is not on it cannot be marked absent either
     before = snapshot(tx.session, Base.metadata)
-    with pytest.raises(DomainError) as refused:
-        lectures.record_attendance(tx, C, item.id, {"walk_ins": [
-            {"name": "丙", "phone": "13800000003"}]}, DESK, at(5, 22))
-    assert (refused.value.code, refused.value.field) == ("already_registered", "walk_ins")
-    assert snapshot(tx.session, Base.metadata) == before
+    for data, code, field in [
+            ({"walk_ins": [{"name": "戊"}, {"name": "丙", "phone": "13800000003"}]},
+             "already_registered", "walk_ins"),
+            ({"absent": [99]}, "not_registered", "absent")]:
+        with pytest.raises(DomainError) as refused:
+            lectures.record_attendance(tx, C, item.id, data, DESK, at(5, 22))
+        assert (refused.value.code, refused.value.field) == (code, field)
+        assert snapshot(tx.session, Base.metadata) == before
 
 
 def test_a_lecture_changed_records_only_what_changed_and_who_moved_up(tx):
@@ -105,6 +109,16 @@ def test_a_lecture_changed_records_only_what_changed_and_who_moved_up(tx):
                                 LATER)
     assert (refused.value.code, refused.value.field) == ("lecture_in_past", "starts_at")
     assert snapshot(tx.session, Base.metadata) == before
+
+
+def test_a_full_lecture_moved_to_another_room_moves_nobody_up(tx):
+    item = plan(tx, capacity=1)
+    lectures.register(tx, item.id, "甲", "13800000001", ALICE, NOW)
+    waiting = lectures.register(tx, item.id, "乙", "13800000002", ALICE, NOW)
+    lectures.update_lecture(tx, C, item.id, {"place": "大会议室"}, DESK, LATER)
+    assert (waiting.status, views.waitlist_position(waiting)) == ("waitlisted", 1)
+    assert views.lecture_counts(item) == {"registered": 1, "waitlisted": 1, "attended": 0,
+                                          "seats_left": 0}
 
 
 def test_a_lecture_called_off_shows_who_called_it_off_when_and_why(tx):

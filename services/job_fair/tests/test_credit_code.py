@@ -6,7 +6,15 @@ characters (0-9, then A=10 B C D E F G H J K L M N P Q R T U W X Y=30), the chec
 first 8 characters (A=10 ... Z=35), the check being 11 - sum mod 11 (10 written X, 11 written 0)."""
 import pytest
 
-from job_fair.domain.credit_code import CHECK, DIVISION, FORM, ORG_CHECK, credit_code_problem
+from job_fair.domain.credit_code import (
+    CHECK,
+    DIVISION,
+    FORM,
+    ORG_CHECK,
+    check_char,
+    credit_code_problem,
+    org_check_char,
+)
 
 # Published codes (the licences of well-known companies) and their sums:
 PUBLISHED = [
@@ -56,6 +64,19 @@ def test_any_other_organisation_check_is_refused(code):
     # 0-9 and X are the organisation code's possible checks; each other one is refused as such
     wrong = [c for c in "0123456789X" if c != code[16]]
     assert {credit_code_problem(code[:16] + c + code[17]) for c in wrong} == {ORG_CHECK}
+
+
+def test_each_check_is_worked_out_from_exactly_its_characters():
+    # 17 characters for the code's check, 8 for the organisation code's: one more or one fewer
+    # is an error in the caller, never a check character made up from what is there
+    assert [check_char(code[:17]) for code in PUBLISHED] == [code[17] for code in PUBLISHED]
+    assert [org_check_char(code[8:16]) for code in PUBLISHED] == [code[16] for code in PUBLISHED]
+    for wrong_length in (PUBLISHED[0][:16], PUBLISHED[0]):
+        with pytest.raises(ValueError):
+            check_char(wrong_length)
+    for wrong_length in (PUBLISHED[0][8:15], PUBLISHED[0][8:17]):
+        with pytest.raises(ValueError):
+            org_check_char(wrong_length)
 
 
 @pytest.mark.parametrize(("code", "problem"), [

@@ -1,7 +1,7 @@
 """The co-building fund as staff and the public see it: every entry's fields in both languages,
 the ledger, the public report worked out by hand, each refusal with its words and nothing
 changed, and the record of who moved what money."""
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from co_building.domain import fund
 from co_building.domain.views import history
@@ -119,6 +119,8 @@ def test_the_public_report_worked_out_by_hand(tx):
                        "reason": "发票有误，经办人138****5555"}],
         "notes": "金额单位为元；共建单位的出资署单位名称，个人仅在本人同意时署名，"
                  "其余显示为“匿名”。更正以冲正记录体现，原记录不删改。"}
+    # read a week later, the report is as of the last movement of money
+    assert fund.public_report(tx.session, C, "zh", LATER + timedelta(days=7))["as_of"] == AT_LATER
     english = fund.public_report(tx.session, C, "en", LATER)
     assert (english["fund"], english["income"][1]["from"], english["spending_by_category"],
             english["spending"][1]["category_label"], english["notes"]) == (

@@ -188,6 +188,23 @@ def test_the_timer_reminds_once_a_beijing_day_from_the_day_after_the_deadline(tx
     assert issues.is_overdue(case, datetime(2026, 12, 1, 23, 59, tzinfo=BEIJING)) is False
 
 
+def test_an_issue_sent_back_the_day_another_was_reminded_is_reminded_that_day(tx):
+    egg, _ = sorted_and_assigned(tx, deadline=date(2026, 11, 28))
+    noise_case(tx, 2)
+    issues.sort_issue(tx.session, 2, {"kind": "solvable"}, STAFF, NOW)
+    issues.assign(tx.session, 2, {"unit_id": egg.id, "deadline": date(2026, 11, 28)}, STAFF, NOW)
+    cases.recalled(tx, {"case_id": 2, "note": "转街道"}, NOW)
+    morning = datetime(2026, 11, 30, 9, 0, tzinfo=BEIJING)
+    assert issues.remind_overdue(tx.session, morning) == [1]
+    # intake sends case 2 back that afternoon: still past its deadline of the 28th; case 1,
+    # reminded this morning, is passed over, case 2 is reminded
+    noise_case(tx, 2)
+    afternoon = datetime(2026, 11, 30, 15, 0, tzinfo=BEIJING)
+    assert issues.remind_overdue(tx.session, afternoon) == [2]
+    assert cases.get_case(tx.session, 2, STAFF).history[-1]["note"] == (
+        "已超过办结期限 2026-11-28 2 天，请责任单位抓紧办理")
+
+
 def _maple_unit(tx):
     return units.add_unit(tx, "maple-court", unit_data("枫林物业", None), STAFF, NOW).id
 

@@ -184,8 +184,18 @@ def test_an_issue_with_no_unit_invested_and_the_list_of_issues(tx):
     issues.sort_issue(tx.session, 2, {"kind": "coordination"}, STAFF, NOW)
     issues.assign(tx.session, 2, {"unit_id": hospital.id, "deadline": date(2026, 12, 1)},
                   STAFF, NOW)
+    noise_case(tx, 3)
+    issues.sort_issue(tx.session, 3, {"kind": "solvable"}, STAFF, NOW)
+    issues.assign(tx.session, 3, {"unit_id": egg.id, "deadline": date(2026, 11, 27)}, STAFF, NOW)
     issues.finish(tx.session, 2, {"result": "道路已打通"}, STAFF, NOW, resolved=True)
-    shown = views.issue_views(tx.session, issues.list_issues(tx.session, C), "en", NOW,
+    # seen on 28 November: case 3, due the 27th, is overdue
+    listed = views.issue_views(tx.session, issues.list_issues(tx.session, C), "en", LATER,
+                               views.MASKED)
+    assert [(v["case_id"], v["unit"], v["overdue"], v["resident"]) for v in listed] == [
+        (1, None, False, {"name": "赵**", "phone": "139****1111", "address": None}),
+        (2, "东方建都医院", False, {"name": "赵**", "phone": "139****1111", "address": None}),
+        (3, "禽蛋公司", True, {"name": "赵**", "phone": "139****1111", "address": None})]
+    shown = views.issue_views(tx.session, issues.list_issues(tx.session, C)[:2], "en", NOW,
                               views.FULL)
     assert [(v["case_id"], v["unit_id"], v["unit"], v["kind_name"], v["state_name"],
              v["investment"], v["investment_unit_id"]) for v in shown] == [

@@ -13,6 +13,9 @@ def test_what_is_wrong_is_named():
         "The ID number's check digit does not match: please check it.")
     assert id_number_problem("11010519491231002") == (
         "An ID number has 17 digits and a final digit or X.")
+    # an X anywhere but last, even with a digit after it, is no ID number
+    assert id_number_problem("1101051949123100X2") == (
+        "An ID number has 17 digits and a final digit or X.")
     # 110105 19491331 002: no 31st of the 13th month; its check is 7+9+0+5+0+20+2+9+24+27+7+27
     # +30+5+0+0+4 = 176 = 16*11 + 0 -> 1
     assert id_number_problem("110105194913310021") == (

@@ -266,12 +266,16 @@ def test_the_record_of_who_changed_what_and_when(tx):
     deed = commitments.commit(tx, C, {"year": 2026, "direction": "unit", "unit_id": hospital.id,
                                       "title": "义诊", "due_on": date(2026, 12, 5)}, STAFF, NOW)
     commitments.report_done(tx, C, deed.id, {"evidence": "义诊照片"}, STAFF, NOW)
+    commitments.report_done(tx, C, deed.id, {"evidence": "义诊登记表", "evidence_ref": "档案 7号"},
+                            STAFF, NOW)
     commitments.verify(tx, C, deed.id, {"note": "属实"}, STAFF, LATER)
     assert views.history(tx.session, C, "commitment", deed.id) == [
         {"action": "committed", "by": "王书记", "at": AT_NOW,
          "detail": {"unit_id": hospital.id, "due_on": "2026-12-05"}},
         {"action": "reported_done", "by": "王书记", "at": AT_NOW,
          "detail": {"evidence": "义诊照片", "evidence_ref": None}},
+        {"action": "reported_done", "by": "王书记", "at": AT_NOW,
+         "detail": {"evidence": "义诊登记表", "evidence_ref": "档案 7号"}},
         {"action": "verified", "by": "王书记", "at": AT_LATER, "detail": {"note": "属实"}}]
     noise_case(tx)
     issues.sort_issue(tx.session, 1, {"kind": "coordination"}, STAFF, NOW)

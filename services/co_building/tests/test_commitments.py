@@ -45,6 +45,9 @@ def test_the_communitys_own_commitment_to_a_unit_is_not_that_units_to_report(tx)
     # staff report it
     assert commitments.report_done(tx, C, ours.id, {"evidence": "照片"}, STAFF,
                                    NOW).status == "reported"
+    # nor is it one of the unit's one or two deeds of the year: both may still be committed
+    commitments.commit(tx, C, deed(egg.id, title="第一件"), STAFF, NOW)
+    assert commitments.commit(tx, C, deed(egg.id, title="第二件"), STAFF, NOW).title == "第二件"
 
 
 def test_a_deed_reported_again_replaces_its_evidence_until_verified(tx):

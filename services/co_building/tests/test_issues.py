@@ -40,7 +40,7 @@ def test_a_case_from_intake_is_kept_with_its_note_and_when_it_came(tx):
                                                address="彩虹城北门", note="断头路"), NOW)
     assert report == {"status": "accepted", "note": "共驻共建已收到，将分类并交责任单位办理"}
     case = cases.get_case(tx.session, 7, STAFF)
-    assert case.received_at == NOW
+    assert case.received_at.replace(tzinfo=UTC) == NOW          # as the database keeps it
     assert (case.address, case.reminders, case.chases, case.history) == (
         "彩虹城北门", 0, 0, [{"at": AT_NOW, "by": "intake", "action": "received", "note": "断头路"}])
 

@@ -138,3 +138,17 @@ def test_a_resident_already_opted_out_moving_to_a_number_that_texted_td_has_one_
     assert [(c.action, c.phone) for c in tx.session.scalars(
         select(Consent).where(Consent.contact_id == grid["wang"].id))] == \
         [("opt_out", "13800003333")]
+
+
+def test_a_new_number_is_registered_by_its_own_last_word_to_stop_not_by_anyone_elses_or_a_chat(
+        tx, grid):
+    reply(tx, "TD", "gw-1", phone="13700005555")
+    reply(tx, "谢谢提醒，5号楼电梯也坏了", "gw-2", phone="13700005555")   # not about stopping
+    reply(tx, "TD", "gw-3", phone="13700006666")               # another number, later
+    sun = create_contact(tx, OPERATOR, {"name": "孙七", "phone": "13700005555",
+                                        "building_id": grid["b6"].id}, NOW)
+    zhou = create_contact(tx, OPERATOR, {"name": "周八", "phone": "13700007777",
+                                         "building_id": grid["b6"].id}, NOW)
+    tx.session.commit()
+    assert (sun.opted_out, zhou.opted_out) == (True, False)
+    assert tx.session.scalars(select(Consent).where(Consent.contact_id == zhou.id)).all() == []

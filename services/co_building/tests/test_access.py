@@ -59,11 +59,14 @@ def test_the_refusals_say_who_may():
         "Only a member unit's contact may see this")
     with pytest.raises(Forbidden) as refused:
         access.require_reader_or_member(DESK)
-    assert refused.value.message_en == \
-        "Only co-building's staff and member units' contacts may see this"
+    assert (refused.value.message_zh, refused.value.message_en) == (
+        "只有共驻共建的工作人员和共建单位联系人可以查看",
+        "Only co-building's staff and member units' contacts may see this")
     with pytest.raises(Forbidden) as refused:
         access.require_staff_or_member(ADMIN)
-    assert refused.value.message_zh == "只有共驻共建的工作人员和共建单位联系人可以办理"
+    assert (refused.value.message_zh, refused.value.message_en) == (
+        "只有共驻共建的工作人员和共建单位联系人可以办理",
+        "Only co-building's staff and member units' contacts may do this")
 
 
 def test_a_contact_is_the_one_whose_username_the_unit_names():

@@ -1,5 +1,6 @@
 """Intake's staff API, served through the gateway under /api/v1: thin routes that check who is
 asking, open a session or a transaction, read the clock once and call the rules."""
+import base64
 import secrets
 from collections.abc import Callable
 from typing import TypeVar
@@ -22,6 +23,7 @@ from .domain import (
 )
 from .domain.access import MANAGERS, Actor
 from .domain.desk import Desk, by_tracking_code, get_case
+from .domain.figures_export import figures_filename, figures_workbook
 from .domain.labels import ROLE_LABELS
 from .models import Case
 
@@ -281,6 +283,21 @@ _case_action("out-of-scope", schemas.OutOfScopeSchema,
 def get_figures(ctx: Context) -> Response:
     return 200, read(ctx, lambda session: views.community_figures(
         session, ctx.staff["community"], ctx.query))
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.route("GET", "/figures/export", query=schemas.FiguresQuery,
+              summary="导出三率统计（xlsx，base64）/ Export the figures (xlsx, base64)")
+def export_figures(ctx: Context) -> Response:
+    community = ctx.staff["community"]
+
+    def work(session) -> dict:
+        content = figures_workbook(session, community, ctx.query, ctx.lang)
+        return {"filename": figures_filename(community, ctx.query), "content_type": XLSX,
+                "content_base64": base64.b64encode(content).decode()}
+    return 200, read(ctx, work)
 
 
 # -- residents -------------------------------------------------------------------------------------

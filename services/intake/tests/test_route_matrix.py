@@ -4,7 +4,8 @@ staff, keys and programs the doors name) and of Maple Court, each answer checked
 
 Who may do what, as the README's "Who may do what" says it:
 - a case is its community's: staff of another community find none of it (404);
-- any station staff registers a case and reads the community's cases, their history and figures;
+- any station staff registers a case and reads the community's cases, their history and figures
+  (and the figures' spreadsheet);
 - on a case (owned here by the receptionist "wang", with the legal-aid home): the station head
   and the admin assign and accept on the program's behalf; the program's handler accepts; the
   owner and the managers chase, reply, follow up, reopen and link duplicates; transfer and resolve
@@ -206,6 +207,8 @@ def _doors(ids: dict) -> dict[str, Door]:
             case("dispatched", "out-of-scope"), ("owner", "station_head"),
             body={"explanation": "不属本站职责", "referral": "区劳动监察大队"}),
         "GET /figures": Door("/figures", STATION, reach="list"),
+        "GET /figures/export": Door("/figures/export", STATION, reach="list",
+                                    query={"from": "2026-01-01", "to": "2099-12-31"}),
         "GET /notifications": Door("/notifications", MANAGERS, reach="list"),
         # residents
         "GET /track/{code}": Door(f"/track/{ids['code']}", EVERYONE, reach="own"),

@@ -42,7 +42,8 @@ def test_a_case_from_intake_is_kept_with_its_note_and_when_it_came(tx):
     case = cases.get_case(tx.session, 7, STAFF)
     assert case.received_at.replace(tzinfo=UTC) == NOW          # as the database keeps it
     assert (case.address, case.reminders, case.chases, case.history) == (
-        "彩虹城北门", 0, 0, [{"at": AT_NOW, "by": "intake", "action": "received", "note": "断头路"}])
+        "彩虹城北门", 0, 0,
+        [{"at": AT_NOW, "by": "intake", "action": "received", "note": "断头路"}])
 
 
 def test_a_case_sent_again_after_a_recall_is_open_again_with_its_record_kept(tx):

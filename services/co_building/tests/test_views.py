@@ -79,7 +79,8 @@ def test_a_commitment_as_staff_see_it_before_and_after_it_is_done(tx):
         "evidence_by": None, "verified_at": None, "verified_by": None, "created_by": "王书记"}
     # on 28 November (Beijing) a deed due the 27th and not done is behind
     assert views.commitment_view(deed, "zh", LATER)["behind"] is True
-    commitments.report_done(tx, C, deed.id, {"evidence": "巡逻车已交付", "evidence_ref": "交接单2号"},
+    commitments.report_done(tx, C, deed.id,
+                            {"evidence": "巡逻车已交付", "evidence_ref": "交接单2号"},
                             EGG_CONTACT, LATER)
     assert views.commitment_view(deed, "en", LATER) == {
         "id": deed.id, "year": 2026, "direction": "unit", "direction_name": "A unit's commitment",

@@ -157,8 +157,8 @@ class Console:
         self.assets = asset_files()
         self.url_map = Map(strict_slashes=False)
         self.handlers: dict[str, Handler] = {}
-        from . import public, staff
-        for module in (public, staff):
+        from . import admin, public, staff
+        for module in (public, staff, admin):
             for rule, methods, handler in module.ROUTES:
                 self.url_map.add(Rule(rule, endpoint=handler.__name__, methods=methods))
                 self.handlers[handler.__name__] = handler

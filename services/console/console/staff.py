@@ -1,8 +1,12 @@
 """The staff's pages: log-in, password, the queues and search, the one-window registration, a
 case with its history and actions, the figures, the community's staff. Each page asks the
 gateway as the logged-in person; what the API refuses is shown as the API words it."""
+import base64
+import binascii
+import re
 import uuid
 from datetime import datetime, timedelta, timezone
+from urllib.parse import urlencode
 
 from werkzeug.wrappers import Response
 
@@ -31,6 +35,7 @@ ACTIONS = {
     "duplicate": ({"owner", "manager"}, OPEN),
     "out-of-scope": ({"owner", "station_head"}, OPEN),
 }
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DONE = ("password_changed", "registered_ok", "done")
 
 
@@ -113,8 +118,11 @@ def nav(page: Page) -> list[tuple[str, str, bool]]:
     if role in MANAGERS:
         items += [("/cases?queue=unassigned", "unassigned"),
                   ("/cases?queue=escalated", "escalated")]
-    items += [("/cases?queue=all", "all_cases"), ("/figures", "figures"),
-              ("/password", "change_password")]
+    items += [("/cases?queue=all", "all_cases"), ("/figures", "figures")]
+    if role == "admin":
+        items += [("/admin/staff", "admin_staff"), ("/admin/keys", "admin_keys"),
+                  ("/admin/programs", "admin_programs"), ("/admin/record", "admin_record")]
+    items.append(("/password", "change_password"))
     here = page.request.full_path.rstrip("?")
     return [(url, page.t(key), url == here or (url == page.request.path and "?" not in url))
             for url, key in items]
@@ -398,8 +406,29 @@ def figures(page: Page) -> Response:
              for p in (listed.body if listed.ok else [])}
     names["unassigned"] = page.t("unassigned_program")
     return render(page, "figures.html", tables=tables, names=names, period=period,
+                  export_url="/figures/export" + (
+                      "?" + urlencode(period) if period else ""),
                   rates=("response_rate", "resolution_rate", "satisfaction_rate",
                          "on_time_rate"))
+
+
+def figures_export(page: Page) -> Response:
+    """The figures' spreadsheet, as intake makes it (base64 in JSON), served as the file."""
+    staff_of(page)
+    args = page.request.args
+    period = {k: args[k] for k in ("from", "to") if args.get(k)}
+    answer = page.call("GET", "/api/v1/figures/export", params=period)
+    if not answer.ok:
+        raise Refused(answer)
+    try:
+        content = base64.b64decode(answer.body["content_base64"], validate=True)
+    except (KeyError, TypeError, ValueError, binascii.Error):
+        return page.console.refusal(page, 502, page.t("refused_page"))
+    filename = re.sub(r"[^A-Za-z0-9._-]", "_", str(answer.body.get("filename") or "")) \
+        or "figures.xlsx"
+    response = Response(content, content_type=XLSX)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 # -- the community's staff (managers, as the API allows) ------------------------------------------
@@ -422,5 +451,6 @@ ROUTES = [
     ("/cases/<int:case_id>", ["GET"], case),
     ("/cases/<int:case_id>/<action>", ["POST"], case_action),
     ("/figures", ["GET"], figures),
+    ("/figures/export", ["GET"], guarded(figures_export)),
     ("/staff", ["GET"], staff_list),
 ]

@@ -205,6 +205,11 @@ def _check_date(data: dict, now: datetime) -> None:
                           field="occurred_on")
 
 
+def _no_entry(entry_id: int) -> NotFound:
+    return NotFound("entry_not_found", f"没有编号为 {entry_id} 的账目",
+                    f"No ledger entry number {entry_id}")
+
+
 def _insufficient(balance_fen: int, amount_fen: int, *, reversal: bool = False) -> DomainError:
     if reversal:
         return DomainError(
@@ -252,12 +257,17 @@ class Ledger:
 
     def lock_fund(self, session: Session, community: str, now: datetime):
         """The community's fund row, locked until the transaction ends (created on first use)."""
-        Fund = self.Fund
-        _insert_ignore(session, Fund, community=community, balance_fen=0, entry_count=0,
+        _insert_ignore(session, self.Fund, community=community, balance_fen=0, entry_count=0,
                        created_at=now, updated_at=now)
+        return self._locked_fund(session, community)
+
+    def _locked_fund(self, session: Session, community: str):
+        """The fund row locked, or None for a community whose fund has had no entry yet: money
+        out of it is refused without opening it, so a refusal writes nothing."""
+        Fund = self.Fund
         return session.scalars(
             select(Fund).where(Fund.community == community).with_for_update()
-            .execution_options(populate_existing=True)).one()
+            .execution_options(populate_existing=True)).one_or_none()
 
     def read_fund(self, session: Session, community: str):
         """The community's fund as it stands (an empty one before its first entry)."""
@@ -346,15 +356,15 @@ class Ledger:
         once the fund is locked and the request is known to be new, before the balance is
         looked at."""
         _check_date(data, now)
-        fund = self.lock_fund(session, community, now)
-        earlier = self._replay(session, community, "expense", data)
+        fund = self._locked_fund(session, community)
+        earlier = self._replay(session, community, "expense", data) if fund else None
         if earlier is not None:
             return earlier, False
         if check is not None:
             check()
-        amount = data["amount"]
-        if amount > fund.balance_fen:
-            raise _insufficient(fund.balance_fen, amount)
+        amount, balance = data["amount"], fund.balance_fen if fund else 0
+        if fund is None or amount > balance:
+            raise _insufficient(balance, amount)
         return self._add(
             session, fund, "expense", amount, -amount, data, by, now,
             invoice_ref=data["invoice_ref"], payee=data.get("payee"),
@@ -365,7 +375,9 @@ class Ledger:
                       by: Staff, now: datetime) -> tuple:
         """Undo an entry with a new one pointing at it. ``data``: ``reason``, and
         ``idempotency_key`` as the program asks. Returns ``(reversal, created)``."""
-        fund = self.lock_fund(session, community, now)
+        fund = self._locked_fund(session, community)
+        if fund is None:                  # no entry yet in this community: nothing to undo
+            raise _no_entry(entry_id)
         data = {**data, "entry_id": entry_id}
         earlier = self._replay(session, community, "reversal", data)
         if earlier is not None:
@@ -396,8 +408,7 @@ class Ledger:
     def get_entry(self, session: Session, community: str, entry_id: int):
         entry = session.get(self.Entry, entry_id)
         if entry is None or entry.community != community:
-            raise NotFound("entry_not_found", f"没有编号为 {entry_id} 的账目",
-                           f"No ledger entry number {entry_id}")
+            raise _no_entry(entry_id)
         return entry
 
     def reversed_by(self, session: Session, entry_ids: list[int]) -> dict[int, str]:

@@ -14,11 +14,17 @@ the service's own migrations. ``bus`` publishes as intake would and collects wha
 # pytest plugin no longer does it); loaded first thing, it holds for a program's tests anywhere.
 # scripts/mutate runs only domain tests, which need no green threads, and sets
 # MINZI_TESTS_WITHOUT_EVENTLET: the mutation tool's own threads do not survive the patch.
+import contextlib
 import os
 
 import eventlet
 
 if not os.environ.get("MINZI_TESTS_WITHOUT_EVENTLET"):
+    # trio (which selenium brings for the browser tests) cannot be imported once eventlet has
+    # replaced the socket module, and hypothesis' and anyio's plugins import it when it is
+    # there: imported first, it is ready before the patch
+    with contextlib.suppress(ImportError):
+        import trio  # noqa: F401
     eventlet.monkey_patch()
 
 from contextlib import ExitStack

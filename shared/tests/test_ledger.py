@@ -178,10 +178,23 @@ def test_a_payment_one_fen_over_the_balance_is_refused_and_changes_nothing(sessi
     assert refused(session, lambda: pay(session, 10_001)) == (
         "insufficient_funds", "余额不足：当前余额 100.00 元，本次支出 100.01 元",
         "Not enough money: the balance is 100.00 yuan, this payment 100.01 yuan", "amount")
-    with pytest.raises(DomainError) as caught:          # an empty fund pays nothing
-        pay(session, 1, community="sunny-park")
-    assert caught.value.code == "insufficient_funds" and balance(session, "sunny-park") == 0
     assert balance(session) == 10_000
+
+
+def test_a_fund_never_given_anything_pays_and_undoes_nothing_and_is_not_opened(session):
+    assert refused(session, lambda: pay(session, 1, community="sunny-park")) == (
+        "insufficient_funds", "余额不足：当前余额 0.00 元，本次支出 0.01 元",
+        "Not enough money: the balance is 0.00 yuan, this payment 0.01 yuan", "amount")
+    theirs, _ = give(session, 10_000)
+    assert refused(session, lambda: undo(session, theirs.id, community="sunny-park")) == (
+        "entry_not_found", f"没有编号为 {theirs.id} 的账目",
+        f"No ledger entry number {theirs.id}", None)
+    assert session.get(Fund, "sunny-park") is None      # refused twice, still never opened
+
+    def closed():                                       # the program's own word comes first
+        raise Conflict("plot_closed", "这块地已停用", "This plot is closed", field="plot")
+    assert refused(session, lambda: pay(session, 1, community="sunny-park", check=closed))[0] \
+        == "plot_closed"
 
 
 def test_another_communitys_money_does_not_pay_for_this_one(session):

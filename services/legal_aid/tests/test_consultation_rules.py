@@ -1,0 +1,41 @@
+"""A consultation day's slots as staff see them change: a slot removed is gone from the day, the
+day shows who changed it last and when, and the day's record says who removed which slot when.
+NOW is 10:00 in Beijing on 27 November (02:00 UTC); an hour later is 03:00 UTC."""
+from datetime import timedelta
+
+from minzi.testing import make_staff
+
+from legal_aid.domain import consultations, lawyers, views
+
+from .conftest import ALICE, NOW, at
+
+C = "rainbow-city"
+DESK = make_staff("receptionist", community=C, id=3, username="desk", name="前台小周")
+HOUR = NOW + timedelta(hours=1)
+
+
+def on_record(tx, entity, entity_id):
+    return [views.activity_view(h) for h in views.history(tx.session, C, entity, entity_id)]
+
+
+def test_a_slot_removed_is_gone_and_the_day_says_who_removed_it_and_when(tx):
+    wang = lawyers.add_lawyer(tx, C, {"name": "王律师", "firm": "京师律所",
+                                      "phone": "13900001111"}, ALICE, NOW)
+    # three days on, 9:00 to 11:00 cut into hours: two slots
+    day = consultations.open_day(tx, C, {"day": at(3).date(), "place": "服务站", "slots": [
+        {"lawyer_id": wang.id, "starts_at": at(3, 9), "ends_at": at(3, 11), "minutes": 60}]},
+        ALICE, NOW)
+    nine, ten = day.slots
+    consultations.remove_slot(tx, C, day.id, nine.id, DESK, HOUR)
+    tx.session.commit()
+    tx.session.expire_all()  # read again, as the next request would
+    shown = views.day_view(tx.session, consultations.get_day(tx.session, day.id, C),
+                           level="desk")
+    assert [s["id"] for s in shown["slots"]] == [ten.id]
+    assert (shown["free_slots"], shown["booked_slots"]) == (1, 0)
+    assert (shown["created_at"], shown["created_by"]) == ("2026-11-27T02:00:00Z", "李")
+    assert (shown["updated_at"], shown["updated_by"]) == ("2026-11-27T03:00:00Z", "前台小周")
+    assert on_record(tx, "consultation_day", day.id)[-1] == {
+        "at": "2026-11-27T03:00:00Z", "actor": "前台小周", "actor_id": "3",
+        "entity": "consultation_day", "entity_id": day.id, "action": "slot_removed",
+        "detail": {"slot_id": nine.id}}

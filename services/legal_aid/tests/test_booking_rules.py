@@ -62,3 +62,18 @@ def test_a_booked_case_shows_who_booked_it_and_when(tx):
     shown = views.case_view(case, "zh")
     assert (shown["status"], shown["updated_at"], shown["updated_by"]) == (
         "booked", "2026-11-27T03:00:00Z", "前台小周")
+
+
+def test_a_booking_is_on_the_record_with_who_when_and_where_the_phone_masked(tx):
+    case = a_case(tx)
+    day = a_day(tx, C)
+    _, booking = cases.book_case(tx, C, case.id, {"day_id": day.id}, DESK, HOUR)
+    tx.session.commit()
+    on_record = [views.activity_view(h)
+                 for h in views.history(tx.session, C, "booking", booking.id)]
+    # the day's only slot, the case's resident, her phone shown as 138****1111
+    assert on_record == [{
+        "at": "2026-11-27T03:00:00Z", "actor": "前台小周", "actor_id": "3", "entity": "booking",
+        "entity_id": booking.id, "action": "booked",
+        "detail": {"day_id": day.id, "slot_id": day.slots[0].id, "phone": "138****1111",
+                   "case_id": case.id}}]

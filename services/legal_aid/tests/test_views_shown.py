@@ -20,6 +20,8 @@ def test_visits_are_shown_latest_first_by_when_they_happened_not_when_written_do
     person = {"visitor_id": first.visitor_id}
     second, third, fourth = visit(at(-3, 9), **person), visit(at(-2, 9), **person), visit(
         at(-1, 9), **person)
+    # someone else came on the 24th too: not one of 张三's visits
+    visit(at(-3, 9), visitor={"name": "李四", "phone": "13800002222"})
 
     def earlier(reception):
         return [v["id"] for v in

@@ -35,3 +35,5 @@ def test_visits_are_shown_latest_first_by_when_they_happened_not_when_written_do
     page = views.visitor_view(receptions.get_visitor(tx.session, first.visitor_id, C),
                               with_visits=True, lang="zh")
     assert [v["id"] for v in page["visits"]] == [fourth.id, third.id, first.id, second.id]
+    # on the visitor's own page a visit does not name the visitor again
+    assert [v for v in page["visits"] if "visitor" in v] == []

@@ -1,5 +1,6 @@
 """受理: a request is registered, classified to the service type that fits it, checked against
 that type's definition, and sent on (or to the station head); a repeat is linked instead."""
+import hashlib
 import secrets
 
 from marshmallow import ValidationError
@@ -88,13 +89,25 @@ def check_attributes(offer: ServiceOffer, values: dict | None) -> dict:
     return clean
 
 
+KEY_LENGTH = 100   # Case.request_key's column
+
+
+def stored_request_key(community: str, key: str) -> str:
+    """The key as kept: ``<community>/<key>``, or its SHA-256 when that is too long for the
+    column, so that two long keys alike at the start are still two requests."""
+    whole = f"{community}/{key}"
+    if len(whole) <= KEY_LENGTH:
+        return whole
+    return "sha256:" + hashlib.sha256(whole.encode()).hexdigest()
+
+
 def register(desk: Desk, data: dict, actor: Actor,
              request_key: str | None = None) -> tuple[Case, bool]:
     """受理: returns (case, created). The same ``request_key`` again, in the same community,
     finds the same case; another community's key is another request."""
     session = desk.session
     if request_key:
-        request_key = f"{data['community']}/{request_key}"[:100]
+        request_key = stored_request_key(data["community"], request_key)
         existing = session.scalar(select(Case).where(Case.request_key == request_key))
         if existing is not None:
             return existing, False

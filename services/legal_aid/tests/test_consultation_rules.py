@@ -39,3 +39,16 @@ def test_a_slot_removed_is_gone_and_the_day_says_who_removed_it_and_when(tx):
         "at": "2026-11-27T03:00:00Z", "actor": "前台小周", "actor_id": "3",
         "entity": "consultation_day", "entity_id": day.id, "action": "slot_removed",
         "detail": {"slot_id": nine.id}}
+
+
+def test_slots_added_are_on_the_days_record_with_who_and_when(tx):
+    wang = lawyers.add_lawyer(tx, C, {"name": "王律师", "firm": "京师律所",
+                                      "phone": "13900001111"}, ALICE, NOW)
+    day = consultations.open_day(tx, C, {"day": at(3).date(), "place": "服务站"}, ALICE, NOW)
+    added = consultations.add_slots(tx, C, day.id, [
+        {"lawyer_id": wang.id, "starts_at": at(3, 14), "ends_at": at(3, 15)}], DESK, HOUR)
+    tx.session.commit()
+    assert on_record(tx, "consultation_day", day.id)[-1] == {
+        "at": "2026-11-27T03:00:00Z", "actor": "前台小周", "actor_id": "3",
+        "entity": "consultation_day", "entity_id": day.id, "action": "slots_added",
+        "detail": {"slots": [added[0].id]}}

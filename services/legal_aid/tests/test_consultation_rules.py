@@ -3,9 +3,13 @@ day shows who changed it last and when, and the day's record says who removed wh
 NOW is 10:00 in Beijing on 27 November (02:00 UTC); an hour later is 03:00 UTC."""
 from datetime import timedelta
 
-from minzi.testing import make_staff
+import pytest
+
+from minzi.api import DomainError
+from minzi.testing import make_staff, snapshot
 
 from legal_aid.domain import consultations, lawyers, views
+from legal_aid.models import Base
 
 from .conftest import ALICE, NOW, at
 
@@ -52,3 +56,32 @@ def test_slots_added_are_on_the_days_record_with_who_and_when(tx):
         "at": "2026-11-27T03:00:00Z", "actor": "前台小周", "actor_id": "3",
         "entity": "consultation_day", "entity_id": day.id, "action": "slots_added",
         "detail": {"slots": [added[0].id]}}
+
+
+def test_one_request_may_give_two_lawyers_the_same_hour_and_one_lawyer_hours_back_to_back(tx):
+    wang, li = (lawyers.add_lawyer(tx, C, {"name": name, "firm": "京师律所",
+                                           "phone": "13900001111"}, ALICE, NOW)
+                for name in ("王律师", "李律师"))
+    day = consultations.open_day(tx, C, {"day": at(3).date(), "place": "服务站"}, ALICE, NOW)
+    added = consultations.add_slots(tx, C, day.id, [
+        {"lawyer_id": wang.id, "starts_at": at(3, 9), "ends_at": at(3, 10)},
+        {"lawyer_id": wang.id, "starts_at": at(3, 10), "ends_at": at(3, 11)},
+        {"lawyer_id": li.id, "starts_at": at(3, 9), "ends_at": at(3, 10)},
+        {"lawyer_id": li.id, "starts_at": at(3, 8), "ends_at": at(3, 9)}], ALICE, NOW)
+    assert [(s.lawyer_id, s.starts_at, s.ends_at) for s in added] == [
+        (wang.id, at(3, 9), at(3, 10)), (wang.id, at(3, 10), at(3, 11)),
+        (li.id, at(3, 9), at(3, 10)), (li.id, at(3, 8), at(3, 9))]
+
+
+def test_a_slot_ending_a_second_into_the_next_day_is_not_on_the_day(tx):
+    wang = lawyers.add_lawyer(tx, C, {"name": "王律师", "firm": "京师律所",
+                                      "phone": "13900001111"}, ALICE, NOW)
+    day = consultations.open_day(tx, C, {"day": at(3).date(), "place": "服务站"}, ALICE, NOW)
+    before = snapshot(tx.session, Base.metadata)
+    with pytest.raises(DomainError) as err:
+        consultations.add_slots(tx, C, day.id, [{
+            "lawyer_id": wang.id, "starts_at": at(3, 23),
+            "ends_at": at(4, 0) + timedelta(seconds=1)}], ALICE, NOW)
+    assert (err.value.code, err.value.field, err.value.status) == (
+        "slot_not_on_day", "starts_at", 422)
+    assert snapshot(tx.session, Base.metadata) == before

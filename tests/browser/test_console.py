@@ -6,6 +6,11 @@ import re
 
 import pytest
 import requests
+from selenium.common.exceptions import (
+    NoSuchElementException,
+    StaleElementReferenceException,
+    WebDriverException,
+)
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as seen
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -16,8 +21,14 @@ pytestmark = pytest.mark.e2e
 WAIT = 30
 
 
+# While a submitted form's answer loads, an element found a moment before may belong to the page
+# that is going away: Chromium says it is stale, or that the node "does not belong to the
+# document". A wait looks again rather than failing on that; what it waits for must still come.
+PAGE_CHANGING = (StaleElementReferenceException, NoSuchElementException, WebDriverException)
+
+
 def wait(driver):
-    return WebDriverWait(driver, WAIT)
+    return WebDriverWait(driver, WAIT, ignored_exceptions=PAGE_CHANGING)
 
 
 def open_page(driver, station, path):
@@ -29,9 +40,13 @@ def text_of(driver, css):
 
 
 def fill(driver, field_id, value):
-    element = driver.find_element(By.ID, field_id)
-    element.clear()
-    element.send_keys(value)
+    """Type into a field of the page now shown (waiting for it if the page is still changing)."""
+    def typed(_):
+        element = driver.find_element(By.ID, field_id)
+        element.clear()
+        element.send_keys(value)
+        return element.get_attribute("value") == value
+    wait(driver).until(typed)
 
 
 def messages(driver):

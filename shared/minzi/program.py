@@ -25,10 +25,14 @@ own and inherits the rest.
 
 * ``handle_discover``: answers intake's "announce yourselves";
 * ``api`` / ``openapi``: the staff API, served by the gateway at
-  ``/api/v1/programs/<program_id>/…`` and in its OpenAPI document.
+  ``/api/v1/programs/<program_id>/…`` and in its OpenAPI document;
+* its pages in the staff console: ``pages.yaml`` beside the manifest (``minzi.pages``), served
+  at ``GET /console/pages`` of the staff API (to anyone: it holds no data) and checked against
+  the API's routes when the service class is defined.
 """
 import logging
 from datetime import datetime
+from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
 from nameko.dependency_providers import Config
@@ -47,6 +51,7 @@ from .contract import (
     program_discover_queue,
 )
 from .envelope import read_envelope, utcnow
+from .pages import PAGES_FILE, PAGES_PATH, check_routes, load_pages
 from .staff_identity import dispatch_proven
 from .store import Store, Transaction
 from .trust import require_intake
@@ -115,8 +120,18 @@ class Program:
     case_rules: ClassVar[Any]
     # custom marshmallow fields of the staff API and their OpenAPI types: {Yuan: ("string", None)}
     openapi_field_types: ClassVar[dict] = {}
+    pages: ClassVar[list] = []     # from pages.yaml (minzi.pages)
 
     config = Config()
+
+    def __init_subclass__(cls, **kwargs: Any):
+        super().__init_subclass__(**kwargs)
+        announcer, router = cls.__dict__.get("program"), cls.__dict__.get("router")
+        if announcer is None or router is None:
+            return
+        pages = load_pages(Path(announcer.manifest_path).parent / PAGES_FILE)
+        check_routes(pages, router)
+        cls.pages = pages
 
     @case_inbox
     def handle_case(self, body: dict, sender: str | None = None) -> None:
@@ -168,7 +183,11 @@ class Program:
 
     @rpc
     def api(self, request: dict) -> dict:
-        """The staff API; who is calling is what the gateway's signed statement says."""
+        """The staff API; who is calling is what the gateway's signed statement says. Its pages
+        in the console are anyone's to read: they are the shape of the pages, not data."""
+        if (request.get("method") or "GET").upper() == "GET" and \
+                "/" + str(request.get("path") or "").strip("/") == PAGES_PATH:
+            return {"status": 200, "body": {"pages": self.pages}}
         return dispatch_proven(self.router, request, audience=self.program.rpc_service,
                                config=self.config, service=self)
 

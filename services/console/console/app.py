@@ -11,6 +11,7 @@ import logging
 import mimetypes
 import os
 import secrets
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlencode
@@ -157,8 +158,9 @@ class Console:
         self.assets = asset_files()
         self.url_map = Map(strict_slashes=False)
         self.handlers: dict[str, Handler] = {}
-        from . import admin, public, staff
-        for module in (public, staff, admin):
+        from . import admin, programs, public, staff
+        self.cache = programs.Cache()
+        for module in (public, staff, admin, programs):
             for rule, methods, handler in module.ROUTES:
                 self.url_map.add(Rule(rule, endpoint=handler.__name__, methods=methods))
                 self.handlers[handler.__name__] = handler
@@ -232,7 +234,7 @@ class Console:
         languages = [(code, name, page.url_with(lang=code)) for code, name in LANGUAGES]
         html = self.templates.get_template(template).render(
             lang=lang, t=page.t, csrf=Lazy(lambda: page.csrf), me=page.me, assets=ASSETS,
-            path=page.request.path,
+            path=page.request.path, form_key=lambda: str(uuid.uuid4()),
             site_name=page.t("site_name"), skip_text=page.t("skip"), lang_label=page.t("language"),
             footer_text=page.t("footer"), home_url="/", languages=languages,
             messages=values.pop("messages", []), **values)

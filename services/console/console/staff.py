@@ -119,13 +119,19 @@ def nav(page: Page) -> list[tuple[str, str, bool]]:
         items += [("/cases?queue=unassigned", "unassigned"),
                   ("/cases?queue=escalated", "escalated")]
     items += [("/cases?queue=all", "all_cases"), ("/figures", "figures")]
+    if role == "station_head":
+        items.append(("/staff", "staff_title"))
     if role == "admin":
         items += [("/admin/staff", "admin_staff"), ("/admin/keys", "admin_keys"),
                   ("/admin/programs", "admin_programs"), ("/admin/record", "admin_record")]
-    items.append(("/password", "change_password"))
+    from .programs import menu   # the programs' own pages, found at run time
+    labelled = [(url, page.t(key)) for url, key in items]
+    labelled += menu(page)
+    labelled.append(("/password", page.t("change_password")))
     here = page.request.full_path.rstrip("?")
-    return [(url, page.t(key), url == here or (url == page.request.path and "?" not in url))
-            for url, key in items]
+    return [(url, label, url == here or (url == page.request.path and "?" not in url) or
+             (url.startswith("/p/") and page.request.path.startswith(url.rsplit("/", 1)[0] + "/")))
+            for url, label in labelled]
 
 
 def render(page: Page, template: str, status: int = 200, **values) -> Response:

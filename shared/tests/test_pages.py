@@ -1,0 +1,102 @@
+"""A program's pages as it declares them (``minzi.pages``): a mistake in ``pages.yaml`` is
+named when the program starts, not met by a user's click; and a value put into a path is one
+segment, never a path of its own."""
+import pytest
+
+from minzi.api import Router
+from minzi.pages import check_routes, fill, load_pages
+
+router = Router()
+for method, template in (("GET", "/cases"), ("GET", "/cases/{case_id:int}"),
+                         ("POST", "/cases/{case_id:int}/resolve"), ("GET", "/lawyers"),
+                         ("PATCH", "/lawyers/{lawyer_id:int}")):
+    router.route(method, template)(lambda ctx: (200, {}))
+
+GOOD = """
+pages:
+  - id: cases
+    title: {zh: 案件, en: Cases}
+    sections:
+      - table:
+          source: /cases
+          columns: [{field: code, label: {zh: 编号}}]
+          link: {page: case, params: {case_id: id}}
+          actions:
+            - {label: {zh: 停用}, method: PATCH, path: "/lawyers/{lawyer.id}", body: {active: false}}
+  - id: case
+    title: {zh: 一件案件}
+    params: [case_id]
+    sections:
+      - record: {source: "/cases/{case_id}", show: [{field: code, label: {zh: 编号}}]}
+      - form:
+          title: {zh: 办结}
+          path: "/cases/{case_id}/resolve"
+          inputs:
+            - {name: result, label: {zh: 结果}, type: textarea, required: true}
+            - name: lawyer_id
+              label: {zh: 律师}
+              type: select
+              options_from: {source: /lawyers, items: items, value: id, label: name}
+"""
+
+
+def pages_of(tmp_path, text):
+    path = tmp_path / "pages.yaml"
+    path.write_text(text, encoding="utf-8")
+    return load_pages(path)
+
+
+def test_a_good_declaration_loads_and_fits_the_routes(tmp_path):
+    pages = pages_of(tmp_path, GOOD)
+    check_routes(pages, router)
+    assert [p["id"] for p in pages] == ["cases", "case"]
+    assert pages[1]["sections"][1]["form"]["method"] == "POST"       # the default
+    assert pages[0]["roles"] == [] and pages[0]["params"] == []
+
+
+def test_a_program_without_pages_has_none(tmp_path):
+    assert load_pages(tmp_path / "pages.yaml") == []
+
+
+@pytest.mark.parametrize("change, named", [
+    # a path that is no route of the program, or not with that method
+    (("source: /cases\n", "source: /casess\n"), "GET /casess is no route"),
+    (("method: PATCH, path", "method: DELETE, path"), "DELETE /lawyers/{lawyer.id} is no route"),
+    (("{source: /lawyers,", "{source: /lawyer,"), "GET /lawyer is no route"),
+    # a page's own path may take only the page's parameters
+    (('path: "/cases/{case_id}/resolve"', 'path: "/cases/{id}/resolve"'), "needs ['id']"),
+])
+def test_a_path_the_program_does_not_have_is_named(tmp_path, change, named):
+    pages = pages_of(tmp_path, GOOD.replace(*change))
+    with pytest.raises(ValueError) as refused:
+        check_routes(pages, router)
+    assert named in str(refused.value)
+
+
+@pytest.mark.parametrize("change, named", [
+    (("page: case, params: {case_id: id}", "page: kase, params: {case_id: id}"),
+     "links to no page 'kase'"),
+    (("params: {case_id: id}", "params: {id: id}"), "gives ['id'], page 'case' takes ['case_id']"),
+    (("id: case\n", "id: cases\n"), "page ids must be unique"),
+    (("type: textarea", "type: essay"), "Must be one of"),
+    (("type: select\n", "type: text\n"), "a select has options"),
+    (("columns: [{field: code", "colums: [{field: code"), "Unknown field"),
+    (("title: {zh: 办结}", "title: {en: Resolve}"), "Missing data for required field"),
+    (("- record: {source", "- form: {title: {zh: x}, path: /cases}\n        record: {source"),
+     "a section is one table, record or form"),
+    (("pages:", "pages: [\n"), "not YAML"),
+])
+def test_a_mistake_in_the_declaration_is_named_with_the_file(tmp_path, change, named):
+    with pytest.raises(ValueError) as refused:
+        pages_of(tmp_path, GOOD.replace(*change, 1))
+    assert named in str(refused.value) and "pages.yaml" in str(refused.value)
+
+
+def test_a_value_goes_into_a_path_as_one_segment():
+    assert fill("/cases/{case_id}/resolve", {"case_id": 12}) == "/cases/12/resolve"
+    assert fill("/units/{code}", {"code": "a/../b c"}) == "/units/a%2F..%2Fb%20c"
+    assert fill("/lawyers/{lawyer.id}", {"lawyer.id": "3"}) == "/lawyers/3"
+    for missing in ({}, {"case_id": ""}, {"case_id": None}, {"case_id": "9" * 101}):
+        with pytest.raises(KeyError):
+            fill("/cases/{case_id}", missing)
+    assert fill("/cases/{case_id}", {"case_id": "9" * 100}) == "/cases/" + "9" * 100

@@ -94,6 +94,17 @@ class Suite:
     def url(self, path):
         return self.base + path
 
+    def start_console(self, **env):
+        """The console in front of this suite's gateway; it keeps no database, and plain http
+        here keeps its cookies from being Secure."""
+        self.console_port = free_port()
+        self.console = f"http://127.0.0.1:{self.console_port}"
+        self.start("console", DATABASE_URL="", GATEWAY_URL=self.base,
+                   CONSOLE_ADDRESS=f"127.0.0.1:{self.console_port}",
+                   CONSOLE_INSECURE_COOKIES="true", **env)
+        wait_for(lambda: requests.get(self.console + "/health", timeout=2).ok, timeout=60,
+                 message="the console to answer")
+
     def wait_until_up(self):
         wait_for(lambda: requests.get(self.url("/api/v1/communities"), timeout=2).ok,
                  timeout=60, message="the gateway and intake to answer")

@@ -19,7 +19,7 @@ def test_a_new_program_is_complete_and_its_migrations_match_its_models(tmp_path,
             "probe_hotline/service.py", "probe_hotline/domain/cases.py",
             "probe_hotline/domain/views.py", "probe_hotline/api.py", "probe_hotline/models.py",
             "migrations/env.py", "tests/conftest.py", "tests/test_domain.py",
-            "tests/test_service.py"} <= names
+            "tests/test_service.py", "pages.yaml"} <= names
     manifest = load_manifest(target / "manifest.yaml")
     assert manifest["name"] == {"zh": "便民服务热线", "en": "Convenience hotline"}
     assert [t["code"] for t in manifest["service_types"]] == ["probe_hotline_request"]
@@ -27,6 +27,13 @@ def test_a_new_program_is_complete_and_its_migrations_match_its_models(tmp_path,
 
     monkeypatch.syspath_prepend(str(target))
     models = importlib.import_module("probe_hotline.models")
+    # its pages in the console: a list of its cases and a case page with its forms, which fit
+    # its API (checked as the service class is defined)
+    service = importlib.import_module("probe_hotline.service").ProbeHotlineService
+    assert [(p["id"], p["params"]) for p in service.pages] == [("cases", []),
+                                                             ("case", ["case_id"])]
+    assert [s["form"]["path"] for s in service.pages[1]["sections"] if s["form"]] == [
+        "/cases/{case_id}/resolve", "/cases/{case_id}/return"]
     url = f"sqlite:///{tmp_path}/probe.db"
     config = Config(str(target / "alembic.ini"))
     config.set_main_option("script_location", str(target / "migrations"))

@@ -12,9 +12,6 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
-import requests
-
-from minzi.testing import free_port, wait_for
 
 from ..conftest import Suite
 
@@ -26,17 +23,11 @@ WEB_KEY = "browser-test-web-key"
 
 
 class Station(Suite):
-    """The suite with the console in front of its gateway."""
+    """The suite with the console in front of its gateway, posting residents' requests with the
+    web channel's key."""
 
     def start_console(self):
-        self.console_port = free_port()
-        self.console = f"http://127.0.0.1:{self.console_port}"
-        # the console keeps no database; plain http here, so its cookies are not Secure
-        self.start("console", DATABASE_URL="", GATEWAY_URL=self.base,
-                   CONSOLE_ADDRESS=f"127.0.0.1:{self.console_port}",
-                   CONSOLE_INSECURE_COOKIES="true", CONSOLE_OPEN311_API_KEY=WEB_KEY)
-        wait_for(lambda: requests.get(self.console + "/health", timeout=2).ok, timeout=60,
-                 message="the console to answer")
+        super().start_console(CONSOLE_OPEN311_API_KEY=WEB_KEY)
 
 
 @pytest.fixture(scope="module")

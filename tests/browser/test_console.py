@@ -1,7 +1,7 @@
 """What the station's people and a resident do in the console, in a real browser: a
-receptionist registers a walk-in's problem, a lawyer resolves it from the case page, the
-receptionist replies, the resident reads the reply and rates it on a phone, and the station head
-sees the figures change. Expected values are the requirement's words and hand counts."""
+receptionist registers a walk-in's problem, a lawyer resolves it from the legal-aid home's
+pages, the receptionist replies, the resident reads the reply and rates it on a phone, and the
+station head sees the figures change. Expected values are the requirement's words and hand counts."""
 import re
 
 import pytest
@@ -145,13 +145,25 @@ def test_a_walk_in_is_registered_resolved_replied_and_rated(station, desk_browse
     screenshot(desk, "case-registered")
     log_out(desk)
 
-    # the lawyer resolves it from the case page
+    # the lawyer resolves it from the legal-aid home's own pages, found in the menu
     first_log_in(desk, station, "li.lawyer")
     assert code in desk.find_element(By.TAG_NAME, "table").text   # in the program's queue
+    desk.find_element(By.LINK_TEXT, "普法互助家园").click()
+    wait(desk).until(seen.url_contains("/p/legal_aid/cases"))
+    assert "转来的案件" in text_of(desk, "h1")
+    screenshot(desk, "legal-aid-cases")
+    desk.find_element(By.LINK_TEXT, code).click()
+    wait(desk).until(seen.url_contains("/p/legal_aid/case?case_id="))
+    assert "已受理" in text_of(desk, "#record-0")
+    desk.find_element(By.CSS_SELECTOR, "#form-1 summary").click()
+    fill(desk, "f1-result", "已联系用人单位，约定本周五前补发全部工资")
+    desk.find_element(By.CSS_SELECTOR, "#form-1 button[type=submit]").click()
+    wait(desk).until(seen.text_to_be_present_in_element((By.ID, "record-0"), "已办结"))
+    assert "已完成" in messages(desk)
+    assert not desk.find_elements(By.ID, "form-1")     # nothing left to resolve
+    screenshot(desk, "legal-aid-case-resolved")
+    # intake heard it: the case waits for the reply to the resident
     desk.get(case_url)
-    desk.find_element(By.CSS_SELECTOR, "#action-resolve summary").click()
-    fill(desk, "f-result", "已联系用人单位，约定本周五前补发全部工资")
-    desk.find_element(By.CSS_SELECTOR, "#action-resolve button[type=submit]").click()
     wait(desk).until(seen.text_to_be_present_in_element((By.ID, "case-status"), "已办结，待答复"))
     assert desk.find_element(By.ID, "case-result").text == \
         "已联系用人单位，约定本周五前补发全部工资"

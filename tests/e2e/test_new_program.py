@@ -1,6 +1,7 @@
 """A new program is a new service and nothing else changes: made by one command, started, and
 receiving cases through an unchanged intake and gateway."""
 import os
+import re
 import subprocess
 import sys
 
@@ -9,7 +10,11 @@ import requests
 
 from minzi.testing import wait_for
 
-from ..conftest import OPEN311_KEY, tracking_code
+from ..conftest import ADMIN_PASSWORD, OPEN311_KEY, tracking_code
+
+
+def csrf_of(html: str) -> str:
+    return re.search(r'name="csrf" value="([0-9a-f]+)"', html).group(1)
 
 pytestmark = pytest.mark.e2e
 
@@ -46,11 +51,25 @@ def test_a_program_from_the_template_receives_cases_at_once(suite, tmp_path):
                          timeout=10).json()
     assert [c["tracking_code"] for c in cases] == [code]
     case_id = cases[0]["case_id"]
-    resolved = requests.post(suite.url(f"/api/v1/programs/hotline/cases/{case_id}/resolve"),
-                             headers=staff, timeout=10,
-                             json={"result": "已联系认证商户上门维修",
-                                   "reply": "已为您联系维修师傅，今天下午上门。"})
-    assert resolved.status_code == 200, resolved.text
+
+    # its pages are in the staff console, found at run time: its staff resolve the case there
+    suite.start_console()
+    console = requests.Session()
+    origin = {"Origin": suite.console}
+    form = console.get(suite.console + "/login", timeout=10)
+    logged_in = console.post(suite.console + "/login", headers=origin, timeout=20, data={
+        "csrf": csrf_of(form.text), "username": "admin", "password": ADMIN_PASSWORD})
+    assert 'href="/p/hotline/cases"' in logged_in.text
+    listed = console.get(suite.console + "/p/hotline/cases", timeout=20)
+    assert f'<a href="/p/hotline/case?case_id={case_id}">{code}</a>' in listed.text
+    page = console.get(suite.console + f"/p/hotline/case?case_id={case_id}", timeout=20)
+    assert "办结并答复" in page.text
+    resolved = console.post(suite.console + f"/p/hotline/case/1?case_id={case_id}",
+                            headers=origin, timeout=20, data={
+                                "csrf": csrf_of(page.text), "result": "已联系认证商户上门维修",
+                                "reply": "已为您联系维修师傅，今天下午上门。"})
+    assert resolved.url.endswith("done=saved"), resolved.text
+    assert "已办结" in resolved.text and "办结并答复" not in resolved.text
     wait_for(lambda: requests.get(suite.url(f"/api/v1/track/{code}"), timeout=5)
              .json()["reply"] == "已为您联系维修师傅，今天下午上门。", message="the reply")
 

@@ -22,7 +22,8 @@ pages:
           columns: [{field: code, label: {zh: 编号}}]
           link: {page: case, params: {case_id: id}}
           actions:
-            - {label: {zh: 停用}, method: PATCH, path: "/lawyers/{lawyer.id}", body: {active: false}}
+            - {label: {zh: 停用}, method: PATCH, path: "/lawyers/{lawyer.id}",
+               body: {active: false}}
   - id: case
     title: {zh: 一件案件}
     params: [case_id]

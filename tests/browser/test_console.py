@@ -1,7 +1,8 @@
 """What the station's people and a resident do in the console, in a real browser: a
 receptionist registers a walk-in's problem, a lawyer resolves it from the legal-aid home's
 pages, the receptionist replies, the resident reads the reply and rates it on a phone, and the
-station head sees the figures change. Expected values are the requirement's words and hand counts."""
+station head sees the figures change. Expected values are the requirement's words and hand
+counts."""
 import re
 
 import pytest

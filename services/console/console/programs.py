@@ -7,6 +7,7 @@ with no change here; what it declares is data (paths, labels, boxes), never HTML
     /p/<program_id>/<page_id>?<param>=<value>            a page
     /p/<program_id>/<page_id>/<section>[/<action>]        POST: a form, or a row's action
 """
+import itertools
 import re
 import time
 from datetime import datetime
@@ -151,7 +152,7 @@ def put(body: dict, name: str, value: Any) -> None:
     """``visitor.name`` into ``{"visitor": {"name": …}}``, ``slots.0.at`` into a list."""
     parts = name.split(".")
     here: Any = body
-    for part, after in zip(parts, parts[1:]):
+    for part, after in itertools.pairwise(parts):
         key = int(part) if isinstance(here, list) else part
         if isinstance(here, list):
             while len(here) <= key:
@@ -313,9 +314,9 @@ def sections_view(page: Page, program_id: str, spec: dict, params: dict,
             for each in record["lists"]:
                 lists.append({"title": words(each["title"], lang),
                               "headers": [words(c["label"], lang) for c in each["columns"]],
-                              "rows": rows_view(page, program_id, spec, items_of(body, each["field"]),
-                                                each["columns"], each["actions"], first, None,
-                                                params)})
+                              "rows": rows_view(page, program_id, spec,
+                                                items_of(body, each["field"]), each["columns"],
+                                                each["actions"], first, None, params)})
                 first += len(each["actions"])
             made.append({"kind": "record", "number": number, "title": words(record["title"], lang),
                          "filters": filters, "params": params,

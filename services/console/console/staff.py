@@ -124,7 +124,7 @@ def nav(page: Page) -> list[tuple[str, str, bool]]:
     if role == "admin":
         items += [("/admin/staff", "admin_staff"), ("/admin/keys", "admin_keys"),
                   ("/admin/programs", "admin_programs"), ("/admin/record", "admin_record")]
-    from .programs import menu   # the programs' own pages, found at run time
+    from .programs import menu  # the programs' own pages, found at run time
     labelled = [(url, page.t(key)) for url, key in items]
     labelled += menu(page)
     labelled.append(("/password", page.t("change_password")))

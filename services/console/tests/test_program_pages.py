@@ -176,9 +176,10 @@ def test_a_form_sends_what_was_typed_as_the_apis_body(gateway):
                    "present": "3, 4，7", "slots.0.minutes": "30"}, page)
     assert answer.status_code == 303
     assert answer.headers["Location"].endswith("/p/legal_home/case?case_id=5&done=saved")
-    assert ("POST", "/api/v1/programs/legal_home/cases/5/resolve", {},
-            {"result": "已调解", "visitor": {"name": "赵女士"}, "urgent": True,
-             "present": [3, 4, 7], "slots": [{"minutes": 30}]}) == gateway.asked[-1]
+    assert gateway.asked[-1] == (
+        "POST", "/api/v1/programs/legal_home/cases/5/resolve", {},
+        {"result": "已调解", "visitor": {"name": "赵女士"}, "urgent": True,
+         "present": [3, 4, 7], "slots": [{"minutes": 30}]})
     # resolved now: the form is for open cases only
     again = get(client, "/p/legal_home/case?case_id=5").get_data(as_text=True)
     assert "已完成" not in again and 'action="/p/legal_home/case/1' not in again

@@ -186,8 +186,23 @@ class Page(Strict):
     roles = fields.List(fields.String(validate=validate.Length(min=1, max=40)),
                         load_default=list)
     params = fields.List(fields.String(validate=NAME), load_default=list)
+    # a resident's page (no account): read only, from the API's public routes, listed on the
+    # residents' home page
+    public = fields.Boolean(load_default=False)
     sections = fields.List(fields.Nested(Section), required=True,
                            validate=validate.Length(min=1))
+
+    @validates_schema
+    def _read_only_for_residents(self, data, **_):
+        if not data.get("public"):
+            return
+        for section in data.get("sections", []):
+            part = section.get("table") or section.get("record") or {}
+            if section.get("form") or part.get("actions") or any(
+                    each["actions"] for each in part.get("lists", [])):
+                raise ValidationError("a public page only shows: no form, no button", "public")
+        if data.get("roles"):
+            raise ValidationError("a public page is for everyone: no roles", "roles")
 
 
 class Pages(Strict):
@@ -204,6 +219,9 @@ class Pages(Strict):
                 if target is None:
                     raise ValidationError(f"{page['id']}: {where} links to no page "
                                           f"'{link['page']}'", "pages")
+                if page["public"] and not target["public"]:
+                    raise ValidationError(f"{page['id']}: {where} links a resident to a staff "
+                                          f"page '{link['page']}'", "pages")
                 if set(link["params"]) != set(target["params"]):
                     raise ValidationError(f"{page['id']}: {where} gives {sorted(link['params'])}"
                                           f", page '{target['id']}' takes "

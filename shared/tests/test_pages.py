@@ -86,11 +86,48 @@ def test_a_path_the_program_does_not_have_is_named(tmp_path, change, named):
     (("- record: {source", "- form: {title: {zh: x}, path: /cases}\n        record: {source"),
      "a section is one table, record or form"),
     (("pages:", "pages: [\n"), "not YAML"),
+    # a residents' page only shows, and only other residents' pages
+    (("    params: [case_id]\n", "    params: [case_id]\n    public: true\n"),
+     "a public page only shows: no form, no button"),
+    (("    title: {zh: 案件, en: Cases}\n", "    title: {zh: 案件, en: Cases}\n    public: true\n"),
+     "a public page only shows"),
+
 ])
 def test_a_mistake_in_the_declaration_is_named_with_the_file(tmp_path, change, named):
     with pytest.raises(ValueError) as refused:
         pages_of(tmp_path, GOOD.replace(*change, 1))
     assert named in str(refused.value) and "pages.yaml" in str(refused.value)
+
+
+PUBLIC = """
+pages:
+  - id: figures
+    title: {zh: 数据}
+    public: true
+    sections:
+      - table:
+          source: /cases
+          columns: [{field: code, label: {zh: 编号}}]
+  - id: case
+    title: {zh: 一件案件}
+    params: [case_id]
+    sections:
+      - record: {source: "/cases/{case_id}", show: [{field: code, label: {zh: 编号}}]}
+"""
+
+
+@pytest.mark.parametrize("change, named", [
+    (("    public: true\n", "    public: true\n    roles: [admin]\n"), "no roles"),
+    (("columns: [{field: code, label: {zh: 编号}}]\n",
+      "columns: [{field: code, label: {zh: 编号}}]\n          link: {page: case, params: "
+      "{case_id: id}}\n"), "links a resident to a staff page 'case'"),
+])
+def test_a_residents_page_is_for_everyone_and_leads_only_to_residents_pages(tmp_path, change,
+                                                                             named):
+    assert [p["public"] for p in pages_of(tmp_path, PUBLIC)] == [True, False]
+    with pytest.raises(ValueError) as refused:
+        pages_of(tmp_path, PUBLIC.replace(*change))
+    assert named in str(refused.value)
 
 
 def test_a_value_goes_into_a_path_as_one_segment():

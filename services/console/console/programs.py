@@ -68,8 +68,10 @@ def pages_of(page: Page, program_id: str) -> list[dict]:
 
 def may_see(me: dict, program_id: str, spec: dict) -> bool:
     """A program's own staff see their own program's pages; others as the page's roles say (the
-    program's API decides in the end)."""
+    program's API decides in the end). Residents' pages are on the residents' side."""
     role = me.get("role")
+    if spec["public"]:
+        return False
     if role in PROGRAM_ROLES and me.get("program_id") != program_id:
         return False
     return not spec["roles"] or role in spec["roles"]
@@ -222,18 +224,29 @@ def page_params(page: Page, spec: dict) -> dict[str, str]:
     return values
 
 
-def page_url(program_id: str, spec_id: str, params: dict) -> str:
-    return f"/p/{program_id}/{spec_id}" + ("?" + urlencode(params) if params else "")
+def base(public: bool) -> str:
+    return "/r/p" if public else "/p"
 
 
-def link_url(program_id: str, link: dict, row: Any) -> str | None:
+def page_url(program_id: str, spec_id: str, params: dict, public: bool = False) -> str:
+    return f"{base(public)}/{program_id}/{spec_id}" + ("?" + urlencode(params) if params else "")
+
+
+def link_url(program_id: str, link: dict, row: Any, public: bool = False) -> str | None:
     params = {name: dig(row, field) for name, field in link["params"].items()}
     if any(value in (None, "") for value in params.values()):
         return None
-    return page_url(program_id, link["page"], params)
+    return page_url(program_id, link["page"], params, public)
 
 
 def call_api(page: Page, program_id: str, method: str, path: str, **kwargs):
+    """The program's API as the logged-in person; on a resident's page as the public (never
+    with a staff token the browser may also hold), for the console's community."""
+    if getattr(page, "public_view", False):
+        params = {**(kwargs.pop("params", None) or {}), "community": page.console.community}
+        return page.console.gateway.call(method, API + quote(program_id) + path, page.lang,
+                                         forwarded_for=page.forwarded_for, params=params,
+                                         **kwargs)
     return page.call(method, API + quote(program_id) + path, **kwargs)
 
 
@@ -258,7 +271,7 @@ def box_view(page: Page, program_id: str, box: dict, values: dict, problems: dic
 def rows_view(page: Page, program_id: str, spec: dict, rows: list, columns: list[dict],
               actions: list[dict], first_action: int, link: dict | None,
               params: dict) -> list[dict]:
-    made = []
+    made, public = [], getattr(page, "public_view", False)
     for row in rows:
         cells = [shown(dig(row, c["field"]), c, page.lang) for c in columns]
         buttons = []
@@ -276,7 +289,7 @@ def rows_view(page: Page, program_id: str, spec: dict, rows: list, columns: list
                             "boxes": [box_view(page, program_id, b, {}, {})
                                       for b in action["inputs"]]})
         made.append({"cells": cells, "buttons": buttons,
-                     "link": link_url(program_id, link, row) if link else None})
+                     "link": link_url(program_id, link, row, public) if link else None})
     return made
 
 
@@ -338,18 +351,22 @@ def sections_view(page: Page, program_id: str, spec: dict, params: dict,
 
 def show(page: Page, program_id: str, spec: dict, params: dict, status: int = 200,
          messages: list | None = None, failed: dict | None = None) -> Response:
-    me = page.me or {}
-    tabs = [(page_url(program_id, p["id"], {}), words(p["title"], page.lang), p["id"] == spec["id"])
-            for p in pages_of(page, program_id) if not p["params"] and may_see(me, program_id, p)]
+    me, public = page.me or {}, spec["public"]
+    tabs = [(page_url(program_id, p["id"], {}, public), words(p["title"], page.lang),
+             p["id"] == spec["id"]) for p in pages_of(page, program_id)
+            if not p["params"] and (p["public"] if public else may_see(me, program_id, p))]
     program = next((p for p in live_programs(page) if p["program_id"] == program_id), {})
     if page.request.args.get("done") == "saved":
         messages = [("ok", page.t("done")), *(messages or [])]
-    return render(page, "program_page.html", status=status, messages=messages or [],
-                  title=words(spec["title"], page.lang),
-                  program_name=program.get("name") or program_id, program_id=program_id,
-                  tabs=tabs, page_id=spec["id"], here=page_url(program_id, spec["id"], params),
-                  query=("?" + urlencode(params)) if params else "",
-                  sections=sections_view(page, program_id, spec, params, failed))
+    values = {"status": status, "messages": messages or [],
+              "title": words(spec["title"], page.lang),
+              "program_name": program.get("name") or program_id, "program_id": program_id,
+              "tabs": tabs, "page_id": spec["id"], "base": base(public),
+              "query": ("?" + urlencode(params)) if params else "",
+              "sections": sections_view(page, program_id, spec, params, failed)}
+    if public:
+        return page.console.render(page, "program_page.html", nav=[], **values)
+    return render(page, "program_page.html", **values)
 
 
 @guarded
@@ -407,7 +424,35 @@ def program_post(page: Page, program_id: str, page_id: str, section: int,
                 if action is None else None)
 
 
+def public_menu(page: Page) -> list[tuple[str, str, str]]:
+    """(url, the program's name, the page's title) of each live program's residents' pages."""
+    found = []
+    for program in live_programs(page):
+        program_id = program["program_id"]
+        found += [(page_url(program_id, spec["id"], {}, True), program.get("name") or program_id,
+                   words(spec["title"], page.lang)) for spec in pages_of(page, program_id)
+                  if spec["public"] and not spec["params"]]
+    return found
+
+
+def resident_page(page: Page, program_id: str, page_id: str) -> Response:
+    """A program's page for residents: no account, read only, the console's community."""
+    page.public_view = True
+    live = any(p["program_id"] == program_id for p in live_programs(page))
+    spec = next((p for p in pages_of(page, program_id) if p["id"] == page_id and p["public"]),
+                None) if live else None
+    try:
+        if spec is None:
+            raise Refused(_missing(page))
+        return show(page, program_id, spec, page_params(page, spec))
+    except Refused as exc:
+        message = exc.answer.problems()[0] or page.t("refused_page")
+        return page.console.render(page, "refused.html", status=exc.answer.status, nav=[],
+                                   messages=[("error", message)])
+
+
 ROUTES = [
+    ("/r/p/<program_id>/<page_id>", ["GET"], resident_page),
     ("/p/<program_id>/<page_id>", ["GET"], program_page),
     ("/p/<program_id>/<page_id>/<int:section>", ["POST"], program_post),
     ("/p/<program_id>/<page_id>/<int:section>/<int:action>", ["POST"], program_post),

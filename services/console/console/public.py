@@ -23,7 +23,8 @@ def public_call(page: Page, method: str, path: str, **kwargs):
 
 
 def home(page: Page) -> Response:
-    return render(page, "home.html")
+    from .programs import public_menu  # each live program's pages for residents
+    return render(page, "home.html", program_pages=public_menu(page))
 
 
 def open311_services(page: Page) -> tuple[list[dict], str | None]:

@@ -58,6 +58,9 @@ PAGES = Pages().load({"pages": [
     {"id": "days", "title": {"zh": "咨询日"}, "roles": ["receptionist", "handler"],
      "sections": [{"table": {"source": "/days",
                              "columns": [{"field": "day", "label": {"zh": "日期"}}]}}]},
+    {"id": "open-figures", "title": {"zh": "工作数据"}, "public": True,
+     "sections": [{"record": {"source": "/figures",
+                              "show": [{"field": "solved", "label": {"zh": "解决问题"}}]}}]},
 ]})["pages"]
 
 
@@ -67,6 +70,7 @@ class FakeGateway:
 
     def __init__(self):
         self.asked = []
+        self.seen = []   # (method, path, Authorization)
         self.cases = {5: {"id": 5, "code": "AAAA", "state": "open",
                           "due": "2026-12-01T02:00:00+00:00",
                           "resident": {"name": "<script>alert(1)</script>张三"}},
@@ -77,6 +81,7 @@ class FakeGateway:
         request = Request(environ)
         body = request.get_json(silent=True)
         self.asked.append((request.method, request.path, request.args.to_dict(), body))
+        self.seen.append((request.method, request.path, request.headers.get("Authorization")))
         staff = PEOPLE.get((request.headers.get("Authorization") or "")[7:])
         status, answer = self.answer(request, staff, body)
         return Response(json.dumps(answer), status=status,
@@ -91,6 +96,8 @@ class FakeGateway:
                          {"program_id": "old_home", "name": "旧项目", "live": False}]
         if path.endswith("/console/pages"):
             return 200, {"pages": PAGES}
+        if path == api + "/figures":
+            return 200, {"solved": 42 if request.args.get("community") == "rainbow-city" else 0}
         if path == api + "/cases":
             return 200, {"items": list(self.cases.values())}
         found = re.fullmatch(api + r"/cases/(\d+)(/\w+)?", path)
@@ -219,6 +226,24 @@ def test_a_page_needs_its_parameters_and_a_form_its_section(gateway):
     assert post(client, "/p/legal_home/cases/0", {}, page).status_code == 404   # a table
     assert post(client, "/p/legal_home/cases/9", {}, page).status_code == 404
     assert not [a for a in gateway.asked if a[0] == "POST"]
+
+
+def test_a_residents_page_is_on_the_home_page_and_asks_as_the_public(gateway):
+    client = browser_of(gateway, "tok-lawyer")    # a staff token in the browser is not sent
+    home = get(client, "/").get_data(as_text=True)
+    assert '<a class="card big" href="/r/p/legal_home/open-figures">普法互助家园：工作数据</a>' \
+        in home
+    page = get(client, "/r/p/legal_home/open-figures")
+    assert page.status_code == 200
+    assert re.search(r"<dt>解决问题</dt><dd>42</dd>", page.get_data(as_text=True))
+    asked = [a for a in gateway.asked if a[1] == "/api/v1/programs/legal_home/figures"]
+    assert asked[-1][2] == {"community": "rainbow-city"}
+    figures_calls = [s for s in gateway.seen if s[1].endswith("/figures")]
+    assert figures_calls and all(auth is None for _, _, auth in figures_calls)
+    # not in the staff menu, and a staff page is no resident's page
+    assert not any("open-figures" in url for url in menu(get(client, "/cases")))
+    assert get(browser_of(gateway, "tok-lawyer"), "/r/p/legal_home/cases").status_code == 404
+    assert get(client, "/p/legal_home/open-figures").status_code == 404
 
 
 def test_the_pages_answer_the_api_s_refusal_as_it_words_it(gateway):

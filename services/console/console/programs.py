@@ -35,12 +35,14 @@ class Cache:
         self.kept: dict[Any, tuple[float, Any]] = {}
 
     def get(self, key: Any, seconds: float, make) -> Any:
+        """``make()``'s value, kept ``seconds``; a value of None (no answer) is not kept."""
         now = time.monotonic()
         hit = self.kept.get(key)
         if hit and hit[0] > now:
             return hit[1]
         value = make()
-        self.kept[key] = (now + seconds, value)
+        if value is not None:
+            self.kept[key] = (now + seconds, value)
         return value
 
 
@@ -51,19 +53,24 @@ def words(value: dict | None, lang: str) -> str:
 
 
 def live_programs(page: Page) -> list[dict]:
-    def ask() -> list[dict]:
-        answer = page.call("GET", "/api/v1/programs")
-        return [p for p in answer.body if p.get("live")] if answer.ok and \
-            isinstance(answer.body, list) else []
-    return page.console.cache.get(("programs", page.lang), PROGRAMS_SECONDS, ask)
+    def ask() -> list[dict] | None:
+        answer = page.console.gateway.call("GET", "/api/v1/programs", page.lang)
+        if answer.status >= 500:     # asked again next time
+            return None
+        body = answer.body if answer.ok and isinstance(answer.body, list) else []
+        return [p for p in body if p.get("live")]
+    return page.console.cache.get(("programs", page.lang), PROGRAMS_SECONDS, ask) or []
 
 
 def pages_of(page: Page, program_id: str) -> list[dict]:
-    def ask() -> list[dict]:
-        answer = page.call("GET", API + program_id + PAGES_PATH)
+    def ask() -> list[dict] | None:
+        answer = page.console.gateway.call("GET", API + quote(program_id) + PAGES_PATH,
+                                           page.lang)
+        if answer.status >= 500:     # the program is starting or stopping: asked again next time
+            return None
         body = answer.body if answer.ok and isinstance(answer.body, dict) else {}
-        return body.get("pages") or []
-    return page.console.cache.get(("pages", program_id), PAGES_SECONDS, ask)
+        return body.get("pages") or []   # a program without pages answers 404
+    return page.console.cache.get(("pages", program_id), PAGES_SECONDS, ask) or []
 
 
 def may_see(me: dict, program_id: str, spec: dict) -> bool:

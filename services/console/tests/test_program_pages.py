@@ -71,6 +71,7 @@ class FakeGateway:
     def __init__(self):
         self.asked = []
         self.seen = []   # (method, path, Authorization)
+        self.pages_down = False   # the program starting: its pages answer 503
         self.cases = {5: {"id": 5, "code": "AAAA", "state": "open",
                           "due": "2026-12-01T02:00:00+00:00",
                           "resident": {"name": "<script>alert(1)</script>张三"}},
@@ -95,6 +96,8 @@ class FakeGateway:
             return 200, [{"program_id": "legal_home", "name": "普法互助家园", "live": True},
                          {"program_id": "old_home", "name": "旧项目", "live": False}]
         if path.endswith("/console/pages"):
+            if self.pages_down:
+                return 503, {"error": {"message": "暂停服务"}}
             return 200, {"pages": PAGES}
         if path == api + "/figures":
             return 200, {"solved": 42 if request.args.get("community") == "rainbow-city" else 0}
@@ -152,6 +155,14 @@ def test_a_live_program_is_in_the_menu_of_those_its_pages_are_for(gateway):
     # another program's staff: none of this program's pages
     assert not any(url.startswith("/p/") for url in menu(get(browser_of(gateway, "tok-cat"),
                                                                 "/cases")))
+
+
+def test_a_program_that_could_not_answer_is_asked_again_at_the_next_page(gateway):
+    client = browser_of(gateway, "tok-lawyer")
+    gateway.pages_down = True
+    assert not any(url.startswith("/p/") for url in menu(get(client, "/cases")))
+    gateway.pages_down = False
+    assert "/p/legal_home/cases" in menu(get(client, "/cases"))
 
 
 def test_a_page_not_for_the_person_is_not_found_and_its_api_never_asked(gateway):

@@ -8,19 +8,22 @@ with no change here; what it declares is data (paths, labels, boxes), never HTML
     /p/<program_id>/<page_id>/<section>[/<action>]        POST: a form, or a row's action
 """
 import itertools
+import logging
 import re
 import time
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from marshmallow import ValidationError
 from werkzeug.wrappers import Response
 
-from minzi.pages import PAGES_PATH, PLACEHOLDER, fill
+from minzi.pages import PAGES_PATH, PLACEHOLDER, Pages, fill
 
 from .app import Page, Redirect
 from .staff import BEIJING, PROGRAM_ROLES, Refused, guarded, render, staff_of
 
+_log = logging.getLogger(__name__)
 API = "/api/v1/programs/"
 PROGRAMS_SECONDS = 15     # how long the list of live programs is kept before asking again
 PAGES_SECONDS = 60        # how long a program's pages are kept (they change when it is deployed)
@@ -69,7 +72,13 @@ def pages_of(page: Page, program_id: str) -> list[dict]:
         if answer.status >= 500:     # the program is starting or stopping: asked again next time
             return None
         body = answer.body if answer.ok and isinstance(answer.body, dict) else {}
-        return body.get("pages") or []   # a program without pages answers 404
+        try:
+            # what a program declares is checked as anything else it sends: a program of
+            # another version or another community's cannot break the console
+            return Pages().load({"pages": body.get("pages") or []})["pages"]
+        except ValidationError as exc:
+            _log.warning("the pages of %s are not valid, not shown: %s", program_id, exc.messages)
+            return []
     return page.console.cache.get(("pages", program_id), PAGES_SECONDS, ask) or []
 
 

@@ -72,6 +72,7 @@ class FakeGateway:
         self.asked = []
         self.seen = []   # (method, path, Authorization)
         self.pages_down = False   # the program starting: its pages answer 503
+        self.pages = PAGES
         self.cases = {5: {"id": 5, "code": "AAAA", "state": "open",
                           "due": "2026-12-01T02:00:00+00:00",
                           "resident": {"name": "<script>alert(1)</script>张三"}},
@@ -98,7 +99,7 @@ class FakeGateway:
         if path.endswith("/console/pages"):
             if self.pages_down:
                 return 503, {"error": {"message": "暂停服务"}}
-            return 200, {"pages": PAGES}
+            return 200, {"pages": self.pages}
         if path == api + "/figures":
             return 200, {"solved": 42 if request.args.get("community") == "rainbow-city" else 0}
         if path == api + "/cases":
@@ -163,6 +164,22 @@ def test_a_program_that_could_not_answer_is_asked_again_at_the_next_page(gateway
     assert not any(url.startswith("/p/") for url in menu(get(client, "/cases")))
     gateway.pages_down = False
     assert "/p/legal_home/cases" in menu(get(client, "/cases"))
+
+
+@pytest.mark.parametrize("declared", [
+    [{"id": "cases"}],                                            # no title, no sections
+    [{**PAGES[0], "id": "<script>"}],
+    [{**PAGES[0], "sections": [{"table": {**PAGES[0]["sections"][0]["table"],
+                                          "source": "https://evil.test/x"}}]}],
+    "pages",
+])
+def test_pages_a_program_declares_wrongly_are_not_shown_and_break_nothing(gateway, declared):
+    gateway.pages = declared
+    client = browser_of(gateway, "tok-lawyer")
+    page = get(client, "/cases")     # the queue this fake has not (404), with its menu
+    assert page.status_code == 404 and 'class="main"' in page.get_data(as_text=True)
+    assert not any(url.startswith("/p/") for url in menu(page))
+    assert get(client, "/p/legal_home/cases").status_code == 404
 
 
 def test_a_page_not_for_the_person_is_not_found_and_its_api_never_asked(gateway):

@@ -41,8 +41,11 @@ NAME = validate.Regexp(r"^[a-z][a-z0-9_\-]{0,40}$", error="lowercase letters, di
 FIELD = validate.Regexp(r"^[A-Za-z_][A-Za-z0-9_]{0,60}(\.([A-Za-z_][A-Za-z0-9_]{0,60}|\d)){0,3}$",
                         error="a field name, or names joined by dots for a nested one "
                               "(a digit for a list's item: slots.0.lawyer_id)")
-API_PATH = validate.Regexp(r"^/[A-Za-z0-9_\-/{}.]{0,200}$", error="a path of the program's "
-                           "API starting with /, with {{name}} for a value")
+# segments of letters, digits, _ and -, or a {name}: never "..", "//" or another site, so a page
+# reaches nothing but its own program's API
+API_PATH = validate.Regexp(r"^(/([A-Za-z0-9_\-]{1,60}|\{[A-Za-z_][\w.]{0,60}\})){1,10}$",
+                           error="a path of the program's API: segments of letters, digits, _ "
+                                 "or -, or {{name}} for a value")
 INPUT_TYPES = ("text", "textarea", "integer", "number", "money", "date", "datetime", "select",
                "checkbox", "ids", "phone")
 FORMATS = ("text", "date", "datetime", "money", "yesno", "list", "count")
@@ -307,7 +310,7 @@ def fill(path: str, values: dict[str, Any]) -> str:
     def value(match: re.Match) -> str:
         text = str(values.get(match.group(1), "") if values.get(match.group(1)) is not None
                    else "")
-        if not text or len(text) > 100:
+        if not text or len(text) > 100 or text in (".", ".."):   # "..": another path
             raise KeyError(match.group(1))
         return quote(text, safe="")
     return PLACEHOLDER.sub(value, path)

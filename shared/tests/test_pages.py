@@ -86,6 +86,10 @@ def test_a_path_the_program_does_not_have_is_named(tmp_path, change, named):
     (("- record: {source", "- form: {title: {zh: x}, path: /cases}\n        record: {source"),
      "a section is one table, record or form"),
     (("pages:", "pages: [\n"), "not YAML"),
+    # a page reaches its own program's API and nothing else
+    (("source: /cases\n", "source: /cases/../../staff\n"), "a path of the program's API"),
+    (("source: /cases\n", "source: //evil.test/cases\n"), "a path of the program's API"),
+    (("source: /cases\n", "source: https://evil.test/cases\n"), "a path of the program's API"),
     # a residents' page only shows, and only other residents' pages
     (("    params: [case_id]\n", "    params: [case_id]\n    public: true\n"),
      "a public page only shows: no form, no button"),
@@ -134,7 +138,8 @@ def test_a_value_goes_into_a_path_as_one_segment():
     assert fill("/cases/{case_id}/resolve", {"case_id": 12}) == "/cases/12/resolve"
     assert fill("/units/{code}", {"code": "a/../b c"}) == "/units/a%2F..%2Fb%20c"
     assert fill("/lawyers/{lawyer.id}", {"lawyer.id": "3"}) == "/lawyers/3"
-    for missing in ({}, {"case_id": ""}, {"case_id": None}, {"case_id": "9" * 101}):
+    for missing in ({}, {"case_id": ""}, {"case_id": None}, {"case_id": "9" * 101},
+                    {"case_id": ".."}, {"case_id": "."}):
         with pytest.raises(KeyError):
             fill("/cases/{case_id}", missing)
     assert fill("/cases/{case_id}", {"case_id": "9" * 100}) == "/cases/" + "9" * 100

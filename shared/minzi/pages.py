@@ -114,7 +114,9 @@ class When(Strict):
     """Shown only while a field has one of these values: ``{field: status, values: [accepted]}``
     (a row's field for a row's action, the page's record's for a form)."""
     field = fields.String(required=True, validate=FIELD)
-    values = fields.List(fields.Raw(), required=True, validate=validate.Length(min=1, max=50))
+    # null: while the field is empty ("not yet reversed")
+    values = fields.List(fields.Raw(allow_none=True), required=True,
+                         validate=validate.Length(min=1, max=50))
 
 
 # values a form or an action always sends: {active: false}

@@ -134,12 +134,14 @@ def items_of(body: Any, where: str | None) -> list:
 
 def shown(value: Any, column: dict, lang: str) -> str:
     """A value as a person reads it, by the column's format."""
-    if value is None or value == "":
+    kind = column["format"]
+    if kind == "count" and isinstance(value, (list, dict)):
+        return str(len(value))
+    if value is None or value in ("", [], {}):
         return "—"
     text = str(value)
     if column["labels"].get(text):
         return words(column["labels"][text], lang)
-    kind = column["format"]
     try:
         if kind == "datetime":
             moment = datetime.fromisoformat(text)
@@ -154,13 +156,17 @@ def shown(value: Any, column: dict, lang: str) -> str:
         return f"{text} 元" if lang == "zh" else f"{text} yuan"
     if kind == "yesno" or isinstance(value, bool):
         return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
-    if kind == "count":
-        return str(len(value)) if isinstance(value, (list, dict)) else text
+    plain = {**column, "format": "text", "labels": {}}
     if isinstance(value, list):
-        return "、".join(shown(each, {**column, "format": "text"}, lang) for each in value) or "—"
+        return "、".join(shown(each, plain, lang) for each in value)
     if isinstance(value, dict):
-        return str(value.get("name") or value.get("title") or value.get("code") or
-                   ", ".join(f"{k}: {v}" for k, v in value.items()))
+        # a record named by its name, else each part in words ("colour: 黑 → 白")
+        named = value.get("name") or value.get("title")
+        if named:
+            return str(named)
+        if set(value) == {"from", "to"}:
+            return f"{shown(value['from'], plain, lang)} → {shown(value['to'], plain, lang)}"
+        return "；".join(f"{key}: {shown(each, plain, lang)}" for key, each in value.items())
     return text
 
 
@@ -253,6 +259,14 @@ def link_url(program_id: str, link: dict, row: Any, public: bool = False) -> str
     if any(value in (None, "") for value in params.values()):
         return None
     return page_url(program_id, link["page"], params, public)
+
+
+def refusal_words(page: Page, answer) -> str:
+    """The API's refusal with each field it names (a filter the API could not read)."""
+    message, problems = answer.problems()
+    named = "；".join(problem if name == "_schema" else f"{name}: {problem}"
+                     for name, problem in problems.items())
+    return "：".join(part for part in (message or page.t("refused_page"), named) if part)
 
 
 def call_api(page: Page, program_id: str, method: str, path: str, **kwargs):
@@ -353,7 +367,7 @@ def sections_view(page: Page, program_id: str, spec: dict, params: dict,
                                    for c in record["show"]], "lists": lists})
             continue
         table = section["table"]
-        error = None if answer.ok else (answer.problems()[0] or page.t("refused_page"))
+        error = None if answer.ok else refusal_words(page, answer)
         rows = items_of(answer.body, table["items"]) if answer.ok else []
         made.append({"kind": "table", "number": number, "title": words(table["title"], lang),
                      "filters": filters, "params": params, "error": error,
@@ -431,8 +445,12 @@ def program_post(page: Page, program_id: str, page_id: str, section: int,
         raise Refused(answer)
     message, problems = answer.problems()
     lines = [("error", message or page.t("refused_page"))]
-    if action is not None:   # a row's button has no boxes of its own to mark: say it in words
-        lines += [("error", f"{name}: {problem}") for name, problem in problems.items()]
+    boxes = {box["name"] for box in declared["inputs"]}
+    # what no box of the form can show (a row's button has none; a rule about the whole form)
+    lines += [("error", problem if name == "_schema" else f"{name}: {problem}")
+              for name, problem in problems.items()
+              if action is not None or (name not in boxes and name.split(".")[0] not in
+                                        {b.split(".")[0] for b in boxes})]
     submitted = {box["name"]: (box["name"] in form if box["type"] == "checkbox"
                                else form.get(box["name"], "")) for box in declared["inputs"]}
     return show(page, program_id, spec, params, status=answer.status, messages=lines,

@@ -45,7 +45,10 @@ PAGES = Pages().load({"pages": [
      "sections": [
          {"record": {"source": "/cases/{case_id}",
                      "show": [{"field": "code", "label": {"zh": "受理编号"}},
-                              {"field": "due", "label": {"zh": "时限"}, "format": "datetime"}]}},
+                              {"field": "due", "label": {"zh": "时限"}, "format": "datetime"},
+                              {"field": "change", "label": {"zh": "变更"}},
+                              {"field": "extra", "label": {"zh": "附加"}},
+                              {"field": "notes", "label": {"zh": "备注数"}, "format": "count"}]}},
          {"form": {"title": {"zh": "办结"}, "path": "/cases/{case_id}/resolve",
                    "when": {"field": "state", "values": ["open"]},
                    "inputs": [{"name": "result", "label": {"zh": "办理结果"}, "type": "textarea",
@@ -54,7 +57,9 @@ PAGES = Pages().load({"pages": [
                               {"name": "urgent", "label": {"zh": "加急"}, "type": "checkbox"},
                               {"name": "present", "label": {"zh": "出席编号"}, "type": "ids"},
                               {"name": "slots.0.minutes", "label": {"zh": "分钟"},
-                               "type": "integer"}]}}]},
+                               "type": "integer"}]}},
+         {"form": {"title": {"zh": "撤销"}, "path": "/cases/{case_id}/undo",
+                   "when": {"field": "undone_by", "values": [None]}}}]},
     {"id": "days", "title": {"zh": "咨询日"}, "roles": ["receptionist", "handler"],
      "sections": [{"table": {"source": "/days",
                              "columns": [{"field": "day", "label": {"zh": "日期"}}]}}]},
@@ -74,10 +79,12 @@ class FakeGateway:
         self.pages_down = False   # the program starting: its pages answer 503
         self.pages = PAGES
         self.cases = {5: {"id": 5, "code": "AAAA", "state": "open",
-                          "due": "2026-12-01T02:00:00+00:00",
+                          "due": "2026-12-01T02:00:00+00:00", "undone_by": None,
+                          "change": {"colour": {"from": "黑", "to": "白"}}, "extra": {},
+                          "notes": [],
                           "resident": {"name": "<script>alert(1)</script>张三"}},
                       6: {"id": 6, "code": "BBBB", "state": "closed", "due": None,
-                          "resident": {"name": "李四"}}}
+                          "resident": {"name": "李四"}, "undone_by": "王"}}
 
     def __call__(self, environ, start_response):
         request = Request(environ)
@@ -103,6 +110,9 @@ class FakeGateway:
         if path == api + "/figures":
             return 200, {"solved": 42 if request.args.get("community") == "rainbow-city" else 0}
         if path == api + "/cases":
+            if request.args.get("status") not in (None, "open"):
+                return 422, {"error": {"message": "输入有误，请检查标出的字段",
+                                       "fields": {"status": ["不是有效的状态"]}}}
             return 200, {"items": list(self.cases.values())}
         found = re.fullmatch(api + r"/cases/(\d+)(/\w+)?", path)
         if found and int(found.group(1)) in self.cases:
@@ -114,6 +124,9 @@ class FakeGateway:
                 case["state"] = "resolved"
             elif found.group(2) == "/close":
                 case["state"] = "closed"
+            elif found.group(2) == "/undo":
+                return 409, {"error": {"message": "不能撤销", "fields": {
+                    "_schema": ["已办结的案件不能撤销"]}}}
             return 200, case
         return 404, {"error": {"message": "没有这个 API 路径"}}
 
@@ -231,6 +244,24 @@ def test_a_refusal_is_shown_beside_the_field_it_names_with_what_was_typed(gatewa
     assert '<span class="problem" id="p-f1-result">必填</span>' in html
     assert 'value="赵女士"' in html
     assert gateway.cases[5]["state"] == "open"
+
+
+def test_a_record_reads_in_words_and_a_form_shows_while_a_field_is_empty(gateway):
+    client = browser_of(gateway, "tok-lawyer")
+    html = get(client, "/p/legal_home/case?case_id=5").get_data(as_text=True)
+    assert "<dt>变更</dt><dd>colour: 黑 → 白</dd>" in html
+    assert "<dt>附加</dt><dd>—</dd>" in html and "<dt>备注数</dt><dd>0</dd>" in html
+    assert "撤销" in html                                     # undone_by is empty on case 5
+    assert "撤销" not in get(client, "/p/legal_home/case?case_id=6").get_data(as_text=True)
+
+
+def test_a_refusal_of_the_whole_form_and_of_a_filter_are_said_in_words(gateway):
+    client = browser_of(gateway, "tok-lawyer")
+    page = get(client, "/p/legal_home/case?case_id=5")
+    refused = post(client, "/p/legal_home/case/2?case_id=5", {}, page).get_data(as_text=True)
+    assert "已办结的案件不能撤销" in refused
+    listed = get(client, "/p/legal_home/cases?status=nope").get_data(as_text=True)
+    assert "输入有误，请检查标出的字段：status: 不是有效的状态" in listed
 
 
 def test_a_rows_button_acts_on_its_row_and_nothing_else(gateway):

@@ -3,14 +3,23 @@
 Senders are pluggable (``NOTIFY_SENDER``):
   record  (default) keep the message where staff, the resident's tracking page and tests read it
   http    POST {"to", "text", "reference"} as JSON to ``SMS_GATEWAY_URL`` (an SMS gateway)
+
+Each message is sent in a transaction of its own that holds its row (``SKIP LOCKED`` on
+PostgreSQL): copies of intake side by side each take different messages, and a copy that dies
+while sending leaves its message pending for another. A failed send waits by the clock before the
+next try (``RETRY_AFTER_SECONDS``: ten seconds, then a minute, five, half an hour, two hours), so
+an SMS gateway away for a while delays replies rather than losing them; after the last try the
+message is marked failed, for staff to call the resident instead. The gateway is given the
+message's ``reference`` to recognise a message sent again after a crash.
 """
 import logging
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Protocol
 
 import requests
 from nameko.extensions import DependencyProvider
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from minzi.envelope import utcnow
@@ -20,7 +29,8 @@ from minzi.relay import WakeableLoop
 from .models import Notification
 
 _log = logging.getLogger(__name__)
-MAX_ATTEMPTS = 5
+RETRY_AFTER_SECONDS = (10, 60, 300, 1800, 7200)
+MAX_ATTEMPTS = len(RETRY_AFTER_SECONDS) + 1
 BATCH = 100
 
 
@@ -72,29 +82,45 @@ class NotificationRelay(WakeableLoop):
         self.sender = sender
 
     def work(self) -> bool:
-        # a full batch all sent: there may be more now; a failure waits for the next sweep
+        # a full batch handled: there may be more now; what failed waits for its time
         return self.send_pending() == BATCH
 
-    def send_pending(self) -> int:
-        """Send up to a batch of pending messages; returns how many left."""
-        sent = 0
+    def send_pending(self, now: datetime | None = None) -> int:
+        """Send up to a batch of the messages due by ``now``; returns how many were tried."""
+        tried = 0
+        while tried < BATCH and self.send_one(now or utcnow()):
+            tried += 1
+        return tried
+
+    def send_one(self, now: datetime) -> bool:
+        """Take one due message no other copy holds, and send it; False when none is left."""
         with self.sessions() as session:
-            rows = session.scalars(select(Notification).where(Notification.status == "pending")
-                                   .order_by(Notification.id).limit(BATCH)).all()
-            for row in rows:
-                try:
-                    row.status = self.sender.send(row)
-                    row.sent_at = utcnow()
-                    sent += 1
-                    _log.info("notification %s to %s: %s", row.id, mask_phone(row.recipient),
-                              row.status)
-                except Exception as exc:
-                    row.attempts += 1
-                    row.error = str(exc)[:1000]
-                    if row.attempts >= MAX_ATTEMPTS:
-                        row.status = "failed"  # listed for staff, who call the resident instead
-                session.commit()
-        return sent
+            query = select(Notification).where(
+                Notification.status == "pending",
+                or_(Notification.next_attempt_at.is_(None),
+                    Notification.next_attempt_at <= now)).order_by(Notification.id).limit(1)
+            if session.bind.dialect.name == "postgresql":
+                query = query.with_for_update(skip_locked=True)
+            row = session.scalars(query).first()
+            if row is None:
+                return False
+            try:
+                row.status = self.sender.send(row)
+                row.sent_at = utcnow()
+                _log.info("notification %s to %s: %s", row.id, mask_phone(row.recipient),
+                          row.status)
+            except Exception as exc:
+                row.attempts += 1
+                row.error = str(exc)[:1000]
+                if row.attempts >= MAX_ATTEMPTS:
+                    row.status = "failed"  # listed for staff, who call the resident instead
+                    _log.error("notification %s failed %d times: %s", row.id, row.attempts,
+                               row.error)
+                else:
+                    row.next_attempt_at = now + timedelta(
+                        seconds=RETRY_AFTER_SECONDS[row.attempts - 1])
+            session.commit()
+            return True
 
 
 class Notifier(DependencyProvider):

@@ -46,6 +46,20 @@ def safe_next(target: str | None) -> str:
     return "/cases"
 
 
+# the contact of a member unit (co-building) works only in the program's pages, not the queues
+OUTSIDE_STAFF = ("member_unit",)
+
+
+def start_page(page: Page, staff: dict) -> str:
+    """Where a person starts after logging in: the queues, or for a member unit's contact the
+    first program page that is theirs."""
+    if staff.get("role") not in OUTSIDE_STAFF:
+        return "/cases"
+    from .programs import menu
+    page.me = staff
+    return next((url for url, _ in menu(page)), "/password")
+
+
 def login_url(page: Page) -> str:
     return "/login?next=" + page.request.full_path.rstrip("?") if page.request.method == "GET" \
         else "/login"
@@ -108,6 +122,19 @@ def nav(page: Page) -> list[tuple[str, str, bool]]:
     if not me or me.get("must_change_password"):
         return []
     role = me.get("role")
+    items = [] if role in OUTSIDE_STAFF else station_items(role)   # else: their program's pages
+    from .programs import menu  # the programs' own pages, found at run time
+    labelled = [(url, page.t(key)) for url, key in items]
+    labelled += menu(page)
+    labelled.append(("/password", page.t("change_password")))
+    here = page.request.full_path.rstrip("?")
+    return [(url, label, url == here or (url == page.request.path and "?" not in url) or
+             (url.startswith("/p/") and page.request.path.startswith(url.rsplit("/", 1)[0] + "/")))
+            for url, label in labelled]
+
+
+def station_items(role: str) -> list[tuple[str, str]]:
+    """The station's own pages in the menu, as the role may use them."""
     items = []
     if role in WINDOW:
         items.append(("/cases/new", "register"))
@@ -124,14 +151,7 @@ def nav(page: Page) -> list[tuple[str, str, bool]]:
     if role == "admin":
         items += [("/admin/staff", "admin_staff"), ("/admin/keys", "admin_keys"),
                   ("/admin/programs", "admin_programs"), ("/admin/record", "admin_record")]
-    from .programs import menu  # the programs' own pages, found at run time
-    labelled = [(url, page.t(key)) for url, key in items]
-    labelled += menu(page)
-    labelled.append(("/password", page.t("change_password")))
-    here = page.request.full_path.rstrip("?")
-    return [(url, label, url == here or (url == page.request.path and "?" not in url) or
-             (url.startswith("/p/") and page.request.path.startswith(url.rsplit("/", 1)[0] + "/")))
-            for url, label in labelled]
+    return items
 
 
 def render(page: Page, template: str, status: int = 200, **values) -> Response:
@@ -158,7 +178,8 @@ def login(page: Page) -> Response:
             page.set_token(answer.body["token"])
             if answer.body["staff"].get("must_change_password"):
                 raise Redirect("/password")
-            raise Redirect(safe_next(request.args.get("next")))
+            wanted = request.args.get("next")
+            raise Redirect(safe_next(wanted) if wanted else start_page(page, answer.body["staff"]))
         message, fields = answer.problems()
         messages = [("error", message)] + [
             ("error", f"{page.t(n) if n in ('username', 'password') else n}: {p}")
@@ -192,7 +213,7 @@ def password(page: Page) -> Response:
                 "new_password": form.get("new_password", "")})
             if answer.ok:
                 page.set_token(answer.body["token"])
-                raise Redirect("/cases?done=password_changed")
+                raise Redirect(start_page(page, page.me) + "?done=password_changed")
             message, problems = answer.problems()
             messages = [("error", message)]
             status = answer.status

@@ -24,6 +24,8 @@ PEOPLE = {
                    "program_id": "legal_home"},
     "tok-cat": {"id": 3, "username": "mao", "name": "毛志愿者", "role": "program_staff",
                 "program_id": "cat_fund"},
+    "tok-unit": {"id": 4, "username": "unit", "name": "物业联络人", "role": "member_unit",
+                 "program_id": "legal_home"},
 }
 PAGES = Pages().load({"pages": [
     {"id": "cases", "title": {"zh": "转来的案件", "en": "Cases"},
@@ -63,6 +65,9 @@ PAGES = Pages().load({"pages": [
     {"id": "days", "title": {"zh": "咨询日"}, "roles": ["receptionist", "handler"],
      "sections": [{"table": {"source": "/days",
                              "columns": [{"field": "day", "label": {"zh": "日期"}}]}}]},
+    {"id": "my-unit", "title": {"zh": "我的单位"}, "roles": ["member_unit"],
+     "sections": [{"table": {"source": "/days",
+                             "columns": [{"field": "day", "label": {"zh": "日期"}}]}}]},
     {"id": "open-figures", "title": {"zh": "工作数据"}, "public": True,
      "sections": [{"record": {"source": "/figures",
                               "show": [{"field": "solved", "label": {"zh": "解决问题"}}]}}]},
@@ -98,6 +103,9 @@ class FakeGateway:
 
     def answer(self, request, staff, body):
         path, api = request.path, "/api/v1/programs/legal_home"
+        if path == "/api/v1/auth/token":
+            token = f"tok-{body['username']}"
+            return 201, {"token": token, "staff": PEOPLE[token]}
         if path == "/api/v1/me":
             return (200, staff) if staff else (401, {"error": {"message": "x"}})
         if path == "/api/v1/programs":
@@ -193,6 +201,20 @@ def test_pages_a_program_declares_wrongly_are_not_shown_and_break_nothing(gatewa
     assert page.status_code == 404 and 'class="main"' in page.get_data(as_text=True)
     assert not any(url.startswith("/p/") for url in menu(page))
     assert get(client, "/p/legal_home/cases").status_code == 404
+
+
+def test_a_member_units_contact_starts_on_their_programs_page_and_sees_no_queues(gateway):
+    client = browser_of(gateway, "")
+    form = get(client, "/login")
+    answer = post(client, "/login", {"username": "unit", "password": "x"}, form)
+    assert answer.headers["Location"] == "/p/legal_home/my-unit"
+    page = get(client, "/p/legal_home/my-unit")
+    assert page.status_code == 200
+    assert menu(page) == ["/p/legal_home/my-unit", "/password"]
+    # the station's staff start on their queues, as before
+    desk = browser_of(gateway, "")
+    answer = post(desk, "/login", {"username": "desk", "password": "x"}, get(desk, "/login"))
+    assert answer.headers["Location"] == "/cases"
 
 
 def test_a_page_not_for_the_person_is_not_found_and_its_api_never_asked(gateway):

@@ -8,7 +8,10 @@ a failure. This entrypoint takes over at that point:
 * attempt n fails -> the message is republished to ``<queue>.retry.<ms>``, a queue whose TTL
   dead-letters it back to ``<queue>`` after the delay (backoff: ``RETRY_DELAYS_SECONDS``);
 * the last attempt fails -> the message is published to ``<queue>.parked`` with its error in
-  the headers, where ``minzi-ops parked`` lists it and ``minzi-ops replay`` sends it back.
+  the headers, where ``minzi-ops parked`` lists it and ``minzi-ops replay`` sends it back;
+* the database or another service is unreachable (an outage, not the message's fault) -> the
+  message waits in the retry queues as long as the outage lasts, the wait growing to a minute
+  (``OUTAGE_DELAYS_SECONDS``), without spending its attempts: it is never parked for that.
 
 Only then is the original acked: a crash in between redelivers it, and handlers are idempotent.
 
@@ -21,9 +24,11 @@ import traceback
 from functools import partial
 
 from kombu import Queue
+from kombu.exceptions import OperationalError as BrokerUnreachable
 from marshmallow import ValidationError
 from nameko.exceptions import ContainerBeingKilled
 from nameko.messaging import Consumer
+from sqlalchemy import exc as db
 
 from .api import DomainError
 from .bus import ConfirmingPublisher
@@ -36,7 +41,9 @@ ATTEMPTS_HEADER = "x-minzi-attempts"
 ERROR_HEADER = "x-minzi-error"
 QUEUE_HEADER = "x-minzi-queue"
 PARKED_AT_HEADER = "x-minzi-parked-at"
+OUTAGE_HEADER = "x-minzi-outage-waits"
 DEFAULT_RETRY_DELAYS = (1, 5, 30)
+DEFAULT_OUTAGE_DELAYS = (1, 2, 5, 10, 30, 60)
 
 
 def retry_queue(queue_name: str, delay_ms: int) -> Queue:
@@ -51,6 +58,16 @@ def parked_queue(queue_name: str) -> Queue:
     return Queue(f"{queue_name}.parked", durable=True)
 
 
+def outage(exc: BaseException) -> bool:
+    """The database, the broker or a service the handler called is unreachable: nothing the
+    message did, so waiting mends it (a lost connection, a refused one, a pool timed out, the
+    server shutting down, a deadlock)."""
+    if isinstance(exc, db.DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, (db.OperationalError, db.InterfaceError, db.DisconnectionError,
+                            db.TimeoutError, BrokerUnreachable, ConnectionError, TimeoutError))
+
+
 def _permanent(exc):
     """An unreadable message, one of a version this consumer does not know yet, or one a rule
     refuses: no retry can mend it, so it is parked at once, to be replayed after a fix."""
@@ -63,6 +80,8 @@ class ReliableConsumer(Consumer):
         config = self.container.config
         self.retry_delays = [float(d) for d in
                              config.get("RETRY_DELAYS_SECONDS", DEFAULT_RETRY_DELAYS)]
+        self.outage_delays = [float(d) for d in
+                              config.get("OUTAGE_DELAYS_SECONDS", DEFAULT_OUTAGE_DELAYS)]
         self.publisher = ConfirmingPublisher(config["AMQP_URI"])
         self.own_user = user_of(config["AMQP_URI"])
 
@@ -97,7 +116,9 @@ class ReliableConsumer(Consumer):
 
     def _retry_or_park(self, message, exc_info):
         headers = dict(message.headers or {})
-        attempts = int(headers.get(ATTEMPTS_HEADER, 0)) + 1
+        waited_out = outage(exc_info[1])
+        # an outage does not spend an attempt: only the message's own failures count
+        attempts = int(headers.get(ATTEMPTS_HEADER, 0)) + (0 if waited_out else 1)
         error = "".join(traceback.format_exception_only(exc_info[0], exc_info[1])).strip()
         headers.update({ATTEMPTS_HEADER: attempts, ERROR_HEADER: error[:2000],
                         QUEUE_HEADER: self.queue.name})
@@ -106,7 +127,14 @@ class ReliableConsumer(Consumer):
             headers[SENDER_HEADER] = sender
         properties = {k: message.properties[k] for k in ("message_id", "correlation_id")
                       if message.properties.get(k)}
-        if attempts <= len(self.retry_delays) and not _permanent(exc_info[1]):
+        if waited_out:
+            waits = int(headers.get(OUTAGE_HEADER, 0))
+            headers[OUTAGE_HEADER] = waits + 1
+            delay_ms = int(self.outage_delays[min(waits, len(self.outage_delays) - 1)] * 1000)
+            target = retry_queue(self.queue.name, delay_ms)
+            _log.warning("handler for %s met an outage (%s); waiting %d ms, the message keeps "
+                         "its attempts", self.queue.name, error, delay_ms)
+        elif attempts <= len(self.retry_delays) and not _permanent(exc_info[1]):
             delay_ms = int(self.retry_delays[attempts - 1] * 1000)
             target = retry_queue(self.queue.name, delay_ms)
             _log.warning("handler for %s failed (attempt %d): %s; retrying in %d ms",

@@ -30,6 +30,14 @@ from .openapi import build_document
 
 _log = logging.getLogger(__name__)
 API = "/api/v1"
+# what a service raises when its database (or what it calls) cannot be reached: an outage, not
+# a defect; the caller is told to try again (503, Retry-After), and nothing was taken
+OUTAGES = frozenset({"OperationalError", "InterfaceError", "DisconnectionError", "TimeoutError",
+                     "ConnectionError", "ConnectionRefusedError", "ConnectionResetError"})
+OUTAGE_RETRY_SECONDS = 30
+OUTAGE_WORDS = ("服务暂时无法保存数据，本次请求未被受理，请稍后重试",
+                "The service cannot store anything just now: this request was not taken; "
+                "try again shortly")
 
 
 def json_object(request: Request) -> dict:
@@ -211,9 +219,22 @@ class GatewayService:
         except MethodNotFound:
             return error(404, "not_found", "没有这个服务", "No such service", lang)
         except RemoteError as exc:
+            if exc.exc_type in OUTAGES:
+                return self._outage(exc, lang)
             _log.exception("remote error")
             return error(500, "remote_error", "服务内部出错，已记录",
                          f"Internal error: {exc.exc_type}", lang)
+
+    @staticmethod
+    def _outage(exc: RemoteError, lang: str, open311_format: str | None = None) -> Response:
+        """The service could not reach its database (or another service): nothing was taken,
+        and trying again later will do."""
+        _log.warning("outage behind the gateway: %s", exc.exc_type)
+        zh, en = OUTAGE_WORDS
+        response = open311.errors_response(503, pick(lang, zh, en), open311_format) \
+            if open311_format else error(503, "outage", zh, en, lang)
+        response.headers["Retry-After"] = str(OUTAGE_RETRY_SECONDS)
+        return response
 
     @staticmethod
     def _unavailable(service: str, lang: str) -> Response:
@@ -481,7 +502,12 @@ class GatewayService:
         except (Unavailable, UnknownService):
             return refused(503, "服务暂时无响应，请稍后重试",
                            "The service is not answering; try again shortly")
-        except (RemoteError, MethodNotFound):
+        except RemoteError as exc:
+            if exc.exc_type in OUTAGES:
+                return self._outage(exc, lang, fmt)
+            _log.exception("remote error")
+            return refused(500, "服务内部出错，已记录", "Internal error, logged")
+        except MethodNotFound:
             _log.exception("remote error")
             return refused(500, "服务内部出错，已记录", "Internal error, logged")
 

@@ -114,6 +114,21 @@ def test_an_error_inside_intake_is_an_open311_500_that_tells_nothing_inside(gate
     assert read(fmt, response.text) == open311_error(fmt, 500, "Internal error, logged")
 
 
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_intake_without_its_database_is_an_open311_503_to_try_again(gateway, web_session, fmt):
+    from sqlalchemy.exc import OperationalError
+
+    def away(*args, **kwargs):
+        raise OperationalError("INSERT", {}, Exception("could not connect to server"))
+    gateway.stage.answers[("intake", "open311")] = away
+    response = web_session.post(f"/open311/v2/requests.{fmt}", data={
+        "api_key": "k", "service_code": "legal_consultation", "description": "欠薪"})
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "30"
+    assert read(fmt, response.text) == open311_error(
+        fmt, 503, "服务暂时无法保存数据，本次请求未被受理，请稍后重试")
+
+
 def test_intake_not_on_the_bus_at_all_is_a_503(gateway, web_session):
     gateway.stop("intake")
     with Connection(gateway.amqp_uri) as connection:   # as if intake had never run here

@@ -136,6 +136,20 @@ def test_a_programs_errors_keep_their_status_and_body(gateway, web_session):
     assert response.status_code == 409 and response.json() == conflict
 
 
+def test_a_database_outage_behind_the_gateway_is_a_503_to_try_again(gateway, web_session):
+    from sqlalchemy.exc import OperationalError
+
+    def away(request):
+        raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+    gateway.stage.answers[("program", "api")] = away
+    response = web_session.get("/api/v1/programs/legal_aid/lectures?lang=en")
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "30"
+    assert response.json() == {"error": {"code": "outage", "message": (
+        "The service cannot store anything just now: this request was not taken; "
+        "try again shortly")}}
+
+
 def test_a_program_that_breaks_is_a_500_that_names_only_the_kind_of_error(gateway, web_session):
     def broken(request):
         raise ValueError("secret detail from deep inside")

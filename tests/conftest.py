@@ -63,6 +63,7 @@ class Suite:
         self.processes = {}
         self.own_passwords = {}
         self.env = {"AMQP_URI": self.amqp_uri, "WATCH_INTERVAL_SECONDS": "0.5",
+                    "PROGRAM_GRACE_SECONDS": "3",
                     "NOTIFY_SWEEP_SECONDS": "1", "OUTBOX_SWEEP_SECONDS": "1",
                     "HEARTBEAT_SECONDS": "1", "RPC_TIMEOUT_SECONDS": "20",
                     "LOG_LEVEL": "INFO"}

@@ -10,7 +10,7 @@ from nameko.timer import timer
 
 from minzi import trust
 from minzi.api import DomainError, validation_body
-from minzi.consumer import reliable_consume
+from minzi.consumer import outage, reliable_consume
 from minzi.contract import (
     CaseReported,
     CaseSubmitted,
@@ -33,6 +33,7 @@ from .domain.registry import Registry
 from .models import Inbox, Outbox
 from .notify import Notifier
 from .startup import Startup
+from .vigil import Watchfulness
 
 _log = logging.getLogger(__name__)
 
@@ -43,6 +44,7 @@ class IntakeService:
     store = Store("intake", Outbox, Inbox)
     notifier = Notifier()
     startup = Startup()
+    vigil = Watchfulness()
 
     @property
     def unassigned_time_limit_hours(self) -> float:
@@ -182,11 +184,20 @@ class IntakeService:
 
     @timer(interval=float(os.environ.get("WATCH_INTERVAL_SECONDS", 5)))
     def watch(self) -> None:
-        """Programs that stopped announcing, and cases past their time limit."""
-        with self.store.transaction() as tx:
-            desk = self.desk(tx, utcnow())
-            for program_id in desk.registry.expire(desk.now):
-                _log.warning("program %s stopped announcing", program_id)
-                reports.program_gone(desk, program_id)
-            chasing.chase_overdue(desk)
+        """Programs that stopped announcing (once intake has watched long enough to have heard
+        them, see ``vigil``), and cases past their time limit."""
+        now = utcnow()
+        try:
+            with self.store.transaction() as tx:
+                desk = self.desk(tx, now)
+                if self.vigil.settled(now):
+                    for program_id in desk.registry.expire(now):
+                        _log.warning("program %s stopped announcing", program_id)
+                        reports.program_gone(desk, program_id)
+                chasing.chase_overdue(desk)
+        except Exception as exc:
+            if outage(exc):
+                self.vigil.broken()
+            raise
+        self.vigil.kept(now)
         self.notifier.wake()

@@ -4,6 +4,7 @@ and an out-of-scope answer; the residents who asked again hear the same."""
 from datetime import timedelta
 
 from intake.domain import answers, assignment, duplicates, reports
+from intake.domain.access import Actor
 from intake.domain.registry import Registry
 from intake.models import Notification
 
@@ -147,6 +148,21 @@ def test_reopening_sends_it_back_where_it_was_or_to_the_station_head(tx):
         ("awaiting_assignment", None, None, NOW + 25 * HOUR)
     [lamp_reply] = tx.session.query(Notification).filter_by(case_id=lamp.id, purpose="reply")
     assert lamp_reply.sequence == 1             # numbered per case: the wages replies are not its
+
+
+def test_a_case_resolved_at_the_window_is_recalled_from_the_program_holding_it(tx):
+    held = register_case(tx)                                 # dispatched to the legal-aid home
+    answers.resolve(desk(tx), held, actor(RECEPTIONIST), "当场已解答，无需律师")
+    assert held.status == "resolved"
+    assert tx.published[-1] == {
+        "routing_key": "case.recalled.legal_aid", "community": "rainbow-city",
+        "data": {"case_id": held.id, "tracking_code": held.tracking_code,
+                 "program_id": "legal_aid", "note": "已由服务站办结：当场已解答，无需律师"}}
+    # the program's own answer (its report) is no recall of itself
+    reported = register_case(tx, description="劳动合同纠纷", resident_phone="13900000003")
+    sent = len(tx.published)
+    answers.resolve(desk(tx), reported, Actor("普法互助家园"), "律师已调解")
+    assert reported.status == "resolved" and len(tx.published) == sent
 
 
 def test_out_of_scope_is_explained_with_a_referral_and_the_program_told(tx):

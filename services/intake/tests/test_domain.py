@@ -157,6 +157,11 @@ def test_when_a_program_goes_its_waiting_cases_return_and_residents_are_told(tx)
     told = tx.session.query(Notification).filter_by(purpose="program_gone").one()
     assert "暂停服务" in told.body
     assert registry.offer("rainbow-city", "labour_dispute") is None
+    # the program, should it come back, hears the case is no longer its own
+    assert tx.published[-1] == {
+        "routing_key": "case.recalled.legal_aid", "community": "rainbow-city",
+        "data": {"case_id": case.id, "tracking_code": case.tracking_code,
+                 "program_id": "legal_aid", "note": "「普法互助家园」暂停服务，已改由站长另行安排"}}
 
 
 def test_a_program_that_stops_announcing_expires(tx):

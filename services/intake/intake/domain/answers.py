@@ -21,6 +21,9 @@ def resolve(desk: Desk, case: Case, actor: Actor, result: str,
     if actor.staff:   # (a program's report resolves it as the program, not as staff)
         require_may(actor, "resolve", case)
         desk.ensure_owner(case, actor)
+        if case.program_id and case.status in ("dispatched", "accepted"):
+            # answered at the window: the program holding it stops working on it
+            desk.recall(case, f"已由服务站办结：{result}")
     case.result = result
     case.handler = handler or case.handler
     case.resolved_at = desk.now

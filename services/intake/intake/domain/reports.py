@@ -46,6 +46,8 @@ def program_gone(desk: Desk, program_id: str) -> list[int]:
     moved = []
     for case in desk.session.scalars(select(Case).where(
             Case.program_id == program_id, Case.status == "dispatched")):
+        # should the program come back, it knows the case is no longer its own
+        desk.recall(case, f"「{name}」暂停服务，已改由站长另行安排")
         desk.to_station_head(case, SYSTEM, f"「{name}」暂停服务，改由站长另行安排",
                              action="program_gone")
         desk.notify(case, "program_gone", (

@@ -16,11 +16,21 @@ def minzi_exchange() -> Exchange:
     return Exchange(EXCHANGE_NAME, type="topic", durable=True, delivery_mode="persistent")
 
 
+class Unroutable(Exception):
+    """The broker took the message but no queue is bound for its routing key (``mandatory``):
+    it would have been dropped."""
+
+    def __init__(self, routing_key: str):
+        super().__init__(f"unroutable: no queue is bound for {routing_key}")
+        self.routing_key = routing_key
+
+
 class ConfirmingPublisher:
     """A connection kept open for publishing; every publish waits for the broker's confirm.
 
     ``publish`` raises if the broker did not take the message, so the caller can keep it and
-    try again (the outbox keeps the row unpublished).
+    try again (the outbox keeps the row unpublished); with ``mandatory``, it raises
+    ``Unroutable`` when no queue would receive it, rather than let the broker drop it.
     """
 
     def __init__(self, amqp_uri: str):
@@ -31,6 +41,7 @@ class ConfirmingPublisher:
         self._connection = None
         self._producer = None
         self._lock = threading.Lock()
+        self._returned: list[str] = []
 
     def _ensure(self):
         if self._producer is None:
@@ -39,15 +50,21 @@ class ConfirmingPublisher:
             self._connection.connect()
             # No default exchange: kombu would take exchange="" (the default exchange, used to
             # address a queue directly) as "unset" and publish to the producer's exchange instead.
-            self._producer = Producer(self._connection.channel())
+            self._producer = Producer(self._connection.channel(), on_return=self._on_return)
             minzi_exchange()(self._producer.channel).declare()
         return self._producer
 
+    def _on_return(self, exception, exchange, routing_key, message) -> None:
+        # the broker sends the return before the confirm, on this channel, while publish waits
+        self._returned.append(routing_key)
+
     def publish(self, body: dict | bytes | str, routing_key: str, *, exchange: str | None = None,
-                declare: tuple = (), headers: dict | None = None, **properties) -> None:
+                declare: tuple = (), headers: dict | None = None, mandatory: bool = False,
+                **properties) -> None:
         with self._lock:
             try:
                 producer = self._ensure()
+                self._returned.clear()
                 if "message_id" not in properties and isinstance(body, dict):
                     properties["message_id"] = body.get("event_id")
                 properties.setdefault("user_id", self.user)
@@ -60,11 +77,14 @@ class ConfirmingPublisher:
                     headers=headers or {},
                     declare=list(declare),
                     retry=False,
+                    mandatory=mandatory,
                     **properties,
                 )
             except Exception:
                 self.close()
                 raise
+            if self._returned:
+                raise Unroutable(routing_key)
 
     def declare(self, *entities) -> None:
         """Declare queues (with their bindings) or exchanges; idempotent."""

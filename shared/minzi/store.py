@@ -17,16 +17,18 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from nameko.extensions import DependencyProvider
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import sessionmaker
 
-from .bus import ConfirmingPublisher
+from .bus import ConfirmingPublisher, Unroutable
 from .db import database_url, make_engine
 from .envelope import make_envelope, utcnow
 from .relay import WakeableLoop
 
 _log = logging.getLogger(__name__)
 PRUNE_EVERY_SECONDS = 3600
+UNROUTABLE_MARK = "unroutable"        # how an outbox row's last_error starts when no queue took it
+UNROUTABLE_EVERY_SECONDS = 30
 
 
 class Transaction:
@@ -108,11 +110,15 @@ class OutboxRelay(WakeableLoop):
         self.skip_locked = skip_locked
         self.keep = timedelta(days=keep_days)
         self._next_prune = 0.0  # pragma: no mutate (any small number: the clock is far past it)
+        self._next_unroutable = 0.0  # pragma: no mutate (as above)
 
     def work(self):
         if time.monotonic() >= self._next_prune:
             self.prune()
             self._next_prune = time.monotonic() + PRUNE_EVERY_SECONDS
+        if time.monotonic() >= self._next_unroutable:
+            self.publish_pending(unroutable=True)
+            self._next_unroutable = time.monotonic() + UNROUTABLE_EVERY_SECONDS
         return self.publish_pending() == self.batch_size
 
     def prune(self, now=None):
@@ -127,9 +133,16 @@ class OutboxRelay(WakeableLoop):
             session.commit()
         return outbox, inbox
 
-    def publish_pending(self):
+    def publish_pending(self, unroutable=False):
+        """Publish the next batch in order; returns how many rows it took. A message no queue
+        is bound for stays in the outbox, marked, and is tried again apart from the others
+        (``unroutable=True``, every ``UNROUTABLE_EVERY_SECONDS``): it never holds them up, and
+        it is never dropped. A broker that does not take a message stops the batch there."""
+        marked = self.model.last_error.like(UNROUTABLE_MARK + "%")
         with self.sessions() as session:
-            query = (select(self.model).where(self.model.published_at.is_(None))
+            query = (select(self.model).where(self.model.published_at.is_(None),
+                                              marked if unroutable else or_(
+                                                  self.model.last_error.is_(None), ~marked))
                      .order_by(self.model.id).limit(self.batch_size))
             # several copies of a service share one outbox on PostgreSQL (SQLite has no row
             # locks, so only the service tests on PostgreSQL can tell)
@@ -138,7 +151,14 @@ class OutboxRelay(WakeableLoop):
             rows = session.scalars(query).all()
             for row in rows:
                 try:
-                    self.publisher.publish(row.body, row.routing_key)
+                    self.publisher.publish(row.body, row.routing_key, mandatory=True)
+                except Unroutable as exc:
+                    if not (row.last_error or "").startswith(UNROUTABLE_MARK):
+                        _log.error("outbox %s (%s): %s; kept, and tried again every %d s",
+                                   row.id, row.event_id, exc, UNROUTABLE_EVERY_SECONDS)
+                    row.attempts += 1
+                    row.last_error = str(exc)[:2000]
+                    continue
                 except Exception as exc:
                     row.attempts += 1
                     row.last_error = str(exc)[:2000]

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
 
+from minzi.bus import Unroutable
 from minzi.db import InboxMixin, OutboxMixin, as_utc, make_engine
 from minzi.envelope import utcnow
 from minzi.store import OutboxRelay, Store, StoreHandle
@@ -34,15 +35,23 @@ class Relay:
 
 
 class Broker:
-    """Takes messages like ConfirmingPublisher; refuses the ones named in ``refuse``."""
+    """Takes messages like ConfirmingPublisher; refuses the ones named in ``refuse``; has no
+    queue bound for the routing keys in ``unbound`` (which a ``mandatory`` publish is told)."""
 
-    def __init__(self, refuse=()):
+    def __init__(self, refuse=(), unbound=()):
         self.sent = []
         self.refuse = set(refuse)
+        self.unbound = set(unbound)
+        self.mandatory = []
 
-    def publish(self, body, routing_key):
+    def publish(self, body, routing_key, mandatory=False):
+        self.mandatory.append(mandatory)
         if body["n"] in self.refuse:
             raise ConnectionError("broker away " + "x" * 3000)
+        if routing_key in self.unbound:
+            if mandatory:
+                raise Unroutable(routing_key)
+            return                                    # dropped, as the broker would
         self.sent.append((routing_key, body["n"]))
 
 
@@ -125,8 +134,8 @@ class SlowBroker(Broker):
         self.holding = threading.Event()
         self.go_on = threading.Event()
 
-    def publish(self, body, routing_key):
-        super().publish(body, routing_key)
+    def publish(self, body, routing_key, mandatory=False):
+        super().publish(body, routing_key, mandatory)
         self.holding.set()
         assert self.go_on.wait(20), "never let go"
 
@@ -170,6 +179,32 @@ def test_a_refused_message_keeps_its_row_with_the_error_and_the_relay_tries_agai
     relay.publisher.refuse.clear()
     assert relay.publish_pending() == 2
     assert [n for _, n in relay.publisher.sent] == [1, 2, 3]
+
+
+def test_a_message_no_queue_takes_is_kept_and_holds_up_nothing(tmp_path, monkeypatch):
+    """A program's queue deleted while it still announces itself: its case stays in the outbox,
+    marked, while the rest leave; tried again apart, it leaves once the queue is back."""
+    clock = [1000.0]
+    monkeypatch.setattr("minzi.store.time.monotonic", lambda: clock[0])
+    relay, sessions = relay_on(tmp_path, rows=3, broker=Broker(unbound={"case.reported.2"}))
+    assert relay.work() is False
+    assert [n for _, n in relay.publisher.sent] == [1, 3]
+    assert set(relay.publisher.mandatory) == {True}   # every message asks to be routed
+    row = outbox(sessions)[2]
+    assert (row.published_at, row.attempts) == (None, 1)
+    assert row.last_error == "unroutable: no queue is bound for case.reported.2"
+    # the main pass leaves it be; the next try is 30 s later
+    clock[0] += 29
+    relay.work()
+    assert outbox(sessions)[2].attempts == 1
+    clock[0] += 1
+    relay.work()
+    assert outbox(sessions)[2].attempts == 2
+    relay.publisher.unbound.clear()                   # the program declared its queue again
+    clock[0] += 30
+    relay.work()
+    assert [n for _, n in relay.publisher.sent] == [1, 3, 2]
+    assert outbox(sessions)[2].published_at is not None
 
 
 def test_a_batch_is_two_hundred_and_a_full_one_asks_for_more_at_once(tmp_path):

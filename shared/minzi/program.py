@@ -53,7 +53,7 @@ from .contract import (
 from .envelope import read_envelope, utcnow
 from .pages import PAGES_FILE, PAGES_PATH, check_routes, load_pages
 from .staff_identity import dispatch_proven
-from .store import Store, Transaction
+from .store import Store, Transaction, outbox_state
 from .trust import require_intake
 
 _log = logging.getLogger(__name__)
@@ -196,3 +196,9 @@ class Program:
         names = self.program.manifest["name"]
         title = f"{names['zh']} / {names['en']}" if names.get("en") else names["zh"]
         return self.router.openapi(title, self.openapi_field_types)
+
+    @rpc
+    def outbox_state(self) -> dict:
+        """What its outbox still holds, for ops' metrics (the gateway's ``/metrics``)."""
+        with self.store.session() as session:
+            return outbox_state(session, type(self).store.outbox_model, utcnow())

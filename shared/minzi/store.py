@@ -17,11 +17,11 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from nameko.extensions import DependencyProvider
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import sessionmaker
 
 from .bus import ConfirmingPublisher, Unroutable
-from .db import database_url, make_engine
+from .db import as_utc, database_url, make_engine
 from .envelope import make_envelope, utcnow
 from .relay import WakeableLoop
 
@@ -93,6 +93,23 @@ class StoreHandle:
             session.close()
         if tx.published:
             store.relay.wake()
+
+
+def outbox_state(session, model, now):
+    """What a service's outbox still holds, for ops' metrics: ``pending``, the rows not yet
+    published (the unroutable ones among them); ``unroutable``, those no queue was bound for
+    (kept and tried again every ``UNROUTABLE_EVERY_SECONDS``); ``oldest_seconds``, how long the
+    oldest pending row that is not unroutable has waited (0 when none: the relay keeps up)."""
+    unpublished = model.published_at.is_(None)
+    marked = model.last_error.like(UNROUTABLE_MARK + "%")
+    pending = session.scalar(select(func.count()).select_from(model).where(unpublished))
+    unroutable = session.scalar(select(func.count()).select_from(model).where(unpublished,
+                                                                              marked))
+    oldest = session.scalar(select(model.created_at).where(
+        unpublished, or_(model.last_error.is_(None), ~marked))
+        .order_by(model.created_at).limit(1))
+    waited = max(0.0, (now - as_utc(oldest)).total_seconds()) if oldest is not None else 0.0
+    return {"pending": pending or 0, "unroutable": unroutable or 0, "oldest_seconds": waited}
 
 
 class OutboxRelay(WakeableLoop):

@@ -147,3 +147,14 @@ def test_the_staff_api_believes_only_the_gateways_statement(program):
         answer = api(**request)
         assert (answer["status"], answer["body"]["error"]["code"]) == (401, "unproven_staff")
     assert call_api(program, "GET", "/cases", staff=STAFF) == {"status": 200, "body": []}
+
+
+def test_every_program_tells_what_its_outbox_still_holds(program, bus):
+    from nameko.testing.services import entrypoint_hook
+    bus.publish("case.dispatched.sample_program",
+                dispatched_case("sample_program", "water_repair"))
+    bus.wait("case.reported")
+    # its report left at once: nothing waits, nothing is unroutable
+    with entrypoint_hook(program, "outbox_state") as outbox_state:
+        assert wait_for(lambda: outbox_state()["pending"] == 0)
+        assert outbox_state() == {"pending": 0, "unroutable": 0, "oldest_seconds": 0.0}

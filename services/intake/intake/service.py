@@ -23,7 +23,7 @@ from minzi.contract import (
 from minzi.envelope import read_envelope, utcnow
 from minzi.ops import DEFAULT_MANAGEMENT_URL, BusAccounts
 from minzi.staff_identity import dispatch_proven
-from minzi.store import Store, Transaction
+from minzi.store import Store, Transaction, outbox_state
 
 from . import open311
 from .api import router
@@ -128,6 +128,12 @@ class IntakeService:
     @rpc
     def openapi(self) -> dict:
         return router.openapi("Minzi intake")
+
+    @rpc
+    def outbox_state(self) -> dict:
+        """What its outbox still holds, for ops' metrics (the gateway's ``/metrics``)."""
+        with self.store.session() as session:
+            return outbox_state(session, Outbox, utcnow())
 
     # -- the bus ----------------------------------------------------------------------------------
     @reliable_consume(intake_programs_queue())

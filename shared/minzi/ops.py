@@ -34,7 +34,7 @@ from amqp.exceptions import AccessRefused, NotFound, PreconditionFailed
 from kombu import Connection, Queue
 
 from . import trust
-from .bus import ConfirmingPublisher
+from .bus import ConfirmingPublisher, minzi_exchange
 from .consumer import ATTEMPTS_HEADER, ERROR_HEADER, PARKED_AT_HEADER, QUEUE_HEADER, parked_queue
 from .envelope import isoformat, utcnow
 from .trust import SENDER_HEADER
@@ -81,9 +81,16 @@ def list_queues(management_url: str, vhost: str = "/") -> list[dict]:
         "ready": q.get("messages_ready", 0),
         "unacked": q.get("messages_unacknowledged", 0),
         "consumers": q.get("consumers", 0),
-        "publish_rate": q.get("message_stats", {}).get("publish_details", {}).get("rate", 0.0),
-        "deliver_rate": q.get("message_stats", {}).get("deliver_get_details", {}).get("rate", 0.0),
+        # per second, over RabbitMQ's last sampling interval (0 for a queue nothing went
+        # through lately: the management API then gives no message_stats)
+        "publish_rate": _rate(q, "publish_details"),
+        "deliver_rate": _rate(q, "deliver_get_details"),
+        "ack_rate": _rate(q, "ack_details"),
     } for q in response.json() if q["name"].startswith("minzi.")]
+
+
+def _rate(queue: dict, details: str) -> float:
+    return float(((queue.get("message_stats") or {}).get(details) or {}).get("rate") or 0.0)
 
 
 def list_parked(management_url: str, vhost: str = "/", limit: int = 100) -> list[dict]:
@@ -315,6 +322,8 @@ def remove_program_queues(management_url: str, amqp_uri: str, program_id: str, b
                 present.append(name)
             for name in present:
                 bound = Queue(name)(channel)
+                if name == f"minzi.program.{program_id}.cases":   # nothing more arrives
+                    bound.unbind_from(minzi_exchange(), routing_key=f"case.*.{program_id}")
                 for _ in range(bound.queue_declare(passive=True).message_count):
                     message = bound.get(no_ack=False)
                     if message is None:
@@ -322,8 +331,9 @@ def remove_program_queues(management_url: str, amqp_uri: str, program_id: str, b
                     record.message("discarded", name, message, with_queues_of=program_id)
                     message.ack()
                     recorded += 1
-                # the broker's own word: nobody consumes it and nothing arrived meanwhile
-                channel.queue_delete(name, if_unused=True, if_empty=True)
+                # unbound and drained, with no consumer (counted above; a quorum queue cannot be
+                # asked to be deleted only if unused or empty)
+                channel.queue_delete(name)
         names = present
         record.write("queues_removed", program_id=program_id, queues=names,
                      messages_recorded=recorded)

@@ -235,3 +235,32 @@ def test_a_broker_out_of_reach_is_said_so(monkeypatch, capsys):
                               "management API at http://127.0.0.1:1")
     status, _, err = run(capsys, "discard", REPORTS, "--all", "--reason", "x")
     assert status == 2 and err.startswith("minzi-ops: 连不上 RabbitMQ / cannot reach RabbitMQ")
+
+
+def test_the_queues_carry_their_publish_deliver_and_ack_rates(monkeypatch):
+    """As RabbitMQ's management API gives them; a queue nothing went through lately has no
+    ``message_stats``, and its rates are 0. Queues not Minzi's are not listed."""
+    answer = [
+        {"name": "minzi.intake.reports", "messages": 4, "messages_ready": 3,
+         "messages_unacknowledged": 1, "consumers": 2,
+         "message_stats": {"publish_details": {"rate": 2.5}, "deliver_get_details": {"rate": 2.0},
+                           "ack_details": {"rate": 1.8}}},
+        {"name": "minzi.intake.reports.parked", "messages": 0, "consumers": 0},
+        {"name": "rpc-intake", "messages": 0, "consumers": 1},
+    ]
+
+    class Response:
+        def raise_for_status(self):
+            pass
+
+        def json(self):
+            return answer
+
+    asked = []
+    monkeypatch.setattr(ops.requests, "get", lambda url, **kwargs: asked.append(url) or Response())
+    assert ops.list_queues("http://ops:pw@rabbitmq:15672", "/") == [
+        {"name": "minzi.intake.reports", "messages": 4, "ready": 3, "unacked": 1, "consumers": 2,
+         "publish_rate": 2.5, "deliver_rate": 2.0, "ack_rate": 1.8},
+        {"name": "minzi.intake.reports.parked", "messages": 0, "ready": 0, "unacked": 0,
+         "consumers": 0, "publish_rate": 0.0, "deliver_rate": 0.0, "ack_rate": 0.0}]
+    assert asked == ["http://rabbitmq:15672/api/queues/%2F"]

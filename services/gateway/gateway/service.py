@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import eventlet
+import requests
 from amqp.exceptions import NotFound
 from nameko.containers import WorkerContext
 from nameko.exceptions import MethodNotFound, RemoteError, UnknownService
@@ -35,6 +36,7 @@ API = "/api/v1"
 OUTAGES = frozenset({"OperationalError", "InterfaceError", "DisconnectionError", "TimeoutError",
                      "ConnectionError", "ConnectionRefusedError", "ConnectionResetError"})
 OUTAGE_RETRY_SECONDS = 30
+METRICS_RPC_TIMEOUT = 3.0   # seconds each service has to answer a scrape of /metrics
 OUTAGE_WORDS = ("服务暂时无法保存数据，本次请求未被受理，请稍后重试",
                 "The service cannot store anything just now: this request was not taken; "
                 "try again shortly")
@@ -463,11 +465,42 @@ class GatewayService:
         return self._guarded(lang, self._metrics)
 
     def _metrics(self) -> Response:
-        queues = minzi_ops.list_queues(self._config("RABBIT_MANAGEMENT_URL"),
-                                       minzi_ops.vhost_of(self._config("AMQP_URI")))
-        text = ops.metrics_text(queues, self.services("intake", "programs"),
-                                self.services("intake", "case_counts"))
+        """What answers within ``METRICS_RPC_TIMEOUT_SECONDS`` (default 3) is exported; what
+        does not is missing (and intake, or RabbitMQ's management API, shown down), so that a
+        scrape never waits past Prometheus' own timeout."""
+        timeout = float(self._config("METRICS_RPC_TIMEOUT_SECONDS") or METRICS_RPC_TIMEOUT)
+        pool = eventlet.GreenPool()
+        asked = {method: pool.spawn(self._metrics_answer, timeout, "intake", method)
+                 for method in ("programs", "case_counts", "outbox_state")}
+        try:
+            queues = minzi_ops.list_queues(self._config("RABBIT_MANAGEMENT_URL"),
+                                           minzi_ops.vhost_of(self._config("AMQP_URI")))
+        except requests.RequestException as exc:
+            _log.warning("metrics: RabbitMQ's management API is not answering: %s",
+                         type(exc).__name__)
+            queues = None
+        programs, case_counts, intake_outbox = (asked[m].wait() for m in asked)
+        # each live program's outbox, asked at once; one that does not answer is left out
+        outbox_of = {p["program_id"]: pool.spawn(self._metrics_answer, timeout,
+                                                 p["rpc_service"] or p["program_id"],
+                                                 "outbox_state")
+                     for p in programs or [] if p["live"]}
+        outboxes = {"intake": intake_outbox} if intake_outbox is not None else {}
+        for program_id, answer in outbox_of.items():
+            if answer.wait() is not None:
+                outboxes[program_id] = answer.wait()
+        text = ops.metrics_text(queues, programs, case_counts, outboxes, {
+            "gateway": True, "intake": programs is not None, "rabbitmq": queues is not None})
         return Response(text, content_type="text/plain; version=0.0.4; charset=utf-8")
+
+    def _metrics_answer(self, timeout: float, service: str, method: str) -> Any:
+        """``service``'s answer to ``method``, or None when it does not give one in time."""
+        try:
+            with eventlet.Timeout(timeout):
+                return self.services(service, method)
+        except (eventlet.Timeout, Unavailable, UnknownService, MethodNotFound, RemoteError) as exc:
+            _log.warning("metrics: no %s from %s (%s)", method, service, type(exc).__name__)
+            return None
 
     # -- Open311 ----------------------------------------------------------------------------------
     @http("GET,POST", f"{open311.PREFIX}/<path:rest>")

@@ -40,6 +40,8 @@ PROGRAM_OPENAPI = {"paths": {"/lectures": {"get": {"summary": "讲座", "respons
     "200": {"description": "OK"}}}}}, "components": {"schemas": {"Lecture": {"type": "object"}}}}
 
 
+EMPTY_OUTBOX = {"pending": 0, "unroutable": 0, "oldest_seconds": 0.0}
+
 XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>'
 
 
@@ -81,6 +83,8 @@ class Stage:
             ("intake", "log_out"): lambda token: None,
             ("program", "api"): lambda request: {"status": 200, "body": {"from": "program"}},
             ("program", "openapi"): lambda: PROGRAM_OPENAPI,
+            ("intake", "outbox_state"): lambda: EMPTY_OUTBOX,
+            ("program", "outbox_state"): lambda: EMPTY_OUTBOX,
         }
 
     def answer(self, service: str, method: str, *args: Any, **kwargs: Any) -> Any:
@@ -132,6 +136,10 @@ def intake_stand_in(stage: Stage) -> type:
         @rpc
         def case_counts(self):
             return stage.answer("intake", "case_counts")
+
+        @rpc
+        def outbox_state(self):
+            return stage.answer("intake", "outbox_state")
     return Intake
 
 
@@ -146,6 +154,10 @@ def program_stand_in(stage: Stage, rpc_service: str) -> type:
         @rpc
         def openapi(self):
             return stage.answer(rpc_service, "openapi")
+
+        @rpc
+        def outbox_state(self):
+            return stage.answer(rpc_service, "outbox_state")
     return Program
 
 

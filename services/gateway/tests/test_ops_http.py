@@ -111,13 +111,6 @@ def test_metrics_are_for_prometheus_with_its_token(gateway, web_session):
            '4.0' in lines
 
 
-def test_metrics_with_intake_away_are_a_503(gateway, web_session):
-    gateway.stop("intake")
-    response = web_session.get("/metrics", headers=bearer("prometheus-secret"))
-    assert response.status_code == 503
-    assert response.json()["error"]["code"] == "unavailable"
-
-
 def parked_here(amqp_uri: str, *events: dict) -> None:
     declare(amqp_uri, "minzi.intake.reports", "minzi.intake.reports.parked")
     with Connection(amqp_uri) as connection:

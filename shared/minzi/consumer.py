@@ -32,6 +32,7 @@ from sqlalchemy import exc as db
 
 from .api import DomainError
 from .bus import ConfirmingPublisher
+from .contract import kept_queue_arguments
 from .envelope import UnsupportedVersion, isoformat, utcnow
 from .trust import SENDER_HEADER, sender_of, user_of
 
@@ -48,6 +49,7 @@ DEFAULT_OUTAGE_DELAYS = (1, 2, 5, 10, 30, 60)
 
 def retry_queue(queue_name: str, delay_ms: int) -> Queue:
     return Queue(f"{queue_name}.retry.{delay_ms}", durable=True, queue_arguments={
+        **kept_queue_arguments(),
         "x-message-ttl": delay_ms,
         "x-dead-letter-exchange": "",
         "x-dead-letter-routing-key": queue_name,
@@ -55,7 +57,7 @@ def retry_queue(queue_name: str, delay_ms: int) -> Queue:
 
 
 def parked_queue(queue_name: str) -> Queue:
-    return Queue(f"{queue_name}.parked", durable=True)
+    return Queue(f"{queue_name}.parked", durable=True, queue_arguments=kept_queue_arguments())
 
 
 def outage(exc: BaseException) -> bool:

@@ -46,10 +46,21 @@ ATTRIBUTE_DATATYPES = ("string", "number", "datetime", "text", "singlevaluelist"
 
 # -- queues ---------------------------------------------------------------------------------------
 
+def kept_queue_arguments() -> dict:
+    """The queues that carry cases, reports and heartbeats (and their retry and parking queues)
+    are quorum queues: durable, and replicated across the nodes of a RabbitMQ cluster, so a node
+    lost loses no case. ``MINZI_QUEUE_TYPE=classic`` keeps classic queues (one node only); every
+    service of an installation must say the same. An installation whose queues are classic moves
+    them with ``minzi-ops queues-to-quorum``."""
+    kind = os.environ.get("MINZI_QUEUE_TYPE", "quorum")
+    return {} if kind == "classic" else {"x-queue-type": "quorum"}
+
+
 def program_cases_queue(program_id: str) -> Queue:
     """Where a program receives its cases; durable, so cases wait while the program restarts."""
     return Queue(f"minzi.program.{program_id}.cases", exchange=minzi_exchange(),
-                 routing_key=f"case.*.{program_id}", durable=True)
+                 routing_key=f"case.*.{program_id}", durable=True,
+                 queue_arguments=kept_queue_arguments())
 
 
 def program_discover_queue(program_id: str) -> Queue:
@@ -62,17 +73,19 @@ def intake_programs_queue() -> Queue:
     return Queue("minzi.intake.programs", exchange=exchange, durable=True, bindings=[
         binding(exchange, routing_key="program.announced"),
         binding(exchange, routing_key="program.withdrawn"),
-    ])
+    ], queue_arguments=kept_queue_arguments())
 
 
 def intake_reports_queue() -> Queue:
     return Queue("minzi.intake.reports", exchange=minzi_exchange(),
-                 routing_key="case.reported", durable=True)
+                 routing_key="case.reported", durable=True,
+                 queue_arguments=kept_queue_arguments())
 
 
 def intake_submissions_queue() -> Queue:
     return Queue("minzi.intake.submissions", exchange=minzi_exchange(),
-                 routing_key="case.submitted", durable=True)
+                 routing_key="case.submitted", durable=True,
+                 queue_arguments=kept_queue_arguments())
 
 
 # -- message bodies -------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalErr
 
 from minzi.bus import ConfirmingPublisher, minzi_exchange
 from minzi.consumer import outage as is_outage
-from minzi.consumer import reliable_consume
+from minzi.consumer import parked_queue, reliable_consume
 from minzi.envelope import make_envelope, read_envelope
 from minzi.ops import list_parked, replay
 from minzi.testing import wait_for
@@ -48,7 +48,7 @@ def flaky(container_factory, rabbit_config):
 
 def parked_messages(amqp_uri):
     with Connection(amqp_uri) as connection:
-        queue = Queue("minzi.test.flaky.parked", durable=True)(connection.channel())
+        queue = parked_queue("minzi.test.flaky")(connection.channel())
         queue.declare()
         return queue.queue_declare(passive=True).message_count
 

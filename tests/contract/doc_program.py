@@ -26,6 +26,8 @@ from datetime import UTC, datetime
 from kombu import Connection, Consumer, Exchange, Producer, Queue
 
 EXCHANGE = Exchange("minzi", type="topic", durable=True, auto_delete=False)
+# the contract's queues that carry cases are quorum queues (docs/contract.md, "Queues")
+QUORUM = {"x-queue-type": "quorum"}
 CONTRACT_VERSION = 1
 
 
@@ -50,12 +52,12 @@ class DocProgram:
         self.seen = self._load_seen()
         self.cases_queue = Queue(f"minzi.program.{self.program_id}.cases", EXCHANGE,
                                  routing_key=f"case.*.{self.program_id}", durable=True,
-                                 auto_delete=False)
+                                 auto_delete=False, queue_arguments=QUORUM)
         self.discover_queue = Queue(f"minzi.program.{self.program_id}.discover", EXCHANGE,
                                     routing_key="program.discover", durable=False,
                                     auto_delete=True)
         self.parked_queue = Queue(f"minzi.program.{self.program_id}.cases.parked", durable=True,
-                                  auto_delete=False)
+                                  auto_delete=False, queue_arguments=QUORUM)
 
     # -- the record file ----------------------------------------------------------------------
 

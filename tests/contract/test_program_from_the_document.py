@@ -236,7 +236,8 @@ def test_the_program_speaks_the_documented_messages(suite, vhost, bus, doc_progr
         reports.extend(json.loads(m.body) for m in drain(listen["reports"]))
         return len(reports) >= 4
     wait_for(two_cases_reported, timeout=20, message="reports for cases 7 and 9")
-    parked = Queue("minzi.program.doc_alone.cases.parked", durable=True)(channel)
+    parked = Queue("minzi.program.doc_alone.cases.parked", durable=True,
+                   queue_arguments={"x-queue-type": "quorum"})(channel)
     message = wait_for(lambda: parked.get(no_ack=True), timeout=20, message="case 8 parked")
     assert json.loads(message.body)["data"]["case_id"] == 8
     assert "version 2" in message.headers["x-minzi-error"]

@@ -7,6 +7,8 @@ import pytest
 from kombu import Connection, Queue
 
 from minzi import ops as minzi_ops
+from minzi.consumer import parked_queue
+from minzi.contract import intake_reports_queue, program_cases_queue
 from minzi.testing import wait_for
 
 from .conftest import bearer
@@ -31,15 +33,16 @@ def test_ops_routes_are_for_the_ops_account_only(gateway, web_session, method, p
     assert gateway.stage.asked("intake", "api") == []
 
 
-def declare(amqp_uri: str, *names: str) -> None:
+def declare(amqp_uri: str, *queues: Queue) -> None:
+    """The queues as the services declare them (quorum queues)."""
     with Connection(amqp_uri) as connection:
         channel = connection.channel()
-        for name in names:
-            Queue(name, durable=True)(channel).declare()
+        for queue in queues:
+            queue(channel).declare()
 
 
 def test_an_admin_sees_the_queues_and_a_queue_nobody_consumes(gateway, web_session):
-    declare(gateway.amqp_uri, "minzi.program.legal_aid.cases")
+    declare(gateway.amqp_uri, program_cases_queue("legal_aid"))
 
     def overview():
         response = web_session.get("/api/v1/ops/queues", headers=bearer("ops-token"))
@@ -56,7 +59,7 @@ def test_an_admin_sees_the_queues_and_a_queue_nobody_consumes(gateway, web_sessi
 
 
 def test_an_admin_sees_a_parked_message_and_sends_it_back(gateway, web_session):
-    declare(gateway.amqp_uri, "minzi.intake.reports", "minzi.intake.reports.parked")
+    declare(gateway.amqp_uri, intake_reports_queue(), parked_queue("minzi.intake.reports"))
     event = {"event_id": "7d3f0c1e-0000-4000-8000-000000000001", "type": "case.reported",
              "data": {"case_id": "x", "reply": "张先生 13800001111，身份证 110105194912310021"}}
     with Connection(gateway.amqp_uri) as connection:

@@ -2,10 +2,11 @@
 PostgreSQL database migrated by its own migrations: what programs say on the bus changes what
 intake does."""
 import pytest
-from kombu import Connection, Queue
+from kombu import Connection
 from sqlalchemy import create_engine, text
 
-from minzi.bus import minzi_exchange
+from minzi.consumer import parked_queue
+from minzi.contract import program_cases_queue
 from minzi.db import normalise_url
 from minzi.testing import call_api, wait_for
 
@@ -45,8 +46,7 @@ def test_an_announced_program_is_offered_and_receives_its_cases(intake, bus, rab
              message="the service to be offered")
 
     with Connection(rabbit_config["AMQP_URI"]) as connection:
-        cases = Queue("minzi.program.legal_aid.cases", exchange=minzi_exchange(),
-                      routing_key="case.*.legal_aid", durable=True)(connection.channel())
+        cases = program_cases_queue("legal_aid")(connection.channel())
         cases.declare()
         staff = log_in(container)
         created = call_api(container, "POST", "/cases", {
@@ -78,7 +78,7 @@ def test_a_message_that_keeps_failing_is_parked_with_its_error(intake, bus, rabb
     bus.publisher.publish({"type": "case.reported", "version": 1, "source": "somebody",
                            "data": {"status": "accepted"}}, "case.reported")
     with Connection(rabbit_config["AMQP_URI"]) as connection:
-        parked = Queue("minzi.intake.reports.parked", durable=True)(connection.channel())
+        parked = parked_queue("minzi.intake.reports")(connection.channel())
         parked.declare()
         message = wait_for(lambda: parked.get(no_ack=True), message="the message to be parked")
     assert message.headers["x-minzi-attempts"] == 1     # unreadable: retrying cannot help

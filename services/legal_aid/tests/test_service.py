@@ -3,12 +3,13 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from kombu import Connection, Queue
+from kombu import Connection
 from nameko.standalone.rpc import ClusterRpcProxy
 from nameko.testing.services import entrypoint_hook
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.orm import Session
 
+from minzi.consumer import parked_queue
 from minzi.db import normalise_url
 from minzi.localtime import BEIJING
 from minzi.testing import ServiceProcess, call_api, make_staff, snapshot, wait_for
@@ -339,7 +340,7 @@ def test_residents_register_for_lectures_and_the_figures_count(service):
 def test_a_message_that_cannot_be_read_is_parked(service, bus, rabbit_config):
     broken = bus.publish("case.dispatched.legal_aid", {"case_id": "not a number"})
     with Connection(rabbit_config["AMQP_URI"]) as connection:
-        parked = Queue("minzi.program.legal_aid.cases.parked", durable=True)(connection.channel())
+        parked = parked_queue("minzi.program.legal_aid.cases")(connection.channel())
 
         def parked_message():
             parked.declare()

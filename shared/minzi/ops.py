@@ -14,6 +14,8 @@
     minzi-ops record                      what was discarded and removed: who, when, why, what
     minzi-ops keys                        a key pair for the gateway's signed staff statements
     minzi-ops bus-setup USER...           the station's own RabbitMQ users and their permissions
+    minzi-ops queues-to-quorum            move classic queues of an installation of before to
+                                          quorum queues, every message kept (services stopped)
 
 Reads RabbitMQ's management API (``RABBIT_MANAGEMENT_URL``, default http://guest:guest@127.0.0.1:15672)
 and the broker itself (``AMQP_URI``). The record is the queue ``minzi.ops.record``: nothing
@@ -442,6 +444,8 @@ def parser() -> argparse.ArgumentParser:
     remove_parser.add_argument("--reason", required=True, help="why, e.g. the program ended")
     remove_parser.add_argument("--by", help="who decided (default: user@host)")
     sub.add_parser("record", help="what was discarded or removed: who, when, why, what")
+    sub.add_parser("queues-to-quorum", help="move the classic queues of an installation of "
+                                            "before to quorum queues (stop every service first)")
     sub.add_parser("keys", help="a new key pair for the gateway's signed staff statements, "
                                 "as .env lines")
     setup_parser = sub.add_parser(
@@ -505,6 +509,19 @@ def run(args: argparse.Namespace, env: dict) -> int:
     queue = getattr(args, "queue", None)
     if queue and queue.endswith(PARKED):   # the parking lot named for the queue it serves
         queue = queue[:-len(PARKED)]
+    if args.command == "queues-to-quorum":
+        from . import quorum
+        try:
+            moved = quorum.queues_to_quorum(management, amqp_uri, vhost)
+        except quorum.InUse as exc:
+            say("minzi-ops: 以下队列仍有服务在消费，请先停止所有服务 / still consumed, stop every "
+                "service first: " + ", ".join(exc.names))
+            return 2
+        for name, count in moved:
+            print(f"{name}: quorum, {count} messages moved")
+        if not moved:
+            print("minzi-ops: 没有需要迁移的经典队列 / no classic queue left to move")
+        return 0
     if args.command == "queues":
         queues = list_queues(management, vhost)
         print(f"{'queue':60} {'ready':>7} {'unacked':>8} {'consumers':>9}")

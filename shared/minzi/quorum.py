@@ -28,6 +28,14 @@ KEPT = re.compile(r"^minzi\.(program\.[a-z][a-z0-9_]*\.cases|intake\.(programs|r
                   r"submissions))(\.parked|\.retry\.\d+)?(\.moving)?$")
 
 
+class InUse(Exception):
+    """A service still consumes these queues: every service is to be stopped first."""
+
+    def __init__(self, names: list[str]):
+        super().__init__("still consumed: " + ", ".join(names))
+        self.names = names
+
+
 def _management(management_url: str, path: str) -> list | dict:
     from .ops import management_base
     base, auth = management_base(management_url)
@@ -86,11 +94,18 @@ def _finish_left_moves(management_url: str, connection: Connection,
 def queues_to_quorum(management_url: str, amqp_uri: str, vhost: str) -> list[tuple[str, int]]:
     """Move every classic queue of the contract on ``vhost`` to a quorum queue of the same name,
     arguments and bindings; returns (queue, messages moved) for each."""
+    waiting = classic_queues(management_url, vhost)
+    with Connection(amqp_uri) as connection:   # the broker's own count, not the statistics'
+        channel = connection.channel()
+        consumed = [q["name"] for q in waiting
+                    if Queue(q["name"])(channel).queue_declare(passive=True).consumer_count]
+    if consumed:
+        raise InUse(consumed)
     done = []
     publisher = ConfirmingPublisher(amqp_uri)
     try:
         with Connection(amqp_uri) as connection:
-            for found in classic_queues(management_url, vhost):
+            for found in waiting:
                 name = found["name"]
                 arguments = {**(found.get("arguments") or {}), **QUORUM}
                 bindings = _bindings(management_url, vhost, name)

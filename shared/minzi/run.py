@@ -114,11 +114,47 @@ def main(argv: list[str] | None = None) -> None:
     config = load_config(config_path)
     if not args.no_migrate:
         migrate(service, root, config)
+    check_queues(service, root, config)
     sys.stdout.flush()
     # nameko's own command line, in a process of its own that imports minzi first (minzi's
     # __init__ keeps eventlet's deprecation notice out of the service's output)
     os.execvp(sys.executable, [sys.executable, "-m", "minzi.nameko_cli", "run", "--config",
                                str(config_path), *service_classes(service)])
+
+
+def check_queues(service: str, root: Path, config: dict) -> None:
+    """A queue declared before with another type (a classic queue, from before the quorum
+    queues) is refused by RabbitMQ when the service declares it, and the service would wait on
+    it for ever: say so, and what to do, before starting."""
+    from amqp.exceptions import PreconditionFailed
+
+    from .bus import ConfirmingPublisher
+    from .contract import (
+        intake_programs_queue,
+        intake_reports_queue,
+        intake_submissions_queue,
+        load_manifest,
+        program_cases_queue,
+    )
+    if service == "intake":
+        queues = [intake_programs_queue(), intake_reports_queue(), intake_submissions_queue()]
+    elif (root / "manifest.yaml").is_file():
+        queues = [program_cases_queue(load_manifest(str(root / "manifest.yaml"))["program_id"])]
+    else:
+        return
+    publisher = ConfirmingPublisher(config.get("AMQP_URI") or "amqp://guest:guest@127.0.0.1//")
+    try:
+        publisher.declare(*queues)
+    except PreconditionFailed as exc:
+        sys.exit(f"minzi-run: {exc}\n"
+                 "minzi-run: 队列类型与现在的不同（早先建的经典队列）：停止所有服务后运行 "
+                 "`minzi-ops queues-to-quorum`，再启动 / a queue was declared before with another "
+                 "type (classic): stop every service, run `minzi-ops queues-to-quorum`, start "
+                 "again (README, \"Upgrading\")")
+    except Exception as exc:   # the broker not there yet: the service waits for it, as always
+        print(f"minzi-run: queues not checked ({exc})", flush=True)
+    finally:
+        publisher.close()
 
 
 def service_classes(service: str) -> list[str]:

@@ -3,13 +3,14 @@ services stopped: every message stays, in its order, with its sender; the bindin
 queue's waiting time stay; the services can then declare their queues as they now do."""
 import json
 
+import pytest
 import requests
 from kombu import Connection, Queue
 
 from minzi.bus import ConfirmingPublisher, minzi_exchange
 from minzi.consumer import retry_queue
 from minzi.contract import intake_reports_queue
-from minzi.quorum import queues_to_quorum
+from minzi.quorum import InUse, queues_to_quorum
 
 MANAGEMENT = "http://guest:guest@127.0.0.1:15672"
 
@@ -62,6 +63,20 @@ def test_classic_queues_become_quorum_queues_with_every_message(rabbit_config):
     names = [q["name"] for q in requests.get(f"http://127.0.0.1:15672/api/queues/{vhost}",
                                              auth=("guest", "guest"), timeout=10).json()]
     assert not [n for n in names if n.endswith(".moving")]
+
+
+def test_nothing_moves_while_a_service_still_consumes(rabbit_config):
+    amqp_uri, vhost = rabbit_config["AMQP_URI"], rabbit_config["vhost"]
+    with Connection(amqp_uri) as connection:
+        channel = connection.channel()
+        queue = Queue("minzi.intake.reports", exchange=minzi_exchange(),
+                      routing_key="case.reported", durable=True)(channel)
+        queue.declare()
+        queue.consume(callback=lambda *_: None)
+        with pytest.raises(InUse) as refused:
+            queues_to_quorum(MANAGEMENT, amqp_uri, vhost)
+        assert refused.value.names == ["minzi.intake.reports"]
+        assert queue_info(vhost, "minzi.intake.reports")["type"] == "classic"
 
 
 def test_a_move_that_stopped_half_way_is_finished(rabbit_config):

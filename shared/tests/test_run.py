@@ -62,3 +62,22 @@ def test_no_eventlet_deprecation_notice(command):
     done = subprocess.run(command, capture_output=True, text=True, timeout=60)
     assert "Eventlet is deprecated" not in done.stderr + done.stdout
     assert "Traceback" not in done.stderr
+
+
+def test_a_queue_of_another_type_stops_the_start_with_what_to_do(rabbit_config, capsys):
+    """A classic queue left from before the quorum queues: minzi-run says so and how to move it,
+    rather than start a service that would wait on it for ever."""
+    from kombu import Connection, Queue
+
+    from minzi.bus import minzi_exchange
+    from minzi.run import check_queues, service_root
+    amqp_uri = rabbit_config["AMQP_URI"]
+    root = service_root("intake")
+    check_queues("intake", root, {"AMQP_URI": amqp_uri})          # a new installation: fine
+    with Connection(amqp_uri) as connection:
+        Queue("minzi.program.legal_aid.cases", exchange=minzi_exchange(),
+              routing_key="case.*.legal_aid", durable=True)(connection.channel()).declare()
+    with pytest.raises(SystemExit) as stopped:
+        check_queues("legal_aid", service_root("legal_aid"), {"AMQP_URI": amqp_uri})
+    assert "minzi-ops queues-to-quorum" in str(stopped.value)
+    assert "minzi.program.legal_aid.cases" in str(stopped.value)

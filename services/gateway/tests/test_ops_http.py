@@ -115,7 +115,7 @@ def test_metrics_are_for_prometheus_with_its_token(gateway, web_session):
 
 
 def parked_here(amqp_uri: str, *events: dict) -> None:
-    declare(amqp_uri, "minzi.intake.reports", "minzi.intake.reports.parked")
+    declare(amqp_uri, intake_reports_queue(), parked_queue("minzi.intake.reports"))
     with Connection(amqp_uri) as connection:
         for event in events:
             connection.Producer().publish(

@@ -85,6 +85,14 @@ class Suite:
     def process(self, service):
         return self.processes[service][0]
 
+    def start_copy(self, service, name, **env):
+        """Another copy of a running service (``name``, e.g. "intake-2"), on the same database
+        and bus, as a second container of the same image would be."""
+        full_env = {**self.processes[service][1], **env}
+        process = ServiceProcess(service, full_env, self.log_dir).start()
+        self.processes[name] = (process, full_env)
+        return process
+
     def start_intake(self, **env):
         return self.start("intake", **{"BOOTSTRAP_ADMIN_PASSWORD": ADMIN_PASSWORD,
                                        "BOOTSTRAP_OPS_PASSWORD": OPS_PASSWORD,

@@ -438,9 +438,9 @@ def program_post(page: Page, program_id: str, page_id: str, section: int,
     answer = call_api(page, program_id, declared["method"], path, json=body, headers=headers)
     if answer.ok:
         link = declared.get("then")
-        target = link_url(program_id, link, answer.body) if link else None
-        here = page_url(program_id, spec["id"], params)
-        raise Redirect(target or here + ("&" if "?" in here else "?") + "done=saved")
+        target = (link_url(program_id, link, answer.body) if link else None) or \
+            page_url(program_id, spec["id"], params)
+        raise Redirect(target + ("&" if "?" in target else "?") + "done=saved")
     if answer.status == 401:
         raise Refused(answer)
     message, problems = answer.problems()

@@ -7,6 +7,7 @@ from datetime import datetime
 from marshmallow import ValidationError
 from nameko.rpc import rpc
 from nameko.timer import timer
+from sqlalchemy.exc import IntegrityError
 
 from minzi import trust
 from minzi.api import DomainError, validation_body
@@ -139,6 +140,15 @@ class IntakeService:
     @reliable_consume(intake_programs_queue())
     def handle_program_message(self, body: dict, sender: str | None = None) -> None:
         envelope = read_envelope(body)
+        try:
+            self._program_message(envelope, sender)
+        except IntegrityError:
+            # a program's first heartbeats, handled side by side (by this intake's workers or
+            # another copy's), both found no row and both added it: the other's is there now
+            self._program_message(envelope, sender)
+        self.notifier.wake()
+
+    def _program_message(self, envelope: dict, sender: str | None) -> None:
         now = utcnow()
         with self.store.transaction(event_id=envelope["event_id"], handler="programs") as tx:
             if tx.duplicate:
@@ -157,7 +167,6 @@ class IntakeService:
                 if registry.withdraw(data["program_id"], data["instance_id"]):
                     _log.info("program %s withdrew", data["program_id"])
                     reports.program_gone(self.desk(tx, now), data["program_id"])
-        self.notifier.wake()
 
     @reliable_consume(intake_reports_queue())
     def handle_report(self, body: dict, sender: str | None = None) -> None:

@@ -191,3 +191,43 @@ def test_refused_actions_answer_with_their_code_and_change_nothing(intake, bus):
     assert accepted["body"]["status"] == "accepted"
     refused("assign", {"service_code": "legal_consultation"}, 409, "already_accepted")
     assert call_api(container, "GET", "/cases/abc", staff=staff)["status"] == 404
+
+
+def test_a_first_heartbeat_that_meets_another_is_handled_without_spending_an_attempt(
+        intake, bus, rabbit_config, monkeypatch):
+    """Two first heartbeats of a program handled side by side both add its row; the one that
+    comes second finds the row on its second go, at once, and nothing goes to a retry queue."""
+    from sqlalchemy.exc import IntegrityError
+
+    from intake import service as intake_service
+    from intake.domain.registry import Registry
+
+    raced = []
+
+    class Raced(Registry):
+        def announce(self, manifest, now):
+            if not raced:
+                raced.append(manifest["program_id"])
+                raise IntegrityError("INSERT INTO programs", {}, Exception(
+                    'duplicate key value violates unique constraint "programs_pkey"'))
+            return super().announce(manifest, now)
+    monkeypatch.setattr(intake_service, "Registry", Raced)
+    container = intake()
+    announce(bus)
+    wait_for(lambda: call_api(container, "GET", "/services", staff=None)["body"],
+             message="the service to be offered")
+    assert raced == ["legal_aid"]
+    with Connection(rabbit_config["AMQP_URI"]) as connection:
+        retry = [name for name in ("minzi.intake.programs.retry.100",)
+                 if _exists(connection, name)]
+    assert retry == []
+
+
+def _exists(connection, name):
+    from amqp.exceptions import NotFound
+    from kombu import Queue
+    try:
+        Queue(name)(connection.channel()).queue_declare(passive=True)
+        return True
+    except NotFound:
+        return False

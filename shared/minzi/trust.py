@@ -131,8 +131,8 @@ def gateway_permissions() -> dict:
         "topics": {
             EXCHANGE: {"write": "^$", "read": "^$"},
             RPC_EXCHANGE: {"write": _names(r"intake\.(api|authenticate|log_out|programs|"
-                                           r"open311|case_counts|openapi)",
-                                           r"[a-z][a-z0-9_]*\.(api|openapi)"),
+                                           r"open311|case_counts|openapi|outbox_state)",
+                                           r"[a-z][a-z0-9_]*\.(api|openapi|outbox_state)"),
                            "read": _names(REPLY_KEY)},
         },
     }

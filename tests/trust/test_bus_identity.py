@@ -21,6 +21,7 @@ pytestmark = pytest.mark.e2e
 
 MANAGEMENT = "http://guest:guest@127.0.0.1:15672"
 STATION_USERS = ("intake", "gateway", "minzi-ops", "sample_program")
+METRICS_TOKEN = "metrics-scrape-token-1"
 
 
 def amqp_uri(vhost, user, password):
@@ -41,7 +42,8 @@ def station(suite):
                 "AMQP_URI": amqp_uri(suite.vhost, user, passwords[user])}
     suite.start_intake(**env("intake"), BOOTSTRAP_PROGRAMS="sample_program",
                        RABBIT_MANAGEMENT_URL=MANAGEMENT)
-    suite.start("gateway", **env("gateway"))
+    suite.start("gateway", **env("gateway"), METRICS_TOKEN=METRICS_TOKEN,
+                RABBIT_MANAGEMENT_URL=MANAGEMENT)
     suite.start("sample_program", **env("sample_program"))
     suite.wait_until_up()
     suite.wait_for_service("water_repair")
@@ -99,6 +101,19 @@ def parked_error(suite, event_id):
                 return item["error"]
         return None
     return wait_for(found, message=f"intake to park {event_id}")
+
+
+def test_the_gateway_on_its_own_account_gathers_every_services_metrics(station):
+    """What /metrics asks of intake and each program is what the gateway's broker account may
+    ask: their outboxes are shown, and intake is up."""
+    answer = requests.get(station.url("/metrics"), timeout=20,
+                          headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
+    assert answer.status_code == 200, answer.text
+    lines = answer.text.splitlines()
+    assert 'minzi_service_up{service="intake"} 1.0' in lines
+    for service in ("intake", "sample_program"):
+        assert any(line.startswith(f'minzi_outbox_pending{{service="{service}"}}')
+                   for line in lines), service
 
 
 def test_a_registered_program_cannot_speak_for_or_listen_to_another(station):

@@ -498,8 +498,9 @@ class GatewayService:
         try:
             with eventlet.Timeout(timeout):
                 return self.services(service, method)
-        except (eventlet.Timeout, Unavailable, UnknownService, MethodNotFound, RemoteError) as exc:
-            _log.warning("metrics: no %s from %s (%s)", method, service, type(exc).__name__)
+        except Exception as exc:   # (a refused publish too: whatever it is, the rest is shown)
+            _log.warning("metrics: no %s from %s (%s: %s)", method, service,
+                         type(exc).__name__, exc)
             return None
 
     # -- Open311 ----------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from minzi.api import Router
 from minzi.pages import check_routes, fill, load_pages
 
 router = Router()
-for method, template in (("GET", "/cases"), ("GET", "/cases/{case_id:int}"),
+for method, template in (("GET", "/cases"), ("POST", "/cases"), ("GET", "/cases/{case_id:int}"),
                          ("POST", "/cases/{case_id:int}/resolve"), ("GET", "/lawyers"),
                          ("PATCH", "/lawyers/{lawyer_id:int}")):
     router.route(method, template)(lambda ctx: (200, {}))
@@ -143,3 +143,100 @@ def test_a_value_goes_into_a_path_as_one_segment():
         with pytest.raises(KeyError):
             fill("/cases/{case_id}", missing)
     assert fill("/cases/{case_id}", {"case_id": "9" * 100}) == "/cases/" + "9" * 100
+
+
+def declared(tmp_path, sections, extra=""):
+    """One page of ``sections`` (YAML), and ``extra`` pages after it."""
+    return pages_of(tmp_path, "pages:\n  - id: one\n    title: {zh: 一}\n    sections:\n"
+                    + sections + extra)
+
+
+LAWYERS = "{source: /lawyers, items: items, value: id, label: name}"
+
+
+@pytest.mark.parametrize("where", [
+    # a select's choices read from the API, wherever the box is: a filter, a form, a row's
+    # button, a button in a record's list
+    f"""      - table:
+          source: /cases
+          filters: [{{name: who, label: {{zh: 律师}}, type: select, options_from: {LAWYERS}}}]
+          columns: [{{field: code, label: {{zh: 编号}}}}]
+""",
+    f"""      - form:
+          title: {{zh: 办结}}
+          path: /cases
+          inputs: [{{name: who, label: {{zh: 律师}}, type: select, options_from: {LAWYERS}}}]
+""",
+    f"""      - table:
+          source: /cases
+          columns: [{{field: code, label: {{zh: 编号}}}}]
+          actions:
+            - label: {{zh: 指派}}
+              method: PATCH
+              path: "/lawyers/{{id}}"
+              inputs: [{{name: who, label: {{zh: 律师}}, type: select, options_from: {LAWYERS}}}]
+""",
+    f"""      - record:
+          source: /cases
+          show: [{{field: code, label: {{zh: 编号}}}}]
+          lists:
+            - field: rows
+              title: {{zh: 行}}
+              columns: [{{field: code, label: {{zh: 编号}}}}]
+              actions:
+                - label: {{zh: 指派}}
+                  method: PATCH
+                  path: "/lawyers/{{id}}"
+                  inputs: [{{name: who, label: {{zh: 律师}}, type: select,
+                             options_from: {LAWYERS}}}]
+""",
+])
+def test_choices_read_from_the_api_are_a_route_of_the_program_wherever_their_box_is(
+        tmp_path, where):
+    check_routes(declared(tmp_path, where), router)          # every call is a route
+    with pytest.raises(ValueError) as refused:
+        check_routes(declared(tmp_path, where.replace("source: /lawyers", "source: /lawyer")),
+                     router)
+    assert "one: GET /lawyer is no route of the program" in str(refused.value)
+
+
+def test_choices_read_from_the_api_take_no_value_of_the_page(tmp_path):
+    pages = declared(tmp_path, """      - table:
+          source: /cases
+          filters: [{name: who, label: {zh: 律师}, type: select,
+                      options_from: {source: "/cases/{case_id}", value: id, label: name}}]
+          columns: [{field: code, label: {zh: 编号}}]
+""")
+    with pytest.raises(ValueError) as refused:
+        check_routes(pages, router)
+    assert str(refused.value) == ("pages.yaml: one: /cases/{case_id} needs ['case_id'], not among "
+                                  "the page's params []")
+
+
+def test_every_mistake_is_named_at_once_and_a_link_by_its_section(tmp_path):
+    pages = declared(tmp_path, """      - table:
+          source: /nowhere
+          columns: [{field: code, label: {zh: 编号}}]
+      - form: {title: {zh: 办}, path: /elsewhere}
+""")
+    with pytest.raises(ValueError) as refused:
+        check_routes(pages, router)
+    assert str(refused.value) == ("pages.yaml: one: GET /nowhere is no route of the program; "
+                                  "one: POST /elsewhere is no route of the program")
+    for section, text in ((1, """      - table:
+          source: /cases
+          columns: [{field: code, label: {zh: 编号}}]
+          link: {page: two, params: {}}
+"""), (2, """      - table:
+          source: /cases
+          columns: [{field: code, label: {zh: 编号}}]
+      - form: {title: {zh: 办}, path: /cases, then: {page: two, params: {}}}
+""")):
+        with pytest.raises(ValueError) as refused:
+            declared(tmp_path, text)
+        assert f"one: section {section} links to no page 'two'" in str(refused.value)
+
+
+def test_a_value_of_nought_is_a_value():
+    assert fill("/cases/{case_id}", {"case_id": 0}) == "/cases/0"
+    assert fill("/a/{x}/{y}", {"x": "…", "y": "1.5"}) == "/a/%E2%80%A6/1.5"

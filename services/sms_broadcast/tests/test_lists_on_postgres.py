@@ -4,8 +4,8 @@ resident moved to a new number (PostgreSQL, unlike SQLite, may write a changed r
 elsewhere, and without an order it hands rows back as it finds them). Set up by hand, in this
 order: zones 一片区, 二片区, 三片区; 5号楼 in 一片区, 9号楼 and 10号楼 in 二片区; 2单元 and
 10单元 of 5号楼; residents 张三 (2单元), 李四 (5号楼), 王五 and 赵六 (9号楼), their numbers
-falling as they were registered. And intake's cases by their number, whatever order they came
-in."""
+falling as they were registered. A broadcast's recipients in the residents' order, and intake's
+cases by their number, whatever order they came in."""
 import pytest
 from sqlalchemy.orm import sessionmaker
 
@@ -13,6 +13,7 @@ from minzi.db import make_engine
 from minzi.testing import RecordingTransaction, create_schema, dispatched_case, postgres_database
 
 from sms_broadcast.domain import cases, views
+from sms_broadcast.domain.broadcasts import create_broadcast
 from sms_broadcast.domain.contacts import create_contact, update_contact
 from sms_broadcast.domain.grid import create_building, create_door, create_zone, update_head
 from sms_broadcast.models import Base, Building, Door, Zone
@@ -79,6 +80,15 @@ def test_lists_stay_in_the_order_set_up_after_a_head_and_a_number_changed(tx, gr
     # two at a time: each resident on one page only
     assert [names(views.list_contacts(tx.session, OPERATOR, q(limit=2, offset=offset)))
             for offset in (0, 2)] == [["张三丰", "李四"], ["王五", "赵六"]]
+
+
+def test_a_broadcasts_recipients_are_listed_as_the_residents_are(tx, grid):
+    update_contact(tx, OPERATOR, grid["zhang"].id, {"phone": "13800009999"}, NOW)
+    made = create_broadcast(tx, OPERATOR, {"text": "明天9点到12点停水，请提前储水。",
+                                           "target": "community"}, NOW)
+    tx.session.commit()
+    assert names(views.list_messages(tx.session, OPERATOR, made.id, q())) == \
+        ["张三", "李四", "王五", "赵六"]
 
 
 def test_intakes_cases_are_listed_by_case_number_whatever_order_they_came_in(tx):

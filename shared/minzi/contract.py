@@ -20,7 +20,15 @@ import uuid
 
 import yaml
 from kombu import Queue, binding
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import (
+    EXCLUDE,
+    Schema,
+    ValidationError,
+    fields,
+    post_load,
+    validate,
+    validates_schema,
+)
 from nameko.extensions import DependencyProvider
 
 from .bus import ConfirmingPublisher, minzi_exchange
@@ -39,6 +47,9 @@ SERVICE_CODE = validate.Regexp(r"^[a-z][a-z0-9_.\-]{1,60}$", error=message(
 COMMUNITY_ID = validate.Regexp(r"^[a-z][a-z0-9\-]{1,40}$", error=message(
     "应为 2 到 41 个小写字母、数字或 -，以字母开头",
     "Must be 2 to 41 lowercase letters, digits or -, starting with a letter."))
+# urgency classes, as Beijing's 12345 hotline has them, and their time limits in hours
+URGENCY_HOURS = {"emergency": 2.0, "utilities": 24.0, "general": 168.0, "complex": 360.0}
+URGENCIES = tuple(URGENCY_HOURS)   # most urgent first
 REPORT_STATUSES = ("accepted", "in_progress", "resolved", "returned")
 ATTRIBUTE_DATATYPES = ("string", "number", "datetime", "text", "singlevaluelist",
                        "multivaluelist")
@@ -128,9 +139,23 @@ class ServiceType(Lenient):
     description = fields.Nested(Names, load_default=None, allow_none=True)
     group = fields.String(load_default=None, allow_none=True)
     keywords = fields.List(fields.String(), load_default=list)
-    time_limit_hours = fields.Float(required=True,
+    # the program's own limit; without it, the urgency class's hours; one of them is needed
+    time_limit_hours = fields.Float(load_default=None,
                                     validate=validate.Range(min=0, min_inclusive=False))
+    urgency = fields.String(load_default=None, allow_none=True,
+                            validate=validate.OneOf(URGENCIES))
     attributes = fields.List(fields.Nested(ServiceAttribute), load_default=list)
+
+    @validates_schema
+    def _has_a_limit(self, data, **_):
+        if data.get("time_limit_hours") is None and not data.get("urgency"):
+            raise ValidationError("Missing data for required field.", "time_limit_hours")
+
+    @post_load
+    def _limit_of_class(self, data, **_):
+        if data.get("time_limit_hours") is None and data.get("urgency"):
+            data["time_limit_hours"] = URGENCY_HOURS[data["urgency"]]
+        return data
 
 
 class ProgramManifest(Lenient):

@@ -67,7 +67,8 @@ def test_a_manifest_takes_the_contracts_defaults_and_ignores_what_it_does_not_kn
         "service_types": [{"code": "legal_consultation",
                            "name": {"zh": "法律咨询", "en": "Legal consultation"},
                            "description": None, "group": None,
-                           "keywords": [], "time_limit_hours": 168, "attributes": []}]}
+                           "keywords": [], "time_limit_hours": 168, "urgency": None,
+                           "attributes": []}]}
 
 
 def test_service_codes_are_unique_within_a_manifest():
@@ -85,6 +86,23 @@ def test_a_time_limit_is_more_than_nothing_and_may_be_a_fraction():
         with pytest.raises(ValidationError) as error:
             ServiceType().load({**SERVICE, "time_limit_hours": hours})
         assert set(error.value.messages) == {"time_limit_hours"}
+
+
+def test_an_urgency_class_gives_the_time_limit_a_program_does_not_give_itself():
+    """12345's classes: an emergency 2 hours, utilities 24, general 7 days, complex 15 days."""
+    bare = {k: v for k, v in SERVICE.items() if k != "time_limit_hours"}
+    for urgency, hours in (("emergency", 2), ("utilities", 24), ("general", 168),
+                           ("complex", 360)):
+        loaded = ServiceType().load({**bare, "urgency": urgency})
+        assert (loaded["urgency"], loaded["time_limit_hours"]) == (urgency, hours)
+    # the program's own limit stays its own
+    assert ServiceType().load({**SERVICE, "urgency": "utilities"})["time_limit_hours"] == 168
+    with pytest.raises(ValidationError) as error:
+        ServiceType().load(bare)              # neither: the limit is wanted, as before
+    assert error.value.messages == {"time_limit_hours": ["Missing data for required field."]}
+    with pytest.raises(ValidationError) as error:
+        ServiceType().load({**bare, "urgency": "urgent"})
+    assert set(error.value.messages) == {"urgency"}
 
 
 def test_list_attributes_need_values_and_the_other_types_do_not():

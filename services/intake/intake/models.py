@@ -123,6 +123,7 @@ class ServiceOffer(Base):
     group: Mapped[str | None] = mapped_column(String(100))
     keywords: Mapped[list] = mapped_column(JSON, default=list)
     time_limit_hours: Mapped[float] = mapped_column(Float)
+    urgency: Mapped[str | None] = mapped_column(String(20))   # 12345's class, if the manifest says
     attributes: Mapped[list] = mapped_column(JSON, default=list)
 
 
@@ -150,6 +151,8 @@ class Case(Base):
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     handler: Mapped[str | None] = mapped_column(String(100))
     time_limit_hours: Mapped[float | None] = mapped_column(Float)
+    # 12345's class: the offer's, or higher where staff raised it; the time limit follows it
+    urgency: Mapped[str | None] = mapped_column(String(20), index=True)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     chase_level: Mapped[int] = mapped_column(Integer, default=0)
     escalated: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -190,7 +193,8 @@ class CaseEvent(Base):
 
 
 class Notification(Base):
-    """A message to a resident, kept until it is sent (or recorded, when no sender is set)."""
+    """A message to a resident (or, ``staff_chased`` / ``staff_escalated``, a text to a staff
+    member about a case), kept until it is sent (or recorded, when no sender is set)."""
     __tablename__ = "notifications"
     __table_args__ = (UniqueConstraint("case_id", "purpose", "sequence"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -10,7 +10,7 @@ from marshmallow import (
 )
 
 from minzi.api import Id, PageQuery, PeriodQuery
-from minzi.contract import COMMUNITY_ID, PROGRAM_ID, SERVICE_CODE
+from minzi.contract import COMMUNITY_ID, PROGRAM_ID, SERVICE_CODE, URGENCIES
 from minzi.i18n import message
 
 from .domain.figures import GROUPS
@@ -97,6 +97,9 @@ class CaseCreateSchema(Strict):
     attributes = fields.Dict(keys=fields.String(validate=validate.Length(max=60)),
                              load_default=dict, validate=validate.Length(max=50))
     community = fields.String(load_default=None, validate=COMMUNITY)
+    # staff may raise it (emergency 2 h, utilities 24 h, general 7 days, complex 15 days)
+    urgency = fields.String(load_default=None, allow_none=True,
+                            validate=validate.OneOf(URGENCIES))
 
     @validates_schema
     def _reachable(self, data: dict, **_: object) -> None:

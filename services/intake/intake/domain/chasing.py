@@ -21,11 +21,10 @@ def chase(desk: Desk, case: Case, actor: Actor, note: str | None = None, level: 
         raise Conflict("not_chaseable", "只有办理中的诉求可以催办", "Only open cases can be chased",
                        field="status")
     case.chase_level = max(case.chase_level, level)
-    if level >= 2:
-        case.escalated = True
-        desk.record(case, actor, "escalated", note, public=False)
-    else:
-        desk.record(case, actor, "chased", note, public=False)
+    action = "escalated" if level >= 2 else "chased"
+    case.escalated = case.escalated or level >= 2
+    desk.record(case, actor, action, note, public=False)
+    desk.tell_staff(case, action, note)
     if case.program_id:
         desk.publish(f"case.chased.{case.program_id}", {
             "case_id": case.id, "tracking_code": case.tracking_code,

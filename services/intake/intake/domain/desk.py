@@ -9,12 +9,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from minzi.api import Conflict, DomainError, NotFound, Staff
+from minzi.contract import URGENCIES, URGENCY_HOURS
 from minzi.db import as_utc
 from minzi.envelope import isoformat
 from minzi.i18n import label
 from minzi.localtime import BEIJING
 
 from ..models import Case, CaseEvent, Notification, Program, ServiceOffer
+from ..models import Staff as StaffRow
 from .access import Actor
 from .labels import OPEN_STATUSES, SMS_CHANNELS, STATUS_LABELS
 from .registry import Offer, Registry
@@ -67,6 +69,17 @@ def local_minute(moment: datetime) -> str:
     return as_utc(moment).astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
 
 
+def more_urgent(*urgencies: str | None) -> str | None:
+    """The most urgent of some urgency classes (None: no class)."""
+    given = [u for u in urgencies if u]
+    return min(given, key=URGENCIES.index) if given else None
+
+
+def limit_for(hours: float, urgency: str | None) -> float:
+    """A time limit as a case's urgency class has it: never longer than the class's hours."""
+    return min(hours, URGENCY_HOURS[urgency]) if urgency else hours
+
+
 class Desk:
     """The rules' view of one transaction: the session, ``publish`` (into the outbox, sent after
     the commit), and ``now``, the one moment every change in it happens at."""
@@ -104,6 +117,33 @@ class Desk:
                                       channel=channel, recipient=case.resident_phone,
                                       body=body, created_at=self.now))
 
+    def tell_staff(self, case: Case, action: str, note: str | None) -> list[StaffRow]:
+        """A chase (``chased``) or an escalation (``escalated``) told to the staff who answer for
+        the case: its owner, and for an escalation the community's station heads. Each gets a
+        message on the case's record of messages (``staff_chased`` / ``staff_escalated``): a
+        text where their account has a phone, else kept for them to read (their queue shows
+        the chase too, see ``views.list_cases``). Returns who was told."""
+        told = [case.owner] if case.owner is not None and case.owner.active else []
+        if action == "escalated":
+            heads = self.session.scalars(select(StaffRow).where(
+                StaffRow.community_id == case.community_id, StaffRow.role == "station_head",
+                StaffRow.active.is_(True)).order_by(StaffRow.id))
+            told += [h for h in heads if h not in told]
+        what = "超时升级至站长督办" if action == "escalated" else "催办"
+        purpose = f"staff_{action}"
+        for person in told:
+            sequence = 1 + (self.session.scalar(
+                select(func.count()).select_from(Notification).where(
+                    Notification.case_id == case.id, Notification.purpose == purpose)) or 0)
+            self.session.add(Notification(
+                case_id=case.id, purpose=purpose, sequence=sequence,
+                channel="sms" if person.phone else "staff",
+                recipient=person.phone or f"staff:{person.id}", created_at=self.now,
+                body=f"{person.name}：诉求 #{case.id}{what}"
+                     + (f"：{note}" if note else "")))
+            self.session.flush()
+        return told
+
     def ensure_owner(self, case: Case, actor: Actor) -> None:
         """首问负责: the first staff member to take a case up is its owner of record."""
         if case.owner_id is None and actor.staff:
@@ -120,12 +160,14 @@ class Desk:
 
     def dispatch(self, case: Case, offer: ServiceOffer, program: Program, actor: Actor,
                  note: str | None, action: str = "dispatched") -> None:
-        """To the program that offers the service, with its time limit from now."""
+        """To the program that offers the service, with its time limit from now: the offer's,
+        or shorter where the case is more urgent (an urgency only rises, on a transfer too)."""
         case.service_code = offer.code
         case.program_id = program.program_id
-        case.time_limit_hours = offer.time_limit_hours
+        case.urgency = more_urgent(case.urgency, offer.urgency)
+        case.time_limit_hours = limit_for(offer.time_limit_hours, case.urgency)
         case.dispatched_at = self.now
-        case.due_at = self.now + timedelta(hours=offer.time_limit_hours)
+        case.due_at = self.now + timedelta(hours=case.time_limit_hours)
         case.chase_level = 0
         case.escalated = False
         case.handler = None
@@ -145,10 +187,11 @@ class Desk:
 
     def to_station_head(self, case: Case, actor: Actor, note: str,
                         action: str = "awaiting_assignment") -> None:
-        """Back to the station head to assign, within the unassigned time limit."""
+        """Back to the station head to assign, within the unassigned time limit (or the case's
+        urgency class's, where that is shorter)."""
         case.program_id = None
-        case.time_limit_hours = self.unassigned_time_limit_hours
-        case.due_at = self.now + timedelta(hours=self.unassigned_time_limit_hours)
+        case.time_limit_hours = limit_for(self.unassigned_time_limit_hours, case.urgency)
+        case.due_at = self.now + timedelta(hours=case.time_limit_hours)
         case.chase_level = 0
         case.escalated = False
         self.move(case, "awaiting_assignment", actor, action, note)

@@ -40,6 +40,14 @@ ACTION_LABELS: Names = {
     "program_gone": ("承办项目停止服务", "The program stopped serving"),
     "awaiting_assignment": ("交站长分派", "Sent to the station head"),
     "owner_taken": ("担任首问责任人", "Became the owner"),
+    "urgency_raised": ("提高紧急程度", "Urgency raised"),
+    "staff_told": ("已告知经办人员", "Staff told"),
+}
+URGENCY_LABELS: Names = {
+    "emergency": ("紧急（2 小时）", "Emergency (2 hours)"),
+    "utilities": ("水电气热（24 小时）", "Utilities (24 hours)"),
+    "general": ("一般（7 天）", "General (7 days)"),
+    "complex": ("疑难复杂（15 天）", "Complex (15 days)"),
 }
 OPEN_STATUSES = ("awaiting_assignment", "dispatched", "accepted", "resolved")
 CHASEABLE = ("awaiting_assignment", "dispatched", "accepted")

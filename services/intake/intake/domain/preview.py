@@ -14,7 +14,7 @@ from ..models import Case, Community
 from .desk import Desk
 from .duplicates import normalise_address, open_case_repeated
 from .labels import OPEN_STATUSES, STATUS_LABELS
-from .registration import check_attributes, classify
+from .registration import check_attributes, check_raise, classify
 from .search import address_key
 from .views import case_view, offer_view
 
@@ -59,6 +59,7 @@ def preview(session: Session, data: dict, staff: Staff, lang: str, now: datetime
     else:
         found = classify(data["description"], desk.registry.live_offers(community.id))
         chosen_by = "keywords" if found else None
+    check_raise(found[0] if found else None, data.get("urgency"))
     # the look registration makes, on the request as it would be saved
     probe = SimpleNamespace(community_id=community.id, resident_phone=data.get("resident_phone"),
                             address=data.get("address"))

@@ -7,13 +7,14 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 
 from minzi.api import DomainError, Forbidden
-from minzi.i18n import message
+from minzi.contract import URGENCIES, URGENCY_HOURS
+from minzi.i18n import label, message
 
 from ..models import Case, Community, ServiceOffer
 from .access import Actor
 from .desk import Desk, local_minute
 from .duplicates import link_repeat, open_case_repeated
-from .labels import CHANNEL_LABELS
+from .labels import CHANNEL_LABELS, URGENCY_LABELS
 from .registry import Offer
 
 _CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -89,6 +90,26 @@ def check_attributes(offer: ServiceOffer, values: dict | None) -> dict:
     return clean
 
 
+def check_raise(offer: ServiceOffer | None, urgency: str | None) -> None:
+    """Staff may raise a request's urgency at the window, never lower it: a class less urgent
+    than the service's own, or (for a service without a class) one whose hours are longer than
+    the service's time limit, is refused."""
+    if not urgency or offer is None:
+        return
+    if offer.urgency:
+        lower = URGENCIES.index(urgency) > URGENCIES.index(offer.urgency)
+    else:
+        lower = URGENCY_HOURS[urgency] > offer.time_limit_hours
+    if lower:
+        raise DomainError(
+            "urgency_not_a_raise",
+            f"紧急程度只能提高：「{label(URGENCY_LABELS, urgency)}」比「{offer.name_zh}」"
+            f"的办理时限 {offer.time_limit_hours:g} 小时更长",
+            f"Urgency can only be raised: '{label(URGENCY_LABELS, urgency, 'en')}' is longer "
+            f"than the {offer.time_limit_hours:g} hours of '{offer.name_en or offer.name_zh}'",
+            field="urgency")
+
+
 KEY_LENGTH = 100   # Case.request_key's column
 
 
@@ -104,7 +125,8 @@ def stored_request_key(community: str, key: str) -> str:
 def register(desk: Desk, data: dict, actor: Actor,
              request_key: str | None = None) -> tuple[Case, bool]:
     """受理: returns (case, created). The same ``request_key`` again, in the same community,
-    finds the same case; another community's key is another request."""
+    finds the same case; another community's key is another request. ``urgency`` (staff only)
+    raises the case's urgency class, and so shortens its time limit (``check_raise``)."""
     session = desk.session
     if request_key:
         request_key = stored_request_key(data["community"], request_key)
@@ -124,6 +146,8 @@ def register(desk: Desk, data: dict, actor: Actor,
         (data.get("attributes") or {})
     if found is None:
         found = classify(data["description"], desk.registry.live_offers(community.id))
+    urgency = data.get("urgency")
+    check_raise(found[0] if found else None, urgency)
     case = Case(
         tracking_code=new_tracking_code(), request_key=request_key,
         community_id=community.id, channel=data["channel"], status="awaiting_assignment",
@@ -131,10 +155,12 @@ def register(desk: Desk, data: dict, actor: Actor,
         resident_contact=data.get("resident_contact"), description=data["description"],
         address=data.get("address"), lat=data.get("lat"), long=data.get("long"),
         attributes=attributes, reference=data.get("reference"), owner_id=actor.staff_id,
-        created_at=desk.now, updated_at=desk.now)
+        urgency=urgency, created_at=desk.now, updated_at=desk.now)
     session.add(case)
     channel = CHANNEL_LABELS[case.channel]        # every way in is one of them
     desk.record(case, actor, "registered", f"渠道：{channel}")
+    if urgency:
+        desk.record(case, actor, "urgency_raised", label(URGENCY_LABELS, urgency), public=False)
     session.flush()
 
     primary = open_case_repeated(session, case, found[0].code if found else None)

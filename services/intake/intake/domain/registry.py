@@ -64,6 +64,7 @@ class Registry:
                     description_zh=description.get("zh"), description_en=description.get("en"),
                     group=service.get("group"), keywords=service.get("keywords") or [],
                     time_limit_hours=service["time_limit_hours"],
+                    urgency=service.get("urgency"),
                     attributes=service.get("attributes") or []))
 
     def withdraw(self, program_id: str, instance_id: str | None) -> bool:

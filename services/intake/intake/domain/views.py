@@ -3,10 +3,12 @@ A resident's phone is shown in full only to staff who need it (``access.can_see_
 the tracking page shows no staff names and no one else's data."""
 from datetime import datetime
 
+from sqlalchemy import case as when
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from minzi.api import Staff
+from minzi.contract import URGENCIES
 from minzi.db import as_utc
 from minzi.envelope import isoformat
 from minzi.i18n import label
@@ -17,7 +19,14 @@ from ..models import Case, CaseEvent, Community, Notification, Program
 from ..models import Staff as StaffRow
 from .access import can_see_personal_data
 from .figures import figures
-from .labels import ACTION_LABELS, CHASEABLE, OPEN_STATUSES, ROLE_LABELS, STATUS_LABELS
+from .labels import (
+    ACTION_LABELS,
+    CHASEABLE,
+    OPEN_STATUSES,
+    ROLE_LABELS,
+    STATUS_LABELS,
+    URGENCY_LABELS,
+)
 from .registry import Offer, Registry
 from .search import conditions
 
@@ -34,9 +43,30 @@ def _names(zh: str, en: str | None, lang: str) -> dict:
 
 # -- cases ----------------------------------------------------------------------------------------
 
+CHASES = ("chased", "escalated")
+_UNKNOWN = object()
+
+
+def last_chase(case: Case) -> CaseEvent | None:
+    """The latest chase or escalation on a case's record, or None."""
+    return next((e for e in reversed(case.events) if e.action in CHASES), None)
+
+
+def last_chases(session: Session, case_ids: list[int]) -> dict[int, CaseEvent]:
+    """``last_chase`` of each of some cases, in one query."""
+    if not case_ids:
+        return {}
+    latest = select(func.max(CaseEvent.id)).where(
+        CaseEvent.case_id.in_(case_ids), CaseEvent.action.in_(CHASES)).group_by(CaseEvent.case_id)
+    return {e.case_id: e for e in session.scalars(select(CaseEvent).where(
+        CaseEvent.id.in_(latest)))}
+
+
 def case_view(case: Case, staff: Staff | None, lang: str, now: datetime,
-              with_history: bool = False) -> dict:
-    """A case as staff see it; ``overdue`` as of ``now``."""
+              with_history: bool = False, chase: object = _UNKNOWN) -> dict:
+    """A case as staff see it; ``overdue`` as of ``now``; ``last_chase``: the latest chase or
+    escalation, for the staff who answer for it (``chase``: already looked up)."""
+    chase = last_chase(case) if chase is _UNKNOWN else chase
     show = can_see_personal_data(case, staff)
     view = {
         "id": case.id, "tracking_code": case.tracking_code, "community": case.community_id,
@@ -50,9 +80,12 @@ def case_view(case: Case, staff: Staff | None, lang: str, now: datetime,
         "resident_contact": case.resident_contact if show else None,
         "address": case.address, "lat": case.lat, "long": case.long,
         "attributes": case.attributes, "reference": case.reference,
+        "urgency": case.urgency, "urgency_label": label(URGENCY_LABELS, case.urgency, lang),
+        "time_limit_hours": case.time_limit_hours,
         "due_at": isoformat(case.due_at), "overdue": bool(
             case.due_at and case.status in CHASEABLE and as_utc(case.due_at) < now),
         "chase_level": case.chase_level, "escalated": case.escalated,
+        "last_chase": event_view(chase, lang) if chase is not None else None,
         "duplicate_of": case.duplicate_of_id, "result": case.result, "reply": case.reply,
         "explanation": case.explanation, "referral": case.referral,
         "followup_resolved": case.followup_resolved, "followup_satisfied": case.followup_satisfied,
@@ -71,9 +104,14 @@ def event_view(event: CaseEvent, lang: str) -> dict:
             "from_status": event.from_status, "to_status": event.to_status, "note": event.note}
 
 
+URGENCY_RANK = when({u: i for i, u in enumerate(URGENCIES)}, value=Case.urgency,
+                    else_=URGENCIES.index("general"))
+
+
 def list_cases(session: Session, staff: Staff, q: dict, lang: str, now: datetime) -> list[dict]:
     """A staff member's queue (``q``: queue, status, program_id, limit, offset), narrowed by a
-    search (``search.conditions``), soonest due first; ``overdue`` as of ``now``."""
+    search (``search.conditions``), the most urgent class first (a case without one counts as
+    general), then soonest due; ``overdue`` as of ``now``; each case with its latest chase."""
     query = select(Case).where(Case.community_id == staff["community"], *conditions(q))
     if q["queue"] == "mine":
         query = query.where(Case.owner_id == staff["id"], Case.status.in_(OPEN_STATUSES))
@@ -90,9 +128,10 @@ def list_cases(session: Session, staff: Staff, q: dict, lang: str, now: datetime
         query = query.where(Case.status == q["status"])
     if q["program_id"]:
         query = query.where(Case.program_id == q["program_id"])
-    query = query.order_by(Case.due_at.is_(None), Case.due_at, Case.id)
+    query = query.order_by(URGENCY_RANK, Case.due_at.is_(None), Case.due_at, Case.id)
     cases = session.scalars(query.offset(q["offset"]).limit(q["limit"])).unique().all()
-    return [case_view(c, staff, lang, now) for c in cases]
+    chases = last_chases(session, [c.id for c in cases])
+    return [case_view(c, staff, lang, now, chase=chases.get(c.id)) for c in cases]
 
 
 def tracking_view(case: Case, session: Session, lang: str = "zh") -> dict:
@@ -174,7 +213,8 @@ def offer_view(found: Offer, lang: str) -> dict:
     o, p = found
     return {"service_code": o.code, **_names(o.name_zh, o.name_en, lang),
             "program_id": p.program_id, "program": _name(p.name_zh, p.name_en, lang),
-            "time_limit_hours": o.time_limit_hours, "keywords": o.keywords,
+            "time_limit_hours": o.time_limit_hours, "urgency": o.urgency,
+            "urgency_label": label(URGENCY_LABELS, o.urgency, lang), "keywords": o.keywords,
             "attributes": o.attributes}
 
 

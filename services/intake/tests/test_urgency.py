@@ -10,7 +10,7 @@ from marshmallow import ValidationError
 from minzi.contract import ProgramManifest
 
 from intake import open311
-from intake.domain import chasing
+from intake.domain import chasing, reports
 from intake.domain.assignment import assign
 from intake.domain.registration import register
 from intake.domain.registry import Registry
@@ -20,6 +20,7 @@ from intake.models import Staff as StaffRow
 from intake.schemas import CaseCreateSchema
 
 from .conftest import (
+    LAWYER,
     NOW,
     RECEPTIONIST,
     STATION_HEAD,
@@ -112,6 +113,20 @@ def test_the_owner_sees_the_chase_in_their_queue(tx):
         "note": "请今天内联系居民"}
     assert staff_messages(tx, wages) == [
         ("staff_chased", "staff", "staff:1", f"王接待：诉求 #{wages.id}催办：请今天内联系居民")]
+
+
+def test_the_handler_with_an_account_is_told_too(tx):
+    wages = register_case(tx)
+    reports.apply_report(desk(tx, NOW + HOUR), {"case_id": wages.id, "program_id": "legal_aid",
+                                                "status": "accepted", "handler": "李律师"})
+    chasing.chase_overdue(desk(tx, NOW + 49 * HOUR))           # due 10:00 on the 29th
+    note = "已超过办理时限（应于 2026-11-29 10:00 前办结），请尽快办理"
+    assert staff_messages(tx, wages) == [
+        ("staff_chased", "staff", "staff:1", f"王接待：诉求 #{wages.id}催办：{note}"),
+        ("staff_chased", "staff", "staff:3", f"李律师：诉求 #{wages.id}催办：{note}")]
+    [lawyers] = queue(tx, LAWYER, NOW + 49 * HOUR, queue="program")
+    assert (lawyers["last_chase"]["action_label"], lawyers["last_chase"]["note"]) == \
+        ("催办", note)
 
 
 def test_a_raise_to_a_longer_class_is_refused_naming_the_field(tx, repairs):

@@ -119,16 +119,21 @@ class Desk:
 
     def tell_staff(self, case: Case, action: str, note: str | None) -> list[StaffRow]:
         """A chase (``chased``) or an escalation (``escalated``) told to the staff who answer for
-        the case: its owner, and for an escalation the community's station heads. Each gets a
+        the case: its owner, its handler where the handler the program reported has an account
+        of the program in the community, and for an escalation the community's station heads
+        (the program itself hears of it on the bus, ``case.chased``). Each gets a
         message on the case's record of messages (``staff_chased`` / ``staff_escalated``): a
         text where their account has a phone, else kept for them to read (their queue shows
         the chase too, see ``views.list_cases``). Returns who was told."""
         told = [case.owner] if case.owner is not None and case.owner.active else []
+        ours = (StaffRow.community_id == case.community_id, StaffRow.active.is_(True))
+        if case.program_id and case.handler:
+            told += [h for h in self.session.scalars(select(StaffRow).where(
+                *ours, StaffRow.program_id == case.program_id, StaffRow.name == case.handler)
+                .order_by(StaffRow.id)) if h not in told]
         if action == "escalated":
-            heads = self.session.scalars(select(StaffRow).where(
-                StaffRow.community_id == case.community_id, StaffRow.role == "station_head",
-                StaffRow.active.is_(True)).order_by(StaffRow.id))
-            told += [h for h in heads if h not in told]
+            told += [h for h in self.session.scalars(select(StaffRow).where(
+                *ours, StaffRow.role == "station_head").order_by(StaffRow.id)) if h not in told]
         what = "超时升级至站长督办" if action == "escalated" else "催办"
         purpose = f"staff_{action}"
         for person in told:

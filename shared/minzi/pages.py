@@ -235,7 +235,7 @@ class Pages(Strict):
 
 def _links(page: dict):
     for number, section in enumerate(page["sections"], 1):
-        link = (section.get("table") or section.get("form") or {}).get("link") or \
+        link = (section.get("table") or {}).get("link") or \
             (section.get("form") or {}).get("then")
         if link:
             yield f"section {number}", link
@@ -310,8 +310,8 @@ def fill(path: str, values: dict[str, Any]) -> str:
     from urllib.parse import quote
 
     def value(match: re.Match) -> str:
-        text = str(values.get(match.group(1), "") if values.get(match.group(1)) is not None
-                   else "")
+        given = values.get(match.group(1))
+        text = "" if given is None else str(given)
         if not text or len(text) > 100 or text in (".", ".."):   # "..": another path
             raise KeyError(match.group(1))
         return quote(text, safe="")

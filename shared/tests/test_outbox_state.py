@@ -77,3 +77,18 @@ def test_a_clock_a_little_behind_the_row_times_no_negative_wait(tmp_path):
         session.commit()
     with sessions() as session:
         assert outbox_state(session, Outbox, now)["oldest_seconds"] == 0.0
+
+
+def test_the_oldest_waiting_row_is_found_whatever_order_it_was_written_in(tmp_path):
+    """A row that never failed (no error at all) waits too; the oldest is by its time, not by
+    the order rows were written (a copy of the service may write an older one later)."""
+    sessions = sessions_on(tmp_path)
+    now = utcnow()
+    with sessions() as session:
+        session.add_all([row(1, now - timedelta(seconds=20)),
+                         row(2, now - timedelta(seconds=75)),
+                         row(3, now - timedelta(seconds=40))])
+        session.commit()
+    with sessions() as session:
+        assert outbox_state(session, Outbox, now) == {
+            "pending": 3, "unroutable": 0, "oldest_seconds": 75.0}

@@ -140,8 +140,9 @@ def test_a_value_goes_into_a_path_as_one_segment():
     assert fill("/lawyers/{lawyer.id}", {"lawyer.id": "3"}) == "/lawyers/3"
     for missing in ({}, {"case_id": ""}, {"case_id": None}, {"case_id": "9" * 101},
                     {"case_id": ".."}, {"case_id": "."}):
-        with pytest.raises(KeyError):
+        with pytest.raises(KeyError) as refused:
             fill("/cases/{case_id}", missing)
+        assert refused.value.args == ("case_id",)             # the value that is wrong
     assert fill("/cases/{case_id}", {"case_id": "9" * 100}) == "/cases/" + "9" * 100
 
 
@@ -235,6 +236,21 @@ def test_every_mistake_is_named_at_once_and_a_link_by_its_section(tmp_path):
         with pytest.raises(ValueError) as refused:
             declared(tmp_path, text)
         assert f"one: section {section} links to no page 'two'" in str(refused.value)
+
+
+def test_a_records_source_is_checked_beside_its_lists_buttons(tmp_path):
+    pages = declared(tmp_path, """      - record:
+          source: /nowhere
+          show: [{field: code, label: {zh: 编号}}]
+          lists:
+            - field: rows
+              title: {zh: 行}
+              columns: [{field: code, label: {zh: 编号}}]
+              actions: [{label: {zh: 停用}, method: PATCH, path: "/lawyers/{id}"}]
+""")
+    with pytest.raises(ValueError) as refused:
+        check_routes(pages, router)
+    assert str(refused.value) == "pages.yaml: one: GET /nowhere is no route of the program"
 
 
 def test_a_value_of_nought_is_a_value():

@@ -35,6 +35,8 @@ ACTIONS = {
     "duplicate": ({"owner", "manager"}, OPEN),
     "out-of-scope": ({"owner", "station_head"}, OPEN),
 }
+# 12345's time limits: a case may be made more urgent than its service at registration
+URGENCIES = ("emergency", "utilities", "general", "complex")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DONE = ("password_changed", "registered_ok", "done")
 
@@ -294,7 +296,7 @@ def register(page: Page) -> Response:
     chosen = next((s for s in services if s["service_code"] == form.get("service_code")), None)
     values = {name: form.get(name, "") for name in (
         "channel", "description", "resident_name", "resident_phone", "resident_contact",
-        "address")}
+        "address", "urgency")}
     values["request_key"] = form.get("request_key") or uuid.uuid4().hex
     attributes = attribute_values(form, chosen) if page.request.method == "POST" else {}
     messages, problems, check = [], {}, None
@@ -302,7 +304,7 @@ def register(page: Page) -> Response:
     step = form.get("step")
     body = {"channel": values["channel"], "description": values["description"],
             "attributes": attributes}
-    for name in ("resident_name", "resident_phone", "resident_contact", "address"):
+    for name in ("resident_name", "resident_phone", "resident_contact", "address", "urgency"):
         if values[name].strip():
             body[name] = values[name].strip()
     if chosen:
@@ -326,7 +328,7 @@ def register(page: Page) -> Response:
         status = saved.status
     return render(page, "register.html", status=status, messages=messages, problems=problems,
                   services=services, chosen=chosen, values=values, attributes=attributes,
-                  channels=CHANNELS, check=check)
+                  channels=CHANNELS, check=check, urgencies=URGENCIES)
 
 
 # -- one case -------------------------------------------------------------------------------------

@@ -292,3 +292,18 @@ def test_the_check_before_saving_is_intakes_preview_of_the_form(browser, gateway
     assert not [a for a in gateway.asked if a[1] == "/api/v1/cases"]   # no list fetched
     assert "保存后：<strong>重复诉求，已并案</strong>" in html
     assert "138****1111" in html and "同一服务类型" in html
+
+
+def test_a_case_can_be_made_more_urgent_at_the_window(browser, gateway):
+    """12345's time limits: the receptionist may raise a walk-in's urgency; the choice goes to
+    intake as it is (intake refuses a lowering, naming the field), and is kept on the form."""
+    log_in(browser)
+    form = browser.get("/cases/new", base_url=ORIGIN)
+    html = form.get_data(as_text=True)
+    assert '<option value="emergency">紧急（2 小时）</option>' in html
+    page = browser.post("/cases/new", base_url=ORIGIN, headers={"Origin": ORIGIN}, data={
+        "csrf": csrf_of(form), "step": "check", "channel": "visit", "urgency": "emergency",
+        "description": "楼道水管爆裂，水漫到楼下", "resident_phone": "13800001111"})
+    assert gateway.asked[-1][:2] == ("POST", "/api/v1/cases/preview")
+    assert gateway.asked[-1][3]["urgency"] == "emergency"
+    assert '<option value="emergency" selected>' in page.get_data(as_text=True)

@@ -16,16 +16,19 @@ pytestmark = [pytest.mark.e2e, pytest.mark.fault]
 CASES = 40
 
 
-def register_until_confirmed(suite, headers, number):
-    """A client that retries with the same Idempotency-Key until the gateway confirms."""
+def register_until_confirmed(suite, headers, number, base=None, seconds=30):
+    """A client that sends the same request (the same Idempotency-Key) until the gateway (at
+    ``base``, else the suite's) confirms it: a 503 (nothing taken) or a lost connection is tried
+    again, for up to ``seconds``."""
     key = str(uuid.uuid4())
     body = {"channel": "visit", "description": f"第{number}号诉求：楼道水管漏水",
             "service_code": "water_repair", "attributes": {"floor": number % 20 + 1},
             "resident_phone": f"1380000{number:04d}"}
-    for _ in range(60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
         try:
-            response = requests.post(suite.url("/api/v1/cases"), json=body, timeout=40,
-                                     headers={**headers, "Idempotency-Key": key})
+            response = requests.post((base or suite.base) + "/api/v1/cases", json=body,
+                                     timeout=40, headers={**headers, "Idempotency-Key": key})
             if response.status_code in (200, 201):
                 return response.json()["tracking_code"]
             assert response.status_code == 503, response.text
@@ -33,6 +36,24 @@ def register_until_confirmed(suite, headers, number):
             pass
         time.sleep(0.5)
     raise AssertionError(f"case {number} was never confirmed")
+
+
+def each_handled_once(suite, staff, codes, timeout=90):
+    """Every confirmed case exists once, was accepted by the program (none taken back), and
+    the program received each exactly once; returns the cases."""
+    assert len(set(codes)) == len(codes)
+
+    def all_accepted():
+        cases = [c for c in requests.get(suite.url("/api/v1/cases?limit=1000"), headers=staff,
+                                         timeout=20).json() if c["tracking_code"] in set(codes)]
+        return cases if len(cases) == len(codes) and all(c["status"] == "accepted"
+                                                         for c in cases) else None
+    cases = wait_for(all_accepted, timeout=timeout, interval=0.5,
+                     message="every case to be accepted by the program")
+    received = requests.get(suite.url("/api/v1/programs/sample_program/cases"), headers=staff,
+                            timeout=20).json()
+    assert sorted(r["case_id"] for r in received) == sorted(c["id"] for c in cases)
+    return cases
 
 
 def close_broker_connections(vhost):
@@ -75,17 +96,5 @@ def test_intake_killed_and_connections_cut_mid_flow(suite):
             future.result(timeout=180)
 
     codes = list(confirmed.values())
-    assert len(codes) == CASES and len(set(codes)) == CASES
-
-    def all_accepted():
-        cases = requests.get(suite.url("/api/v1/cases?limit=1000"), headers=staff,
-                             timeout=20).json()
-        return cases if len(cases) == CASES and all(c["status"] == "accepted"
-                                                    for c in cases) else None
-    cases = wait_for(all_accepted, timeout=90, interval=0.5,
-                     message="every case to be accepted by the program")
-    assert sorted(c["tracking_code"] for c in cases) == sorted(codes)
-
-    received = requests.get(suite.url("/api/v1/programs/sample_program/cases"), headers=staff,
-                            timeout=20).json()
-    assert sorted(r["case_id"] for r in received) == sorted(c["id"] for c in cases)
+    assert len(codes) == CASES
+    each_handled_once(suite, staff, codes)

@@ -244,6 +244,17 @@ def create_schema(url: str, metadata: MetaData) -> None:
     engine.dispose()
 
 
+def take_one(amqp_uri: str, queue) -> Any:
+    """One message off ``queue`` (a kombu ``Queue``, declared as its service declares it), on a
+    connection of its own, or None: polled with ``wait_for``, a connection the broker dropped
+    meanwhile (a busy machine) is never reused."""
+    from kombu import Connection
+    with Connection(amqp_uri) as connection:
+        bound = queue(connection.channel())
+        bound.declare()
+        return bound.get(no_ack=True)
+
+
 def wait_for(predicate: Callable[[], Any], timeout: float = 20.0, interval: float = 0.05,
              message: str = "condition") -> Any:
     """Poll ``predicate`` until it returns something truthy; the value is returned.

@@ -8,7 +8,7 @@ from sqlalchemy import create_engine, text
 from minzi.consumer import parked_queue
 from minzi.contract import program_cases_queue
 from minzi.db import normalise_url
-from minzi.testing import call_api, wait_for
+from minzi.testing import call_api, take_one, wait_for
 
 from intake.service import IntakeService
 
@@ -77,10 +77,9 @@ def test_a_message_that_keeps_failing_is_parked_with_its_error(intake, bus, rabb
     # a report from a program that does not follow the contract: no event_id, no case_id
     bus.publisher.publish({"type": "case.reported", "version": 1, "source": "somebody",
                            "data": {"status": "accepted"}}, "case.reported")
-    with Connection(rabbit_config["AMQP_URI"]) as connection:
-        parked = parked_queue("minzi.intake.reports")(connection.channel())
-        parked.declare()
-        message = wait_for(lambda: parked.get(no_ack=True), message="the message to be parked")
+    message = wait_for(lambda: take_one(rabbit_config["AMQP_URI"],
+                                        parked_queue("minzi.intake.reports")),
+                       message="the message to be parked")
     assert message.headers["x-minzi-attempts"] == 1     # unreadable: retrying cannot help
     assert "ValidationError" in message.headers["x-minzi-error"]
     assert "event_id" in message.headers["x-minzi-error"]

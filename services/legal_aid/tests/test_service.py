@@ -3,7 +3,6 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from kombu import Connection
 from nameko.standalone.rpc import ClusterRpcProxy
 from nameko.testing.services import entrypoint_hook
 from sqlalchemy import create_engine, func, select, text
@@ -12,7 +11,7 @@ from sqlalchemy.orm import Session
 from minzi.consumer import parked_queue
 from minzi.db import normalise_url
 from minzi.localtime import BEIJING
-from minzi.testing import ServiceProcess, call_api, make_staff, snapshot, wait_for
+from minzi.testing import ServiceProcess, call_api, make_staff, snapshot, take_one, wait_for
 
 from legal_aid.models import Base, Outbox
 from legal_aid.service import LegalAid
@@ -339,13 +338,9 @@ def test_residents_register_for_lectures_and_the_figures_count(service):
 
 def test_a_message_that_cannot_be_read_is_parked(service, bus, rabbit_config):
     broken = bus.publish("case.dispatched.legal_aid", {"case_id": "not a number"})
-    with Connection(rabbit_config["AMQP_URI"]) as connection:
-        parked = parked_queue("minzi.program.legal_aid.cases")(connection.channel())
-
-        def parked_message():
-            parked.declare()
-            return parked.get(no_ack=True)
-        message = wait_for(parked_message, message="the message to be parked")
+    message = wait_for(lambda: take_one(rabbit_config["AMQP_URI"],
+                                        parked_queue("minzi.program.legal_aid.cases")),
+                       message="the message to be parked")
     assert json.loads(message.body)["event_id"] == broken["event_id"]
     assert "case_id" in message.headers["x-minzi-error"]
     assert bus.drain("case.reported") == []

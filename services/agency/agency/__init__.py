@@ -1,0 +1,1 @@
+"""全程代理 (Full-process agency): a Minzi program."""

@@ -1,0 +1,1 @@
+"""跳蚤市场 (Flea market): a Minzi program."""

@@ -1,0 +1,5 @@
+from minzi.migrations import run
+
+from flea_market.models import Base
+
+run(Base.metadata)

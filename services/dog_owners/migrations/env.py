@@ -1,0 +1,5 @@
+from minzi.migrations import run
+
+from dog_owners.models import Base
+
+run(Base.metadata)

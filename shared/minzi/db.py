@@ -57,6 +57,9 @@ def ensure_database(url: str) -> bool:
     server = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
     try:
         with server.connect() as connection:
+            # copies of one service starting at once: one creates, the others wait and find it
+            connection.execute(text("SELECT pg_advisory_lock(hashtext(:name))"),
+                               {"name": f"minzi-create-database:{target.database}"})
             if connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"),
                                   {"name": target.database}).scalar():
                 return False

@@ -48,8 +48,8 @@ def test_two_copies_share_the_work_through_a_killed_copy_and_a_database_outage(s
     suite.start("sample_program")
     suite.wait_until_up()
     suite.wait_for_service("water_repair")
-    # the second copies once the first have migrated their databases (two copies migrating one
-    # new database at the same moment is left to the orchestrator's restart)
+    # the second copies once the first are up (copies starting together on a new database are
+    # shown by shared/tests/test_migration_lock.py)
     suite.start_copy("intake", "intake-2")
     suite.start_copy("sample_program", "sample_program-2")
     wait_for(lambda: requests.get(second_gateway + "/health", timeout=2).ok, timeout=60,

@@ -14,11 +14,6 @@ def run(target_metadata) -> None:
                           target_metadata=target_metadata, literal_binds=True,
                           render_as_batch=True)
         with context.begin_transaction():
-            if connection.dialect.name == "postgresql":
-                # two copies starting on a new database would both create its tables; the
-                # second waits here, then finds the first one's revision and has nothing to do
-                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
-                                   {"key": MIGRATION_LOCK})
             context.run_migrations()
         return
     connectable = engine_from_config(config.get_section(config.config_ini_section, {}),

@@ -13,7 +13,6 @@ from sqlalchemy import create_engine, inspect, text
 from minzi.db import normalise_url
 from minzi.testing import DEFAULT_SERVER_URL
 
-
 COPIES = 4
 MIGRATE = ("import sys; from minzi import run; "
            "run.migrate('co_building', run.service_root('co_building'), "

@@ -1,31 +1,41 @@
-"""The cases intake hands agency: received, chased, recalled, then resolved or returned."""
-from datetime import datetime
+"""The cases intake hands the agency program (a resident's matter): received, chased,
+recalled, and finding one; what the agent does with a matter is in ``matters``."""
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
 from minzi import program_cases
-from minzi.api import Conflict, NotFound, Staff, actor_name
+from minzi.api import NotFound, Staff
 from minzi.envelope import isoformat
 from minzi.store import Transaction
 
 from ..models import ProgramCase
-from .access import PROGRAM_ID
+from .catalogue import ITEMS
 
 INTAKE = "intake"
 
 
-def record(case: ProgramCase, by: str, action: str, now: datetime, note: str | None = None) -> None:
-    """Every change on the case's own record: who, when, what."""
+def record(case: ProgramCase, by: str, action: str, now: datetime, note: str | None = None,
+           **detail: object) -> None:
+    """Every change on the matter's own record: who, when, what."""
     case.updated_at = now
-    case.history = [*(case.history or []), {"at": isoformat(now), "by": by,
-                                            "action": action, "note": note}]
+    case.history = [*(case.history or []), {"at": isoformat(now), "by": by, "action": action,
+                                            "note": note, **detail}]
 
 
 def receive(tx: Transaction, data: dict, now: datetime) -> dict:
-    """A case from intake (``case.dispatched``); returns the report to send back."""
+    """A case from intake (``case.dispatched``); returns the report to send back. The matter is
+    kept with the resident's phone (to find their earlier matters) and is due the item's own
+    time limit after it arrived. A case sent again after a recall is open again, where it was."""
     case = program_cases.keep(tx.session, ProgramCase, data, now)
+    case.phone = (case.resident or {}).get("phone") or None
+    if case.due_at is None:
+        case.due_at = now + timedelta(hours=ITEMS[case.service_code].time_limit_hours)
+    case.steps_done = case.steps_done or []
+    case.documents = case.documents or {}
     record(case, INTAKE, "received", now, data.get("note"))
-    return {"status": "accepted", "note": "已收到，正在办理"}
+    return {"status": "accepted",
+            "note": f"全程代理已收到（{ITEMS[case.service_code].zh}），将由一名代理员全程代办"}
 
 
 def chased(tx: Transaction, notice: dict, now: datetime) -> None:
@@ -44,25 +54,9 @@ def recalled(tx: Transaction, notice: dict, now: datetime) -> None:
 
 
 def get_case(session: Session, case_id: int, staff: Staff) -> ProgramCase:
-    """A case of the staff member's own community; another community's is not found."""
+    """A matter of the caller's own community; another community's is not found."""
     case = session.get(ProgramCase, case_id)
     if case is None or case.community != staff["community"]:
-        raise NotFound("case_not_found", f"没有编号为 {case_id} 的诉求", f"No case {case_id}",
-                       field="case_id")
+        raise NotFound("matter_not_found", f"没有编号为 {case_id} 的代理事项",
+                       f"No matter {case_id}", field="case_id")
     return case
-
-
-def finish(case: ProgramCase, staff: Staff, now: datetime, *, resolved: bool, text: str,
-           reply: str | None = None) -> dict:
-    """Resolve (with a result) or return (with why) a case; returns the report for intake."""
-    if case.state != "received":
-        raise Conflict("case_closed", "这件诉求已经办完或已被收回", "The case is no longer open",
-                       field="case_id")
-    case.state = "resolved" if resolved else "returned"
-    case.result = text
-    case.handled_by = actor_name(staff)
-    record(case, actor_name(staff), case.state, now, text)
-    report = {"case_id": case.case_id, "program_id": PROGRAM_ID, "handler": actor_name(staff)}
-    if resolved:
-        return {**report, "status": "resolved", "result": text, "reply": reply}
-    return {**report, "status": "returned", "note": text}

@@ -1,0 +1,1 @@
+"""便民服务热线 (Convenience hotline): a Minzi program."""

@@ -1,0 +1,5 @@
+from minzi.migrations import run
+
+from volunteer_grid.models import Base
+
+run(Base.metadata)

@@ -1,0 +1,1 @@
+"""志愿者网格 (Volunteer grid): a Minzi program."""

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from minzi.api import Conflict, DomainError, Forbidden, NotFound, Staff, actor_name
+from minzi.db import as_utc
 from minzi.envelope import isoformat
 from minzi.i18n import label
 from minzi.idcard import id_number_problem
@@ -239,9 +240,10 @@ def stage(case: ProgramCase) -> str:
 
 def is_late(case: ProgramCase, now: datetime) -> bool:
     """Past the item's time limit: finished after it, or still open after it."""
+    due = as_utc(case.due_at)
     if case.state == RECEIVED:
-        return now > case.due_at
-    return case.finished_at is not None and case.finished_at > case.due_at
+        return now > due
+    return case.finished_at is not None and as_utc(case.finished_at) > due
 
 
 def list_matters(session: Session, community: str, *, item: str | None = None,

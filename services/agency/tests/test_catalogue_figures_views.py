@@ -28,7 +28,8 @@ def test_the_catalogue_has_the_seeds_twelve_items():
     old_age = names["old_age_card"]
     assert (old_age["name"], old_age["time_limit_days"], old_age["urgency"]) == \
         ("办理《老年证》", 15, "complex")
-    assert old_age["documents_text"] == "本人身份证原件及复印件；户口簿或居住证；一寸免冠彩色照片一张"
+    assert old_age["documents_text"] == \
+        "本人身份证原件及复印件；户口簿或居住证；一寸免冠彩色照片一张"
     assert [(s["name"], s["office_name"]) for s in old_age["steps"]] == [
         ("核验年龄（年满60周岁）", "社区服务站"), ("核对材料", "社区服务站"),
         ("报送街道老龄办", "街道办事处"), ("街道审核制证", "街道办事处"),
@@ -155,7 +156,8 @@ def test_the_matter_page_shows_steps_documents_and_the_same_phones_earlier_matte
     # the same phone's earlier matter (not the other resident's, not the later one)
     assert [(e["case_id"], e["item_name"], e["resident"]["phone"]) for e in page["earlier"]] \
         == [(1, "家政服务", PHONE)]
-    assert [h["action_name"] for h in page["history"]] == ["收到", "接手代理", "完成一步", "收到材料"]
+    assert [h["action_name"] for h in page["history"]] == \
+        ["收到", "接手代理", "完成一步", "收到材料"]
 
     masked = views.matter_view(tx.session, case, "zh", NOW, views.MASKED)
     assert masked["resident"] == {"name": "赵**", "phone": "139****1111",

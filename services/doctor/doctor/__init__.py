@@ -1,0 +1,1 @@
+"""片儿医 (Neighbourhood doctor): a Minzi program."""

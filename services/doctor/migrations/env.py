@@ -1,0 +1,5 @@
+from minzi.migrations import run
+
+from doctor.models import Base
+
+run(Base.metadata)

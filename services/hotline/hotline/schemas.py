@@ -132,7 +132,15 @@ class ResponseIn(Strict):
 
 
 class RatingIn(Strict):
-    rating = fields.Integer(required=True, validate=validate.Range(min=1, max=5))
+    rating = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=5))
+
+    @pre_load
+    def _digit(self, data, **_):
+        """The console's select sends "4": a whole number written out counts as one."""
+        if isinstance(data, dict) and isinstance(data.get("rating"), str) \
+                and data["rating"].strip().isdigit():
+            return {**data, "rating": int(data["rating"])}
+        return data
     comment = optional(LONG_TEXT)
 
 

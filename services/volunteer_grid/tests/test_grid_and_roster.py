@@ -1,0 +1,136 @@
+"""The grid's places and the roster: names unique where they must be, a volunteer placed on the
+grid from the most precise place given, a phone one volunteer's, leaving and coming back, and a
+head who cannot leave (or move away) without a successor. Each refusal changes nothing."""
+from datetime import date
+
+from volunteer_grid.domain import grid, posts, volunteers
+
+from .conftest import NOW, STAFF, TODAY, C, person, refused
+
+
+def test_places_are_named_once_where_they_must_be(tx, town):
+    with refused(tx, "zone_exists", field="name", status=409, zh="小区「一区」已经有了"):
+        grid.add_zone(tx, C, {"name": "一区"}, STAFF, NOW)
+    with refused(tx, "building_exists", field="name", status=409):
+        grid.add_building(tx, C, {"zone_id": town.z2.id, "name": "5号楼"}, STAFF, NOW)
+    with refused(tx, "door_exists", field="name", status=409, en="Door 1单元 exists"):
+        grid.add_door(tx, C, {"building_id": town.b5.id, "name": "1单元"}, STAFF, NOW)
+    # the same door name in another building, and the same zone name in another community
+    other = grid.add_door(tx, C, {"building_id": town.b6.id, "name": "1单元"}, STAFF, NOW)
+    maple = grid.add_zone(tx, "maple-court", {"name": "一区"}, STAFF, NOW)
+    assert (other.building_id, other.community, maple.community) == (
+        town.b6.id, C, "maple-court")
+    assert [z.name for z in grid.zones(tx.session, C)] == ["一区", "二区"]
+    assert [b.name for b in grid.buildings(tx.session, C, town.z1.id)] == ["5号楼", "6号楼"]
+    assert [d.name for d in grid.doors(tx.session, C, town.b6.id)] == ["1单元"]
+    assert [d.name for d in grid.doors(tx.session, C)] == ["1单元", "2单元", "1单元"]
+    assert len(grid.buildings(tx.session, C)) == 3
+
+
+def test_a_place_not_there_is_named_on_its_field_or_not_found(tx, town):
+    with refused(tx, "unknown_zone", field="zone_id", status=422, zh="没有编号为 99 的小区",
+                 en="No zone 99"):
+        grid.add_building(tx, C, {"zone_id": 99, "name": "7号楼"}, STAFF, NOW)
+    with refused(tx, "unknown_building", field="building_id", status=422):
+        grid.add_door(tx, "maple-court", {"building_id": town.b5.id, "name": "3单元"}, STAFF,
+                      NOW)
+    with refused(tx, "door_not_found", field="door_id", status=404, en="No door 99"):
+        grid.get_place(tx.session, grid.Door, C, 99)
+
+
+def test_a_volunteer_is_placed_from_the_most_precise_place_given(tx, town):
+    assert (town.wang.zone_id, town.wang.building_id, town.wang.door_id) == (
+        town.z1.id, town.b5.id, town.d2.id)
+    assert (town.zhao.zone_id, town.zhao.building_id, town.zhao.door_id) == (
+        town.z1.id, town.b6.id, None)
+    assert (town.zhou.zone_id, town.zhou.building_id) == (town.z1.id, None)
+    assert (town.wang.active, town.wang.joined_on, town.wang.created_by, town.wang.left_on) == (
+        True, TODAY, "刘主任", None)
+    chen = volunteers.add_volunteer(tx, C, person(
+        "陈刚", "13900000006", zone_id=town.z1.id, building_id=town.b5.id, door_id=town.d1.id,
+        skills=["patrol", "first_aid", "patrol"], joined_on=date(2008, 7, 1)), STAFF, NOW)
+    assert (chen.skills, chen.joined_on) == (["first_aid", "patrol"], date(2008, 7, 1))
+
+
+def test_a_volunteers_place_must_hang_together_and_exist(tx, town):
+    with refused(tx, "not_in_building", field="door_id", status=422):
+        volunteers.add_volunteer(tx, C, person("陈刚", "13900000006", building_id=town.b6.id,
+                                               door_id=town.d1.id), STAFF, NOW)
+    with refused(tx, "not_in_zone", field="building_id", status=422,
+                 zh="这座楼不在所填的小区里"):
+        volunteers.add_volunteer(tx, C, person("陈刚", "13900000006", zone_id=town.z2.id,
+                                               building_id=town.b5.id), STAFF, NOW)
+    with refused(tx, "place_required", field="zone_id", status=422):
+        volunteers.add_volunteer(tx, C, person("陈刚", "13900000006"), STAFF, NOW)
+    with refused(tx, "unknown_zone", field="zone_id", status=422):
+        volunteers.add_volunteer(tx, C, person("陈刚", "13900000006", zone_id=99), STAFF, NOW)
+    with refused(tx, "unknown_door", field="door_id", status=422):
+        volunteers.add_volunteer(tx, "maple-court", person("陈刚", "13900000006",
+                                                           door_id=town.d1.id), STAFF, NOW)
+
+
+def test_a_phone_is_one_volunteers_and_joining_is_not_in_the_future(tx, town):
+    with refused(tx, "volunteer_exists", field="phone", status=409,
+                 zh=f"手机号 13900000001 已经登记为志愿者（编号 {town.wang.id}）"):
+        volunteers.add_volunteer(tx, C, person("王芳芳", "13900000001", zone_id=town.z2.id),
+                                 STAFF, NOW)
+    with refused(tx, "volunteer_exists", field="phone"):
+        volunteers.update_volunteer(tx, C, town.li.id, {"phone": "13900000001"}, STAFF, NOW)
+    with refused(tx, "joined_in_future", field="joined_on", status=422):
+        volunteers.add_volunteer(tx, C, person("陈刚", "13900000006", zone_id=town.z2.id,
+                                               joined_on=date(2026, 11, 28)), STAFF, NOW)
+    with refused(tx, "joined_in_future", field="joined_on"):
+        volunteers.update_volunteer(tx, C, town.li.id, {"joined_on": date(2026, 11, 28)},
+                                    STAFF, NOW)
+    # the same phone in another community is another volunteer; one's own phone again is fine
+    volunteers.update_volunteer(tx, C, town.wang.id, {"phone": "13900000001",
+                                                      "joined_on": TODAY}, STAFF, NOW)
+
+
+def test_a_volunteers_details_change_and_a_non_head_is_not_announced(tx, town):
+    changed = volunteers.update_volunteer(tx, C, town.zhou.id, {
+        "name": "周杰伦", "phone": "13900000055", "skills": ["repair", "driving"],
+        "building_id": town.b6.id}, STAFF, NOW)
+    assert (changed.name, changed.phone, changed.skills, changed.zone_id, changed.building_id,
+            changed.door_id) == ("周杰伦", "13900000055", ["driving", "repair"], town.z1.id,
+                                 town.b6.id, None)
+    assert tx.published == []
+    with refused(tx, "volunteer_not_found", field="volunteer_id", status=404):
+        volunteers.update_volunteer(tx, "maple-court", town.zhou.id, {"name": "x"}, STAFF, NOW)
+
+
+def test_leaving_and_coming_back(tx, town):
+    gone = volunteers.set_active(tx, C, town.zhou.id, False, "搬家", STAFF, NOW)
+    assert (gone.active, gone.left_on) == (False, TODAY)
+    with refused(tx, "already_inactive", field="active", status=409):
+        volunteers.set_active(tx, C, town.zhou.id, False, None, STAFF, NOW)
+    back = volunteers.set_active(tx, C, town.zhou.id, True, None, STAFF, NOW)
+    assert (back.active, back.left_on) == (True, None)
+    with refused(tx, "already_active", field="active", zh="这位志愿者已经是在岗状态"):
+        volunteers.set_active(tx, C, town.zhou.id, True, None, STAFF, NOW)
+
+
+def test_a_head_cannot_leave_or_move_away_without_a_successor(tx, town):
+    posts.appoint(tx, C, {"level": "building_head", "place_id": town.b5.id,
+                          "volunteer_id": town.wang.id}, STAFF, NOW)
+    with refused(tx, "holds_a_post", field="active", status=409,
+                 zh="这位志愿者还担任5号楼楼长，请先任命接任者或让其卸任"):
+        volunteers.set_active(tx, C, town.wang.id, False, None, STAFF, NOW)
+    with refused(tx, "head_moving_away", field="zone_id", status=409):
+        volunteers.update_volunteer(tx, C, town.wang.id, {"building_id": town.b6.id}, STAFF,
+                                    NOW)
+    # moving to another door of the same building keeps her the building's head
+    moved = volunteers.update_volunteer(tx, C, town.wang.id, {"door_id": town.d1.id}, STAFF, NOW)
+    assert (moved.building_id, moved.door_id) == (town.b5.id, town.d1.id)
+
+
+def test_the_roster_filtered(tx, town):
+    volunteers.set_active(tx, C, town.zhou.id, False, None, STAFF, NOW)
+    volunteers.update_volunteer(tx, C, town.li.id, {"skills": ["patrol"]}, STAFF, NOW)
+    names = lambda **kw: [v.name for v in volunteers.list_volunteers(tx.session, C, **kw)]  # noqa: E731
+    assert names() == ["王芳", "李强", "赵敏", "孙丽", "周杰"]
+    assert names(zone_id=town.z1.id, active=True) == ["王芳", "李强", "赵敏"]
+    assert names(active=False) == ["周杰"]
+    assert names(building_id=town.b5.id) == ["王芳", "李强"]
+    assert names(skill="patrol") == ["李强"]
+    assert volunteers.list_volunteers(tx.session, "maple-court") == []

@@ -92,7 +92,8 @@ def test_a_resident_signing_up_is_enrolled_and_answered(tx, town):
     assert report == {
         "case_id": 1, "program_id": "volunteer_grid", "handler": "刘主任", "status": "resolved",
         "result": f"已登记为志愿者（编号 {volunteer.id}，一区）",
-        "reply": "吴静您好，您已登记为彩虹城社区志愿者，编入一区。区长、楼长会与您联系安排值勤，感谢您的奉献！"}
+        "reply": "吴静您好，您已登记为彩虹城社区志愿者，编入一区。"
+                 "区长、楼长会与您联系安排值勤，感谢您的奉献！"}
     case = cases.get_case(tx.session, 1, STAFF)
     assert (case.state, [h["action"] for h in case.history]) == (
         "resolved", ["received", "enrolled", "resolved"])

@@ -1,6 +1,6 @@
 """The seed's volunteer grid, entered through the staff API as staff would, and the figures
-counted from those records: "彩虹城社区由五个小区组成，180多名志愿者分布其中 … 选出小区区长、副区长，
-楼长、楼门长 … 以居委会主任、副主任为正副总指挥".
+counted from those records: "彩虹城社区由五个小区组成，180多名志愿者分布其中 … 选出小区区长、
+副区长，楼长、楼门长 … 以居委会主任、副主任为正副总指挥".
 
 What is entered, and the counts written beside it by hand:
 * 5 zones, 29 buildings (the seed's 29 residential buildings: 6, 6, 6, 6 and 5 to a zone) and
@@ -47,7 +47,8 @@ def seeded(tmp_path_factory):
             return answer["body"]
 
         zones = []
-        for number, (name, buildings, people) in enumerate(zip(ZONES, BUILDINGS, VOLUNTEERS)):
+        plan = zip(ZONES, BUILDINGS, VOLUNTEERS, strict=True)
+        for number, (name, buildings, people) in enumerate(plan):
             zone = call("POST", "/zones", {"name": name})
             doors, firsts = [], []
             for b in range(buildings):
@@ -74,8 +75,9 @@ def seeded(tmp_path_factory):
                                         "volunteer_id": deputy["id"]})
             zones.append((zone, members))
         call("POST", "/posts", {"level": "commander", "volunteer_id": zones[0][1][0]["id"]})
-        for zone, members in zones[:2]:
-            call("POST", "/posts", {"level": "deputy_commander", "volunteer_id": members[3]["id"]})
+        for _, members in zones[:2]:
+            call("POST", "/posts", {"level": "deputy_commander",
+                                    "volunteer_id": members[3]["id"]})
         for leaver in zones[4][1][-3:]:
             call("POST", f"/volunteers/{leaver['id']}/active", {"active": False, "note": "搬走"})
         for number, (zone, members) in enumerate(zones):

@@ -164,7 +164,7 @@ def test_what_the_resident_sees_by_tracking_code(tx, wages):
         "status_label": "Replied", "description": "公司拖欠我三个月工资",
         "program": "Legal-aid home", "created_at": "2026-11-27T02:00:00Z",
         "expected_at": None, "reply": "月底前发放", "duplicate_of": None,
-        "can_give_feedback": True, "history": view["history"]}
+        "can_give_feedback": True, "progress": None, "history": view["history"]}
     # public steps only, no staff names: registered, sent on, accepted, resolved, replied
     assert [h["action"] for h in view["history"]] == \
         ["Registered", "Dispatched", "Accepted", "Resolved", "Replied to the resident"]
@@ -183,6 +183,19 @@ def test_what_the_resident_sees_by_tracking_code(tx, wages):
     assert joined["duplicate_of"] == cat.public_id and cat.tracking_code not in repr(joined)
     lamp = register_case(tx, description="小区路灯不亮", resident_phone="13900000010")
     assert tracking_view(lamp, tx.session)["program"] is None
+
+
+def test_the_resident_reads_the_programs_latest_progress_note(tx):
+    """A program's in_progress reports: the resident sees the latest one's note and time."""
+    card = register_case(tx, resident_phone="13900000011")   # unpaid wages: the legal-aid home
+    assert tracking_view(card, tx.session)["progress"] is None
+    for hours, note in ((1, "已完成“核对材料”"), (2, "已完成“报送街道老龄办”")):
+        reports.apply_report(desk(tx, NOW + hours * HOUR), {
+            "case_id": card.id, "program_id": "legal_aid", "status": "in_progress",
+            "handler": "王代理员", "note": note})
+    view = tracking_view(card, tx.session)
+    assert view["progress"] == {"at": "2026-11-27T04:00:00Z", "note": "已完成“报送街道老龄办”"}
+    assert "王代理员" not in repr(view)
 
 
 def test_messages_to_residents(tx, wages):

@@ -138,6 +138,9 @@ def tracking_view(case: Case, session: Session, lang: str = "zh") -> dict:
     """What a resident sees with the tracking code: no staff names, no other person's data."""
     primary = session.get(Case, case.duplicate_of_id) if case.duplicate_of_id else None
     program = session.get(Program, case.program_id) if case.program_id else None
+    # the program's latest progress note (an in_progress report: where the matter is now)
+    latest = next((e for e in reversed(case.events)
+                   if e.public and e.action == "progress" and e.note), None)
     return {
         "tracking_code": case.tracking_code, "status": case.status,
         "status_label": label(STATUS_LABELS, case.status, lang),
@@ -148,6 +151,7 @@ def tracking_view(case: Case, session: Session, lang: str = "zh") -> dict:
         # the case it joined, by its public id: its tracking code is another resident's key
         "reply": case.reply, "duplicate_of": primary.public_id if primary else None,
         "can_give_feedback": case.status == "replied",
+        "progress": {"at": isoformat(latest.at), "note": latest.note} if latest else None,
         "history": [{"at": isoformat(e.at), "action": label(ACTION_LABELS, e.action, lang)}
                     for e in case.events if e.public],
     }

@@ -28,8 +28,8 @@ def test_the_third_upheld_complaint_of_the_year_suspends_the_merchant(tx):
     complain(tx, merchant, date(2026, 11, 20), upheld=None)     # not decided: not counted
     assert (merchant.suspended, merchants.is_offered(merchant)) == (False, True)
     complain(tx, merchant, date(2026, 11, 26))
-    assert (merchant.suspended, merchant.suspended_reason) == (True,
-                                                               "近12个月有 3 次投诉属实，自动暂停派单")
+    assert (merchant.suspended, merchant.suspended_reason) == (
+        True, "近12个月有 3 次投诉属实，自动暂停派单")
     assert merchants.status(merchant) == "suspended"
     assert [h["action"] for h in history(tx.session, C, "merchant", merchant.id)][-1] == \
         "suspended"

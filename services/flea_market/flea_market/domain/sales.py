@@ -159,23 +159,17 @@ def public_report(session: Session, community: str, lang: str, now: datetime) ->
     reversal_of = {e.reverses_id: e.number for e in entries if e.reverses_id}
     markets = sorted(list_markets(session, community), key=lambda m: (m.day, m.id))
     held = [m for m in markets if m.state == HELD]
-    charity = []
-    for market in markets:
-        if not market.charity or market.state == CANCELLED:
-            continue
-        own = [e for e in entries if e.market_id == market.id]
-        charity.append({
-            "market_id": market.id, "day": market.day.isoformat(), "theme": market.theme,
-            "beneficiary": market.beneficiary, **market_money_view(money.get(market.id)),
-            "sales_list": [{"number": e.number, "date": e.occurred_on.isoformat(),
-                            "amount": yuan(e.amount_fen), "from": public_donor(e, lang),
-                            "reversed_by": reversal_of.get(e.id)}
-                           for e in own if e.kind == "donation"],
-            "handovers": [{"number": e.number, "date": e.occurred_on.isoformat(),
-                           "amount": yuan(e.amount_fen), "to": mask(e.payee or ""),
-                           "receipt": e.invoice_ref, "approved_by": e.approved_by,
-                           "reversed_by": reversal_of.get(e.id)}
-                          for e in own if e.kind == "expense"]})
+    themes = {m.id: m for m in markets}
+    charity = [{"market_id": m.id, "day": m.day.isoformat(), "theme": m.theme,
+                "beneficiary": m.beneficiary, **market_money_view(money.get(m.id))}
+               for m in markets if m.charity and m.state != CANCELLED]
+
+    def where(entry: Entry) -> dict:
+        market = themes[entry.market_id]
+        return {"number": entry.number, "date": entry.occurred_on.isoformat(),
+                "amount": yuan(entry.amount_fen), "market_id": market.id,
+                "market_day": market.day.isoformat(), "theme": market.theme,
+                "reversed_by": reversal_of.get(entry.id)}
     raised = sum(m["raised"] for m in money.values())
     handed = sum(m["handed_over"] for m in money.values())
     return {
@@ -187,6 +181,11 @@ def public_report(session: Session, community: str, lang: str, now: datetime) ->
         "total_raised": yuan(raised), "total_handed_over": yuan(handed),
         "balance": yuan(fund.balance_fen),
         "charity_sales": charity,
+        "sales": [{**where(e), "from": public_donor(e, lang)}
+                  for e in entries if e.kind == "donation"],
+        "handovers": [{**where(e), "to": mask(e.payee or ""), "receipt": e.invoice_ref,
+                       "approved_by": e.approved_by}
+                      for e in entries if e.kind == "expense"],
         "reversals": [{"number": e.number, "date": e.occurred_on.isoformat(),
                        "amount": yuan(e.amount_fen), "reverses": e.reverses.number,
                        "reason": mask(e.reason or "")}

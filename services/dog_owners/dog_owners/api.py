@@ -20,8 +20,13 @@ from minzi.store import Transaction
 
 from . import schemas
 from .domain import cases, dogs, members, officers, pledges, reminders, settings, views
-from .domain.access import OPERATOR_ROLES, READER_ROLES, is_operator, require_operator, \
-    require_reader
+from .domain.access import (
+    OPERATOR_ROLES,
+    READER_ROLES,
+    is_operator,
+    require_operator,
+    require_reader,
+)
 from .domain.figures import figures as association_figures
 from .models import Member
 

@@ -17,7 +17,8 @@ NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 27)
 C = "rainbow-city"
 STAFF = make_staff("program_staff", program_id="dog_owners", username="wang", name="王会长")
-PLEDGE_TEXT = "一、依法办理养犬登记，按时为犬只接种狂犬疫苗。二、每户只养一只犬，不养大型犬、烈性犬。" \
+PLEDGE_TEXT = "一、依法办理养犬登记，按时为犬只接种狂犬疫苗。" \
+              "二、每户只养一只犬，不养大型犬、烈性犬。" \
               "三、出户遛犬束犬链，由成年人牵领，主动避让老人和儿童。四、及时清除犬只粪便。" \
               "五、不让犬只吠叫干扰他人休息。"
 

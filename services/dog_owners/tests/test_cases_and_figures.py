@@ -8,14 +8,15 @@ from minzi.testing import dispatched_case
 from dog_owners.domain import cases, dogs, members, officers, reminders
 from dog_owners.domain.figures import figures, percent
 
-from .conftest import C, NOW, STAFF, add_dog, complaint, join, publish, refused
+from .conftest import NOW, STAFF, C, add_dog, complaint, join, publish, refused
 
 
 def test_a_bite_is_accepted_with_the_advice_to_get_rabies_shots(tx):
     report = complaint(tx, 1, "dog_bite")
     assert report["status"] == "accepted"
     assert "24小时内到狂犬病免疫预防门诊接种狂犬疫苗" in report["note"]
-    assert complaint(tx, 2) == {"status": "accepted", "note": "养犬自律协会已收到，将联系犬主并答复您"}
+    assert complaint(tx, 2) == {"status": "accepted",
+                                "note": "养犬自律协会已收到，将联系犬主并答复您"}
 
 
 def test_a_complaint_is_linked_to_the_owner_talked_over_warned_and_answered(tx):
@@ -28,10 +29,11 @@ def test_a_complaint_is_linked_to_the_owner_talked_over_warned_and_answered(tx):
     case = cases.talk(tx.session, 1, {"note": "第二次发现不拴绳，给予警告", "warning": True},
                       STAFF, NOW + timedelta(hours=1))
     assert (case.talks, case.warnings, li.warnings) == (2, 1, 1)
-    report = cases.finish(tx.session, 1, {"result": "已约谈犬主并警告", "reply": "您好，已约谈犬主。"},
+    answer = {"result": "已约谈犬主并警告", "reply": "您好，已约谈犬主。"}
+    report = cases.finish(tx.session, 1, answer,
                           STAFF, NOW + timedelta(hours=2), resolved=True)
     assert report == {"case_id": 1, "program_id": "dog_owners", "handler": "王会长",
-                      "status": "resolved", "result": "已约谈犬主并警告", "reply": "您好，已约谈犬主。"}
+                      "status": "resolved", **answer}
     assert [h["action"] for h in case.history] == ["received", "linked", "talked", "warned",
                                                     "resolved"]
     assert cases.on_time(case)      # resolved 2 hours on, due 4 December

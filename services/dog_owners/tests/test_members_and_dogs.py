@@ -6,7 +6,7 @@ from datetime import date
 from dog_owners.domain import dogs, members, pledges, settings
 from dog_owners.models import Dog, Signature
 
-from .conftest import C, NOW, STAFF, add_dog, dog_data, join, publish, refused
+from .conftest import NOW, STAFF, C, add_dog, dog_data, join, publish, refused
 
 
 def test_a_member_joins_by_signing_the_pledge_in_force_and_the_version_and_day_are_kept(tx):

@@ -7,7 +7,7 @@ from minzi.testing import domain_transaction
 from dog_owners.domain import dogs, officers, reminders, settings
 from dog_owners.models import Base, Reminder
 
-from .conftest import C, NOW, STAFF, add_dog, join, publish, refused
+from .conftest import NOW, STAFF, C, add_dog, join, publish, refused
 
 
 def _five_members(tx):

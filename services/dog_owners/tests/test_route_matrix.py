@@ -162,7 +162,8 @@ def _seed(handle) -> None:
         cases.link(tx.session, BITE, {"member_id": li.id}, staff, now)
         # a revised text in force since: the one members sign now
         pledges.publish(tx, RAINBOW, {"version": "2026修订版", "title": "公约（修订）",
-                                      "text": "文明养犬，拴绳出户", "effective_on": date(2026, 1, 1)},
+                                      "text": "文明养犬，拴绳出户",
+                                      "effective_on": date(2026, 1, 1)},
                         staff, now)
         first = reminders.list_reminders(tx.session, RAINBOW)[0]
         assert (li.id, wang.id, doudou.id, president.id, first.id) == (

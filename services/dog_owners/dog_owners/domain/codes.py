@@ -58,7 +58,8 @@ CASE_ACTIONS: Names = {
 }
 # where a complaint the association cannot settle belongs
 REFERRALS: Names = {
-    "police": ("社区民警 / 派出所（报警电话110）", "The community police officer / police station (110)"),
+    "police": ("社区民警 / 派出所（报警电话110）",
+               "The community police officer / police station (110)"),
     "rabies_clinic": ("狂犬病免疫预防门诊（被咬伤请24小时内就诊）",
                       "A rabies prevention clinic (within 24 hours of a bite)"),
     "property": ("和泓物业", "The property company (和泓物业)"),

@@ -238,11 +238,22 @@ def test_a_call_answered_without_a_merchant_may_be_resolved(tx):
     assert (report["status"], report["reply"], case.state) == ("resolved", None, "resolved")
 
 
-def test_a_call_sent_again_after_a_recall_is_open_again_with_its_jobs(tx):
-    signed(tx)
+def test_a_recall_withdraws_the_open_job_and_a_call_sent_again_is_routed_again(tx):
+    home = signed(tx)
     call(tx)
-    jobs.route(tx.session, 1, {}, STAFF, NOW)
+    call(tx, 2)
+    done = jobs.route(tx.session, 2, {}, STAFF, NOW)
+    respond(tx, done, "accepted", "came", "done")
+    job = jobs.route(tx.session, 1, {}, STAFF, NOW)
+    respond(tx, job, "accepted")
     cases.recalled(tx, {"case_id": 1, "note": "居民撤回"}, NOW)
-    call(tx, when=datetime(2026, 11, 28, 1, 0, tzinfo=UTC))
+    cases.recalled(tx, {"case_id": 2, "note": "收回"}, NOW)   # its job done: none withdrawn
+    assert (job.state, jobs.open_jobs(tx.session, home.id), done.state) == ("withdrawn", 0,
+                                                                            "done")
     case = cases.get_case(tx.session, 1, STAFF)
-    assert (case.state, len(jobs.jobs_of(tx.session, 1))) == ("received", 1)
+    assert case.history[-1] == {"at": AT_NOW, "by": "intake", "action": "recalled",
+                                "note": "居民撤回", "withdrawn_jobs": [job.id]}
+    call(tx, when=datetime(2026, 11, 28, 1, 0, tzinfo=UTC))
+    again = jobs.route(tx.session, 1, {}, STAFF, NOW)
+    assert (case.state, [j.state for j in jobs.jobs_of(tx.session, 1)], again.merchant_id) == (
+        "received", ["withdrawn", "routed"], home.id)

@@ -3,6 +3,7 @@ as jobs to merchants (``jobs``); then resolved with a reply for the resident, or
 where else to turn."""
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from minzi import program_cases
@@ -11,10 +12,11 @@ from minzi.envelope import isoformat
 from minzi.program_cases import RECEIVED
 from minzi.store import Transaction
 
-from ..models import ProgramCase
+from ..models import Job, ProgramCase
 from .access import PROGRAM_ID
 
 INTAKE = "intake"
+OPEN_JOB_STATES = ("routed", "accepted", "came")     # a merchant is on it
 ACCEPTED_NOTE = "便民服务热线已收到，正在为您联系签约商户"
 
 
@@ -44,10 +46,15 @@ def chased(tx: Transaction, notice: dict, now: datetime) -> None:
 
 
 def recalled(tx: Transaction, notice: dict, now: datetime) -> None:
-    """Intake took the case back (transferred, closed, a duplicate): stop working it."""
+    """Intake took the case back (transferred, closed, a duplicate): stop working it. A job a
+    merchant still had of it is withdrawn (no longer open: the merchant is free for others)."""
     case = program_cases.recall(tx.session, ProgramCase, notice, now)
     if case is not None:
-        record(case, INTAKE, "recalled", now, notice.get("note"))
+        withdrawn = [job.id for job in tx.session.scalars(select(Job).where(
+            Job.case_id == case.case_id, Job.state.in_(OPEN_JOB_STATES)).order_by(Job.id))]
+        for job_id in withdrawn:
+            tx.session.get(Job, job_id).state = "withdrawn"
+        record(case, INTAKE, "recalled", now, notice.get("note"), withdrawn_jobs=withdrawn)
 
 
 def get_case(session: Session, case_id: int, staff: Staff) -> ProgramCase:
@@ -72,7 +79,7 @@ def finish(case: ProgramCase, latest_job_state: str | None, staff: Staff, now: d
     a job of it; resolving not right after a merchant declined (route it again, or return
     it)."""
     require_open(case)
-    if latest_job_state in ("routed", "accepted", "came"):
+    if latest_job_state in OPEN_JOB_STATES:
         raise Conflict("job_open", "商户还在办理这件来电，请等商户答复或完成",
                        "A merchant is still on this case: wait for its answer or the job done",
                        field="case_id")

@@ -23,6 +23,7 @@ JOB_STATES: Names = {
     "came": ("商户已上门", "The merchant came"),
     "done": ("已完成", "Done"),
     "declined": ("商户已拒单", "Declined"),
+    "withdrawn": ("已撤回（受理窗口收回来电）", "Withdrawn: intake took the call back"),
 }
 RESPONSES = ("accepted", "came", "done", "declined")
 CASE_STATES: Names = {

@@ -20,11 +20,11 @@ from minzi.api import Conflict, DomainError, NotFound, Staff, actor_name
 from minzi.db import as_utc
 
 from ..models import Job, Merchant, ProgramCase
-from .cases import get_case, record, require_open
+from .cases import OPEN_JOB_STATES, get_case, record, require_open
 from .codes import CATEGORIES, JOB_STATES
 from .merchants import get_merchant, is_offered
 
-OPEN = ("routed", "accepted", "came")
+OPEN = OPEN_JOB_STATES
 NEXT = {"routed": ("accepted", "declined"), "accepted": ("came", "declined"),
         "came": ("done",)}
 RESPONSE_HOURS = 2

@@ -230,7 +230,9 @@ def test_bad_input_is_named_in_the_readers_language_and_changes_nothing(program_
     refused("POST", f"/markets/{full['id']}/signups", {"name": "李", "phone": "打电话"}, 422,
             "validation_failed", ["phone"])
     refused("GET", "/markets", None, 401, "unauthenticated", staff=None)
-    refused("GET", "/markets", None, 403, "not_program_staff", staff=make_staff("receptionist"))
+    refused("GET", "/markets", None, 403, "forbidden", staff=make_staff("receptionist"))
+    refused("GET", "/markets", None, 403, "not_program_staff",
+            staff=make_staff("program_staff", program_id="cat_fund"))
     refused("POST", "/markets", {"day": days_from_today(5), "place": "广场", "theme": "x",
                                  "stall_count": 5}, 403, "not_program_staff", staff=ADMIN)
     assert rows(container) == before

@@ -234,5 +234,5 @@ def test_bad_input_is_named_in_the_readers_language_and_changes_nothing(program_
     refused("GET", "/markets", None, 403, "not_program_staff",
             staff=make_staff("program_staff", program_id="cat_fund"))
     refused("POST", "/markets", {"day": days_from_today(5), "place": "广场", "theme": "x",
-                                 "stall_count": 5}, 403, "not_program_staff", staff=ADMIN)
+                                 "stall_count": 5}, 403, "forbidden", staff=ADMIN)
     assert rows(container) == before

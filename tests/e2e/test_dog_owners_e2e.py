@@ -84,3 +84,30 @@ def test_an_unleashed_dog_complaint_is_taken_up_with_its_owner_and_answered(runn
     assert (figures["members"]["active"], figures["dogs"]["kept"],
             figures["dogs"]["vaccination_current_percent"],
             figures["complaints"]["resolved"]) == (1, 1, "100.0", 1)
+
+
+def test_a_bitten_resident_reads_the_advice_on_rabies_shots_by_tracking_code(running):
+    suite = running
+    posted = requests.post(suite.url("/open311/v2/requests.json"), timeout=20, data={
+        "api_key": OPEN311_KEY, "jurisdiction_id": "rainbow-city", "service_code": "dog_bite",
+        "attribute[injured]": "bitten", "phone": "13900002222",
+        "description": "在6号楼门口被一只黑色的狗咬了小腿，流血了",
+        "address_string": "彩虹城6号楼"})
+    assert posted.status_code == 201, posted.text
+    code = tracking_code(posted)
+
+    def advised():
+        view = requests.get(suite.url(f"/api/v1/track/{code}"), timeout=5).json()
+        return view if view.get("progress") else None
+    view = wait_for(advised, message="the association's advice to reach the resident")
+    assert "24小时内到狂犬病免疫预防门诊接种狂犬疫苗" in view["progress"]["note"]
+    # within the emergency class's 2 hours of the request
+    assert view["expected_at"] is not None
+    staff = ProgramClient(suite, "dog_owners", suite.add_staff(
+        "dogs", "王会长", "program_staff", "dog_owners"))
+    (case,) = staff.get("/cases", service_code="dog_bite")["items"]
+    assert (case["urgent"], case["tracking_code"]) == (True, code)
+    returned = staff.ok("POST", f"/cases/{case['case_id']}/return",
+                        {"note": "犬主不明，伤人需公安处理", "referral": "police"}, status=200)
+    assert returned["result"] == \
+        "犬主不明，伤人需公安处理（请联系：社区民警 / 派出所（报警电话110））"

@@ -12,9 +12,16 @@ from .conftest import NOW, STAFF, C, add_dog, complaint, join, publish, refused
 
 
 def test_a_bite_is_accepted_with_the_advice_to_get_rabies_shots(tx):
-    report = complaint(tx, 1, "dog_bite")
-    assert report["status"] == "accepted"
-    assert "24小时内到狂犬病免疫预防门诊接种狂犬疫苗" in report["note"]
+    assert complaint(tx, 1, "dog_bite") is None        # it sends its two reports itself
+    advice = ("被犬只咬伤、抓伤请立即用肥皂水和清水交替冲洗伤口至少15分钟，并在24小时内到狂犬病"
+              "免疫预防门诊接种狂犬疫苗；需要报警请拨打110。")
+    assert [(m["routing_key"], m["community"], m["data"]) for m in tx.published] == [
+        ("case.reported", C, {"case_id": 1, "program_id": "dog_owners", "status": "accepted",
+                              "note": "养犬自律协会已收到，将联系犬主并答复您。" + advice}),
+        ("case.reported", C, {"case_id": 1, "program_id": "dog_owners",
+                              "status": "in_progress", "note": advice})]
+    assert [h["action"] for h in cases.get_case(tx.session, 1, STAFF).history] == [
+        "received", "advised"]
     assert complaint(tx, 2) == {"status": "accepted",
                                 "note": "养犬自律协会已收到，将联系犬主并答复您"}
 

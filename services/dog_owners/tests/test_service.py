@@ -87,9 +87,10 @@ def test_a_complaint_delivered_twice_is_accepted_once_and_worked_through_the_api
     # one worker takes messages in order: once the marker's (case 2's) report is out, the
     # duplicate has been handled too, and it sent nothing
     bus.wait("case.reported", lambda m: m["data"]["case_id"] == 2)
-    assert [(m["data"]["case_id"], m["data"]["status"]) for m in bus.seen] == [(1, "accepted")]
-    assert "狂犬疫苗" in bus.seen[0]["data"]["note"]
-    assert [h["action"] for h in call("GET", "/cases/1")["history"]] == ["received"]
+    assert [(m["data"]["case_id"], m["data"]["status"]) for m in bus.seen] == [
+        (1, "accepted"), (1, "in_progress")]
+    assert "24小时内到狂犬病免疫预防门诊接种狂犬疫苗" in bus.seen[1]["data"]["note"]
+    assert [h["action"] for h in call("GET", "/cases/1")["history"]] == ["received", "advised"]
 
     call("POST", "/pledges", {"version": "2026版", "title": "彩虹城社区养犬人文明公约",
                               "text": "出户遛犬束犬链。", "effective_on": day(-30)})

@@ -1,7 +1,8 @@
 """The complaints intake hands the association (犬便, 犬吠扰民, 遛狗不拴绳, 犬只伤人):
 
-1. received and accepted; a bite (犬只伤人, an emergency: 2 hours) is accepted with the advice
-   to wash the wound and get rabies shots within 24 hours;
+1. received and accepted; a bite (犬只伤人, an emergency: 2 hours) is accepted and at once
+   given the advice to wash the wound and get rabies shots within 24 hours, as a progress
+   note (``in_progress``) the resident reads by their tracking code;
 2. linked to the member (and dog) when the owner is known;
 3. the association's talk with the owner recorded, a warning counted on the case and on the
    member when one is given;
@@ -51,17 +52,22 @@ def _due_at(value: Any) -> datetime | None:
 
 
 def receive(tx: Transaction, data: dict, now: datetime) -> dict:
-    """A complaint from intake (``case.dispatched``); returns the report to send back. A case
-    sent again after a recall is open again."""
+    """A complaint from intake (``case.dispatched``); returns the report to send back (a bite's
+    two reports it sends itself, in order). A case sent again after a recall is open again."""
     case = program_cases.keep(tx.session, ProgramCase, data, now)
     case.address = data.get("address")
     case.due_at = _due_at(data.get("due_at"))
     case.talks, case.warnings = case.talks or 0, case.warnings or 0
     case.finished_at = None
     record(case, INTAKE, "received", now, data.get("note"))
-    if case.service_code == BITE:
-        return {"status": "accepted", "note": f"{ACCEPTED}。{BITE_ADVICE}"}
-    return {"status": "accepted", "note": ACCEPTED}
+    if case.service_code != BITE:
+        return {"status": "accepted", "note": ACCEPTED}
+    # a bite: accepted, and at once a progress note the resident reads by their tracking code
+    for status, note in (("accepted", f"{ACCEPTED}。{BITE_ADVICE}"), ("in_progress", BITE_ADVICE)):
+        tx.publish("case.reported", {"case_id": case.case_id, "program_id": PROGRAM_ID,
+                                     "status": status, "note": note}, community=case.community)
+    record(case, PROGRAM_ID, "advised", now, BITE_ADVICE)
+    return None
 
 
 def chased(tx: Transaction, notice: dict, now: datetime) -> None:

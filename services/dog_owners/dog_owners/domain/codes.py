@@ -47,6 +47,7 @@ CASE_STATES: Names = {
 }
 CASE_ACTIONS: Names = {
     "received": ("收到投诉", "Received"),
+    "advised": ("告知就医和接种狂犬疫苗", "Advised to get rabies shots"),
     "linked": ("查明犬主", "Owner identified"),
     "talked": ("与犬主谈话", "Talked with the owner"),
     "warned": ("警告", "Warned"),

@@ -70,8 +70,8 @@ def open_record(tx, **extra):
 
 
 def house_call(tx, case_id: int = 1, phone: str = "13700001111", **extra):
-    """A house call intake dispatched here (due three days on)."""
+    """A house call intake dispatched here (due three days on, unless ``due_at`` says)."""
     return cases.receive(tx, dispatched_case(
         "doctor", "house_call", case_id=case_id, description="老伴卧床，想请医生上门量血压",
         resident={"name": "王奶奶", "phone": phone}, address="彩虹城3区2号楼",
-        due_at="2026-11-30T02:00:00Z", **extra), NOW)
+        **{"due_at": "2026-11-30T02:00:00Z", **extra}), NOW)

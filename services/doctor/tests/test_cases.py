@@ -170,3 +170,12 @@ def test_the_list_of_cases_by_state(tx):
     assert [c.case_id for c in cases.list_cases(tx.session, C)] == [1, 2]
     assert [c.case_id for c in cases.list_cases(tx.session, C, state="accepted")] == [2]
     assert cases.list_cases(tx.session, "maple-court") == []
+
+
+def test_the_due_time_as_the_contracts_schema_loads_it_or_as_text(tx):
+    from datetime import UTC, datetime
+    house_call(tx, 1, due_at=datetime(2026, 11, 30, 10, 0, tzinfo=UTC))
+    house_call(tx, 2, due_at="2026-11-30T10:00:00+08:00")
+    house_call(tx, 3, due_at=None)
+    due = [isoformat(cases.get_case(tx.session, n, DOCTOR).due_at) for n in (1, 2, 3)]
+    assert due == ["2026-11-30T10:00:00Z", "2026-11-30T02:00:00Z", None]

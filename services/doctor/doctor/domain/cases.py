@@ -37,8 +37,11 @@ def record(case: ProgramCase, by: str, action: str, now: datetime, note: str | N
                                             "action": action, "note": note}]
 
 
-def _moment(text: str | None) -> datetime | None:
-    return as_utc(datetime.fromisoformat(text.replace("Z", "+00:00"))) if text else None
+def _moment(value: datetime | str | None) -> datetime | None:
+    """Intake's due time: a moment as the contract's schema loads it, or its ISO text."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return as_utc(value)
 
 
 def receive(tx: Transaction, data: dict, now: datetime) -> dict:

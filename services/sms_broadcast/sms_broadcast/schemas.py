@@ -16,6 +16,8 @@ class Strict(Schema):
 
 
 class PlaceSchema(Strict):
+    """A new place of the grid. ``head_name`` / ``head_phone`` are here only to be refused by
+    name (``head_from_volunteer_grid``): heads are appointed in the volunteer grid."""
     name = fields.String(required=True, validate=validate.Length(max=100))
     head_name = fields.String(load_default=None, allow_none=True,
                               validate=validate.Length(max=100))
@@ -32,11 +34,6 @@ class BuildingSchema(PlaceSchema):
 
 class DoorSchema(PlaceSchema):
     building_id = Id(required=True)
-
-
-class HeadSchema(Strict):
-    head_name = fields.String(allow_none=True, validate=validate.Length(max=100))
-    head_phone = fields.String(allow_none=True, validate=PHONE)
 
 
 class ContactSchema(Strict):

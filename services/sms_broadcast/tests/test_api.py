@@ -150,10 +150,12 @@ DOOR_REFUSALS = [   # code, status, what to do first, the request refused
     ("contact_not_found", 404, None, lambda s: call(
         s, "POST", "/contacts/1/opt-out", {"note": "本人要求"}, staff=NEIGHBOUR)),
     ("text_empty", 422, None, lambda s: call(s, "POST", "/broadcasts", {"text": "   "})),
-    ("door_not_found", 404, None,
-     lambda s: call(s, "PATCH", "/doors/99", {"head_name": "钱门长"})),
-    ("zone_not_found", 404, None,
-     lambda s: call(s, "PATCH", "/zones/1", {"head_name": "王区长"}, staff=NEIGHBOUR)),
+    # heads are appointed in the volunteer grid, never typed here
+    ("head_from_volunteer_grid", 422, None,
+     lambda s: call(s, "POST", "/zones", {"name": "三片区", "head_name": "王区长"})),
+    ("head_from_volunteer_grid", 422, None,
+     lambda s: call(s, "POST", "/doors", {"building_id": 1, "name": "3单元",
+                                          "head_phone": "13900000001"})),
     ("not_scheduled", 409, send_now, lambda s: call(s, "POST", "/broadcasts/1/cancel")),
     ("case_not_found", 404, None,
      lambda s: call(s, "POST", "/cases/1/resolve", {"result": "办了"})),

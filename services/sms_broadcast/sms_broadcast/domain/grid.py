@@ -1,12 +1,15 @@
-"""The volunteer grid (区长负责制): zones (片区), buildings (楼) in a zone and doors (门、单元) in a
-building, each with its head (区长、楼长、门长). Names are unique: a zone's and a building's in the
-community, a door's in its building."""
+"""The grid the broadcasts are sent along (区长负责制): zones (片区), buildings (楼) in a
+zone and doors (门、单元) in a building, each with its head (区长、楼长、门长). Names are
+unique: a zone's and a building's in the community, a door's in its building. The heads come
+from the volunteer grid (``apply_head``), where they are appointed: staff do not type them
+here."""
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from minzi.api import Conflict, DomainError, NotFound, Staff, actor_name
+from minzi.db import as_utc
 from minzi.store import Transaction
 
 from ..models import Base, Building, Door, Zone
@@ -121,5 +124,76 @@ def update_head(tx: Transaction, staff: Staff, model: type[Place], entity_id: in
         row.head_name = data["head_name"]
     row.updated_by, row.updated_at = actor_name(staff), now
     record(tx.session, row.community, actor_name(staff), "head_changed",
+           model.__tablename__[:-1], row.id, row.head_name, now)
+    return row
+
+
+# -- heads appointed in the volunteer grid -------------------------------------------------------
+# The volunteer grid (program volunteer_grid) is the one place heads are appointed; it publishes
+# every appointment, replacement and stepping down (volunteer_grid.head_appointed /
+# volunteer_grid.head_vacated), and these set the heads texted here. Staff cannot type a head.
+
+GRID = "志愿者网格"        # how the record names the volunteer grid's changes
+HEAD_LEVELS = {"zone_head": Zone, "building_head": Building, "door_head": Door}
+
+
+def head_typed_by_hand(field: str = "head_name") -> DomainError:
+    return DomainError(
+        "head_from_volunteer_grid",
+        "区长、楼长、门长由志愿者网格（区长负责制）任命，这里不能手填：请在志愿者网格的"
+        "「网格与负责人」页任命或更换，短信群发会自动收到",
+        "Zone, building and door heads are appointed in the volunteer grid, not typed here: "
+        "appoint or replace them on the volunteer grid's page of the grid and its heads, and "
+        "SMS broadcasts receive them", field=field, status=422)
+
+
+def _named(session: Session, model: type[Place], community: str, name: str,
+           **where: object) -> Place | None:
+    query = select(model).where(model.community == community, model.name == name)
+    for key, value in where.items():
+        query = query.where(getattr(model, key) == value)
+    return session.scalars(query).first()
+
+
+def _place_for(session: Session, community: str, data: dict, now: datetime) -> Place:
+    """The zone, building or door the volunteer grid names, found by name (made here when the
+    grid has it and this program not yet)."""
+    def made(row: Place, what: str) -> Place:
+        session.add(row)
+        session.flush()
+        record(session, community, GRID, f"{what}_created", what, row.id, row.name, now)
+        return row
+
+    zone = _named(session, Zone, community, data["zone"]["name"]) or made(
+        Zone(community=community, name=data["zone"]["name"], created_by=GRID, created_at=now),
+        "zone")
+    if not data.get("building"):
+        return zone
+    building = _named(session, Building, community, data["building"]["name"]) or made(
+        Building(community=community, zone_id=zone.id, zone=zone,
+                 name=data["building"]["name"], created_by=GRID, created_at=now), "building")
+    if not data.get("door"):
+        return building
+    return _named(session, Door, community, data["door"]["name"], building_id=building.id) \
+        or made(Door(community=community, building_id=building.id, building=building,
+                     name=data["door"]["name"], created_by=GRID, created_at=now), "door")
+
+
+def apply_head(session: Session, community: str, data: dict, now: datetime) -> Place | None:
+    """A head appointed, replaced or gone in the volunteer grid, set on the place here. The
+    commanders and deputies are not texted as heads here (None). An older event than the
+    grid's change already applied to the place changes nothing."""
+    model = HEAD_LEVELS.get(data.get("level"))
+    if model is None:
+        return None
+    at = datetime.fromisoformat(data["at"].replace("Z", "+00:00"))
+    row = _place_for(session, community, data, now)
+    if row.updated_by == GRID and row.updated_at is not None and as_utc(row.updated_at) > at:
+        return row
+    head = data.get("head") or {}
+    row.head_name = head.get("name")
+    row.head_phone = check_phone(head.get("phone"), "head_phone", required=False)
+    row.updated_by, row.updated_at = GRID, at
+    record(session, community, GRID, "head_appointed" if head else "head_vacated",
            model.__tablename__[:-1], row.id, row.head_name, now)
     return row

@@ -1,9 +1,19 @@
 """What crosses 片儿医's staff API, as marshmallow schemas with bounds. Unknown fields are
 refused; the rules that need the database are in ``domain/``. Messages are English here and
 Chinese on Chinese screens (``register_messages``)."""
+import re
 from decimal import Decimal, InvalidOperation
 
-from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate, validates_schema
+from marshmallow import (
+    RAISE,
+    Schema,
+    ValidationError,
+    fields,
+    post_load,
+    pre_load,
+    validate,
+    validates_schema,
+)
 
 from minzi.api import Id, Query
 from minzi.i18n import register_messages
@@ -29,8 +39,49 @@ USERNAME = [validate.Regexp(r"^[a-z0-9_.\-]{2,60}$", error=USERNAME_ERROR),
 NAME = validate.Length(min=1, max=100)
 TEXT = validate.Length(min=1, max=200)
 LONG_TEXT = validate.Length(min=1, max=4000)
-ITEMS = fields.List(fields.String(validate=TEXT), validate=validate.Length(max=30),
-                    load_default=None)
+SEPARATORS = re.compile(r"[,，、;；\n]+")
+ITEMS_ERROR = "A list of at most 30 items, each 1 to 200 characters."
+OFFERS_ERROR = "Choose from: blood_pressure, glucose, consultation, medication."
+register_messages({
+    ITEMS_ERROR: "最多 30 项，每项 1 到 200 个字",
+    OFFERS_ERROR: "请从量血压、测血糖、健康咨询、用药指导中选择",
+})
+
+
+OFFER_CODES = {zh: code for code, (zh, _) in OFFERS.items()}   # 量血压 -> blood_pressure
+
+
+class Items(fields.Field):
+    """A list of short texts, or one text with the items separated by 、 , ; or new lines (as a
+    form sends it): "高血压、2型糖尿病" is ["高血压", "2型糖尿病"]."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str):
+            value = SEPARATORS.split(value)
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ValidationError(ITEMS_ERROR)
+        items = [v.strip() for v in value if v.strip()]
+        if len(items) > 30 or any(len(v) > 200 for v in items):
+            raise ValidationError(ITEMS_ERROR)
+        return items
+
+
+class Offers(Items):
+    """What a clinic offers: codes or their Chinese names, as a list or one text."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            items = super()._deserialize(value, attr, data, **kwargs)
+        except ValidationError:
+            raise ValidationError(OFFERS_ERROR) from None
+        codes = [OFFER_CODES.get(item, item) for item in items]
+        if not codes or any(code not in OFFERS for code in codes):
+            raise ValidationError(OFFERS_ERROR)
+        return codes
+
+
+def items_field() -> Items:
+    return Items(load_default=None, allow_none=True)
 
 
 class Strict(Schema):
@@ -91,8 +142,8 @@ class RecordIn(Strict):
     birth_date = fields.Date(required=True)
     phone = fields.String(required=True, validate=PHONE)
     address = fields.String(required=True, validate=TEXT)
-    conditions = ITEMS
-    allergies = ITEMS
+    conditions = items_field()
+    allergies = items_field()
     consent_by = optional(NAME, metadata={
         "description": "表示同意的人（默认居民本人，也可以是监护人）/ who consented"})
     consent_method = fields.String(required=True,
@@ -105,8 +156,8 @@ class RecordIn(Strict):
 class RecordUpdate(Strict):
     phone = optional(PHONE)
     address = optional(TEXT)
-    conditions = ITEMS
-    allergies = ITEMS
+    conditions = items_field()
+    allergies = items_field()
 
 
 class ReadingValues(Strict):
@@ -115,8 +166,7 @@ class ReadingValues(Strict):
                               validate=validate.Range(min=50, max=300))
     diastolic = fields.Integer(load_default=None, allow_none=True,
                                validate=validate.Range(min=20, max=200))
-    glucose = Glucose(load_default=None, allow_none=True, data_key="glucose",
-                      attribute="glucose_tenths")
+    glucose = Glucose(load_default=None, allow_none=True, attribute="glucose_tenths")
     fasting = fields.Boolean(load_default=None, allow_none=True)
 
     @validates_schema
@@ -154,8 +204,9 @@ class ClinicIn(Strict):
     hours = fields.String(required=True, validate=validate.Length(min=1, max=50))
     place = fields.String(required=True, validate=TEXT)
     capacity = fields.Integer(required=True, validate=validate.Range(min=1, max=1000))
-    offers = fields.List(fields.String(validate=validate.OneOf(list(OFFERS))), required=True,
-                         validate=validate.Length(min=1, max=len(OFFERS)))
+    offers = Offers(required=True, metadata={
+        "description": "量血压、测血糖、健康咨询、用药指导（代码或中文，列表或用、分隔）/ "
+                       "blood_pressure, glucose, consultation, medication"})
 
 
 class SignUpIn(Strict):
@@ -181,11 +232,35 @@ class CaseQuery(Query):
 
 
 class VisitIn(Strict):
+    """The visit's note; the blood pressure and glucose taken, if any (they go into the record
+    named, which the resident consented to)."""
     visited_on = fields.Date(required=True)
     note = fields.String(required=True, validate=LONG_TEXT)
     record_id = Id(load_default=None, allow_none=True)
-    readings = fields.List(fields.Nested(ReadingValues), load_default=None,
-                           validate=validate.Length(max=5))
+    systolic = fields.Integer(load_default=None, allow_none=True,
+                              validate=validate.Range(min=50, max=300))
+    diastolic = fields.Integer(load_default=None, allow_none=True,
+                               validate=validate.Range(min=20, max=200))
+    glucose = Glucose(load_default=None, allow_none=True, attribute="glucose_tenths")
+    fasting = fields.Boolean(load_default=None, allow_none=True)
+
+    @validates_schema
+    def _pair(self, data, **_):
+        if (data.get("systolic") is None) != (data.get("diastolic") is None):
+            raise ValidationError(BP_REQUIRED, "systolic")
+
+    @post_load
+    def _readings(self, data, **_):
+        systolic, diastolic = data.pop("systolic"), data.pop("diastolic")
+        glucose, fasting = data.pop("glucose_tenths"), data.pop("fasting")
+        data["readings"] = []
+        if systolic is not None:
+            data["readings"].append({"kind": "blood_pressure", "systolic": systolic,
+                                     "diastolic": diastolic})
+        if glucose is not None:
+            data["readings"].append({"kind": "glucose", "glucose_tenths": glucose,
+                                     "fasting": fasting})
+        return data
 
 
 class ResolveIn(Strict):

@@ -120,7 +120,8 @@ DOORS = {
     "POST /cases/{case_id:int}/acceptance": Door(f"/cases/{WAITING}/acceptance", DOCTORS,
                                                  body={}),
     "POST /cases/{case_id:int}/visit": Door(f"/cases/{ACCEPTED}/visit", DOCTORS, body={
-        "visited_on": today(), "note": "复查", "record_id": RECORD, "readings": [BP]}),
+        "visited_on": today(), "note": "复查", "record_id": RECORD, "systolic": 132,
+        "diastolic": 84}),
     "POST /cases/{case_id:int}/resolve": Door(f"/cases/{ACCEPTED}/resolve", DOCTORS,
                                               body={"result": "已上门", "reply": "已上门"}),
     "POST /cases/{case_id:int}/return": Door(f"/cases/{WAITING}/return", DOCTORS,

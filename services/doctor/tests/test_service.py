@@ -116,8 +116,7 @@ def test_a_house_call_delivered_twice_is_accepted_once_and_worked_into_the_recor
     call("POST", "/cases/1/acceptance", {})
     visited = call("POST", "/cases/1/visit", {
         "visited_on": today(), "note": "血压偏高，调整降压药", "record_id": record["id"],
-        "readings": [{"kind": "blood_pressure", "systolic": 162, "diastolic": 98},
-                     {"kind": "glucose", "glucose": "7.2", "fasting": False}]})
+        "systolic": 162, "diastolic": 98, "glucose": "7.2", "fasting": False})
     assert visited["medical"] == {"visit_note": "血压偏高，调整降压药", "record_id": record["id"]}
     # the clerk sees the case, not its medical part
     assert "medical" not in call("GET", "/cases/1", staff=CLERK)

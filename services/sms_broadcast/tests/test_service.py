@@ -216,3 +216,37 @@ def test_a_case_delivered_twice_is_accepted_once_and_resolved_through_the_api(
     assert (report["case_id"], report["reply"], report["handler"]) == \
         (1, "您好，通知已发出。", "李")
     assert call(service, "POST", "/cases/1/resolve", {"result": "再办一次"})["status"] == 409
+
+
+def head_event(building, name, phone, at="2026-11-27T02:00:00Z"):
+    """``volunteer_grid.head_appointed`` as the volunteer grid publishes it (its README)."""
+    return {"post_id": 1, "level": "building_head", "reason": "appointed",
+            "zone": {"id": 1, "name": "一片区"}, "building": {"id": 2, "name": building},
+            "door": None, "head": {"volunteer_id": 3, "name": name, "phone": phone},
+            "previous": None, "at": at}
+
+
+def test_a_head_appointed_in_the_volunteer_grid_is_set_here_once(bus, program_container):
+    service = program_container(SmsBroadcastService, max_workers=1, PROGRAM_COMMUNITIES=C)
+    appointed = bus.publish("volunteer_grid.head_appointed",
+                            head_event("5号楼", "王芳", "13900000001"), source="volunteer_grid")
+    bus.send(appointed, "volunteer_grid.head_appointed")            # delivered again
+    bus.publish("volunteer_grid.head_appointed", head_event("6号楼", "李强", "13900000002"),
+                source="volunteer_grid")
+    # one worker takes messages in order: once the marker's (6号楼's) head is set, the
+    # duplicate has been handled too, and it changed nothing more
+    def heads():
+        return {b["name"]: (b["zone"], b["head_name"], b["head_phone"])
+                for b in ok(call(service, "GET", "/buildings")) if b["head_name"]}
+    assert wait_for(lambda: "6号楼" in heads(), message="the marker's head to be set")
+    assert heads() == {"5号楼": ("一片区", "王芳", "13900000001"),
+                     "6号楼": ("一片区", "李强", "13900000002")}
+    changes = [(c["action"], c["note"]) for c in ok(call(service, "GET", "/changes"))]
+    assert sorted(changes) == sorted([("zone_created", "一片区"), ("building_created", "5号楼"),
+                                      ("head_appointed", "王芳"), ("building_created", "6号楼"),
+                                      ("head_appointed", "李强")])
+    # and staff cannot type one by hand
+    typed = call(service, "POST", "/buildings", {"zone_id": 1, "name": "7号楼",
+                                                 "head_name": "赵敏"})
+    assert (typed["status"], typed["body"]["error"]["code"]) == (422,
+                                                                 "head_from_volunteer_grid")

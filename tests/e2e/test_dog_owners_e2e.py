@@ -19,7 +19,13 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def running(suite):
-    return suite.start_with("dog_owners", "dog_unleashed")
+    """Intake, the gateway and the association, its reminder timer every half second."""
+    suite.start_intake()
+    suite.start("gateway")
+    suite.start("dog_owners", REMIND_INTERVAL_SECONDS="0.5")
+    suite.wait_until_up()
+    suite.wait_for_service("dog_unleashed")
+    return suite
 
 
 def test_an_unleashed_dog_complaint_is_taken_up_with_its_owner_and_answered(running):
@@ -49,6 +55,16 @@ def test_an_unleashed_dog_complaint_is_taken_up_with_its_owner_and_answered(runn
         "registration_no": "京犬2026-0002",
         "registration_expires_on": (today + timedelta(days=300)).isoformat()},
         409, "household_dog_limit")
+    # its registration runs out in 20 days: the timer keeps a reminder for staff to call
+    due = (today + timedelta(days=20)).isoformat()
+
+    def reminded():
+        return staff.get("/reminders", state="to_call")["items"]
+    (reminder,) = wait_for(reminded, message="the timer's reminder")
+    assert (reminder["dog"], reminder["kind"], reminder["due_on"], reminder["owner_phone"]) == (
+        "豆豆", "registration", due, "13900000001")
+    staff.ok("POST", f"/reminders/{reminder['id']}/call", {"outcome": "犬主说月底前去年检"},
+             status=200)
 
     # a resident complains online
     posted = requests.post(suite.url("/open311/v2/requests.json"), timeout=20, data={

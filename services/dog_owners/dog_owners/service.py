@@ -33,9 +33,10 @@ class DogOwnersService(Program):
     router = router
     case_rules = cases
 
-    @timer(interval=REMIND_INTERVAL)
+    @timer(interval=REMIND_INTERVAL, eager=True)
     def remind(self) -> None:
-        """Dogs falling due within the days ahead: one reminder per dog and due date."""
+        """Dogs falling due within the days ahead: one reminder per dog and due date (at once
+        when the service starts, then every ``REMIND_INTERVAL_SECONDS``)."""
         with self.store.transaction() as tx:
             made = remind_due(tx.session, utcnow())
         if made:

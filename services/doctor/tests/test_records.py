@@ -155,3 +155,13 @@ def test_the_records_list_finds_by_name_and_state(tx):
     assert [r.name for r in records.list_records(tx.session, C, name="赵")] == ["赵大爷"]
     assert [r.name for r in records.list_records(tx.session, C, state="open")] == ["赵大爷"]
     assert records.list_records(tx.session, "maple-court") == []
+
+
+def test_details_changed_are_named_in_the_history_and_empty_lists_are_kept_empty(tx):
+    record = open_record(tx, conditions=None, allergies=None)
+    assert (record.conditions, record.allergies) == ([], [])
+    records.update_details(tx, C, record.id, {"phone": "13700009999", "address": "4号楼",
+                                              "allergies": None}, DOCTOR, NOW)
+    assert record.history[-1] == {"at": "2026-11-27T02:00:00Z", "by": "刘大夫",
+                                  "action": "updated", "fields": ["address", "phone"]}
+    assert (record.phone, record.address, record.updated_at) == ("13700009999", "4号楼", NOW)

@@ -67,6 +67,9 @@ def test_reinstating_waits_until_the_complaints_are_more_than_a_year_old(tx):
     # on 1 March 2027 the complaint of 1 March 2026 is a year old: two remain
     complaints.reinstate(tx, C, merchant.id, {"reason": "整改完成"}, STAFF, LATER)
     assert merchants.is_offered(merchant)
+    assert history(tx.session, C, "merchant", merchant.id)[-1] == {
+        "action": "reinstated", "by": "王站长", "at": "2027-03-01T02:00:00Z",
+        "detail": {"reason": "整改完成"}}
 
 
 def test_the_year_before_29_february_is_28_february():

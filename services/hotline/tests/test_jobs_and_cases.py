@@ -55,8 +55,9 @@ def test_chases_and_a_recall_are_on_the_record(tx):
     cases.recalled(tx, {"case_id": 1, "note": "又一次"}, later)   # no longer open: nothing
     case = cases.get_case(tx.session, 1, STAFF)
     assert (case.state, case.chases, case.updated_at) == ("recalled", 2, later)
-    assert [(h["action"], h["note"]) for h in case.history] == [
-        ("received", None), ("chased", "请办理"), ("escalated", "已升级"), ("recalled", "转别处")]
+    assert [(h["by"], h["action"], h["note"]) for h in case.history] == [
+        ("intake", "received", None), ("intake", "chased", "请办理"),
+        ("intake", "escalated", "已升级"), ("intake", "recalled", "转别处")]
     with refused(tx, "case_closed", field="case_id", status=409,
                  zh="这件来电已经办完或已被收回", en="The case is no longer open"):
         jobs.route(tx.session, 1, {}, STAFF, NOW)

@@ -3,6 +3,8 @@ complaint, a call, a door, the record of who did what. Expected values are the r
 written out by hand."""
 from datetime import timedelta
 
+from minzi.testing import dispatched_case
+
 from hotline.domain import cases, complaints, doors, jobs, merchants, views
 from hotline.domain.activity import history
 
@@ -71,6 +73,23 @@ def test_a_job_and_a_call_whole(tx):
     assert history_seen[-1] == {"at": AT_LATER, "by": "王站长", "action": "rated",
                                 "note": "不错", "job_id": 1, "rating": 4,
                                 "action_name": "居民评价"}
+    in_english = views.case_view(tx.session, cases.get_case(tx.session, 1, STAFF), "en",
+                                 views.MASKED)
+    assert [h["action_name"] for h in in_english["history"]] == [
+        "Call received", "Routed to a merchant", "The merchant accepted", "The merchant came",
+        "Service done", "The resident's rating"]
+    assert (in_english["category_name"], in_english["jobs"][0]["state_name"]) == (
+        "Housekeeping", "Done")
+
+
+def test_a_resident_without_a_name_is_masked_as_none(tx):
+    for case_id, resident in ((1, {"name": None, "phone": "13900001111"}), (2, {})):
+        cases.receive(tx, dispatched_case("hotline", "leisure", case_id=case_id,
+                                          resident=resident), NOW)
+    masked = [views.resident_view(cases.get_case(tx.session, case_id, STAFF), views.MASKED)
+              for case_id in (1, 2)]
+    assert masked == [{"name": None, "phone": "139****1111", "address": None},
+                      {"name": None, "phone": None, "address": None}]
 
 
 def test_a_complaint_and_a_merchants_page_whole(tx):

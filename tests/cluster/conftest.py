@@ -56,6 +56,7 @@ class Node:
         self.name = f"minzi-{letter}-{run_id}@localhost"
         self.scripts = scripts
         self.amqp_port, self.management_port, self.dist_port = free_port(), free_port(), free_port()
+        self.prometheus_port = free_port()
         self.dir = os.path.join(base_dir, letter)
         os.makedirs(self.dir)
         self.config_file = os.path.join(self.dir, "rabbitmq.conf")
@@ -63,6 +64,9 @@ class Node:
             handle.write(f"listeners.tcp.local = 127.0.0.1:{self.amqp_port}\n"
                          f"management.tcp.ip = 127.0.0.1\n"
                          f"management.tcp.port = {self.management_port}\n"
+                         # the node's own metrics, which ops scrape (rabbitmq_prometheus)
+                         f"prometheus.tcp.ip = 127.0.0.1\n"
+                         f"prometheus.tcp.port = {self.prometheus_port}\n"
                          # queue statistics (leaders) in the management API within a second
                          "collect_statistics_interval = 1000\n")
         self.pid_file = os.path.join(self.dir, "rabbitmq.pid")
@@ -163,7 +167,7 @@ class Cluster:
         run_id = uuid.uuid4().hex[:6]   # a node left by an aborted run cannot clash by name
         plugins_file = os.path.join(base_dir, "enabled_plugins")
         with open(plugins_file, "w") as handle:
-            handle.write("[rabbitmq_management].\n")
+            handle.write("[rabbitmq_management,rabbitmq_prometheus].\n")
         env_file = os.path.join(base_dir, "rabbitmq-env.conf")
         open(env_file, "w").close()
         self.nodes = {letter: Node(letter, run_id, base_dir, scripts, plugins_file, env_file)

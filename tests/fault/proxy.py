@@ -46,15 +46,18 @@ class CuttableProxy:
         except (OSError, EOFError):   # the other end closed, or the test cut it (under eventlet)
             pass
         finally:
-            for end in (source, target):
-                self._close(end)
+            # each socket is read by one pump, and only that pump closes it: closing a socket
+            # another green thread still waits on leaves eventlet a listener on a file number
+            # the next socket or pipe may be given. Shutting the other end wakes its reader.
+            self._shutdown(target)
+            with self._lock:
+                self._open.discard(source)
+            source.close()
 
-    def _close(self, end: socket.socket) -> None:
-        with self._lock:
-            self._open.discard(end)
+    @staticmethod
+    def _shutdown(end: socket.socket) -> None:
         with contextlib.suppress(OSError):
             end.shutdown(socket.SHUT_RDWR)
-        end.close()
 
     def cut(self) -> None:
         """The database goes away: every connection through here is closed, new ones refused."""
@@ -62,7 +65,7 @@ class CuttableProxy:
         with self._lock:
             ends = list(self._open)
         for end in ends:
-            self._close(end)
+            self._shutdown(end)
 
     def restore(self) -> None:
         self.down.clear()

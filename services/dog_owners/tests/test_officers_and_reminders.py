@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from minzi.testing import domain_transaction
 
-from dog_owners.domain import dogs, officers, reminders, settings
+from dog_owners.domain import dogs, members, officers, reminders, settings
 from dog_owners.models import Base, Reminder
 
 from .conftest import NOW, STAFF, C, add_dog, join, publish, refused
@@ -59,6 +59,15 @@ def test_a_seat_is_free_again_once_its_officer_steps_down(tx):
         officers.step_down(tx, "maple-court", president.id, {}, STAFF, NOW)
     # serving officers first, then those who stepped down
     assert [o.member_id for o in officers.list_officers(tx.session, C)] == [zhao.id, zhang.id]
+
+
+def test_a_member_who_leaves_leaves_their_office(tx):
+    zhang, wang, _, zhao, _ = _five_members(tx)
+    president = elect(tx, zhang, "president")
+    deputy = elect(tx, wang, "vice_president")
+    members.leave(tx, C, zhang.id, {"note": "搬走了"}, STAFF, NOW)
+    assert (president.ended_on, deputy.ended_on) == (date(2026, 11, 27), None)
+    assert elect(tx, zhao, "president").member_id == zhao.id
 
 
 def test_dogs_due_within_30_days_are_reminded_once_per_due_date(tx):

@@ -11,7 +11,7 @@ from minzi.api import Conflict, DomainError, NotFound, Staff, actor_name
 from minzi.localtime import local_date
 from minzi.store import Transaction
 
-from ..models import Member, Pledge, Signature
+from ..models import Member, Officer, Pledge, Signature
 from . import pledges
 from .activity import record
 
@@ -104,10 +104,16 @@ def sign(tx: Transaction, community: str, member_id: int, data: dict[str, Any], 
 
 def leave(tx: Transaction, community: str, member_id: int, data: dict[str, Any], who: Staff,
           now: datetime) -> Member:
+    """A member leaves; an office they hold ends the same day (its seat is free)."""
     member = get_member(tx.session, member_id, community)
     require_active(member)
     member.state, member.left_on = "left", local_date(now)
     record(tx, community, "member", member.id, "left", who, now, note=data.get("note"))
+    for officer in tx.session.scalars(select(Officer).where(Officer.member_id == member.id,
+                                                            Officer.ended_on.is_(None))):
+        officer.ended_on = member.left_on
+        record(tx, community, "officer", officer.id, "stepped_down", who, now,
+               ended_on=officer.ended_on.isoformat(), note="退会")
     return member
 
 

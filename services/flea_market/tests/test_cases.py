@@ -123,7 +123,10 @@ def test_a_case_returned_says_why(tx):
 def test_a_recalled_case_is_no_longer_worked_and_chases_are_counted(tx):
     cases.receive(tx, dispatched_case("flea_market", "flea_market_stall"), NOW)
     cases.chased(tx, {"case_id": 1, "level": 1, "note": "请尽快办理"}, NOW)
-    cases.chased(tx, {"case_id": 1, "level": 2, "note": "已超时"}, NOW)
+    cases.chased(tx, {"case_id": 1, "level": 2, "note": "已超时"}, NOW + timedelta(hours=5))
+    chased = cases.get_case(tx.session, 1, STAFF)
+    assert (chased.updated_at, chased.history[-1]["by"], chased.history[-1]["at"]) == (
+        NOW + timedelta(hours=5), "intake", "2026-11-27T07:00:00Z")
     cases.chased(tx, {"case_id": 9, "level": 1}, NOW)            # never received: nothing
     cases.recalled(tx, {"case_id": 1, "note": "转给了别的项目"}, NOW)
     cases.recalled(tx, {"case_id": 9}, NOW)

@@ -62,3 +62,23 @@ def test_a_case_in_full_for_staff_and_masked_for_an_admin(tx):
     case.resident = {}
     assert views.case_view(case, "zh", views.MASKED)["resident"] == {"name": None,
                                                                       "phone": None}
+
+
+def test_a_held_market_shows_who_counted_and_when_and_a_cancelled_stall_when(tx):
+    from datetime import timedelta
+
+    from flea_market.domain import markets, signups
+
+    market = plan(tx)
+    stall = sign(tx, market)
+    signups.cancel(tx, "rainbow-city", stall.id, {"reason": "有事"}, STAFF,
+                   NOW + timedelta(hours=3))
+    cancelled = views.signup_view(stall, "zh", views.FULL)
+    assert (cancelled["state_name"], cancelled["cancelled_by"], cancelled["cancelled_at"],
+            cancelled["cancel_reason"]) == ("已取消", "周站长", "2026-11-27T05:00:00Z", "有事")
+    markets.hold(tx, "rainbow-city", market.id, {"participants": 505}, STAFF,
+                 NOW + timedelta(days=1))
+    held = views.market_view(market, "zh")          # no stall counted: all free
+    assert (held["state_name"], held["participants"], held["counted_by"], held["counted_at"],
+            held["stalls_taken"], held["stalls_free"]) == (
+        "已举办", 505, "周站长", "2026-11-28T02:00:00Z", 0, 3)

@@ -128,9 +128,11 @@ def test_a_recalled_case_is_no_longer_worked_and_chases_are_counted(tx):
     assert (chased.updated_at, chased.history[-1]["by"], chased.history[-1]["at"]) == (
         NOW + timedelta(hours=5), "intake", "2026-11-27T07:00:00Z")
     cases.chased(tx, {"case_id": 9, "level": 1}, NOW)            # never received: nothing
-    cases.recalled(tx, {"case_id": 1, "note": "转给了别的项目"}, NOW)
+    cases.recalled(tx, {"case_id": 1, "note": "转给了别的项目"}, NOW + timedelta(hours=6))
     cases.recalled(tx, {"case_id": 9}, NOW)
     case = cases.get_case(tx.session, 1, STAFF)
+    assert (case.updated_at, case.history[-1]["by"], case.history[-1]["at"]) == (
+        NOW + timedelta(hours=6), "intake", "2026-11-27T08:00:00Z")
     assert (case.state, case.chases) == ("recalled", 2)
     assert [(h["action"], h["note"]) for h in case.history] == [
         ("received", None), ("chased", "请尽快办理"), ("escalated", "已超时"),

@@ -128,7 +128,7 @@ def station(tmp_path_factory):
 
 def _seed(handle) -> None:
     staff, now = CALLERS["staff"], utcnow() - timedelta(hours=1)
-    today = local_date(utcnow())
+    today = local_date(now)           # the seed's own day, an hour ago (even past midnight)
     with handle.transaction(community=RAINBOW) as tx:
         coming = markets.plan(tx, RAINBOW, {
             "day": today + timedelta(days=5), "place": "彩虹城文化广场", "theme": "闲置物品置换",

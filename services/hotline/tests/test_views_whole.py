@@ -78,8 +78,13 @@ def test_a_job_and_a_call_whole(tx):
     assert [h["action_name"] for h in in_english["history"]] == [
         "Call received", "Routed to a merchant", "The merchant accepted", "The merchant came",
         "Service done", "The resident's rating"]
-    assert (in_english["category_name"], in_english["jobs"][0]["state_name"]) == (
-        "Housekeeping", "Done")
+    assert (in_english["category_name"], in_english["jobs"][0]["state_name"],
+            in_english["jobs"][0]["category_name"]) == ("Housekeeping", "Done", "Housekeeping")
+    (listed,) = views.list_cases(tx.session, C, "en", views.FULL)
+    assert (listed["state_name"], listed["resident"]["phone"]) == ("Being handled",
+                                                                   "13900001111")
+    (masked,) = views.list_cases(tx.session, C, "zh", views.MASKED)
+    assert (masked["state_name"], masked["resident"]["phone"]) == ("办理中", "139****1111")
 
 
 def test_a_resident_without_a_name_is_masked_as_none(tx):

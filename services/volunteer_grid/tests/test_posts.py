@@ -140,3 +140,23 @@ def test_a_heads_new_phone_is_sent_on_for_each_post_they_hold(tx, town):
 def test_hours_are_written_as_hours_and_minutes():
     assert [hours_text(m) for m in (0, 5, 60, 125, 1440, 10_001)] == [
         "0:00", "0:05", "1:00", "2:05", "24:00", "166:41"]
+
+
+def test_a_posts_history_is_its_own_holders_earliest_first(tx, town):
+    appoint(tx, "door_head", town.d2.id, town.wang, when=LATER)
+    appoint(tx, "building_head", town.b6.id, town.zhao, when=NOW)
+    appoint(tx, "zone_head", town.z1.id, town.li, when=NOW)
+    appoint(tx, "building_head", town.b5.id, town.wang, when=LATER)
+    earlier = appoint(tx, "deputy_zone_head", town.z1.id, town.wang, when=NOW)
+    same_time = appoint(tx, "deputy_zone_head", town.z1.id, town.zhou, when=NOW)
+    later = appoint(tx, "deputy_zone_head", town.z1.id, town.zhao, when=LATER)
+    assert [p.id for p in posts.history(tx.session, C, "deputy_zone_head", town.z1.id)] == [
+        earlier.id, same_time.id, later.id]
+    assert [p.volunteer_id for p in posts.history(tx.session, C, "building_head",
+                                                  town.b5.id)] == [town.wang.id]
+    assert posts.history(tx.session, C, "building_head", town.b9.id) == []
+    assert posts.history(tx.session, "maple-court", "deputy_zone_head", town.z1.id) == []
+    assert posts.history(tx.session, C, "commander", None) == []
+    # the commanders' posts have no place, and are their own history
+    chief = appoint(tx, "commander", None, town.sun, when=LATER)
+    assert [p.id for p in posts.history(tx.session, C, "commander", None)] == [chief.id]

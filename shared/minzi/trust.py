@@ -24,7 +24,9 @@ RPC_EXCHANGE = "nameko-rpc"
 INTAKE = "intake"
 GATEWAY = "gateway"
 OPS = "minzi-ops"
-RESERVED_USERS = {INTAKE, GATEWAY, OPS, "guest"}
+# no program may take these names: the station's own users, and the first words of the
+# contract's routing keys (a program's own events are "<program_id>.<event>")
+RESERVED_USERS = {INTAKE, GATEWAY, OPS, "guest", "case", "program"}
 # nameko answers an RPC on the caller's reply queue, bound with a random UUID
 REPLY_KEY = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 PROGRAM_ID = re.compile(r"^[a-z][a-z0-9_]{1,40}$")
@@ -85,9 +87,19 @@ def _names(*patterns: str) -> str:
     return "^(" + "|".join(patterns) + ")$"
 
 
+# A program's own events on ``minzi`` ("<program_id>.<event>", docs/contract.md "A program's
+# own events"): only the program publishes them, and only the programs named here may bind them.
+EVENT = r"\.[a-z][a-z0-9_]{1,60}"
+SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
+    # the SMS broadcasts text the grid's heads, who are appointed in the volunteer grid
+    "sms_broadcast": ("volunteer_grid.head_appointed", "volunteer_grid.head_vacated"),
+}
+
+
 def program_permissions(program_id: str) -> dict:
     """A program declares, binds and reads only its own queues; publishes on ``minzi`` only its
-    announcements, reports and submissions; answers RPC calls to itself and nothing else."""
+    announcements, reports, submissions and its own events; hears the events of another only
+    where ``SUBSCRIPTIONS`` says; answers RPC calls to itself and nothing else."""
     own = re.escape(f"minzi.program.{program_id}.") + ".*"
     rpc_queue = re.escape(f"rpc-{program_id}")
     return {
@@ -96,9 +108,12 @@ def program_permissions(program_id: str) -> dict:
         "read": _names(EXCHANGE, re.escape(RPC_EXCHANGE), own, rpc_queue),
         "topics": {
             EXCHANGE: {"write": _names(r"program\.announced", r"program\.withdrawn",
-                                       r"case\.reported", r"case\.submitted"),
+                                       r"case\.reported", r"case\.submitted",
+                                       re.escape(program_id) + EVENT),
                        "read": _names(re.escape(f"case.*.{program_id}"),
-                                      r"program\.discover")},
+                                      r"program\.discover",
+                                      *(re.escape(key)
+                                        for key in SUBSCRIPTIONS.get(program_id, ())))},
             RPC_EXCHANGE: {"write": _names(REPLY_KEY),
                            "read": _names(re.escape(f"{program_id}.*"))},
         },

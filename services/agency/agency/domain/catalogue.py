@@ -60,6 +60,11 @@ def _item(raw: dict) -> Item:
     code, agency = raw["code"], raw.get("agency")
     if not agency:
         raise CatalogueError(f"{code}: no agency part (documents and steps)")
+    for part in [*(agency.get("steps") or []), *(agency.get("documents") or [])]:
+        unknown = set(part) - {"code", "kind", "zh", "en", "office", "rule"}
+        if unknown:   # a comma left unquoted in YAML's {…} makes keys of the words after it
+            raise CatalogueError(f"{code}: {part.get('code')} has unknown keys "
+                                 f"{', '.join(sorted(unknown))}")
     steps = tuple(Step(s["code"], s["kind"], s["zh"], s["en"], s["office"], s.get("rule"))
                   for s in agency.get("steps") or [])
     documents = tuple(Document(d["code"], d["zh"], d["en"])

@@ -266,3 +266,35 @@ def test_the_public_report_of_a_community_with_no_books(tx):
         "markets_held": 0, "participants": 0, "total_raised": "0.00",
         "total_handed_over": "0.00", "balance": "0.00", "charity_sales": [], "sales": [],
         "handovers": [], "reversals": [], "as_of": "2026-11-27T02:00:00Z"}
+
+
+def test_the_ledger_is_the_communitys_own_with_its_balance(tx):
+    market = wenchuan(tx)
+    maple = {**STAFF, "community": "maple-court"}
+    theirs = markets.plan(tx, "maple-court", {
+        "day": TODAY, "place": "枫林广场", "theme": "义卖", "charity": True,
+        "beneficiary": "枫林困难家庭", "stall_count": 5}, maple, NOW)
+    sales.record_sale(tx, "maple-court", theirs.id, sale(700), maple, NOW)
+    view = sales.ledger_view(tx.session, C, "zh")
+    # by hand: 856.50 + 1200.00 + 412.00; maple-court's 7.00 is not ours
+    assert (view["community"], view["balance"], view["ledger_sum"], len(view["items"])) == (
+        C, "2468.50", "2468.50", 3)
+    assert {i["market_id"] for i in view["items"]} == {market.id}
+    assert sales.ledger_view(tx.session, "maple-court", "zh")["balance"] == "7.00"
+
+
+def test_the_public_report_is_as_of_the_last_movement_and_counts_a_head_count_of_none(tx):
+    market = charity(tx, TODAY)
+    earlier = NOW - timedelta(hours=3)
+    sales.record_sale(tx, C, market.id, sale(100), STAFF, earlier)
+    markets.hold(tx, C, market.id, {"participants": 0}, STAFF, NOW)
+    report = sales.public_report(tx.session, C, "en", NOW)
+    assert (report["as_of"], report["markets_held"], report["participants"]) == (
+        "2026-11-26T23:00:00Z", 1, 0)
+    assert report["notes"] == (
+        "Amounts in yuan; each sale's number is its receipt number. Sellers are named only "
+        "with their consent, otherwise \"Anonymous\". Corrections appear as reversals; no entry "
+        "is ever edited.")
+    assert sales.public_report(tx.session, C, "zh", NOW)["notes"] == (
+        "金额单位为元；每笔义卖款的编号即收据号。义卖者仅在本人同意时署名，其余显示为“匿名”。"
+        "更正以冲正记录体现，原记录不删改。")

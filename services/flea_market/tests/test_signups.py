@@ -109,3 +109,26 @@ def test_another_communitys_sign_up_is_not_found(tx):
 def test_the_resident_key_is_the_phones_digits():
     assert signups.resident_key("+86 139-0000 1111") == "8613900001111"
     assert signups.resident_key(None) == ""
+
+
+def test_a_cancelled_stall_is_on_the_markets_record_with_who_when_and_why(tx):
+    market = plan(tx)
+    stall = sign(tx, market, name="孙叔", phone="13900004444")
+    later = NOW + timedelta(hours=4)
+    signups.cancel(tx, C, stall.id, {"reason": "腰疼来不了"}, STAFF, later)
+    assert (stall.cancelled_by, stall.cancelled_at) == ("周站长", later)
+    assert market.history[-1] == {"at": "2026-11-27T06:00:00Z", "by": "周站长",
+                                  "action": "signup_cancelled", "note": "腰疼来不了",
+                                  "stall_no": 1}
+
+
+def test_the_refusals_to_cancel_a_stall_are_in_english_too(tx):
+    market = plan(tx)
+    stall = sign(tx, market)
+    with refused(tx, "too_late_to_cancel",
+                 en="A stall is cancelled before the market's day (2026-11-28)"):
+        signups.cancel(tx, C, stall.id, {}, STAFF, NOW + timedelta(days=1))
+    signups.cancel(tx, C, stall.id, {}, STAFF, NOW)
+    with refused(tx, "already_cancelled",
+                 en=f"Stall sign-up {stall.id} is already cancelled"):
+        signups.cancel(tx, C, stall.id, {}, STAFF, NOW)

@@ -165,8 +165,8 @@ def test_a_clerk_sees_the_case_without_its_medical_part(tx):
 
 
 def test_the_list_of_cases_by_state(tx):
+    accepted(tx, 2)             # intake's case 2 arrives first: the list is by case number
     house_call(tx, 1)
-    accepted(tx, 2)
     assert [c.case_id for c in cases.list_cases(tx.session, C)] == [1, 2]
     assert [c.case_id for c in cases.list_cases(tx.session, C, state="accepted")] == [2]
     assert cases.list_cases(tx.session, "maple-court") == []
@@ -179,3 +179,52 @@ def test_the_due_time_as_the_contracts_schema_loads_it_or_as_text(tx):
     house_call(tx, 3, due_at=None)
     due = [isoformat(cases.get_case(tx.session, n, DOCTOR).due_at) for n in (1, 2, 3)]
     assert due == ["2026-11-30T10:00:00Z", "2026-11-30T02:00:00Z", None]
+
+
+def test_a_case_as_a_doctor_and_as_the_clerk_reads_it_whole(tx):
+    record = open_record(tx)
+    accepted(tx)
+    cases.chased(tx, {"case_id": 1, "level": 1, "note": "请尽快上门"}, NOW)
+    cases.visit(tx.session, 1, {"visited_on": TODAY, "note": "血压偏高", "record_id": record.id},
+                DOCTOR, NOW)
+    cases.finish(tx.session, 1, {"result": "已上门", "reply": "好"}, DOCTOR, LATER, resolved=True)
+    case = cases.get_case(tx.session, 1, DOCTOR)
+    clerk = {
+        "case_id": 1, "tracking_code": "TEST000001", "community": C,
+        "service_code": "house_call", "state": "resolved", "state_name": "Resolved",
+        "description": "老伴卧床，想请医生上门量血压",
+        "resident": {"name": "王奶奶", "phone": "13700001111", "address": "彩虹城3区2号楼"},
+        "attributes": {}, "chases": 1, "due_at": "2026-11-30T02:00:00Z",
+        "accepted_by": "刘大夫", "visited_on": "2026-11-27", "result": "已上门",
+        "handled_by": "刘大夫", "finished_at": "2026-11-27T07:00:00Z", "on_time": True,
+        "history": [
+            {"at": "2026-11-27T02:00:00Z", "by": "intake", "action": "received", "note": None,
+             "action_name": "Received"},
+            {"at": "2026-11-27T02:00:00Z", "by": "刘大夫", "action": "accepted", "note": None,
+             "action_name": "Accepted"},
+            {"at": "2026-11-27T02:00:00Z", "by": "intake", "action": "chased",
+             "note": "请尽快上门", "action_name": "Chased by intake"},
+            {"at": "2026-11-27T02:00:00Z", "by": "刘大夫", "action": "visited", "note": None,
+             "action_name": "Visited"},
+            {"at": "2026-11-27T07:00:00Z", "by": "刘大夫", "action": "resolved",
+             "note": "已上门", "action_name": "Resolved"}]}
+    assert views.case_view(case, "en", medical=False) == clerk
+    assert views.case_view(case, "en", medical=True) == {
+        **clerk, "medical": {"visit_note": "血压偏高", "record_id": record.id}}
+
+
+def test_intakes_chases_and_recall_on_the_record_with_their_notes(tx):
+    house_call(tx)
+    cases.chased(tx, {"case_id": 1, "level": 2, "note": "已超时"}, LATER)
+    cases.recalled(tx, {"case_id": 1, "note": "居民已自行就医"}, LATER)
+    case = cases.get_case(tx.session, 1, DOCTOR)
+    assert case.history[1:] == [
+        {"at": "2026-11-27T07:00:00Z", "by": "intake", "action": "escalated", "note": "已超时"},
+        {"at": "2026-11-27T07:00:00Z", "by": "intake", "action": "recalled",
+         "note": "居民已自行就医"}]
+    assert (case.updated_at, case.chases) == (LATER, 1)
+    # a returned case is not recalled again
+    house_call(tx, 2)
+    cases.finish(tx.session, 2, {"note": "请拨打120"}, DOCTOR, NOW, resolved=False)
+    cases.recalled(tx, {"case_id": 2, "note": "x"}, LATER)
+    assert cases.get_case(tx.session, 2, DOCTOR).state == "returned"

@@ -165,3 +165,13 @@ def test_details_changed_are_named_in_the_history_and_empty_lists_are_kept_empty
     assert record.history[-1] == {"at": "2026-11-27T02:00:00Z", "by": "刘大夫",
                                   "action": "updated", "fields": ["address", "phone"]}
     assert (record.phone, record.address, record.updated_at) == ("13700009999", "4号楼", NOW)
+
+
+def test_a_visit_note_as_the_record_shows_it(tx):
+    record = open_record(tx)
+    note = records.add_note(tx.session, record, {"seen_on": TODAY, "text": "血压偏高"}, DOCTOR,
+                            NOW, "house_call", case_id=4)
+    assert views.note_view(note, "en") == {
+        "id": note.id, "seen_on": "2026-11-27", "text": "血压偏高", "source": "house_call",
+        "source_name": "House call", "case_id": 4, "recorded_by": "刘大夫"}
+    assert views.note_view(note, "zh")["source_name"] == "上门出诊"

@@ -104,3 +104,25 @@ def test_a_doctor_as_the_list_shows_them(tx, dr):
         "id": dr.id, "username": "dr-liu", "name": "刘建国大夫", "phone": "13911112222",
         "pledge": "随叫随到，小病不出社区门", "active": True, "created_by": "管理员",
         "updated_by": "管理员", "updated_at": "2026-11-27T02:00:00Z"}
+
+
+def test_the_whole_card_and_a_full_clinic(tx, dr):
+    full = clinics.plan(tx, C, {"day": TODAY, "hours": "9-11", "place": "广场", "capacity": 1,
+                                "offers": ["blood_pressure", "glucose"]}, CLERK, NOW)
+    clinics.sign_up(tx, C, full.id, {"name": "王奶奶", "phone": "13700001111"}, CLERK, NOW)
+    assert views.card(tx.session, C, "zh", NOW) == {
+        "community": C,
+        "doctors": [{"name": "刘大夫", "phone": "13911112222",
+                     "pledge": "随叫随到，小病不出社区门"}],
+        "clinics": [{"day": "2026-11-27", "hours": "9-11", "place": "广场",
+                     "offers": "量血压、测血糖", "places_left": 0}],
+        "notice": "小病不出社区门：有事请打片儿医电话；急症请立即拨打120"}
+    assert views.card(tx.session, C, "en", NOW)["notice"] == (
+        "For minor illness, call the neighbourhood doctor; in an emergency call 120 at once")
+
+
+def test_a_closed_records_consent_in_the_readers_language(tx):
+    record = open_record(tx)
+    records.withdraw(tx, C, record.id, {"withdrawn_on": TODAY}, DOCTOR, NOW)
+    assert views.closed_view(record, "en")["consent"]["method_name"] == "Signed consent form"
+    assert views.closed_view(record, "zh")["consent"]["method_name"] == "书面签字同意"

@@ -123,7 +123,7 @@ def closed_view(record: HealthRecord, lang: str) -> dict:
     return {"id": record.id, "name": record.name, "state": record.state,
             "state_name": label(RECORD_STATES, record.state, lang),
             "consent": consent_view(record, lang),
-            "retain_until": record.retain_until.isoformat() if record.retain_until else None,
+            "retain_until": record.retain_until.isoformat(),    # set when consent is withdrawn
             "retention": pick(lang, *RETENTION_RULE)}
 
 

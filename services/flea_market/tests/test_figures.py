@@ -96,3 +96,22 @@ def test_a_market_under_500_is_not_counted_among_the_large_ones(tx):
         markets.hold(tx, C, plan(tx, date(2026, 4, 5)).id, {"participants": count}, STAFF, NOW)
     assert figures(tx.session, C)["participants"] == {
         "total": 1500, "fewest": 499, "most": 501, "markets_with_500_or_more": 2}
+
+
+def test_only_the_communitys_own_standing_stalls_are_counted(tx):
+    ours = plan(tx)
+    sign(tx, ours)
+    gone = sign(tx, ours, name="李大爷", phone="13900002222")
+    from flea_market.domain import signups
+    signups.cancel(tx, C, gone.id, {}, STAFF, NOW)
+    maple = {**STAFF, "community": "maple-court"}
+    theirs = markets.plan(tx, "maple-court", {
+        "day": date(2026, 11, 28), "place": "枫林广场", "theme": "换书", "charity": False,
+        "beneficiary": None, "stall_count": 5}, maple, NOW)
+    signups.sign_up(tx, "maple-court", theirs.id, {"name": "枫林居民", "phone": "13600000001",
+                                                   "goods": None}, maple, NOW)
+    found = figures(tx.session, C)
+    # by hand: 王阿姨's stall stands, 李大爷's was given up, maple-court's is theirs
+    assert (found["community"], found["stalls"], found["markets"]["total"]) == (C, 1, 1)
+    assert [m["stalls"] for m in found["by_market"]] == [1]
+    assert figures(tx.session, "maple-court")["stalls"] == 1

@@ -146,6 +146,11 @@ def test_the_card_lists_only_the_offered_merchants_by_category(tx):
     assert (card["doors_posted"], card["community"]) == (3, C)
     assert views.card(tx.session, "maple-court", "en")["categories"][0] == {
         "category": "domestic_help", "label": "Housekeeping", "merchants": []}
+    assert views.card(tx.session, C, "en")["lines"][:2] == [
+        {"category": "domestic_help", "label": "Housekeeping", "name": "好帮手家政",
+         "phone": "010-67890001"},
+        {"category": "water_delivery", "label": "Water delivery", "name": "清泉水站",
+         "phone": "010-67890001"}]
 
 
 def test_the_staff_see_the_resident_in_full_and_an_admin_masked(tx):

@@ -77,7 +77,7 @@ def test_staff_route_a_call_to_a_signed_merchant_of_its_category(tx):
         "at": AT_NOW, "by": "王站长", "action": "routed", "note": "居民点名要这家",
         "job_id": job.id, "merchant": "好帮手家政", "picked_by": "staff"}
     with refused(tx, "job_open", field="case_id", status=409,
-                 zh="这件来电已经派给商户，还在办理中"):
+                 zh="这件来电已经派给商户，还在办理中", en="The case is already with a merchant"):
         jobs.route(tx.session, 1, {}, STAFF, NOW)
 
 
@@ -94,7 +94,8 @@ def test_staff_cannot_route_to_a_merchant_not_offered_or_of_another_category(tx)
         jobs.route(tx.session, 1, {"merchant_id": water.id}, STAFF, NOW)
     for merchant in (unsigned, suspended):
         with refused(tx, "merchant_not_offered", field="merchant_id", status=422,
-                     zh=f"商户「{merchant.name}」未通过考核签约或已暂停派单"):
+                     zh=f"商户「{merchant.name}」未通过考核签约或已暂停派单",
+                     en=f"{merchant.name} is not vetted and signed, or is suspended"):
             jobs.route(tx.session, 1, {"merchant_id": merchant.id}, STAFF, NOW)
     with refused(tx, "unknown_merchant", field="merchant_id", status=422):
         jobs.route(tx.session, 1, {"merchant_id": maple.id}, STAFF, NOW)
@@ -129,7 +130,8 @@ def test_a_declined_call_goes_to_another_merchant_or_back_with_where_else_to_tur
     job = jobs.route(tx.session, 1, {}, STAFF, NOW)
     respond(tx, job, "declined")
     with refused(tx, "job_declined", field="case_id", status=409,
-                 zh="商户拒单了：请改派其他商户，或退回并说明去处"):
+                 zh="商户拒单了：请改派其他商户，或退回并说明去处",
+                 en="The merchant declined: route the case to another, or return it"):
         cases.finish(cases.get_case(tx.session, 1, STAFF), "declined", STAFF, NOW,
                      resolved=True, text="办好了")
     again = jobs.route(tx.session, 1, {}, STAFF, NOW)
@@ -157,7 +159,8 @@ def test_a_declined_call_goes_to_another_merchant_or_back_with_where_else_to_tur
 def test_a_call_of_a_type_that_is_no_category_cannot_be_routed(tx):
     call(tx, service_code="stray_cat_sick")
     with refused(tx, "no_category", field="case_id", status=409,
-                 zh="这件来电的服务类型 stray_cat_sick 不属于便民服务类别"):
+                 zh="这件来电的服务类型 stray_cat_sick 不属于便民服务类别",
+                 en="The case's service type stray_cat_sick is no hotline category"):
         jobs.route(tx.session, 1, {}, STAFF, NOW)
 
 
@@ -183,8 +186,11 @@ def test_the_merchants_answers_come_in_order(tx):
     for answer in ("accepted", "came", "done", "declined"):
         with refused(tx, "response_out_of_order", field="response", status=409):
             respond(tx, job, answer)
-    assert cases.get_case(tx.session, 1, STAFF).history[-1]["merchant"] == home.name
-    with refused(tx, "job_not_found", field="job_id", status=404, zh=f"没有编号为 {job.id} 的派单"):
+    assert cases.get_case(tx.session, 1, STAFF).history[-1] == {
+        "at": "2026-11-27T05:20:00Z", "by": "王站长", "action": "done", "note": None,
+        "job_id": job.id, "merchant": home.name}
+    with refused(tx, "job_not_found", field="job_id", status=404, zh=f"没有编号为 {job.id} 的派单",
+                 en=f"No job {job.id}"):
         jobs.respond(tx.session, job.id, {"response": "done"}, MAPLE_STAFF, NOW)
 
 
@@ -207,16 +213,19 @@ def test_a_job_done_is_rated_once_and_the_call_resolved(tx):
     job = jobs.route(tx.session, 1, {}, STAFF, NOW)
     case = cases.get_case(tx.session, 1, STAFF)
     with refused(tx, "job_open", field="case_id", status=409,
-                 zh="商户还在办理这件来电，请等商户答复或完成"):
+                 zh="商户还在办理这件来电，请等商户答复或完成",
+                 en="A merchant is still on this case: wait for its answer or the job done"):
         cases.finish(case, jobs.latest_state(tx.session, 1), STAFF, NOW, resolved=False,
                      text="退回")
-    with refused(tx, "job_not_done", field="job_id", status=409, zh="服务完成后才能评价"):
+    with refused(tx, "job_not_done", field="job_id", status=409, zh="服务完成后才能评价",
+                 en="Only a job done can be rated"):
         jobs.rate(tx.session, job.id, {"rating": 5}, STAFF, NOW)
     respond(tx, job, "accepted", "came", "done")
     later = NOW + timedelta(days=1)
     jobs.rate(tx.session, job.id, {"rating": 4, "comment": "打扫得干净，来晚了点"}, STAFF, later)
     assert (job.rating, job.rating_comment, job.rated_at) == (4, "打扫得干净，来晚了点", later)
-    with refused(tx, "already_rated", field="job_id", status=409, zh="这次服务已经评价过了"):
+    with refused(tx, "already_rated", field="job_id", status=409, zh="这次服务已经评价过了",
+                 en="This job is already rated"):
         jobs.rate(tx.session, job.id, {"rating": 5}, STAFF, later)
     report = cases.finish(case, jobs.latest_state(tx.session, 1), STAFF, later, resolved=True,
                           text="好帮手家政已上门打扫", reply="赵大妈您好，家政已上门打扫完毕。")

@@ -54,7 +54,9 @@ def refused(tx, code: str, *, field: str | None = None, status: int | None = Non
         assert err.value.field == field
     if status is not None:
         assert err.value.status == status
-    assert err.value.message_zh and err.value.message_en
+    # said in Chinese, and in English of its own (not the Chinese again)
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in err.value.message_zh), err.value.message_zh
+    assert err.value.message_en not in (None, "", err.value.message_zh), err.value.message_en
     assert snapshot(tx) == before
 
 

@@ -48,11 +48,15 @@ def test_a_doctor_taken_off_the_list_is_a_doctor_no_more_and_may_come_back(tx, d
     assert (dr.active, dr.phone, dr.updated_by) == (False, "13911112222", "管理员")
     with pytest.raises(Forbidden):
         access.require_doctor(tx.session, DOCTOR)
-    doctors.update(tx, C, dr.id, {"active": True, "pledge": "新的承诺"}, CLERK, NOW)
+    doctors.update(tx, C, dr.id, {"active": True, "pledge": "新的承诺", "phone": "13911119999"},
+                   CLERK, NOW)
+    assert dr.phone == "13911119999"
     assert (access.doctor_of(tx.session, DOCTOR), dr.pledge, dr.updated_by) == (
         dr, "新的承诺", "孙干事")
-    with refused(tx, "doctor_not_found", field="doctor_id", status=404):
+    with refused(tx, "doctor_not_found", field="doctor_id", status=404) as err:
         doctors.update(tx, "maple-court", dr.id, {"active": False}, ADMIN, NOW)
+    assert (err.value.message_zh, err.value.message_en) == (
+        f"没有编号为 {dr.id} 的片儿医", f"No doctor {dr.id}")
 
 
 def test_who_is_program_staff_and_who_manages(tx):

@@ -164,6 +164,8 @@ def test_details_changed_are_named_in_the_history_and_empty_lists_are_kept_empty
                                               "allergies": None}, DOCTOR, NOW)
     assert record.history[-1] == {"at": "2026-11-27T02:00:00Z", "by": "刘大夫",
                                   "action": "updated", "fields": ["address", "phone"]}
+    records.update_details(tx, C, record.id, {"allergies": ["磺胺"]}, DOCTOR, NOW)
+    assert (record.allergies, record.history[-1]["fields"]) == (["磺胺"], ["allergies"])
     assert (record.phone, record.address, record.updated_at) == ("13700009999", "4号楼", NOW)
 
 

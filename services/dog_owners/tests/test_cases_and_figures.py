@@ -143,3 +143,29 @@ def test_the_figures_count_the_records(tx):
     assert figures(tx.session, C, NOW)["dogs"]["kept"] == 3
     assert figures(tx.session, "maple-court", NOW)["dogs"]["vaccination_current_percent"] is None
     assert dispatched_case("dog_owners", "dog_bite")["service_code"] == "dog_bite"
+
+
+def test_the_outcome_is_written_on_the_history_and_on_time_is_by_the_limit(tx):
+    complaint(tx, 1, due_at="2026-11-27T04:00:00Z")
+    due = NOW + timedelta(hours=2)                                   # exactly at the limit
+    case = cases.get_case(tx.session, 1, STAFF)
+    cases.finish(tx.session, 1, {"result": "已清理"}, STAFF, due, resolved=True)
+    assert case.history[-1] == {"at": "2026-11-27T04:00:00Z", "by": "王会长",
+                                "action": "resolved", "note": "已清理"}
+    assert cases.on_time(case)
+    complaint(tx, 2, due_at="2026-11-27T04:00:00Z")
+    late = cases.get_case(tx.session, 2, STAFF)
+    cases.finish(tx.session, 2, {"result": "已清理"}, STAFF, due + timedelta(seconds=1),
+                 resolved=True)
+    assert not cases.on_time(late)
+    complaint(tx, 3, due_at=None)                                    # no limit given
+    cases.finish(tx.session, 3, {"result": "已清理"}, STAFF, due, resolved=True)
+    assert cases.on_time(cases.get_case(tx.session, 3, STAFF))
+    complaint(tx, 4)
+    cases.finish(tx.session, 4, {"note": "请报警", "referral": "police"}, STAFF, NOW,
+                 resolved=False)
+    returned = cases.get_case(tx.session, 4, STAFF)
+    assert returned.history[-1] == {
+        "at": "2026-11-27T02:00:00Z", "by": "王会长", "action": "returned",
+        "note": "请报警（请联系：社区民警 / 派出所（报警电话110））", "referral": "police"}
+    assert (returned.referral, cases.on_time(returned)) == ("police", False)

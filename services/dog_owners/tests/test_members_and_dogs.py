@@ -171,3 +171,32 @@ def test_vaccination_and_registration_refusals(tx):
     with refused(tx, "unknown_dog", field="dog_id", status=422):
         dogs.get_dog(tx.session, 99, C, field="dog_id")
     assert dog_data()["size_class"] == "small"
+
+
+def test_papers_are_current_through_their_last_day(tx):
+    publish(tx)
+    dog = add_dog(tx, join(tx), vaccinated_on=date(2026, 5, 1),        # until 1 May 2027
+                  registration_expires_on=date(2027, 6, 30))
+    assert dogs.flags(dog, date(2027, 5, 1)) == []
+    assert dogs.vaccination_current(dog, date(2027, 5, 1))
+    assert dogs.registration_current(dog, date(2027, 6, 30))
+    assert not dogs.registration_current(dog, date(2027, 7, 1))
+
+
+def test_a_renewal_cannot_take_another_dogs_number(tx):
+    publish(tx)
+    add_dog(tx, join(tx))
+    other = add_dog(tx, join(tx, "王先生", "13900000002", household="6号楼101"),
+                    registration_no="京犬2026-0002")
+    with refused(tx, "registration_taken", field="registration_no",
+                 zh="养犬登记证号 京犬2026-0001 已登记在犬只 1 名下"):
+        dogs.renew_registration(tx, C, other.id, {"expires_on": date(2028, 6, 30),
+                                                  "registration_no": "京犬2026-0001"},
+                                STAFF, NOW)
+    with refused(tx, "registration_not_later", field="expires_on", status=422,
+                 zh="新的有效期应晚于原有效期 2027-06-30",
+                 en="The new expiry must be later than 2027-06-30"):
+        dogs.renew_registration(tx, C, other.id, {"expires_on": date(2027, 6, 30)}, STAFF, NOW)
+    # its own number again, with a later expiry, is no clash
+    dogs.renew_registration(tx, C, other.id, {"expires_on": date(2028, 6, 30),
+                                              "registration_no": "京犬2026-0002"}, STAFF, NOW)

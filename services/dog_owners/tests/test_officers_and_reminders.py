@@ -138,3 +138,20 @@ def test_staff_call_the_owner_and_record_what_came_of_it(tx):
         reminders.called(tx, C, due.id, {"outcome": "再打一次"}, STAFF, NOW)
     with refused(tx, "reminder_not_found", status=404):
         reminders.called(tx, "maple-court", due.id, {"outcome": "x"}, STAFF, NOW)
+
+
+def test_reminders_are_listed_by_due_date_and_a_second_call_is_refused_in_words(tx):
+    publish(tx)
+    add_dog(tx, join(tx), vaccinated_on=date(2025, 12, 20),           # due 20 December
+            registration_expires_on=date(2026, 11, 30))                # due 30 November
+    assert [m[1] for m in reminders.remind_due(tx.session, NOW)] == ["vaccination",
+                                                                     "registration"]
+    first, second = reminders.list_reminders(tx.session, C)
+    assert [(first.kind, first.due_on), (second.kind, second.due_on)] == [
+        ("registration", date(2026, 11, 30)), ("vaccination", date(2026, 12, 20))]
+    reminders.called(tx, C, first.id, {"outcome": "已通知"}, STAFF, NOW)
+    with refused(tx, "reminder_done", field="reminder_id", zh="这条提醒已经电话通知过了",
+                 en="This reminder has already been called"):
+        reminders.called(tx, C, first.id, {"outcome": "再通知"}, STAFF, NOW)
+    assert [r.kind for r in reminders.list_reminders(tx.session, C, state="called")] == [
+        "registration"]

@@ -33,6 +33,12 @@ MINZI_BUS_PASSWORD_MATCHMAKING=$(secret)
 MINZI_BUS_PASSWORD_SMS_BROADCAST=$(secret)
 MINZI_BUS_PASSWORD_JOB_FAIR=$(secret)
 MINZI_BUS_PASSWORD_CO_BUILDING=$(secret)
+MINZI_BUS_PASSWORD_AGENCY=$(secret)
+MINZI_BUS_PASSWORD_HOTLINE=$(secret)
+MINZI_BUS_PASSWORD_DOCTOR=$(secret)
+MINZI_BUS_PASSWORD_FLEA_MARKET=$(secret)
+MINZI_BUS_PASSWORD_DOG_OWNERS=$(secret)
+MINZI_BUS_PASSWORD_VOLUNTEER_GRID=$(secret)
 # the SMS gateway sends residents' replies to sms_broadcast with this secret
 MINZI_SMS_INBOUND_SECRET=$(secret)
 MINZI_STAFF_SIGNING_KEY='$(printf '%s\n' "$signing_key" | one_line)'

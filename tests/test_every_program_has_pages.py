@@ -7,7 +7,8 @@ import pytest
 
 from minzi.program import Program
 
-PROGRAMS = ("legal_aid", "cat_fund", "matchmaking", "sms_broadcast", "job_fair", "co_building")
+PROGRAMS = ("legal_aid", "cat_fund", "matchmaking", "sms_broadcast", "job_fair", "co_building",
+            "agency", "hotline", "doctor", "flea_market", "dog_owners", "volunteer_grid")
 
 
 def service_class(program: str) -> type[Program]:

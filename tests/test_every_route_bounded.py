@@ -8,7 +8,8 @@ import pytest
 from minzi.api import unbounded
 
 SERVICES = ("intake", "legal_aid", "cat_fund", "matchmaking", "sms_broadcast", "job_fair",
-            "co_building",
+            "co_building", "agency", "hotline", "doctor", "flea_market", "dog_owners",
+            "volunteer_grid",
             "sample_program")
 
 

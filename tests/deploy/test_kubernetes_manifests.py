@@ -258,8 +258,8 @@ def test_each_service_is_its_own_bus_user_with_its_own_database(secrets):
             users[name] = re.match(r"amqp://([^:]+):", values["AMQP_URI"]).group(1)
         if "DATABASE_URL" in values:
             databases[name] = values["DATABASE_URL"].rsplit("/", 1)[1]
-    assert len(set(users.values())) == len(users) == 8
-    assert len(set(databases.values())) == len(databases) == 7
+    assert len(set(users.values())) == len(users) == 14
+    assert len(set(databases.values())) == len(databases) == 13
     # each database is made by the init script, the same as compose's
     (init,) = [c for c in of_kind("ConfigMap").values() if c["metadata"]["name"] == "postgres-init"]
     sql = (ROOT / "deploy" / "postgres" / "create-databases.sql").read_text(encoding="utf-8")

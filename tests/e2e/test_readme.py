@@ -19,7 +19,8 @@ pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
 READMES = [README, *sorted(ROOT.glob("services/*/README.md"))]
-PROGRAMS = ("legal_aid", "cat_fund", "matchmaking", "sms_broadcast", "job_fair", "co_building")
+PROGRAMS = ("legal_aid", "cat_fund", "matchmaking", "sms_broadcast", "job_fair", "co_building",
+            "agency", "hotline", "doctor", "flea_market", "dog_owners", "volunteer_grid")
 METRICS_TOKEN = "readme-metrics-token-1"
 INBOUND_SECRET = "readme-inbound-secret"
 

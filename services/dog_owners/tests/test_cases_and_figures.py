@@ -139,6 +139,10 @@ def test_the_figures_count_the_records(tx):
             complaints["talks"], complaints["warnings"]) == (1, 2, 1, "50.0", 1, 1, 1)
     # reminders: dog C (vaccine ran out 1 Jan 2026) and D (never; registration expired)
     assert found["reminders"] == {"to_call": 3, "called": 0}
+    assert complaints["total"] == 4
+    reminders.called(tx, C, reminders.list_reminders(tx.session, C)[0].id, {"outcome": "已通知"},
+                     STAFF, NOW)
+    assert figures(tx.session, C, NOW)["reminders"] == {"to_call": 2, "called": 1}
     dogs.no_longer_kept(tx, C, old.id, {"reason": "迁出"}, STAFF, NOW)
     assert figures(tx.session, C, NOW)["dogs"]["kept"] == 3
     assert figures(tx.session, "maple-court", NOW)["dogs"]["vaccination_current_percent"] is None

@@ -88,3 +88,22 @@ def test_the_list_and_the_public_card_show_active_doctors_only(tx, dr):
                                 "pledge": "随叫随到，小病不出社区门"}]
     assert "120" in card["notice"]
     assert views.doctor_view(dr)["username"] == "dr-liu"
+
+
+def test_the_refusals_words(tx, dr):
+    said = {}
+    for code, rule, staff in (
+            ("unauthenticated", access.require_program_staff, None),
+            ("not_program_staff", access.require_program_staff, ADMIN),
+            ("not_program_staff", access.require_manager, make_staff("receptionist")),
+            ("not_doctor", lambda staff: access.require_doctor(tx.session, staff), CLERK)):
+        with refused(tx, code) as err:
+            rule(staff)
+        said[(code, rule.__name__)] = (err.value.message_zh, err.value.message_en)
+    assert list(said.values()) == [
+        ("请先登录", "Log in first"),
+        ("只有片儿医项目的工作人员可以办理", "Only the neighbourhood doctor's staff may do this"),
+        ("只有片儿医项目的工作人员和管理员可以办理",
+         "Only the neighbourhood doctor's staff and admins may do this"),
+        ("只有登记在册的片儿医可以查看或填写健康档案和诊疗记录",
+         "Only a registered doctor may read or write health records and medical notes")]

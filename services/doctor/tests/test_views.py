@@ -126,3 +126,14 @@ def test_a_closed_records_consent_in_the_readers_language(tx):
     records.withdraw(tx, C, record.id, {"withdrawn_on": TODAY}, DOCTOR, NOW)
     assert views.closed_view(record, "en")["consent"]["method_name"] == "Signed consent form"
     assert views.closed_view(record, "zh")["consent"]["method_name"] == "书面签字同意"
+
+
+def test_a_clinic_read_whole(tx):
+    clinic = clinics.plan(tx, C, {"day": TODAY + timedelta(days=1), "hours": "14:00-16:00",
+                                  "place": "文化活动室", "capacity": 30,
+                                  "offers": ["medication"]}, CLERK, NOW)
+    assert views.clinic_view(tx.session, clinic, "zh", NOW) == {
+        "id": clinic.id, "day": "2026-11-28", "hours": "14:00-16:00", "place": "文化活动室",
+        "capacity": 30, "offers": [{"code": "medication", "name": "用药指导"}],
+        "offer_names": "用药指导", "signed_up": 0, "places_left": 30, "attended": 0,
+        "held": False, "created_by": "孙干事"}

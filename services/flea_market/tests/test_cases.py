@@ -166,3 +166,19 @@ def test_a_cancelled_market_takes_no_stall_from_a_case(tx):
     stall_case(tx)
     with refused(tx, "signup_closed"):
         cases.sign_up_from_case(tx, 1, {"market_id": market.id}, STAFF, NOW)
+
+
+def test_a_finished_case_says_who_finished_it_and_with_what(tx):
+    cases.receive(tx, dispatched_case("flea_market", "flea_market_swap"), NOW)
+    case = cases.get_case(tx.session, 1, STAFF)
+    cases.finish(case, STAFF, NOW + timedelta(hours=1), resolved=False, text="请联系物业")
+    assert case.history[-1] == {"at": "2026-11-27T03:00:00Z", "by": "周站长",
+                                "action": "returned", "note": "请联系物业"}
+
+
+def test_a_question_answered_with_a_stall_is_refused_in_english_too(tx):
+    market = plan(tx)
+    cases.receive(tx, dispatched_case("flea_market", "flea_market_swap"), NOW)
+    with refused(tx, "not_a_stall_request",
+                 en="This case does not ask for a stall; answer it instead"):
+        cases.sign_up_from_case(tx, 1, {"market_id": market.id}, STAFF, NOW)

@@ -84,3 +84,11 @@ def test_markets_are_listed_latest_first_and_by_state(tx):
     assert [m.id for m in markets.list_markets(tx.session, C, "held")] == [april.id]
     assert [m.id for m in markets.list_markets(tx.session, C, "planned")] == [today.id, may.id]
     assert markets.list_markets(tx.session, "maple-court") == []
+
+
+def test_markets_are_listed_by_day_not_by_when_they_were_entered(tx):
+    may = plan(tx, date(2026, 5, 18))
+    april = plan(tx, date(2026, 4, 12))
+    second_in_may = plan(tx, date(2026, 5, 18), theme="同一天的第二场")
+    assert [m.id for m in markets.list_markets(tx.session, C)] == [
+        second_in_may.id, may.id, april.id]

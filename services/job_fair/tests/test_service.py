@@ -49,8 +49,8 @@ def test_the_manifest_is_valid():
     assert manifest["program_id"] == "job_fair"
     assert manifest["name"] == {"zh": "社区招聘会", "en": "Community job fair"}
     codes = {t["code"]: t for t in manifest["service_types"]}
-    assert set(codes) == {"job_seeking", "job_seeking_card"}
-    assert "求职证" in codes["job_seeking_card"]["keywords"]
+    # the job-seeking card (求职证) is one of the station's agency items (services/agency)
+    assert set(codes) == {"job_seeking"}
 
 
 def test_the_migrations_make_the_models_on_sqlite(tmp_path):
@@ -70,7 +70,7 @@ def test_a_case_delivered_twice_is_accepted_once_and_resolved_through_the_api(
         resident={"name": "周大姐", "phone": "13600000000"}))
     bus.send(dispatched, "case.dispatched.job_fair")          # delivered again
     bus.publish("case.dispatched.job_fair",
-                dispatched_case("job_fair", "job_seeking_card", case_id=2))
+                dispatched_case("job_fair", "job_seeking", case_id=2))
     # one worker takes messages in order: once the marker's (case 2's) report is out, the
     # duplicate has been handled too, and it sent nothing
     bus.wait("case.reported", lambda m: m["data"]["case_id"] == 2)

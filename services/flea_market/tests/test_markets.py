@@ -92,3 +92,26 @@ def test_markets_are_listed_by_day_not_by_when_they_were_entered(tx):
     second_in_may = plan(tx, date(2026, 5, 18), theme="同一天的第二场")
     assert [m.id for m in markets.list_markets(tx.session, C)] == [
         second_in_may.id, may.id, april.id]
+
+
+def test_a_cancelled_market_is_on_its_record_and_a_stall_given_up_before_keeps_its_reason(tx):
+    from flea_market.domain import signups
+
+    market = plan(tx)
+    early = sign(tx, market)
+    signups.cancel(tx, C, early.id, {"reason": "临时有事"}, STAFF, NOW)
+    standing = sign(tx, market, name="李大爷", phone="13900002222")
+    later = NOW + timedelta(hours=2)
+    markets.cancel(tx, C, market.id, {"reason": "大风天气"}, STAFF, later)
+    assert market.history[-1] == {"at": "2026-11-27T04:00:00Z", "by": "周站长",
+                                  "action": "cancelled", "note": "大风天气"}
+    assert (standing.cancelled_at, standing.cancel_reason) == (later, "市场取消：大风天气")
+    assert (early.cancelled_at, early.cancel_reason) == (NOW, "临时有事")
+
+
+def test_a_head_count_before_the_day_is_refused_in_english_too(tx):
+    market = plan(tx)
+    with refused(tx, "market_not_yet",
+                 en="The market is on 2026-11-28: its head count is recorded on the day or "
+                    "after"):
+        markets.hold(tx, C, market.id, {"participants": 500}, STAFF, NOW)

@@ -298,3 +298,11 @@ def test_the_public_report_is_as_of_the_last_movement_and_counts_a_head_count_of
     assert sales.public_report(tx.session, C, "zh", NOW)["notes"] == (
         "金额单位为元；每笔义卖款的编号即收据号。义卖者仅在本人同意时署名，其余显示为“匿名”。"
         "更正以冲正记录体现，原记录不删改。")
+
+
+def test_a_reversal_says_who_recorded_it(tx):
+    market = charity(tx, TODAY)
+    wrong, _ = sales.record_sale(tx, C, market.id, sale(100), STAFF, NOW)
+    undo, _ = sales.reverse(tx, C, wrong.id, {"reason": "错"}, STAFF, NOW)
+    assert undo.recorded_by == {"id": 7, "username": "zhou", "name": "周站长",
+                                "role": "program_staff"}

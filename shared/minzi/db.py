@@ -3,7 +3,10 @@
 Each service has its own database. ``DATABASE_URL`` points at PostgreSQL in production; when it is
 not set the service keeps a SQLite file of its own (``./data/<service>.db``), the embedded default.
 """
+import json
 import os
+import re
+import time
 from datetime import UTC, datetime
 
 from sqlalchemy import JSON, DateTime, Integer, String, Text, TypeDecorator, create_engine, event
@@ -71,7 +74,55 @@ def ensure_database(url: str) -> bool:
         server.dispose()
 
 
+_TABLE = re.compile(r"^\s*(?:(INSERT)\s+INTO|(UPDATE)|(DELETE)\s+FROM|(SELECT)\b.*?\bFROM)\s+"
+                    r"\"?(\w+)", re.IGNORECASE | re.DOTALL)
+
+
+def count_statements(engine, path: str) -> dict:
+    """Counts the engine's round trips to the database (statements by kind and table, commits,
+    rollbacks, connection checkouts) and writes them to ``path`` as JSON at most once a second.
+    Set by ``MINZI_STATEMENT_COUNTS`` (the benchmark's: tests/benchmarks); off otherwise."""
+    counts: dict = {"statements": 0, "commits": 0, "rollbacks": 0, "checkouts": 0,
+                    "by_kind": {}}
+    due = [0.0]
+
+    def dump() -> None:
+        now = time.monotonic()
+        if now < due[0]:
+            return
+        due[0] = now + 1.0
+        with open(path + ".tmp", "w") as handle:
+            json.dump(counts, handle)
+        os.replace(path + ".tmp", path)
+
+    def bump(key: str) -> None:
+        counts[key] += 1
+        dump()
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _statement(conn, cursor, statement, parameters, context, executemany):
+        match = _TABLE.match(statement)
+        kind = (" ".join(p for p in match.groups() if p).upper() if match
+                else statement.split(None, 1)[0].upper() if statement.strip() else "?")
+        if match:   # the table keeps its case
+            kind = kind.rsplit(" ", 1)[0] + " " + match.group(5)
+        counts["by_kind"][kind] = counts["by_kind"].get(kind, 0) + 1
+        bump("statements")
+
+    event.listen(engine, "commit", lambda conn: bump("commits"))
+    event.listen(engine, "rollback", lambda conn: bump("rollbacks"))
+    event.listen(engine, "checkout", lambda *a: bump("checkouts"))
+    return counts
+
+
 def make_engine(url: str):
+    engine = _make_engine(url)
+    if os.environ.get("MINZI_STATEMENT_COUNTS"):
+        count_statements(engine, os.environ["MINZI_STATEMENT_COUNTS"])
+    return engine
+
+
+def _make_engine(url: str):
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 

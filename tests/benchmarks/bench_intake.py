@@ -1,161 +1,750 @@
-"""Benchmark: cases per second and latency from registration to the program's acceptance,
-beside a bare nameko RPC echo measured in the same run. Prints figures; asserts nothing.
+"""Benchmark: cases through the public door (Open311 POST and the staff API) until their program
+has accepted them and intake has recorded it, beside the bus's own rates measured in the same run
+(a bare nameko RPC echo; a bare kombu persistent publish with confirms, and its consumption).
+Prints figures; asserts nothing.
 
-    python tests/benchmarks/bench_intake.py [--cases 200] [--concurrency 8]
+    scripts/bench                                      # SQLite, then PostgreSQL
+    scripts/bench --database postgresql --cases 3000 --seconds 60 --rates 50,100
+    scripts/bench --cases 20 --seconds 3 --rates 10    # a quick look
 
-Starts its own RabbitMQ vhost, PostgreSQL databases and the services as OS processes
-(``minzi-run``), exactly as the end-to-end tests do.
+For each database: the services (intake, the gateway, the test suite's sample program) start as
+OS processes with ``minzi-run`` on a RabbitMQ vhost and databases of the run's own, as the
+end-to-end tests start them. Then:
+
+- baselines: the RPC echo and the kombu publish/consume, each for ``--baseline-seconds``;
+- saturation: ``--concurrency`` clients post back to back, half through each door, every case
+  from a resident of its own, until ``--cases`` cases are in and ``--seconds`` have passed;
+  throughput counts until the last of them is accepted and recorded;
+- each offered load of ``--rates`` (cases per second, posted on a fixed schedule whatever the
+  answers do) for ``--rate-seconds``: the POST's latency and the latency from the POST to the
+  program's acceptance as intake recorded it.
+
+Where the time goes comes from what the services themselves recorded, per case: intake's history
+(registered, accepted), its outbox (written, published), the program's inbox (handled) and
+outbox (written, published). With py-spy installed, each service is sampled during the
+saturation run and its samples are summed by layer; every service counts its own database
+statements (``MINZI_STATEMENT_COUNTS``, see ``minzi.db``). Memory (RSS) of each service process
+is sampled every second of the run.
 """
 import argparse
+import json
 import os
+import re
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
+from collections import Counter, defaultdict
 from contextlib import ExitStack
-from datetime import datetime
+from datetime import UTC, datetime
 
 import requests
 
-from minzi.testing import ServiceProcess, free_port, postgres_database, wait_for
-
-RABBIT_API = "http://127.0.0.1:15672"
+RABBIT_API = os.environ.get("RABBIT_MANAGEMENT_URL", "http://127.0.0.1:15672")
 AUTH = ("guest", "guest")
+OPEN311_KEY = "bench-open311-key"
+ADMIN_PASSWORD = "bench-password-1"
+SERVICES = ("intake", "gateway", "sample_program")
+HERE = os.path.dirname(os.path.abspath(__file__))
 
+
+# -- figures --------------------------------------------------------------------------------------
 
 def percentiles(samples):
+    if not samples:
+        return {"p50": float("nan"), "p95": float("nan"), "p99": float("nan"),
+                "mean": float("nan"), "n": 0}
     ordered = sorted(samples)
     pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))]  # noqa: E731
     return {"p50": pick(0.50), "p95": pick(0.95), "p99": pick(0.99),
-            "mean": statistics.fmean(ordered)}
+            "mean": statistics.fmean(ordered), "n": len(ordered)}
 
 
-def show(name, count, seconds, latencies_ms):
-    p = percentiles(latencies_ms)
-    print(f"{name:44} {count / seconds:9.1f}/s   p50 {p['p50']:7.1f} ms   "
-          f"p95 {p['p95']:7.1f} ms   p99 {p['p99']:7.1f} ms")
-    return p
+class Report:
+    """The table, printed as it fills."""
+
+    def __init__(self):
+        self.rows = {}
+
+    def line(self, key, label, rate, latencies_ms, note=""):
+        p = percentiles(latencies_ms)
+        self.rows[key] = {"rate": rate, **p}
+        rate_text = f"{rate:9.1f}/s" if rate is not None else " " * 11
+        print(f"  {label:52} {rate_text}  p50 {p['p50']:7.1f}  p95 {p['p95']:7.1f}  "
+              f"p99 {p['p99']:7.1f} ms  (n={p['n']}){note}", flush=True)
+        return p
 
 
-def bench_echo(amqp_uri, calls, concurrency, log_dir):
+def wait_for(condition, timeout, interval=0.2, message="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if condition():
+                return
+        except Exception:  # not up yet
+            pass
+        time.sleep(interval)
+    raise TimeoutError(f"timed out waiting for {message}")
+
+
+def moment(value):
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+# -- memory ---------------------------------------------------------------------------------------
+
+def rss_mb(pid):
+    try:
+        with open(f"/proc/{pid}/status") as handle:
+            for line in handle:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+class MemorySampler:
+    """Every service process's resident memory, once a second, while the run lasts."""
+
+    def __init__(self, pids):
+        self.pids = pids
+        self.samples = defaultdict(list)   # service: [(seconds since start, MB)]
+        self._stop = threading.Event()
+        self._started = time.monotonic()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self):
+        self._thread.start()
+        return self
+
+    def _run(self):
+        while not self._stop.is_set():
+            at = time.monotonic() - self._started
+            for name, pid in self.pids.items():
+                mb = rss_mb(pid)
+                if mb is not None:
+                    self.samples[name].append((at, mb))
+            self._stop.wait(1.0)
+
+    def stop(self):
+        self._stop.set()
+        self._thread.join(5)
+
+    def print(self):
+        print("\nMemory (RSS, MB) of each service process, sampled every second of the run:")
+        print(f"  {'service':16} {'at start':>9} {'after warm-up':>14} {'max':>7} {'at end':>7}"
+              f" {'end - warm':>11}")
+        for name, series in self.samples.items():
+            values = [mb for _, mb in series]
+            warm = values[min(len(values) - 1, len(values) // 5)]
+            print(f"  {name:16} {values[0]:9.1f} {warm:14.1f} {max(values):7.1f} "
+                  f"{values[-1]:7.1f} {values[-1] - warm:+11.1f}   ({len(values)} samples)")
+
+
+# -- the profile ----------------------------------------------------------------------------------
+
+LAYERS = [   # the first that matches a frame of the stack, leaf first, names the sample
+    ("database: SQLite", ("sqlite3", "pysqlite")),
+    ("database: PostgreSQL driver", ("psycopg2", "psycogreen")),
+    ("database: SQLAlchemy", ("sqlalchemy",)),
+    ("bus: kombu / amqp", ("kombu", "/amqp/")),
+    ("json / envelopes", ("json/", "envelope.py")),
+    ("marshmallow schemas", ("marshmallow",)),
+    ("HTTP: werkzeug", ("werkzeug",)),
+    ("logging", ("logging/",)),
+    ("eventlet hub / green I/O", ("eventlet",)),
+    ("nameko", ("nameko",)),
+    ("minzi (shared)", ("/minzi/",)),
+    ("intake domain", ("/intake/",)),
+    ("gateway", ("/gateway/",)),
+    ("program", ("sample_program", "/program",)),
+]
+
+
+def layer_of(stack):
+    frames = stack.split(";")
+    for frame in reversed(frames):   # leaf first
+        for name, marks in LAYERS:
+            if any(mark in frame for mark in marks):
+                return name
+    return "other (Python itself)"
+
+
+class Profiler:
+    """py-spy sampling each service for the saturation run, when py-spy is installed."""
+
+    def __init__(self, pids, directory, rate=40):
+        self.pids = pids
+        self.directory = directory
+        self.rate = rate
+        self.processes = {}
+        self.tool = shutil.which("py-spy") or (
+            os.path.join(os.path.dirname(sys.executable), "py-spy")
+            if os.path.exists(os.path.join(os.path.dirname(sys.executable), "py-spy")) else None)
+
+    def start(self, seconds):
+        if not self.tool:
+            print("  (py-spy is not installed: no profile; pip install py-spy)")
+            return
+        for name, pid in self.pids.items():
+            out = os.path.join(self.directory, f"{name}.profile.txt")
+            self.processes[name] = (subprocess.Popen(
+                [self.tool, "record", "--pid", str(pid), "--duration", str(int(seconds)),
+                 "--rate", str(self.rate), "--format", "raw", "--nonblocking", "--output", out],
+                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE), out)
+
+    def finish(self):
+        results = {}
+        for name, (process, out) in self.processes.items():
+            try:
+                _, err = process.communicate(timeout=120)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                _, err = process.communicate()
+            if not os.path.exists(out):
+                print(f"  {name}: py-spy recorded nothing ({err.decode()[-300:].strip()})")
+                continue
+            layers, leaves, total = Counter(), Counter(), 0
+            with open(out) as handle:
+                for line in handle:
+                    stack, _, count = line.rstrip("\n").rpartition(" ")
+                    if not count.isdigit():
+                        continue
+                    count = int(count)
+                    total += count
+                    layers[layer_of(stack)] += count
+                    leaves[stack.split(";")[-1]] += count
+            results[name] = (total, layers, leaves)
+        return results
+
+    @staticmethod
+    def print(results, seconds, rate):
+        if not results:
+            return
+        print(f"\nWhere each service spends its CPU (py-spy, {rate} samples/s of each busy "
+              f"thread for {seconds:.0f} s of the saturation run; idle waits are not sampled):")
+        for name, (total, layers, leaves) in results.items():
+            busy = total / max(1, rate * seconds) * 100
+            print(f"  {name}: {total} samples (busy ~{busy:.0f}% of one core)")
+            for layer, count in layers.most_common(8):
+                print(f"      {count / total * 100:5.1f}%  {layer}")
+            print("    hottest functions (self):")
+            for leaf, count in leaves.most_common(5):
+                print(f"      {count / total * 100:5.1f}%  {leaf[:110]}")
+
+
+def statement_counts(path):
+    try:
+        with open(path) as handle:
+            return json.load(handle)
+    except (OSError, ValueError):
+        return {}
+
+
+def print_statements(before, after, cases):
+    """Statements per case, by kind and table, from the counts each service keeps."""
+    print(f"\nDatabase round trips per case (each service's own count over the saturation run, "
+          f"{cases} cases; timers and heartbeats in the same seconds included):")
+    for name in before:
+        b, a = before[name], after[name]
+        if not a:
+            continue
+        keys = ("statements", "commits", "rollbacks", "checkouts")
+        per = {k: (a.get(k, 0) - b.get(k, 0)) / max(1, cases) for k in keys}
+        print(f"  {name}: {per['statements']:.1f} statements, {per['commits']:.1f} commits, "
+              f"{per['rollbacks']:.1f} rollbacks, {per['checkouts']:.1f} connection checkouts "
+              f"(each one a ping) per case")
+        kinds = Counter({k: v - b.get("by_kind", {}).get(k, 0)
+                         for k, v in a.get("by_kind", {}).items()})
+        shown = ", ".join(f"{k} {v / max(1, cases):.1f}" for k, v in kinds.most_common(14)
+                          if v / max(1, cases) >= 0.05)
+        print(f"      {shown}")
+
+
+# -- the suite ------------------------------------------------------------------------------------
+
+class Suite:
+    def __init__(self, database, stack, log_dir):
+        from minzi.testing import ServiceProcess, free_port, postgres_database
+        self.database = database
+        self.log_dir = log_dir
+        self.vhost = f"minzi-bench-{uuid.uuid4().hex[:6]}"
+        requests.put(f"{RABBIT_API}/api/vhosts/{self.vhost}", auth=AUTH,
+                     timeout=10).raise_for_status()
+        stack.callback(lambda: requests.delete(f"{RABBIT_API}/api/vhosts/{self.vhost}",
+                                               auth=AUTH, timeout=10))
+        requests.put(f"{RABBIT_API}/api/permissions/{self.vhost}/guest", auth=AUTH, timeout=10,
+                     json={"configure": ".*", "write": ".*", "read": ".*"}).raise_for_status()
+        self.amqp_uri = f"amqp://guest:guest@127.0.0.1:5672/{self.vhost}"
+        port = free_port()
+        self.base = f"http://127.0.0.1:{port}"
+        self.urls = {}
+        for service in ("intake", "sample_program"):
+            if database == "postgresql":
+                self.urls[service] = stack.enter_context(postgres_database("minzi_bench"))
+            else:
+                self.urls[service] = f"sqlite:///{log_dir}/{service}.db"
+        self.counts = {s: os.path.join(log_dir, f"{s}.statements.json") for s in SERVICES}
+        common = {"AMQP_URI": self.amqp_uri, "LOG_LEVEL": "WARNING"}
+        self.processes = {
+            "intake": ServiceProcess("intake", {
+                **common, "DATABASE_URL": self.urls["intake"],
+                "MINZI_STATEMENT_COUNTS": self.counts["intake"],
+                "BOOTSTRAP_ADMIN_PASSWORD": ADMIN_PASSWORD,
+                "BOOTSTRAP_OPEN311_API_KEY": OPEN311_KEY}, log_dir),
+            "sample_program": ServiceProcess("sample_program", {
+                **common, "DATABASE_URL": self.urls["sample_program"],
+                "MINZI_STATEMENT_COUNTS": self.counts["sample_program"]}, log_dir),
+            "gateway": ServiceProcess("gateway", {
+                **common, "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}",
+                "OPEN311_REQUESTS_PER_KEY": "1000000/minute"}, log_dir),
+        }
+        stack.callback(self.stop)
+        for process in self.processes.values():
+            process.start()
+        wait_for(lambda: any(s["service_code"] == "water_repair" for s in requests.get(
+            f"{self.base}/open311/v2/services.json", timeout=5).json()), timeout=120,
+            message="the suite to start")
+        token = requests.post(f"{self.base}/api/v1/auth/token", timeout=10, json={
+            "username": "admin", "password": ADMIN_PASSWORD}).json()["token"]
+        self.headers = {"Authorization": f"Bearer {token}"}
+        from sqlalchemy import create_engine
+        self.engines = {s: create_engine(self.urls[s].replace("postgresql://",
+                                                             "postgresql+psycopg2://"))
+                        for s in self.urls}
+        stack.callback(lambda: [e.dispose() for e in self.engines.values()])
+
+    @property
+    def pids(self):
+        return {name: p.process.pid for name, p in self.processes.items()}
+
+    def stop(self):
+        for process in self.processes.values():
+            process.stop()
+
+    def statements(self):
+        return {name: statement_counts(path) for name, path in self.counts.items()}
+
+    def accepted_count(self, first_case_id):
+        from sqlalchemy import text
+        with self.engines["intake"].connect() as connection:
+            return connection.execute(text(
+                "SELECT count(*) FROM case_events WHERE action = 'accepted' AND case_id >= :f"),
+                {"f": first_case_id}).scalar()
+
+    def last_case_id(self):
+        from sqlalchemy import text
+        with self.engines["intake"].connect() as connection:
+            return connection.execute(text("SELECT coalesce(max(id), 0) FROM cases")).scalar()
+
+    def timelines(self, first_case_id):
+        """Per case (by tracking code): registered and accepted (intake's history), the dispatch
+        written and published (intake's outbox), handled by the program (its inbox), its report
+        written and published (the program's outbox)."""
+        from sqlalchemy import text
+        out = {}
+        with self.engines["intake"].connect() as connection:
+            for case_id, code, action, at in connection.execute(text(
+                    "SELECT c.id, c.tracking_code, e.action, e.at FROM cases c "
+                    "JOIN case_events e ON e.case_id = c.id WHERE c.id >= :f "
+                    "AND e.action IN ('registered', 'accepted')"), {"f": first_case_id}):
+                out.setdefault(case_id, {"code": code})[action] = moment(at)
+            dispatched = {}
+            for event_id, body, created, published in connection.execute(text(
+                    "SELECT event_id, body, created_at, published_at FROM outbox "
+                    "WHERE routing_key LIKE 'case.dispatched.%'")):
+                body = body if isinstance(body, dict) else json.loads(body)
+                case_id = body["data"]["case_id"]
+                if case_id in out:
+                    out[case_id]["outbox_written"] = moment(created)
+                    out[case_id]["outbox_published"] = moment(published) if published else None
+                    dispatched[event_id] = case_id
+        with self.engines["sample_program"].connect() as connection:
+            for event_id, processed in connection.execute(text(
+                    "SELECT event_id, processed_at FROM inbox")):
+                if event_id in dispatched:
+                    out[dispatched[event_id]]["program_handled"] = moment(processed)
+            for body, created, published in connection.execute(text(
+                    "SELECT body, created_at, published_at FROM outbox "
+                    "WHERE routing_key LIKE 'case.reported%'")):
+                body = body if isinstance(body, dict) else json.loads(body)
+                case_id = body["data"]["case_id"]
+                if case_id in out and body["data"].get("status") == "accepted":
+                    out[case_id]["report_written"] = moment(created)
+                    out[case_id]["report_published"] = moment(published) if published else None
+        return {v["code"]: v for v in out.values()}
+
+
+# -- baselines ------------------------------------------------------------------------------------
+
+def bench_echo(amqp_uri, seconds, concurrency, log_dir):
+    """A bare nameko RPC echo service, called by ``concurrency`` clients for ``seconds``."""
     from nameko.standalone.rpc import ClusterRpcProxy
-    here = os.path.dirname(os.path.abspath(__file__))
-    env = {**os.environ, "PYTHONPATH": here}
+    env = {**os.environ, "PYTHONPATH": HERE}
     log = open(os.path.join(log_dir, "echo.log"), "wb")  # noqa: SIM115 - the process's log
     process = subprocess.Popen([sys.executable, "-m", "nameko", "run", "--broker", amqp_uri,
-                                "echo_service"], cwd=here, env=env, stdout=log,
+                                "echo_service"], cwd=HERE, env=env, stdout=log,
                                stderr=subprocess.STDOUT)
     try:
-        def client(count):
-            # one proxy per client: a standalone proxy serves one caller at a time
-            with ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=30) as cluster:
-                wait_for(lambda: cluster.bench_echo.echo(1) == 1, timeout=30, message="echo")
-                latencies = []
-                for _ in range(count):
-                    started = time.perf_counter()
-                    cluster.bench_echo.echo("你好")
-                    latencies.append((time.perf_counter() - started) * 1000)
-                return latencies
+        proxies = []
+        for _ in range(concurrency):   # one proxy per client: it serves one caller at a time
+            proxy = ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=30)
+            proxies.append((proxy, proxy.start()))
+        wait_for(lambda: proxies[0][1].bench_echo.echo(1) == 1, timeout=60, message="echo")
+        latencies, deadline = [], time.monotonic() + seconds
 
-        per_client = max(1, calls // concurrency)
-        client(5)  # warm up: the service is running and the queues exist
+        def client(cluster):
+            while time.monotonic() < deadline:
+                started = time.perf_counter()
+                cluster.bench_echo.echo("你好")
+                latencies.append((time.perf_counter() - started) * 1000)
+
         started = time.perf_counter()
-        with ThreadPoolExecutor(concurrency) as pool:
-            latencies = [ms for chunk in pool.map(client, [per_client] * concurrency)
-                         for ms in chunk]
-        return len(latencies), time.perf_counter() - started, latencies
+        threads = [threading.Thread(target=client, args=(c,)) for _, c in proxies]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.perf_counter() - started
+        for proxy, _ in proxies:
+            proxy.stop()
+        return len(latencies) / elapsed, latencies
     finally:
         process.terminate()
         process.wait(10)
+        log.close()
 
 
-def parse(moment):
-    return datetime.fromisoformat(moment.replace("Z", "+00:00"))
+def bench_kombu(amqp_uri, seconds, concurrency):
+    """Bare kombu: persistent messages published with confirms by ``concurrency`` publishers to
+    a durable queue of the kind cases travel in, consumed by one consumer that acks each."""
+    from kombu import Connection, Exchange, Producer, Queue
 
+    from minzi.contract import kept_queue_arguments
+    exchange = Exchange("bench.kombu", type="topic", durable=True)
+    queue = Queue(f"bench.kombu.{uuid.uuid4().hex[:6]}", exchange=exchange, routing_key="bench",
+                  durable=True, queue_arguments=kept_queue_arguments())
+    latencies, received = [], [0]
+    published = [0]
+    done = threading.Event()
+    body = {"event_id": str(uuid.uuid4()), "type": "bench", "data": {"text": "楼道水管漏水" * 10}}
 
-def bench_cases(base, headers, cases, concurrency):
-    def one(number):
-        started = time.perf_counter()
-        response = requests.post(f"{base}/api/v1/cases", headers=headers, timeout=60, json={
-            "channel": "visit", "description": f"第{number}号：楼道水管漏水",
-            "service_code": "water_repair", "attributes": {"floor": 3},
-            "resident_phone": f"139{number:08d}"})
-        assert response.status_code == 201, response.text
-        return response.json()["id"], (time.perf_counter() - started) * 1000
+    with Connection(amqp_uri) as setup:
+        queue(setup.default_channel).declare()
 
+    def on_message(message_body, message):
+        latencies.append((time.time() - message_body["sent"]) * 1000)
+        received[0] += 1
+        message.ack()
+
+    def consume():
+        with Connection(amqp_uri) as connection, connection.Consumer(
+                queue, callbacks=[on_message], prefetch_count=100):
+            while not (done.is_set() and received[0] >= published[0]):
+                try:
+                    connection.drain_events(timeout=0.5)
+                except TimeoutError:
+                    pass
+                except OSError:
+                    if done.is_set():
+                        break
+                    raise
+
+    deadline = time.monotonic() + seconds
+
+    def publish():
+        with Connection(amqp_uri, transport_options={"confirm_publish": True}) as connection:
+            producer = Producer(connection.default_channel, exchange=exchange)
+            while time.monotonic() < deadline:
+                producer.publish({**body, "sent": time.time()}, routing_key="bench",
+                                 delivery_mode=2, serializer="json")
+                published[0] += 1
+
+    consumer = threading.Thread(target=consume)
+    consumer.start()
     started = time.perf_counter()
-    with ThreadPoolExecutor(concurrency) as pool:
-        results = list(pool.map(one, range(cases)))
-    registered_in = time.perf_counter() - started
-
-    def all_accepted():
-        rows = requests.get(f"{base}/api/v1/figures?group_by=program", headers=headers,
-                            timeout=60).json()["rows"]
-        return sum(row["responded"] for row in rows) >= cases
-    wait_for(all_accepted, timeout=300, interval=0.2, message="every case accepted")
-    end_to_end = []
-    for case_id, _ in results:
-        history = requests.get(f"{base}/api/v1/cases/{case_id}/history", headers=headers,
-                               timeout=60).json()
-        at = {h["action"]: parse(h["at"]) for h in history}
-        end_to_end.append((at["accepted"] - at["registered"]).total_seconds() * 1000)
-    last_accepted = time.perf_counter() - started
-    return registered_in, [r[1] for r in results], last_accepted, end_to_end
+    publishers = [threading.Thread(target=publish) for _ in range(concurrency)]
+    for thread in publishers:
+        thread.start()
+    for thread in publishers:
+        thread.join()
+    done.set()
+    consumer.join(60)
+    elapsed = time.perf_counter() - started
+    with Connection(amqp_uri) as teardown:
+        queue(teardown.default_channel).delete()
+    return received[0] / elapsed, latencies
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", type=int, default=200)
-    parser.add_argument("--concurrency", type=int, default=8)
-    args = parser.parse_args()
+# -- cases through the door -----------------------------------------------------------------------
 
-    vhost = f"minzi-bench-{uuid.uuid4().hex[:6]}"
-    requests.put(f"{RABBIT_API}/api/vhosts/{vhost}", auth=AUTH, timeout=10).raise_for_status()
-    requests.put(f"{RABBIT_API}/api/permissions/{vhost}/guest", auth=AUTH, timeout=10,
-                 json={"configure": ".*", "write": ".*", "read": ".*"}).raise_for_status()
-    amqp_uri = f"amqp://guest:guest@127.0.0.1:5672/{vhost}"
-    log_dir = tempfile.mkdtemp(prefix="minzi-bench-")
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    processes = []
+class Door:
+    """Posts cases, each from a resident of its own, alternately through Open311 and the staff
+    API; remembers when each was posted and its tracking code."""
+
+    def __init__(self, suite):
+        self.suite = suite
+        self.number = 0
+        self.lock = threading.Lock()
+        self.sessions = threading.local()
+
+    def _session(self):
+        if not hasattr(self.sessions, "s"):
+            self.sessions.s = requests.Session()
+        return self.sessions.s
+
+    def post(self):
+        with self.lock:
+            self.number += 1
+            n = self.number
+        phone = f"139{n:08d}"
+        session = self._session()
+        posted_at = time.time()
+        started = time.perf_counter()
+        if n % 2:
+            response = session.post(f"{self.suite.base}/open311/v2/requests.json", timeout=60,
+                                    data={"api_key": OPEN311_KEY, "jurisdiction_id": "rainbow-city",
+                                          "service_code": "water_repair", "phone": phone,
+                                          "description": f"第{n}号：楼道水管漏水",
+                                          "address_string": f"彩虹城{n}号楼",
+                                          "first_name": "三", "last_name": f"张{n}",
+                                          "attribute[floor]": "3"})
+            ms = (time.perf_counter() - started) * 1000
+            if response.status_code != 201:
+                return None
+            code = re.search(r"(?:查询码|tracking code) (\w+)",
+                             response.json()[0]["service_notice"]).group(1)
+        else:
+            response = session.post(f"{self.suite.base}/api/v1/cases", timeout=60,
+                                    headers=self.suite.headers, json={
+                                        "channel": "visit", "description": f"第{n}号：楼道水管漏水",
+                                        "service_code": "water_repair", "attributes": {"floor": 3},
+                                        "address": f"彩虹城{n}号楼", "resident_phone": phone})
+            ms = (time.perf_counter() - started) * 1000
+            if response.status_code != 201:
+                return None
+            code = response.json()["tracking_code"]
+        return code, posted_at, ms
+
+
+def run_saturation(door, cases, seconds, concurrency):
+    """``concurrency`` clients back to back until ``cases`` are in and ``seconds`` have passed."""
+    results, failures = [], [0]
+    started = time.monotonic()
+
+    def client():
+        while len(results) < cases or time.monotonic() - started < seconds:
+            got = door.post()
+            if got is None:
+                failures[0] += 1
+            else:
+                results.append(got)
+
+    threads = [threading.Thread(target=client) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, failures[0], time.monotonic() - started
+
+
+def run_rate(door, rate, seconds):
+    """Posts ``rate`` cases a second on a fixed schedule for ``seconds``, whatever the answers."""
+    results, failures = [], [0]
+    count = max(1, int(rate * seconds))
+    started = time.monotonic()
+    threads = []
+
+    def one():
+        try:
+            got = door.post()
+        except requests.RequestException:   # no answer in time: counted as refused
+            got = None
+        if got is None:
+            failures[0] += 1
+        else:
+            results.append(got)
+
+    for i in range(count):
+        delay = started + i / rate - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+        thread = threading.Thread(target=one)
+        thread.start()
+        threads.append(thread)
+    late = max(0.0, time.monotonic() - (started + (count - 1) / rate))
+    for thread in threads:
+        thread.join()
+    return results, failures[0], late
+
+
+def settle(suite, first_case_id, expected, timeout):
+    """Waits until intake has recorded every case's acceptance; when the last one was."""
+    wait_for(lambda: suite.accepted_count(first_case_id) >= expected, timeout=timeout,
+             interval=0.1, message=f"{expected} cases accepted")
+
+
+HOPS = [   # (label, from, to); the first five add up to the whole, POST to acceptance
+    ("POST -> intake starts registering (gateway, RPC)", "posted", "registered"),
+    ("registering -> dispatch written (intake's work)", "registered", "outbox_written"),
+    ("dispatch written -> program handled it", "outbox_written", "program_handled"),
+    ("program handled -> its report written", "program_handled", "report_written"),
+    ("report written -> intake records acceptance", "report_written", "accepted"),
+    ("  of which: dispatch written -> relay confirmed", "outbox_written", "outbox_published"),
+    ("  of which: report written -> relay confirmed", "report_written", "report_published"),
+]
+
+
+def flow(results, timelines):
+    """End-to-end latencies (POST to the acceptance intake recorded) and each hop's."""
+    end_to_end, hops = [], defaultdict(list)
+    for code, posted_at, _ in results:
+        t = timelines.get(code)
+        if not t or "accepted" not in t:
+            continue
+        t = {**t, "posted": datetime.fromtimestamp(posted_at, UTC)}
+        end_to_end.append((t["accepted"] - t["posted"]).total_seconds() * 1000)
+        for label, a, b in HOPS:
+            if t.get(a) and t.get(b):
+                hops[label].append((t[b] - t[a]).total_seconds() * 1000)
+    return end_to_end, hops
+
+
+def print_hops(hops):
+    print("\nWhere a case's time goes, hop by hop (each service's own timestamps; ms):")
+    for label, _, _ in HOPS:
+        p = percentiles(hops.get(label, []))
+        print(f"  {label:52} p50 {p['p50']:7.1f}  p95 {p['p95']:7.1f}  p99 {p['p99']:7.1f}")
+
+
+def machine():
+    cores = os.cpu_count()
+    load = os.getloadavg()
+    model = ""
     try:
-        with ExitStack() as stack:
-            common = {"AMQP_URI": amqp_uri, "LOG_LEVEL": "WARNING"}
-            processes.append(ServiceProcess("intake", {
-                **common, "DATABASE_URL": stack.enter_context(postgres_database("minzi_bench")),
-                "BOOTSTRAP_ADMIN_PASSWORD": "bench-password"}, log_dir).start())
-            processes.append(ServiceProcess("sample_program", {
-                **common, "DATABASE_URL": stack.enter_context(postgres_database("minzi_bench"))},
-                log_dir).start())
-            processes.append(ServiceProcess("gateway", {
-                **common, "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}"}, log_dir).start())
-            wait_for(lambda: any(s["service_code"] == "water_repair" for s in requests.get(
-                f"{base}/open311/v2/services.json", timeout=5).json()), timeout=60,
-                message="the suite to start")
-            token = requests.post(f"{base}/api/v1/auth/token", timeout=10, json={
-                "username": "admin", "password": "bench-password"}).json()["token"]
-            headers = {"Authorization": f"Bearer {token}"}
+        with open("/proc/cpuinfo") as handle:
+            model = next((line.split(":", 1)[1].strip() for line in handle
+                          if line.startswith("model name")), "")
+    except OSError:
+        pass
+    return f"{cores} cores ({model}), load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}"
 
-            print(f"Minzi benchmark: {args.cases} cases, {args.concurrency} concurrent clients, "
-                  f"services as OS processes on one machine (PostgreSQL, RabbitMQ)\n")
-            calls, seconds, latencies = bench_echo(amqp_uri, args.cases * 2, args.concurrency,
-                                                   log_dir)
-            echo = show("baseline: bare nameko RPC echo", calls, seconds, latencies)
-            registered_in, http_latencies, accepted_in, end_to_end = bench_cases(
-                base, headers, args.cases, args.concurrency)
-            show("POST /api/v1/cases (HTTP -> RPC -> commit)", args.cases, registered_in,
-                 http_latencies)
-            flow = show("registration -> program's acceptance", args.cases, accepted_in,
-                        end_to_end)
-            print(f"\nregistration-to-acceptance p50 is {flow['p50'] / echo['p50']:.1f}x a bare "
-                  f"RPC round trip (it is two bus hops, two commits and an HTTP call)")
-    finally:
-        for process in processes:
-            process.stop()
-        requests.delete(f"{RABBIT_API}/api/vhosts/{vhost}", auth=AUTH, timeout=10)
+
+def bench(database, args):
+    print(f"\n=== {database}: {machine()} ===", flush=True)
+    log_dir = tempfile.mkdtemp(prefix=f"minzi-bench-{database}-")
+    report = Report()
+    with ExitStack() as stack:
+        suite = Suite(database, stack, log_dir)
+        memory = MemorySampler(suite.pids).start()
+        stack.callback(memory.stop)
+        door = Door(suite)
+        for _ in range(10):   # warm up: connections, caches, the program's queue
+            door.post()
+        settle(suite, 1, 10, 120)
+
+        print(f"\nBaselines, same run ({args.baseline_seconds:g} s each, "
+              f"{args.concurrency} clients):")
+        echo_rate, echo_ms = bench_echo(suite.amqp_uri, args.baseline_seconds, args.concurrency,
+                                        log_dir)
+        echo = report.line("echo", "bare nameko RPC echo (call and answer)", echo_rate, echo_ms)
+        kombu_rate, kombu_ms = bench_kombu(suite.amqp_uri, args.baseline_seconds,
+                                           args.concurrency)
+        kombu = report.line("kombu", "bare kombu persistent publish+confirm -> consume",
+                            kombu_rate, kombu_ms)
+
+        print(f"\nSaturation: {args.concurrency} clients back to back, at least {args.cases} "
+              f"cases and {args.seconds:g} s, half Open311 POST, half POST /api/v1/cases:",
+              flush=True)
+        first = suite.last_case_id() + 1
+        before = suite.statements()
+        profiler = Profiler(suite.pids, log_dir)
+        profiler.start(args.seconds)
+        started = time.time()
+        results, failures, posting = run_saturation(door, args.cases, args.seconds,
+                                                    args.concurrency)
+        settle(suite, first, len(results), args.settle_timeout)
+        time.sleep(1.2)    # the services write their statement counts once a second
+        after = suite.statements()
+        timelines = suite.timelines(first)
+        end_to_end, hops = flow(results, timelines)
+        last = max(t["accepted"] for t in timelines.values() if "accepted" in t)
+        accepted_in = (last - datetime.fromtimestamp(started, UTC)).total_seconds()
+        rate = len(results) / accepted_in
+        report.line("post", "POST (either door) answered", len(results) / posting,
+                    [r[2] for r in results], f"  refused {failures}")
+        sat = report.line("saturation", "POST -> accepted by the program, recorded", rate,
+                          end_to_end)
+        print(f"    {len(results)} cases posted in {posting:.1f} s, every one accepted and "
+              f"recorded {accepted_in:.1f} s after the first POST")
+        print_hops(hops)
+        profile_seconds = min(args.seconds, posting)
+        profiled = profiler.finish()
+        print_statements(before, after, len(results))
+        Profiler.print(profiled, profile_seconds, profiler.rate)
+
+        fixed = {}
+        for offered in args.rates:
+            if offered > 1.5 * rate:
+                print(f"\nOffered load {offered:g} cases/s: not run, beyond what this machine "
+                      f"sustains now ({rate:.1f}/s at saturation): its queue would only grow")
+                continue
+            print(f"\nOffered load {offered:g} cases/s for {args.rate_seconds:g} s "
+                  f"(a fixed schedule, alternating doors):", flush=True)
+            first = suite.last_case_id() + 1
+            results, failures, late = run_rate(door, offered, args.rate_seconds)
+            settle(suite, first, len(results), args.settle_timeout)
+            end_to_end, hops = flow(results, suite.timelines(first))
+            report.line(f"post@{offered:g}", "POST (either door) answered", None,
+                        [r[2] for r in results], f"  refused {failures}")
+            fixed[offered] = report.line(f"flow@{offered:g}", "POST -> accepted by the program",
+                                         None, end_to_end,
+                                         f"  schedule behind by {late:.1f} s" if late > 1 else "")
+        memory.stop()
+        memory.print()
+
+        print(f"\nSummary ({database}; ratios to the bus's own rates in this run):")
+        print(f"  end-to-end at saturation: {rate:.1f} cases/s = {rate / echo_rate:.2f}x the RPC "
+              f"echo ({echo_rate:.0f}/s), {rate / kombu_rate:.2f}x kombu publish+consume "
+              f"({kombu_rate:.0f}/s); target >= 0.25x the echo")
+        print(f"  latency p50 at saturation: {sat['p50']:.0f} ms = {sat['p50'] / echo['p50']:.0f}x "
+              f"an echo call's p50, {sat['p50'] / kombu['p50']:.0f}x a kombu message's p50")
+        for offered, p in fixed.items():
+            print(f"  POST -> accepted at {offered:g}/s: p50 {p['p50']:.0f} ms, p95 "
+                  f"{p['p95']:.0f} ms, p99 {p['p99']:.0f} ms"
+                  + ("  (target: p99 < 100 ms)" if offered == 50 else ""))
+        print(f"  logs and profiles: {log_dir}", flush=True)
+    return report.rows
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--cases", type=int, default=3000,
+                        help="at least this many cases in the saturation run")
+    parser.add_argument("--seconds", type=float, default=60,
+                        help="the saturation run lasts at least this long")
+    parser.add_argument("--rates", default="50,100", help="offered loads, cases per second")
+    parser.add_argument("--rate-seconds", type=float, default=30,
+                        help="how long each offered load lasts")
+    parser.add_argument("--baseline-seconds", type=float, default=10)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--settle-timeout", type=float, default=600,
+                        help="how long to wait for every case's acceptance")
+    args = parser.parse_args(argv)
+    args.rates = [float(r) for r in args.rates.split(",") if r.strip()]
+    databases = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
+    print(f"Minzi benchmark: services as OS processes (minzi-run) on one machine, RabbitMQ on "
+          f"127.0.0.1; {', '.join(databases)}")
+    for database in databases:
+        bench(database, args)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,45 @@
+"""The benchmark runs, on a few cases, and prints every figure it promises. Its figures are not
+judged here: timing belongs to the benchmark's output, never to a test's pass or fail."""
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FIGURE = r"\s+p50\s+[\d.]+\s+p95\s+[\d.]+\s+p99\s+[\d.]+"
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_the_benchmark_prints_every_figure(database):
+    result = subprocess.run(
+        [sys.executable, os.path.join(HERE, "bench_intake.py"), "--database", database,
+         "--cases", "20", "--seconds", "2", "--rates", "10", "--rate-seconds", "2",
+         "--baseline-seconds", "1", "--concurrency", "4", "--settle-timeout", "120"],
+        capture_output=True, text=True, timeout=600,
+        env={**os.environ, "MINZI_TEST_DATABASE_URL": os.environ.get(
+            "MINZI_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")})
+    out = result.stdout
+    assert result.returncode == 0, out[-3000:] + result.stderr[-3000:]
+
+    assert re.search(rf"=== {database}: \d+ cores", out), out            # the machine
+    for row in ("bare nameko RPC echo", "bare kombu persistent publish\\+confirm -> consume",
+                "POST \\(either door\\) answered",
+                "POST -> accepted by the program, recorded"):
+        assert re.search(rf"{row}\s+[\d.]+/s{FIGURE} ms", out), (row, out)
+    assert re.search(rf"POST -> accepted by the program{FIGURE} ms \(n=\d+", out), out  # at 10/s
+    for hop in ("POST -> intake starts registering", "registering -> dispatch written",
+                "dispatch written -> program handled it", "program handled -> its report",
+                "report written -> intake records acceptance"):
+        assert re.search(rf"{hop}.*{FIGURE}", out), (hop, out)
+    for service in ("intake", "sample_program"):                        # round trips
+        assert re.search(rf"{service}: [\d.]+ statements, [\d.]+ commits", out), out
+    for service in ("intake", "gateway", "sample_program"):             # memory
+        assert re.search(rf"\n  {service}\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+[+-][\d.]+", out)
+    assert "Where each service spends its CPU" in out or "no profile" in out, out
+    assert re.search(r"end-to-end at saturation: [\d.]+ cases/s = [\d.]+x the RPC echo "
+                     r"\(\d+/s\), [\d.]+x kombu", out), out               # the ratios
+    assert re.search(r"POST -> accepted at 10/s: p50 \d+ ms, p95 \d+ ms, p99 \d+ ms", out), out

@@ -78,11 +78,8 @@ class StoreHandle:
         tx = Transaction(session, store, community)
         try:
             if event_id is not None:
-                key = (str(event_id), handler or "default")
-                if session.get(store.inbox_model, key) is not None:
-                    tx.duplicate = True
-                else:
-                    session.add(store.inbox_model(event_id=key[0], handler=key[1]))
+                tx.duplicate = not _first_delivery(session, store.inbox_model, str(event_id),
+                                                   handler or "default")
             yield tx
             if not tx.duplicate:
                 session.commit()
@@ -93,6 +90,25 @@ class StoreHandle:
             session.close()
         if tx.published:
             store.relay.wake()
+
+
+def _first_delivery(session, model, event_id, handler):
+    """Writes the message's inbox row in this transaction; False when the row is there already
+    (the message was handled before). One statement where the database can say so itself
+    (``INSERT … ON CONFLICT DO NOTHING``: a copy handling the same message at the same moment
+    waits for the other's commit, then finds its row); a look first, elsewhere."""
+    dialect = session.get_bind().dialect.name
+    if dialect in ("postgresql", "sqlite"):
+        from sqlalchemy.dialects import postgresql, sqlite
+        insert = (postgresql if dialect == "postgresql" else sqlite).insert
+        written = session.execute(insert(model).values(
+            event_id=event_id, handler=handler, processed_at=utcnow())
+            .on_conflict_do_nothing(index_elements=["event_id", "handler"]))
+        return written.rowcount == 1
+    if session.get(model, (event_id, handler)) is not None:  # pragma: no cover - other databases
+        return False
+    session.add(model(event_id=event_id, handler=handler))
+    return True
 
 
 def outbox_state(session, model, now):
@@ -166,7 +182,10 @@ class OutboxRelay(WakeableLoop):
             if self.skip_locked:  # pragma: no mutate block
                 query = query.with_for_update(skip_locked=True)
             rows = session.scalars(query).all()
-            for row in rows:
+            if rows and hasattr(self.publisher, "publish_many"):
+                self._publish_batch(session, rows)
+                return len(rows)
+            for row in rows:   # a publisher that confirms one message at a time
                 try:
                     self.publisher.publish(row.body, row.routing_key, mandatory=True)
                 except Unroutable as exc:
@@ -184,6 +203,30 @@ class OutboxRelay(WakeableLoop):
                 row.published_at = utcnow()
             session.commit()
             return len(rows)
+
+    def _publish_batch(self, session, rows):
+        """The whole batch published, then confirmed at once (``publish_many``); marked sent in
+        one commit. Should the broker fail it, none is marked: all are sent again later (the
+        consumers' inboxes take a message twice as once)."""
+        try:
+            outcomes = self.publisher.publish_many([(row.body, row.routing_key) for row in rows],
+                                                   mandatory=True)
+        except Exception as exc:
+            rows[0].attempts += 1
+            rows[0].last_error = str(exc)[:2000]
+            session.commit()
+            raise
+        now = utcnow()
+        for row, outcome in zip(rows, outcomes, strict=True):
+            if outcome is None:
+                row.published_at = now
+                continue
+            if not (row.last_error or "").startswith(UNROUTABLE_MARK):
+                _log.error("outbox %s (%s): %s; kept, and tried again every %d s",
+                           row.id, row.event_id, outcome, UNROUTABLE_EVERY_SECONDS)
+            row.attempts += 1
+            row.last_error = str(outcome)[:2000]
+        session.commit()
 
     def stop(self):  # pragma: no mutate block (stops the running loop and its broker connection)
         super().stop()

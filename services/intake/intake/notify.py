@@ -43,6 +43,7 @@ class Sender(Protocol):
 
 class RecordSender:
     name = "record"
+    batch = True   # nothing leaves the station: a batch is marked in one commit
 
     def send(self, notification: Notification) -> str:
         return "recorded"
@@ -86,7 +87,12 @@ class NotificationRelay(WakeableLoop):
         return self.send_pending() == BATCH
 
     def send_pending(self, now: datetime | None = None) -> int:
-        """Send up to a batch of the messages due by ``now``; returns how many were tried."""
+        """Send up to a batch of the messages due by ``now``; returns how many were tried. A
+        sender that sends nothing out of the station (``batch``) has the whole batch marked in
+        one commit; one that texts commits after each message, so that a crash sends at most
+        that one again."""
+        if getattr(self.sender, "batch", False):
+            return self.send_some(now or utcnow(), BATCH)
         tried = 0
         while tried < BATCH and self.send_one(now or utcnow()):
             tried += 1
@@ -94,33 +100,41 @@ class NotificationRelay(WakeableLoop):
 
     def send_one(self, now: datetime) -> bool:
         """Take one due message no other copy holds, and send it; False when none is left."""
+        return self.send_some(now, 1) == 1
+
+    def send_some(self, now: datetime, limit: int) -> int:
+        """Take up to ``limit`` due messages no other copy holds, send them, commit once;
+        returns how many were taken."""
         with self.sessions() as session:
             query = select(Notification).where(
                 Notification.status == "pending",
                 or_(Notification.next_attempt_at.is_(None),
-                    Notification.next_attempt_at <= now)).order_by(Notification.id).limit(1)
+                    Notification.next_attempt_at <= now)).order_by(Notification.id).limit(limit)
             if session.bind.dialect.name == "postgresql":
                 query = query.with_for_update(skip_locked=True)
-            row = session.scalars(query).first()
-            if row is None:
-                return False
-            try:
-                row.status = self.sender.send(row)
-                row.sent_at = utcnow()
-                _log.info("notification %s to %s: %s", row.id, mask_phone(row.recipient),
-                          row.status)
-            except Exception as exc:
-                row.attempts += 1
-                row.error = str(exc)[:1000]
-                if row.attempts >= MAX_ATTEMPTS:
-                    row.status = "failed"  # listed for staff, who call the resident instead
-                    _log.error("notification %s failed %d times: %s", row.id, row.attempts,
-                               row.error)
-                else:
-                    row.next_attempt_at = now + timedelta(
-                        seconds=RETRY_AFTER_SECONDS[row.attempts - 1])
-            session.commit()
-            return True
+            rows = session.scalars(query).all()
+            for row in rows:
+                self._send(row, now)
+            if rows:
+                session.commit()
+            return len(rows)
+
+    def _send(self, row: Notification, now: datetime) -> None:
+        try:
+            row.status = self.sender.send(row)
+            row.sent_at = utcnow()
+            _log.info("notification %s to %s: %s", row.id, mask_phone(row.recipient),
+                      row.status)
+        except Exception as exc:
+            row.attempts += 1
+            row.error = str(exc)[:1000]
+            if row.attempts >= MAX_ATTEMPTS:
+                row.status = "failed"  # listed for staff, who call the resident instead
+                _log.error("notification %s failed %d times: %s", row.id, row.attempts,
+                           row.error)
+            else:
+                row.next_attempt_at = now + timedelta(
+                    seconds=RETRY_AFTER_SECONDS[row.attempts - 1])
 
 
 class Notifier(DependencyProvider):

@@ -107,11 +107,13 @@ class Desk:
         case.status = status
         self.record(case, actor, action, note, from_status=before, public=public)
 
-    def notify(self, case: Case, purpose: str, body: str) -> None:
+    def notify(self, case: Case, purpose: str, body: str, first: bool = False) -> None:
         """A message to the resident: a text where they left a phone on a channel that can take
-        one, else kept for their tracking page; sent after the commit."""
-        sequence = 1 + (self.session.scalar(select(func.count()).select_from(Notification).where(
-            Notification.case_id == case.id, Notification.purpose == purpose)) or 0)
+        one, else kept for their tracking page; sent after the commit. ``first``: the case is
+        being registered in this transaction, so it has no message yet (nothing to count)."""
+        sequence = 1 if first else 1 + (self.session.scalar(
+            select(func.count()).select_from(Notification).where(
+                Notification.case_id == case.id, Notification.purpose == purpose)) or 0)
         channel = "sms" if case.resident_phone and case.channel in SMS_CHANNELS else "tracking"
         self.session.add(Notification(case_id=case.id, purpose=purpose, sequence=sequence,
                                       channel=channel, recipient=case.resident_phone,

@@ -156,26 +156,29 @@ def register(desk: Desk, data: dict, actor: Actor,
         address=data.get("address"), lat=data.get("lat"), long=data.get("long"),
         attributes=attributes, reference=data.get("reference"), owner_id=actor.staff_id,
         urgency=urgency, created_at=desk.now, updated_at=desk.now)
+    # the open case it repeats, looked for before the case is written (the request is never its
+    # own repeat: it has no service yet), so that the case is written once, where it goes
+    primary = open_case_repeated(session, case, found[0].code if found else None)
     session.add(case)
     channel = CHANNEL_LABELS[case.channel]        # every way in is one of them
     desk.record(case, actor, "registered", f"渠道：{channel}")
     if urgency:
         desk.record(case, actor, "urgency_raised", label(URGENCY_LABELS, urgency), public=False)
-    session.flush()
 
-    primary = open_case_repeated(session, case, found[0].code if found else None)
     if primary is not None:
+        session.flush()
         link_repeat(desk, case, primary, actor)
         return case, True
 
     if found is not None:
-        desk.dispatch(case, *found, actor, None)
+        desk.dispatch(case, *found, actor, None)    # writes the case and its history at once
     else:
         desk.to_station_head(case, actor, "未能确定承办项目，交站长分派")
+        session.flush()
     desk.notify(case, "receipt", (
         f"您的诉求已受理，查询码 {case.tracking_code}。"
         + (f"预计 {local_minute(case.due_at)} 前办结。" if case.program_id else
-           "我们将尽快安排承办人。")))
+           "我们将尽快安排承办人。")), first=True)
     return case, True
 
 

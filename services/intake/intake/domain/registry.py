@@ -18,9 +18,11 @@ class Registry:
 
     def __init__(self, session: Session) -> None:
         self.session = session
+        self._live: dict[str, list[Offer]] = {}   # live_offers, read once per transaction
 
     def announce(self, manifest: dict, now: datetime) -> bool:
         """A program announced itself (or its heartbeat). Returns True if it was not live before."""
+        self._live.clear()
         program = self.session.get(Program, manifest["program_id"])
         came_back = program is None or not program.live
         if program is None:
@@ -69,6 +71,7 @@ class Registry:
 
     def withdraw(self, program_id: str, instance_id: str | None) -> bool:
         """An instance said goodbye. Returns True if that was the program's last instance."""
+        self._live.clear()
         instance = self.session.get(ProgramInstance, (program_id, instance_id or program_id))
         if instance is not None:
             self.session.delete(instance)
@@ -77,6 +80,7 @@ class Registry:
 
     def expire(self, now: datetime) -> list[str]:
         """Programs whose every instance missed its heartbeats by ``now``; returns their ids."""
+        self._live.clear()
         gone = []
         for instance in self.session.scalars(
                 select(ProgramInstance).where(ProgramInstance.expires_at < now)):
@@ -102,7 +106,13 @@ class Registry:
 
     def live_offers(self, community_id: str) -> list[Offer]:
         """What a community can ask for now; when two programs offer a code, the first to
-        announce it serves it."""
+        announce it serves it. Read once per registry (one transaction); what changes them
+        (``announce``, ``withdraw``, ``expire``) forgets it."""
+        if community_id not in self._live:
+            self._live[community_id] = self._read_live_offers(community_id)
+        return self._live[community_id]
+
+    def _read_live_offers(self, community_id: str) -> list[Offer]:
         rows = self.session.execute(
             select(ServiceOffer, Program)
             .join(Program, Program.program_id == ServiceOffer.program_id)

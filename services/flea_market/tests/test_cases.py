@@ -182,3 +182,26 @@ def test_a_question_answered_with_a_stall_is_refused_in_english_too(tx):
     with refused(tx, "not_a_stall_request",
                  en="This case does not ask for a stall; answer it instead"):
         cases.sign_up_from_case(tx, 1, {"market_id": market.id}, STAFF, NOW)
+
+
+def test_the_case_refusals_in_both_languages(tx):
+    cases.receive(tx, dispatched_case("flea_market", "flea_market_swap"), NOW)
+    case = cases.get_case(tx.session, 1, STAFF)
+    cases.finish(case, STAFF, NOW, resolved=True, text="已答复")
+    with refused(tx, "case_closed", zh="这件诉求已经办完或已被收回",
+                 en="The case is no longer open"):
+        cases.finish(case, STAFF, NOW, resolved=True, text="再办")
+    with refused(tx, "case_not_found", zh="没有编号为 7 的诉求", en="No case 7"):
+        cases.get_case(tx.session, 7, STAFF)
+
+
+def test_a_stall_signed_up_from_a_case_is_on_both_records_with_who_and_when(tx):
+    market = plan(tx)
+    stall_case(tx)
+    later = NOW + timedelta(hours=1)
+    case, _ = cases.sign_up_from_case(tx, 1, {"market_id": market.id}, STAFF, later)
+    assert case.history[1] == {"at": "2026-11-27T03:00:00Z", "by": "周站长",
+                               "action": "signed_up", "note": None, "market_id": market.id,
+                               "stall_no": 1}
+    signup = tx.session.get(Signup, case.signup_id)
+    assert (signup.created_by, signup.created_at) == ("周站长", later)

@@ -132,3 +132,8 @@ def test_the_refusals_to_cancel_a_stall_are_in_english_too(tx):
     with refused(tx, "already_cancelled",
                  en=f"Stall sign-up {stall.id} is already cancelled"):
         signups.cancel(tx, C, stall.id, {}, STAFF, NOW)
+
+
+def test_a_sign_up_not_found_is_said_in_english_too(tx):
+    with refused(tx, "signup_not_found", en="No stall sign-up number 42"):
+        signups.cancel(tx, C, 42, {}, STAFF, NOW)

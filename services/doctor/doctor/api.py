@@ -25,6 +25,7 @@ from .domain.access import (
     MANAGER_ROLES,
     OPERATOR_ROLES,
     is_doctor,
+    require_admin,
     require_doctor,
     require_manager,
     require_program_staff,
@@ -56,6 +57,11 @@ def manager_route(method: str, path: str, **kwargs: Any) -> Callable:
     return _guarded(method, path, require_manager, MANAGER_ROLES, **kwargs)
 
 
+def admin_route(method: str, path: str, **kwargs: Any) -> Callable:
+    """An admin of the community only."""
+    return _guarded(method, path, require_admin, ("admin",), **kwargs)
+
+
 def doctor_read(ctx: Context, work: Callable) -> Any:
     """``work(session)`` for a registered doctor only."""
     def checked(session):
@@ -81,7 +87,7 @@ def list_doctors(ctx: Context) -> Response:
                                                for d in doctors.list_doctors(s, community)]})
 
 
-@manager_route("POST", "/doctors", body=schemas.DoctorIn,
+@admin_route("POST", "/doctors", body=schemas.DoctorIn,
                summary="登记片儿医（工作人员账号、电话、服务承诺）/ Register a doctor")
 def register_doctor(ctx: Context, body: dict) -> Response:
     community, now = community_of(ctx), utcnow()
@@ -89,7 +95,7 @@ def register_doctor(ctx: Context, body: dict) -> Response:
         doctors.register(tx, community, body, ctx.staff, now)))
 
 
-@manager_route("POST", "/doctors/{doctor_id:int}", body=schemas.DoctorUpdate,
+@admin_route("POST", "/doctors/{doctor_id:int}", body=schemas.DoctorUpdate,
                summary="修改公示信息或停用 / Change the card, or take off the list")
 def update_doctor(ctx: Context, body: dict) -> Response:
     community, now = community_of(ctx), utcnow()

@@ -43,6 +43,15 @@ def require_program_staff(staff: Staff | None) -> None:
                         "Only the neighbourhood doctor's staff may do this")
 
 
+def require_admin(staff: Staff | None) -> None:
+    """Who is a doctor is the community admin's to say: medical data opens to whoever is on
+    the list, so no one of the program's staff puts anyone on it, themselves least of all."""
+    _logged_in(staff)
+    if staff.get("role") != "admin":
+        raise Forbidden("not_admin", "只有社区管理员可以登记或停用片儿医",
+                        "Only the community's admin may register or take off a doctor")
+
+
 def require_manager(staff: Staff | None) -> None:
     """The program's staff, or an admin of the community (the list of doctors, the figures)."""
     _logged_in(staff)

@@ -3,6 +3,7 @@ and answered with the day, the place and the stall number; a question about swap
 chased, recalled; each refusal named, nothing changed."""
 from datetime import timedelta
 
+from minzi.envelope import isoformat
 from minzi.testing import dispatched_case, make_staff
 
 from flea_market.domain import cases, markets
@@ -204,4 +205,5 @@ def test_a_stall_signed_up_from_a_case_is_on_both_records_with_who_and_when(tx):
                                "action": "signed_up", "note": None, "market_id": market.id,
                                "stall_no": 1}
     signup = tx.session.get(Signup, case.signup_id)
-    assert (signup.created_by, signup.created_at) == ("周站长", later)
+    assert (signup.created_by, isoformat(signup.created_at)) == ("周站长",
+                                                                 "2026-11-27T03:00:00Z")

@@ -115,3 +115,10 @@ def test_a_head_count_before_the_day_is_refused_in_english_too(tx):
                  en="The market is on 2026-11-28: its head count is recorded on the day or "
                     "after"):
         markets.hold(tx, C, market.id, {"participants": 500}, STAFF, NOW)
+
+
+def test_a_market_held_twice_is_refused_in_chinese(tx):
+    market = plan(tx, TODAY)
+    markets.hold(tx, C, market.id, {"participants": 500}, STAFF, NOW)
+    with refused(tx, "already_held", zh="2026-11-27 的跳蚤市场已经举办"):
+        markets.hold(tx, C, market.id, {"participants": 501}, STAFF, NOW)

@@ -61,6 +61,8 @@ def test_every_change_is_recorded_with_who_when_and_what(tx):
         ("elected", {"member_id": li.id, "role": "president", "elected_on": "2026-03-01"}),
         ("stepped_down", {"ended_on": "2026-10-01"})]
     assert (officer.ended_on, officer.note) == (date(2026, 10, 1), "换届")
+    for entity, entity_id in (("dog", dog.id), ("officer", officer.id)):
+        assert {h["by"] for h in views.history(tx.session, C, entity, entity_id)} == {"王会长"}
     assert views.history(tx.session, C, "settings", 0) == [
         {"action": "changed", "by": "王会长", "at": AT, "detail": {
             "before": {"dogs_per_household": 1, "key_area": True, "reminder_days": 30},

@@ -122,3 +122,10 @@ def test_a_market_held_twice_is_refused_in_chinese(tx):
     markets.hold(tx, C, market.id, {"participants": 500}, STAFF, NOW)
     with refused(tx, "already_held", zh="2026-11-27 的跳蚤市场已经举办"):
         markets.hold(tx, C, market.id, {"participants": 501}, STAFF, NOW)
+
+
+def test_a_cancelled_market_is_refused_in_english_too(tx):
+    market = plan(tx)
+    markets.cancel(tx, C, market.id, {"reason": "下雨"}, STAFF, NOW)
+    with refused(tx, "market_cancelled", en="The market of 2026-11-28 was cancelled"):
+        markets.hold(tx, C, market.id, {"participants": 1}, STAFF, NOW + timedelta(days=1))

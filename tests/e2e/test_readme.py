@@ -32,8 +32,10 @@ RUN_ELSEWHERE = {
         "the suite below is started the way scripts/run-local starts it (minzi-run per service)",
     "scripts/test": "CI itself (.ci/run)",
     "scripts/mutate": "by hand; its figures are in docs/testing.md",
-    "python tests/benchmarks/bench_intake.py --cases 200 --concurrency 8": "by hand: it prints "
-                                                                          "figures",
+    "scripts/bench": "by hand: it prints figures (tests/benchmarks/test_bench.py runs it on 20 "
+                     "cases)",
+    "minzi-run intake & minzi-run gateway & minzi-run agency &":
+        "tests/e2e/test_agency_e2e.py (the same old-age card, step by step, to the reply)",
     "minzi-new-program hotline --zh 便民服务热线 --en \"Convenience hotline\"":
         "tests/e2e/test_new_program.py (into a temporary folder, not services/)",
     "export COMMUNITIES='rainbow-city:彩虹城社区:Rainbow City;maple-court:枫林社区:Maple Court'":

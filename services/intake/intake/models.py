@@ -2,9 +2,25 @@
 import secrets
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    DDL,
+    JSON,
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    func,
+    text,
+)
+from sqlalchemy import case as when
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from minzi.contract import URGENCIES
 from minzi.db import InboxMixin, OutboxMixin, UTCDateTime
 from minzi.envelope import utcnow
 
@@ -174,6 +190,66 @@ class Case(Base):
 
     owner = relationship("Staff", lazy="joined")
     events = relationship("CaseEvent", order_by="CaseEvent.id", back_populates="case")
+
+
+def urgency_rank(urgency):
+    """A queue's first sort key: the most urgent class first, a case without one as general."""
+    return when({u: i for i, u in enumerate(URGENCIES)}, value=urgency,
+                else_=URGENCIES.index("general"))
+
+
+def phone_digits(column):
+    """A stored phone's digits (it may be written with spaces, dashes or a +)."""
+    for mark in (" ", "-", "+"):
+        column = func.replace(column, mark, "")
+    return column
+
+
+def address_key(column):
+    """An address as the duplicate rule compares them: no spaces, half- or full-width, any
+    case."""
+    return func.lower(func.replace(func.replace(column, " ", ""), "\u3000", ""))
+
+
+def text_grams(column):
+    """The two-character pieces of a text, repeats and all (PostgreSQL, ``minzi_grams``): what the
+    searches for a part of a name, an address or a request look up in a GIN index; Chinese
+    words are mostly two characters, which trigrams cannot serve."""
+    return func.minzi_grams(column)
+
+
+# made with the table where the schema is made without the migrations (create_all: tests)
+event.listen(Case.__table__, "before_create", DDL("""
+    CREATE OR REPLACE FUNCTION minzi_grams(t text) RETURNS text[]
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+        SELECT ARRAY(SELECT substr(t, i, 2) FROM generate_series(1, length(t) - 1) AS i)
+    $$""").execute_if(dialect="postgresql"))
+
+# what the queues, the searches, the figures and Open311's list read by (migration 0009); those
+# on minzi_grams are PostgreSQL's only (SQLite has no such function, and scans)
+# (urgency_rank, line by line as PostgreSQL gives it back, so migrations and models compare equal)
+QUEUE_ORDER = text("(\nCASE urgency\n" + "".join(
+    f"    WHEN '{u}' THEN {i}\n" for i, u in enumerate(URGENCIES))
+    + f"    ELSE {URGENCIES.index('general')}\nEND)")
+Case.__table__.append_constraint(Index(
+    "ix_cases_queue_order", Case.community_id, QUEUE_ORDER, Case.due_at.is_(None), Case.due_at,
+    Case.id))
+Case.__table__.append_constraint(Index(
+    "ix_cases_open_due", Case.community_id, Case.status, Case.due_at))
+Case.__table__.append_constraint(Index("ix_cases_owner_status", Case.owner_id, Case.status))
+Case.__table__.append_constraint(Index(
+    "ix_cases_channel_created", Case.community_id, Case.channel, Case.created_at))
+Case.__table__.append_constraint(Index(
+    "ix_cases_phone_digits", phone_digits(Case.resident_phone)))
+Case.__table__.append_constraint(Index(
+    "ix_cases_figures", Case.community_id, Case.created_at,
+    postgresql_include=["status", "program_id", "first_response_at", "resolved_at",
+                        "replied_at", "due_at", "followup_resolved", "followup_satisfied"]))
+for _name, _column in (("ix_cases_name_grams", func.lower(Case.resident_name)),
+                       ("ix_cases_description_grams", func.lower(Case.description)),
+                       ("ix_cases_address_grams", address_key(Case.address))):
+    Case.__table__.append_constraint(Index(
+        _name, text_grams(_column), postgresql_using="gin").ddl_if(dialect="postgresql"))
 
 
 class CaseEvent(Base):

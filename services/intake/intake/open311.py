@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from minzi.api import DomainError, NotFound, Query
 from minzi.envelope import isoformat
@@ -224,9 +224,18 @@ def requests(session: Session, community_id: str, args: dict, lang: str,
         if not q.get("start_date") and not q.get("end_date"):
             # the spec's default window: the last 90 days, at most 1000 requests
             query = query.where(Case.created_at >= now - DEFAULT_WINDOW)
-    cases = session.scalars(query.order_by(Case.created_at.desc())
-                            .limit(MOST_REQUESTS)).unique().all()
-    return [request_view(c, session, lang) for c in cases]
+    # (no owner: the public see no staff, and the list need not join them)
+    cases = session.scalars(query.options(lazyload(Case.owner))
+                            .order_by(Case.created_at.desc()).limit(MOST_REQUESTS)).all()
+    # the programs, offers and community the views look up, read once and held here so the
+    # session finds them again for each request (it keeps only what something still holds)
+    held = [*session.scalars(select(Program)),
+            *session.scalars(select(ServiceOffer).where(
+                ServiceOffer.community_id == community_id)),
+            session.get(Community, community_id)]
+    views = [request_view(c, session, lang) for c in cases]
+    del held
+    return views
 
 
 def one_request(session: Session, community_id: str, code: str, lang: str = "zh") -> list[dict]:

@@ -3,22 +3,20 @@ A resident's phone is shown in full only to staff who need it (``access.can_see_
 the tracking page shows no staff names and no one else's data."""
 from datetime import datetime
 
-from sqlalchemy import case as when
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from minzi.api import Staff
-from minzi.contract import URGENCIES
 from minzi.db import as_utc
 from minzi.envelope import isoformat
 from minzi.i18n import label
 from minzi.localtime import local_range
 from minzi.logs import mask_phone
 
-from ..models import Case, CaseEvent, Community, Notification, Program
+from ..models import Case, CaseEvent, Community, Notification, Program, urgency_rank
 from ..models import Staff as StaffRow
 from .access import can_see_personal_data
-from .figures import figures
+from .figures import figures_of
 from .labels import (
     ACTION_LABELS,
     CHASEABLE,
@@ -104,15 +102,20 @@ def event_view(event: CaseEvent, lang: str) -> dict:
             "from_status": event.from_status, "to_status": event.to_status, "note": event.note}
 
 
-URGENCY_RANK = when({u: i for i, u in enumerate(URGENCIES)}, value=Case.urgency,
-                    else_=URGENCIES.index("general"))
+URGENCY_RANK = urgency_rank(Case.urgency)
+
+
+def has_grams(session: Session) -> bool:
+    """The database indexes texts' two-character pieces for the searches (PostgreSQL)."""
+    return session.get_bind().dialect.name == "postgresql"
 
 
 def list_cases(session: Session, staff: Staff, q: dict, lang: str, now: datetime) -> list[dict]:
     """A staff member's queue (``q``: queue, status, program_id, limit, offset), narrowed by a
     search (``search.conditions``), the most urgent class first (a case without one counts as
     general), then soonest due; ``overdue`` as of ``now``; each case with its latest chase."""
-    query = select(Case).where(Case.community_id == staff["community"], *conditions(q))
+    query = select(Case).where(Case.community_id == staff["community"],
+                               *conditions(q, grams=has_grams(session)))
     if q["queue"] == "mine":
         query = query.where(Case.owner_id == staff["id"], Case.status.in_(OPEN_STATUSES))
     elif q["queue"] == "overdue":
@@ -231,17 +234,16 @@ def list_services(session: Session, community: str, lang: str) -> list[dict]:
 def community_figures(session: Session, community: str, q: dict) -> dict:
     """The rates for a community's cases registered between two Beijing dates (``q``: date_from,
     date_to, program_id, group_by)."""
-    query = select(Case).where(Case.community_id == community)
+    where = [Case.community_id == community]
     start, end = local_range(q.get("date_from"), q.get("date_to"))
     if start:
-        query = query.where(Case.created_at >= start)
+        where.append(Case.created_at >= start)
     if end:
-        query = query.where(Case.created_at < end)
+        where.append(Case.created_at < end)
     if q.get("program_id"):
-        query = query.where(Case.program_id == q["program_id"])
+        where.append(Case.program_id == q["program_id"])
     groups = tuple(g.strip() for g in q["group_by"].split(",") if g.strip())
-    return {"group_by": list(groups),
-            "rows": figures(session.scalars(query).unique().all(), groups)}
+    return {"group_by": list(groups), "rows": figures_of(session, where, groups)}
 
 
 def case_counts(session: Session, now: datetime) -> dict:

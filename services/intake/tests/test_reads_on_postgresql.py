@@ -1,0 +1,111 @@
+"""The searches, the queues and the figures on PostgreSQL, migrated as in production: the same
+stories and hand counts as on SQLite (``test_search``, ``test_views``, ``test_figures``), now
+read through the indexes of migration 0009 (the searches' ``minzi_grams`` pieces, the figures
+counted in SQL with Beijing's months). Each test in a transaction rolled back afterwards."""
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from minzi.db import make_engine, normalise_url
+from minzi.testing import RecordingTransaction, postgres_database
+
+from intake.domain.registry import Registry
+from intake.domain.views import list_cases
+from intake.models import Community
+from intake.models import Staff as StaffRow
+from intake.schemas import CaseSearchQuery
+
+from .conftest import CAT_FUND, EVERYONE, LEGAL_AID, NOW, RECEPTIONIST, register_case
+from .test_figures import (  # noqa: F401  (run again here, on PostgreSQL)
+    month,
+    test_a_period_is_a_span_of_beijing_dates,
+    test_a_period_runs_from_midnight_to_midnight_in_beijing,
+    test_by_beijing_month,
+    test_by_community,
+    test_by_program,
+    test_by_program_month_and_community,
+    test_edges_counted_by_hand,
+)
+from .test_search import (  # noqa: F401
+    story,
+    test_a_name_an_address_or_a_tracking_code_finds_its_cases,
+    test_a_phone_finds_its_cases_written_either_way_and_only_the_whole_number,
+    test_a_search_stays_within_the_queue_and_comes_a_page_at_a_time,
+    test_dates_are_beijing_days_of_registration,
+    test_free_text_finds_cases_with_every_word,
+    test_what_a_search_finds_is_masked_as_the_list_is,
+)
+from .test_views import test_the_queues  # noqa: F401
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def engine():
+    with postgres_database("minzi_intake_reads") as url:
+        config = Config(str(ROOT / "alembic.ini"))
+        config.set_main_option("script_location", str(ROOT / "migrations"))
+        config.set_main_option("sqlalchemy.url", normalise_url(url))
+        command.upgrade(config, "head")
+        engine = make_engine(normalise_url(url))
+        yield engine
+        engine.dispose()
+
+
+@pytest.fixture
+def tx(engine):
+    """As conftest's ``tx``, on the migrated PostgreSQL database."""
+    with engine.connect() as connection:
+        outer = connection.begin()
+        session = Session(bind=connection, join_transaction_mode="create_savepoint",
+                          expire_on_commit=False)
+        session.add_all([Community(id="rainbow-city", name_zh="彩虹城社区"),
+                         Community(id="maple-court", name_zh="枫林社区")])
+        session.add_all([StaffRow(id=s["id"], username=s["username"], name=s["name"],
+                                  role=s["role"], community_id=s["community"],
+                                  program_id=s["program_id"], password_hash="x")
+                         for s in EVERYONE])
+        Registry(session).announce(LEGAL_AID, NOW)
+        Registry(session).announce(CAT_FUND, NOW)
+        session.flush()
+        try:
+            yield RecordingTransaction(session)
+        finally:
+            session.close()
+            outer.rollback()
+
+
+def found(tx, **query):
+    q = CaseSearchQuery().load(query)
+    return {c["resident_name"] for c in list_cases(tx.session, RECEPTIONIST, q, "zh", NOW)}
+
+
+def test_a_part_of_one_or_two_characters_finds_what_contains_it(tx):
+    register_case(tx, description="楼上漏水已经三天", resident_name="欧阳修",
+                  resident_phone="13900002222", address="彩虹城8号楼1单元")
+    register_case(tx, description="水管爆了", resident_name="阳光",
+                  resident_phone="13900003333", address="彩虹城9号楼")
+    tx.session.flush()
+    assert found(tx, name="阳") == {"欧阳修", "阳光"}
+    assert found(tx, name="欧阳") == {"欧阳修"}
+    assert found(tx, name="阳修") == {"欧阳修"}
+    assert found(tx, name="修阳") == set()
+    assert found(tx, q="水") == {"欧阳修", "阳光"}
+    assert found(tx, q="漏水") == {"欧阳修"}
+    assert found(tx, q="8号楼") == {"欧阳修"}
+    assert found(tx, q="阳 水管") == {"阳光"}
+    assert found(tx, address="9号") == {"阳光"}
+
+
+def test_the_searches_read_the_indexes(tx):
+    """What the planner may use: the pieces' GIN indexes (enable_seqscan off, as on a big
+    table)."""
+    tx.session.execute(text("SET LOCAL enable_seqscan = off"))
+    plan = "\n".join(r[0] for r in tx.session.execute(text(
+        "EXPLAIN SELECT id FROM cases WHERE minzi_grams(lower(description)) @> ARRAY['漏水'] "
+        "AND lower(description) LIKE '%漏水%'")))
+    assert "ix_cases_description_grams" in plan

@@ -13,7 +13,8 @@ USERNAME_ERROR = "Must be 2 to 60 characters: lowercase letters, digits, _, . or
 ID_FORMAT_ERROR = "An ID number has 17 digits and a final digit or X."
 register_messages({
     USERNAME_ERROR: "用户名只能用小写字母、数字和 _ . -（2 到 60 个）",
-    ID_FORMAT_ERROR: "身份证号应为17位数字加一位数字或X",
+    # the same words as the other programs give this message (one registry for all)
+    ID_FORMAT_ERROR: "身份证号码应为18位（17位数字加一位数字或X）",
 })
 
 USERNAME = [validate.Regexp(r"^[a-z0-9_.\-]{2,60}$", error=USERNAME_ERROR),
@@ -50,7 +51,9 @@ class NoteIn(Strict):
 
 class StepIn(Strict):
     note = optional(LONG_TEXT)
-    id_number = fields.String(load_default=None, allow_none=True, metadata={
+    id_number = fields.String(load_default=None, allow_none=True,
+                              validate=validate.Length(max=18, error=ID_FORMAT_ERROR),
+                              metadata={
         "description": "申请人身份证号（《老年证》核验年龄时填写）/ the applicant's ID number"})
 
     @validates("id_number")

@@ -152,7 +152,7 @@ def test_bad_input_and_refusals_are_named_in_the_readers_language_and_change_not
         "code": "validation_failed", "message": wrong["body"]["error"]["message"],
         "fields": {"id_number": ["An ID number has 17 digits and a final digit or X."]}}
     assert call("POST", "/matters/1/steps/eligibility", {"id_number": "1101051960"})[
-        "body"]["error"]["fields"] == {"id_number": ["身份证号应为17位数字加一位数字或X"]}
+        "body"]["error"]["fields"] == {"id_number": ["身份证号码应为18位（17位数字加一位数字或X）"]}
     skipped = call("POST", "/matters/1/steps/submit", {}, "en")
     assert skipped["body"]["error"] == {
         "code": "step_out_of_order",

@@ -28,6 +28,7 @@ import os
 import re
 import socket
 import sys
+import time
 from collections.abc import Callable
 from urllib.parse import quote, unquote, urlparse
 
@@ -386,11 +387,28 @@ class BusAccounts:
         revoke(self.management_url, user)
 
 
+def await_management(management_url: str, seconds: float) -> None:
+    """Wait (up to ``seconds``) for RabbitMQ's management API: a broker that answers AMQP
+    pings starts its management plugin a few seconds later, and bus-setup runs once at start.
+    Still unreachable then, the last ``requests.ConnectionError`` is raised."""
+    base, auth = management_base(management_url)
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            requests.get(f"{base}/api/overview", auth=auth, timeout=5)
+            return
+        except requests.ConnectionError:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(1)
+
+
 def bus_setup(users: list[str], env: dict, vhost: str = "/") -> int:
     """The station's own users: intake, the gateway, ops and its built-in programs, each with
     the password ``BUS_PASSWORD_<USER>`` (``minzi-ops`` -> ``BUS_PASSWORD_MINZI_OPS``). They
     may use the management API's read-only views for their own health checks."""
     management = env.get("RABBIT_MANAGEMENT_URL", DEFAULT_MANAGEMENT_URL)
+    await_management(management, float(env.get("BUS_SETUP_WAIT_SECONDS") or 120))
     for user in users:
         variable = "BUS_PASSWORD_" + user.upper().replace("-", "_")
         password = env.get(variable)

@@ -264,3 +264,38 @@ def test_the_queues_carry_their_publish_deliver_and_ack_rates(monkeypatch):
         {"name": "minzi.intake.reports.parked", "messages": 0, "ready": 0, "unacked": 0,
          "consumers": 0, "publish_rate": 0.0, "deliver_rate": 0.0, "ack_rate": 0.0}]
     assert asked == ["http://rabbitmq:15672/api/queues/%2F"]
+
+
+def test_bus_setup_waits_for_the_management_api_that_starts_after_the_broker():
+    """The broker answers pings a few seconds before its management plugin does: bus-setup,
+    which runs once at start, waits for it rather than failing the station's start."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    import requests
+
+    from minzi.testing import free_port
+
+    port = free_port()
+
+    class Overview(BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b"{}")
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", port), Overview)
+    later = threading.Timer(1.5, server.serve_forever)
+    later.start()
+    try:
+        ops.await_management(f"http://guest:guest@127.0.0.1:{port}", seconds=30)
+    finally:
+        server.shutdown()
+        later.join(5)
+        server.server_close()
+    # nothing there at all: it gives up when the time is out, saying it cannot reach it
+    with pytest.raises(requests.ConnectionError):
+        ops.await_management(f"http://guest:guest@127.0.0.1:{free_port()}", seconds=1)

@@ -36,7 +36,7 @@ RUN_ELSEWHERE = {
                      "cases)",
     "minzi-run intake & minzi-run gateway & minzi-run agency &":
         "tests/e2e/test_agency_e2e.py (the same old-age card, step by step, to the reply)",
-    "minzi-new-program hotline --zh 便民服务热线 --en \"Convenience hotline\"":
+    "minzi-new-program tai_chi --zh 太极拳队 --en \"Tai chi team\"":
         "tests/e2e/test_new_program.py (into a temporary folder, not services/)",
     "export COMMUNITIES='rainbow-city:彩虹城社区:Rainbow City;maple-court:枫林社区:Maple Court'":
         "the suite below starts with these settings",

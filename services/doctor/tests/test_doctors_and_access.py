@@ -107,3 +107,18 @@ def test_the_refusals_words(tx, dr):
          "Only the neighbourhood doctor's staff and admins may do this"),
         ("只有登记在册的片儿医可以查看或填写健康档案和诊疗记录",
          "Only a registered doctor may read or write health records and medical notes")]
+
+
+def test_only_the_community_admin_puts_someone_on_the_list_of_doctors(tx, dr):
+    """Medical data opens to whoever is on the list, so none of the program's own staff (a
+    doctor least of all, for a friend) and no other role may register or take off a doctor."""
+    access.require_admin(ADMIN)
+    for staff in (DOCTOR, CLERK, make_staff("station_head"), make_staff("receptionist"),
+                  make_staff("program_staff", program_id="cat_fund"), make_staff("ops")):
+        with refused(tx, "not_admin", status=403) as err:
+            access.require_admin(staff)
+        assert (err.value.message_zh, err.value.message_en) == (
+            "只有社区管理员可以登记或停用片儿医",
+            "Only the community's admin may register or take off a doctor")
+    with refused(tx, "unauthenticated", status=401):
+        access.require_admin(None)

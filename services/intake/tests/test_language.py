@@ -107,6 +107,8 @@ def test_what_open311_does_not_have_is_said_in_the_readers_language(tx, lang, ju
     with pytest.raises(DomainError) as error:
         open311.community_or_404(tx.session, "oak-park", "rainbow-city")
     assert error.value.to_body(lang)["error"]["message"] == jurisdiction
+    assert (error.value.code, error.value.field, error.value.status) == (
+        "jurisdiction_id", "jurisdiction_id", 404)
     status, body = open311_rpc(tx, "definition", lang, args={"service_code": "water"})
     assert (status, body["error"]["message"]) == (404, service)
     status, body = open311_rpc(tx, "request", lang, args={"service_request_id": "RC9"})

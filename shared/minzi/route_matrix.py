@@ -61,6 +61,18 @@ class Door:
             raise ValueError(f"reach: {self.reach!r} is not one of {', '.join(REACHES)}")
 
 
+def caller_in(callers: dict[str, dict | None], caller: str, community: str, *,
+              elsewhere: str) -> dict | None:
+    """``caller`` as tabled in ``callers`` (``None`` for the public) for the ``OWN`` community;
+    for ``OTHER``, their twin of ``elsewhere``: another person (another id) in the same role of
+    the same program. A matrix binds its table once:
+    ``caller_in = partial(route_matrix.caller_in, CALLERS, elsewhere=MAPLE)``."""
+    staff = callers[caller]
+    if staff is None or community == OWN:
+        return staff
+    return {**staff, "id": staff["id"] + 100, "community": elsewhere}
+
+
 def route_key(method: str, template: str) -> str:
     return f"{method.upper()} {template}"
 

@@ -2,7 +2,7 @@
 import pytest
 
 from minzi.api import Router
-from minzi.route_matrix import ANONYMOUS, OTHER, OWN, Door, cells, check, untabled
+from minzi.route_matrix import ANONYMOUS, OTHER, OWN, Door, caller_in, cells, check, untabled
 
 OK = {"status": 200, "body": {"items": ["王芳的诉求"]}}
 EMPTY = {"status": 200, "body": {"items": []}}
@@ -79,3 +79,14 @@ def test_an_anonymous_caller_knocks_once_everyone_else_from_both_communities():
 def test_a_reach_nobody_knows_is_refused():
     with pytest.raises(ValueError, match="reach"):
         Door("/cases", {"head"}, reach="everywhere")
+
+
+def test_a_caller_of_another_community_is_another_person_in_the_same_role():
+    clerk = {"id": 12, "username": "qian", "name": "钱干事", "role": "handler",
+             "community": "rainbow-city", "program_id": "hotline"}
+    callers = {"handler": clerk, ANONYMOUS: None}
+    assert caller_in(callers, "handler", OWN, elsewhere="maple-court") == clerk
+    assert caller_in(callers, "handler", OTHER, elsewhere="maple-court") == {
+        **clerk, "id": 112, "community": "maple-court"}
+    assert caller_in(callers, ANONYMOUS, OTHER, elsewhere="maple-court") is None
+    assert clerk["community"] == "rainbow-city"    # the table itself is left as it was

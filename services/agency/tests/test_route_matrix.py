@@ -11,12 +11,14 @@ Who may do what (README "Who may do what", ``domain/access.py``):
 * another program's staff, the receptionist, the station head and ops are refused (403), a
   caller without a login 401; a matter of another community is not found (404).
 """
+from functools import partial
 from types import SimpleNamespace
 
 import pytest
 
+from minzi import route_matrix
 from minzi.envelope import utcnow
-from minzi.route_matrix import ANONYMOUS, OTHER, OWN, Door, cells, check, untabled
+from minzi.route_matrix import ANONYMOUS, OTHER, Door, cells, check, untabled
 from minzi.testing import SeededDatabase, dispatched_case, make_staff, standalone_store
 from minzi.testing import snapshot as rows_of
 
@@ -41,11 +43,8 @@ CALLERS = {
 }
 
 
-def caller_in(caller: str, community: str) -> dict | None:
-    staff = CALLERS[caller]
-    if staff is None or community == OWN:
-        return staff
-    return {**staff, "id": staff["id"] + 100, "community": MAPLE}
+# the callers above, or their twins of maple-court
+caller_in = partial(route_matrix.caller_in, CALLERS, elsewhere=MAPLE)
 
 
 AGENTS = {"staff", "handler"}

@@ -15,12 +15,14 @@ Who may do what (README "The rules", ``domain/access.py``):
 Rainbow-city holds the records the doors name; each cell starts from it as it was seeded.
 """
 from datetime import timedelta
+from functools import partial
 from types import SimpleNamespace
 
 import pytest
 
+from minzi import route_matrix
 from minzi.envelope import utcnow
-from minzi.route_matrix import ANONYMOUS, OTHER, OWN, Door, cells, check, untabled
+from minzi.route_matrix import ANONYMOUS, OTHER, Door, cells, check, untabled
 from minzi.testing import SeededDatabase, make_staff, standalone_store
 from minzi.testing import snapshot as rows_of
 
@@ -51,12 +53,8 @@ CALLERS = {
 }
 
 
-def caller_in(caller: str, community: str) -> dict | None:
-    """The caller, or their twin of the same role in maple-court."""
-    staff = CALLERS[caller]
-    if staff is None or community == OWN:
-        return staff
-    return {**staff, "id": staff["id"] + 100, "community": MAPLE}
+# the callers above, or their twins of maple-court
+caller_in = partial(route_matrix.caller_in, CALLERS, elsewhere=MAPLE)
 
 
 STUDIO = {"studio", "studio_handler", "admin"}

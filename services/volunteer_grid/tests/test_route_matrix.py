@@ -10,13 +10,15 @@ Who may do what (README "Who may do what", ``domain/access.py``):
   caller without a login 401; a record of another community is not found (404).
 """
 from datetime import timedelta
+from functools import partial
 from types import SimpleNamespace
 
 import pytest
 
+from minzi import route_matrix
 from minzi.envelope import utcnow
 from minzi.localtime import local_date
-from minzi.route_matrix import ANONYMOUS, OTHER, OWN, Door, cells, check, untabled
+from minzi.route_matrix import ANONYMOUS, OTHER, Door, cells, check, untabled
 from minzi.testing import SeededDatabase, dispatched_case, make_staff, standalone_store
 from minzi.testing import snapshot as rows_of
 
@@ -41,11 +43,8 @@ CALLERS = {
 }
 
 
-def caller_in(caller: str, community: str) -> dict | None:
-    staff = CALLERS[caller]
-    if staff is None or community == OWN:
-        return staff
-    return {**staff, "id": staff["id"] + 100, "community": MAPLE}
+# the callers above, or their twins of maple-court
+caller_in = partial(route_matrix.caller_in, CALLERS, elsewhere=MAPLE)
 
 
 STAFF = {"staff", "handler"}

@@ -79,6 +79,22 @@ def test_the_commanders_are_not_texted_as_heads_here(tx, grid):
     assert snapshot(tx.session, Base.metadata) == before
 
 
+def test_a_later_grids_event_with_fields_this_program_does_not_know_is_read_as_before(tx, grid):
+    """The contract's rule for consumers (docs/contract.md): fields added by a later version of
+    the volunteer grid are ignored, and a level this program does not text (one the grid might
+    add) changes nothing, rather than parking the event."""
+    later = event("building_head", ("王芳", "13900000001"))
+    later["term_ends_on"] = "2027-11-30"
+    later["head"] |= {"email": "wangfang@example.cn", "skills": ["急救"]}
+    later["building"] |= {"floors": 6}
+    building = grid_mod_apply(tx, later)
+    assert building is grid["b5"]
+    assert (building.head_name, building.head_phone) == ("王芳", "13900000001")
+    before = snapshot(tx.session, Base.metadata)
+    assert grid_mod_apply(tx, event("floor_head", ("李强", "13900000002"), at=LATER)) is None
+    assert snapshot(tx.session, Base.metadata) == before
+
+
 def test_a_head_with_a_number_that_is_not_a_mobile_is_refused_and_nothing_changes(tx, grid):
     before = snapshot(tx.session, Base.metadata)
     with pytest.raises(DomainError) as refused:

@@ -19,7 +19,7 @@ OTHERS = [make_staff("program_staff", program_id="legal_aid"),
 def refusal(rule, staff):
     with pytest.raises(Forbidden) as err:
         rule(staff)
-    return err.value.code, err.value.status, err.value.message_zh
+    return err.value.code, err.value.status, err.value.message_zh, err.value.message_en
 
 
 def test_the_agents_work_and_read():
@@ -33,18 +33,22 @@ def test_an_admin_reads_but_does_not_work():
     assert not is_operator(ADMIN)
     require_reader(ADMIN)
     assert refusal(require_operator, ADMIN) == (
-        "not_program_staff", 403, "只有全程代理的代理员可以办理")
+        "not_program_staff", 403, "只有全程代理的代理员可以办理",
+        "Only the agency's agents may do this")
 
 
 @pytest.mark.parametrize("staff", OTHERS)
 def test_everyone_else_is_refused(staff):
     assert not is_operator(staff)
-    assert refusal(require_operator, staff)[:2] == ("not_program_staff", 403)
+    assert refusal(require_operator, staff) == (
+        "not_program_staff", 403, "只有全程代理的代理员可以办理",
+        "Only the agency's agents may do this")
     assert refusal(require_reader, staff) == (
-        "not_program_staff", 403, "只有全程代理的代理员可以查看")
+        "not_program_staff", 403, "只有全程代理的代理员可以查看",
+        "Only the agency's agents may see this")
 
 
 def test_without_a_login_the_answer_is_401():
     assert not is_operator(None)
     for rule in (require_operator, require_reader):
-        assert refusal(rule, None) == ("unauthenticated", 401, "请先登录")
+        assert refusal(rule, None) == ("unauthenticated", 401, "请先登录", "Log in first")

@@ -200,3 +200,37 @@ def test_a_matter_without_a_phone_has_no_earlier_matters(tx):
     matter(tx, case_id=1, phone=None)
     matter(tx, case_id=2, phone=None)
     assert matters.earlier_matters(tx.session, cases.get_case(tx.session, 2, WANG)) == []
+
+
+def test_intakes_note_is_the_first_entry_of_the_record(tx):
+    matter(tx, note="站长分派：请尽快联系")
+    assert cases.get_case(tx.session, 1, WANG).history == [
+        {"at": AT, "by": "intake", "action": "received", "note": "站长分派：请尽快联系"}]
+
+
+def test_after_a_hand_off_the_new_agent_is_named_on_the_reports_and_the_record(tx):
+    matter(tx, "housekeeping")
+    matters.take(tx.session, 1, {}, WANG, NOW)
+    matters.hand_off(tx.session, 1, {"to_username": "li", "to_name": "李代理员",
+                                     "note": "休假"}, WANG, NOW)
+    matters.receive_document(tx.session, 1, "needs", {}, LI, NOW)
+    reports = [matters.complete_step(tx.session, 1, code, {}, LI, NOW)
+               for code in ("documents", "submit", "wait", "hand_over")]
+    assert reports[0] == {"case_id": 1, "program_id": "agency", "handler": "李代理员",
+                          "status": "in_progress",
+                          "note": "家政服务：已完成“登记服务需求”（社区服务站），"
+                                  "下一步：“联系签约家政公司”（签约家政公司）"}
+    assert [r["handler"] for r in reports] == ["李代理员"] * 4
+    matters.finish(tx.session, 1, {"result": "已安排周三上门"}, LI, NOW + HOUR, resolved=True)
+    case = cases.get_case(tx.session, 1, WANG)
+    assert case.history[-1] == {"at": isoformat(NOW + HOUR), "by": "李代理员",
+                                "action": "resolved", "note": "已安排周三上门"}
+
+
+def test_the_same_phones_earlier_matters_newest_first_and_of_this_community_only(tx):
+    matter(tx, "housekeeping", case_id=1)
+    matter(tx, "temporary_residence", case_id=2)
+    matter(tx, "housekeeping", case_id=3, community="maple-court")     # same phone, elsewhere
+    matter(tx, "old_age_card", case_id=4)
+    earlier = matters.earlier_matters(tx.session, cases.get_case(tx.session, 4, WANG))
+    assert [c.case_id for c in earlier] == [2, 1]

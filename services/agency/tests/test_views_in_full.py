@@ -37,6 +37,7 @@ def test_an_item_as_anyone_reads_it_in_english():
                       "contracted housekeeping firm） → The visit arranged with the resident（The "
                       "service station）"}
     zh = catalogue.item_view(catalogue.ITEMS["housekeeping"], "zh")
+    assert zh["documents"] == [{"code": "needs", "name": "服务需求（时间、内容、地址）"}]
     assert zh["steps_text"] == ("登记服务需求（社区服务站） → 联系签约家政公司（签约家政公司） → "
                                 "家政公司安排人员（签约家政公司） → 告知居民上门安排（社区服务站）")
     assert catalogue.ITEMS["old_age_card"].steps[0].rule == "age_60"
@@ -93,6 +94,9 @@ BASE = {"code": "x_card", "name": {"zh": "证", "en": "Card"}, "time_limit_hours
     ({"documents": [{"code": "d", "zh": "甲", "en": "A (when", "what": None}],
       "steps": [{"code": "a", "kind": "hand_over", "zh": "交", "en": "H", "office": "street"}]},
      "x_card: d has unknown keys what"),
+    ({"steps": [{"code": "a", "kind": "hand_over", "zh": "交", "en": "H (when", "what": None,
+                 "where)": None, "office": "street"}]},
+     "x_card: a has unknown keys what, where)"),
     ({"steps": [{"code": "a", "kind": "hand_over", "zh": "交", "en": "H", "office": "street",
                  "rule": "age_70"}]},
      "x_card: step a has an unknown kind, office or rule"),
@@ -133,6 +137,12 @@ def test_a_matter_summary_and_its_lists_in_full(tx):
          "received_at": None, "received_by": None},
         {"code": "photo", "name": "One one-inch colour photo", "received": True,
          "received_at": "2026-11-27T03:00:00Z", "received_by": "王代理员"}]
+    assert [d["name"] for d in views.documents_view(case, "zh")] == [
+        "本人身份证原件及复印件", "户口簿或居住证", "一寸免冠彩色照片一张"]
+    page_zh = views.matter_view(tx.session, case, "zh", NOW, views.FULL)
+    assert [s["name"] for s in page_zh["steps"][:2]] == ["核验年龄（年满60周岁）", "核对材料"]
+    assert [d["name"] for d in page_zh["documents"]] == [
+        "本人身份证原件及复印件", "户口簿或居住证", "一寸免冠彩色照片一张"]
     page = views.matter_view(tx.session, case, "en", NOW, views.MASKED)
     assert (page["description"], page["attributes"], page["chases"], page["result"],
             page["handled_by"], page["earlier"]) == ("想给我父亲办老年证", {}, 0, None, None, [])
@@ -177,5 +187,11 @@ def test_the_figures_in_english_and_the_rate_to_four_places(tx):
     assert (row["item"], row["name"], row["named_in_seed"], row["time_limit_hours"]) == \
         ("housekeeping", "Housekeeping services", True, 168.0)
     assert seen["by_item"][8]["named_in_seed"] is False
+    assert figures(tx.session, "rainbow-city", NOW, "zh")["by_item"][7]["name"] == "家政服务"
     assert seen["by_month"] == [{"month": "2026-11", "matters": 3, "resolved": 3,
                                  "resolved_on_time": 1, "resolved_late": 2}]
+
+
+def test_an_item_is_found_by_its_code():
+    item = catalogue.get_item("old_age_card")
+    assert (item.code, item.zh, item.en) == ("old_age_card", "办理《老年证》", "The old-age card")

@@ -39,9 +39,6 @@ def test_the_catalogue_has_the_seeds_twelve_items():
     english = {i["code"]: i for i in catalogue.catalogue("en")["items"]}["old_age_card"]
     assert (english["name"], english["steps"][2]["office_name"]) == \
         ("The old-age card", "The sub-district office (街道)")
-    with pytest.raises(Exception) as err:
-        catalogue.get_item("pension")
-    assert err.value.code == "item_not_found"
 
 
 @pytest.mark.parametrize(("change", "problem"), [

@@ -8,7 +8,7 @@ import pytest
 from minzi.api import DomainError
 from minzi.envelope import isoformat
 
-from agency.domain import cases, catalogue, matters
+from agency.domain import cases, matters
 
 from .conftest import NOW, SIXTY_TODAY, SIXTY_TOMORROW, WANG, matter, refused, snapshot
 
@@ -98,8 +98,6 @@ REFUSALS = [
      "No agent has taken this matter yet: take it first"),
     (lambda tx: cases.get_case(tx.session, 9, WANG), "matter_not_found", "case_id", 404,
      "没有编号为 9 的代理事项", "No matter 9"),
-    (lambda tx: catalogue.get_item("pension"), "item_not_found", "item", 404,
-     "没有代理项目 pension", "No agency item pension"),
 ]
 
 

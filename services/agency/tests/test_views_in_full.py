@@ -191,7 +191,3 @@ def test_the_figures_in_english_and_the_rate_to_four_places(tx):
     assert seen["by_month"] == [{"month": "2026-11", "matters": 3, "resolved": 3,
                                  "resolved_on_time": 1, "resolved_late": 2}]
 
-
-def test_an_item_is_found_by_its_code():
-    item = catalogue.get_item("old_age_card")
-    assert (item.code, item.zh, item.en) == ("old_age_card", "办理《老年证》", "The old-age card")

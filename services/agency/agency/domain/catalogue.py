@@ -7,7 +7,6 @@ from pathlib import Path
 
 import yaml
 
-from minzi.api import NotFound
 from minzi.i18n import label
 
 from .codes import OFFICES, STEP_KINDS
@@ -90,14 +89,6 @@ def load(path: Path = MANIFEST) -> dict[str, Item]:
 
 
 ITEMS: dict[str, Item] = load()
-
-
-def get_item(code: str) -> Item:
-    item = ITEMS.get(code)
-    if item is None:
-        raise NotFound("item_not_found", f"没有代理项目 {code}", f"No agency item {code}",
-                       field="item")
-    return item
 
 
 def step_view(step: Step, lang: str) -> dict:

@@ -31,8 +31,9 @@ def test_the_third_upheld_complaint_of_the_year_suspends_the_merchant(tx):
     assert (merchant.suspended, merchant.suspended_reason) == (
         True, "近12个月有 3 次投诉属实，自动暂停派单")
     assert merchants.status(merchant) == "suspended"
-    assert [h["action"] for h in history(tx.session, C, "merchant", merchant.id)][-1] == \
-        "suspended"
+    assert history(tx.session, C, "merchant", merchant.id)[-1] == {
+        "action": "suspended", "by": "王站长", "at": "2026-11-27T02:00:00Z",
+        "detail": {"reason": "近12个月有 3 次投诉属实，自动暂停派单"}}
 
 
 def test_a_complaint_of_a_year_ago_to_the_day_no_longer_counts(tx):
@@ -104,7 +105,7 @@ def test_a_complaint_is_decided_once_and_not_received_in_the_future(tx):
                  zh="投诉日期不能晚于今天", en="The complaint cannot be received in the future"):
         complain(tx, merchant, TODAY + timedelta(days=1), upheld=None)
     with refused(tx, "complaint_not_found", field="complaint_id", status=404,
-                 zh=f"没有编号为 {complaint.id} 的投诉"):
+                 zh=f"没有编号为 {complaint.id} 的投诉", en=f"No complaint {complaint.id}"):
         complaints.decide(tx, "maple-court", complaint.id, {"upheld": True, "note": "x"},
                           MAPLE_STAFF, NOW)
     assert [(h["action"], h["detail"]) for h in history(tx.session, C, "complaint",
@@ -121,3 +122,24 @@ def test_complaints_are_listed_pending_or_decided(tx):
     assert complaints.list_complaints(tx.session, C, pending=False) == [decided]
     assert complaints.list_complaints(tx.session, "maple-court") == []
     assert complaints.of_merchant(tx.session, merchant.id) == [decided, pending]
+
+
+def test_only_the_merchants_own_upheld_complaints_count(tx):
+    merchant = signed(tx)
+    other = signed(tx, "安心家政", XIAOMI)
+    complain(tx, other)
+    complain(tx, other)
+    complain(tx, merchant)
+    assert [complaints.upheld_in_last_year(tx.session, m, TODAY) for m in (merchant, other)] \
+        == [1, 2]
+    assert (merchant.suspended, other.suspended) == (False, False)
+
+
+def test_an_upheld_complaint_is_on_the_record_with_who_received_and_decided_it(tx):
+    merchant = signed(tx)
+    complaint = complain(tx, merchant, upheld=True)
+    assert history(tx.session, C, "complaint", complaint.id) == [
+        {"action": "received", "by": "王站长", "at": "2026-11-27T02:00:00Z",
+         "detail": {"merchant_id": merchant.id}},
+        {"action": "upheld", "by": "王站长", "at": "2026-11-27T02:00:00Z",
+         "detail": {"note": "已核实"}}]

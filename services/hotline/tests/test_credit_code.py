@@ -49,9 +49,16 @@ WORKED_OUT = "91110000802100492E"
 # an organisation sum of 0 mod 11 gives 11, written 0: 00000000 sums to 0, 11-0 = 11 -> 0.
 # The code 91110000 00000000 0: 9+3+9+27 = 48 = 1*31 + 17, 31-17 = 14 -> E
 ORG_ZERO = "91110000000000000E"
+# The standard's own example (GB 32100-2015), with letters in its organisation code (M = 21,
+# Y = 30 in the code's values; M = 22, Y = 34 in GB 11714's): 9+3+27+135+0+26+0+0+21*20
+# +0+0+0+8+0+0+30*30+4*28 = 1640 = 52*31 + 28, 31-28 = 3; M000100Y: 22*3+0+0+0+5+0+0+34*2 = 139
+# = 12*11 + 7, 11-7 = 4
+STANDARD = "91350100M000100Y43"
+# the same with its 8th character 2 (weight 17): 1640 + 34 = 1674 = 54*31, 31-0 = 31, read as 0
+CHECK_ZERO = "91350102M000100Y40"
 
 
-@pytest.mark.parametrize("code", [*PUBLISHED, WORKED_OUT, ORG_ZERO])
+@pytest.mark.parametrize("code", [*PUBLISHED, WORKED_OUT, ORG_ZERO, STANDARD, CHECK_ZERO])
 def test_published_and_worked_out_codes_pass(code):
     assert problem(code) is None
 
@@ -72,11 +79,15 @@ def test_the_checks_take_exactly_their_characters():
     assert [check_character(c[:17]) for c in PUBLISHED] == ["6", "B", "Q", "T", "K", "X"]
     assert [organisation_check(c[8:16]) for c in PUBLISHED] == ["1", "3", "2", "6", "3", "X"]
     assert organisation_check("00000000") == "0"
+    # letters in the organisation code count 10 to 35; a sum of 0 mod 31 gives the check 0
+    assert (organisation_check(STANDARD[8:16]), check_character(STANDARD[:17]),
+            check_character(CHECK_ZERO[:17])) == ("4", "3", "0")
+    # a wrong length is the caller's error, and the error says the length wanted
     for wrong in (BAIDU[:16], BAIDU):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match=r"^17 characters$"):
             check_character(wrong)
     for wrong in (BAIDU[8:15], BAIDU[8:17]):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match=r"^8 characters$"):
             organisation_check(wrong)
 
 
@@ -88,6 +99,7 @@ def test_the_checks_take_exactly_their_characters():
     *[(BAIDU[:17] + c, SHAPE) for c in "IOSVZ"],  # never used
     ("91A10000802100433B", DIVISION),            # the 3rd character a letter
     ("9111000A802100433B", DIVISION),            # the 8th
+    ("9135010AM000100Y43", DIVISION),            # the 8th, the 9th being a letter
     ("91110000802100443B", ORG_CHECK),           # the 17th 4, not 3
     ("91110000802100433C", CHECK),
 ])

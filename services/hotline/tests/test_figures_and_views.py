@@ -124,6 +124,33 @@ def test_the_calls_of_a_period_are_counted_by_beijing_dates(tx):
     assert (november["merchants"]["total"], november["doors_posted"]) == (4, 3)
 
 
+def test_a_period_runs_from_beijing_midnight_of_its_first_day_to_midnight_after_its_last(tx):
+    # 00:00 on 1 October in Beijing is 16:00 UTC on 30 September; 00:00 on 1 November is
+    # 16:00 UTC on 31 October
+    call(tx, 1, when=datetime(2026, 9, 30, 15, 59, 59, tzinfo=UTC))   # 23:59:59 on 30 Sept
+    call(tx, 2, when=datetime(2026, 9, 30, 16, 0, tzinfo=UTC))        # 00:00 on 1 October
+    call(tx, 3, when=datetime(2026, 10, 31, 16, 0, tzinfo=UTC))       # 00:00 on 1 November
+    october = figures(tx.session, C, date(2026, 10, 1), date(2026, 10, 31))
+    assert (october["calls"]["total"], october["calls"]["by_month"][0]["month"]) == (
+        1, "2026-10")
+
+
+def test_the_figures_in_english_name_the_categories_and_count_each_decision(tx):
+    _, water = world(tx)
+    rejected = complaints.file(tx, C, water.id, {"received_on": TODAY, "description": "慢"},
+                               STAFF, NOW)
+    complaints.decide(tx, C, rejected.id, {"upheld": False, "note": "不属实"}, STAFF, NOW)
+    found = figures(tx.session, C, lang="en")
+    assert found["community"] == C
+    assert [(c["label"], c["registered"]) for c in found["merchants"]["by_category"]] == [
+        ("Housekeeping", 2), ("Appliance repair", 1), ("Water delivery", 1),
+        ("Elderly care", 1), ("Leisure", 0)]
+    assert [c["label"] for c in found["calls"]["by_category"]] == [
+        "Housekeeping", "Appliance repair", "Water delivery", "Elderly care", "Leisure"]
+    # upheld: home's; rejected: the one just decided; pending: water's first
+    assert found["complaints"] == {"received": 3, "upheld": 1, "rejected": 1, "pending": 1}
+
+
 def test_another_community_counts_only_its_own(tx):
     world(tx)
     found = figures(tx.session, "maple-court")
@@ -187,7 +214,11 @@ def test_a_merchants_page_shows_its_jobs_ratings_and_complaints(tx):
         "好帮手家政", "offered", "Signed: offered to residents", ["Housekeeping", "Elderly care"],
         0, {"count": 1, "average": "5.0"}, 1)
     assert [(j["case_id"], j["state"], j["rating"]) for j in page["jobs"]] == [(1, "done", 5)]
+    # each job and complaint on the page names the merchant, the job in the reader's language
+    assert [(j["merchant"], j["merchant_phone"], j["category_name"], j["state_name"])
+            for j in page["jobs"]] == [("好帮手家政", "010-67890001", "Housekeeping", "Done")]
     assert [(c["description"], c["decision"]) for c in page["complaints"]] == [("迟到", "upheld")]
+    assert [c["merchant"] for c in page["complaints"]] == ["好帮手家政"]
     pending = views.merchant_record(tx.session, water, "zh", NOW)
     assert [(c["decision"], c["upheld"]) for c in pending["complaints"]] == [(None, None)]
     assert (pending["agreement_signed_on"], pending["licence_checked_by"]) == ("2026-11-27",

@@ -267,3 +267,38 @@ def test_a_recall_withdraws_the_open_job_and_a_call_sent_again_is_routed_again(t
     again = jobs.route(tx.session, 1, {}, STAFF, NOW)
     assert (case.state, [j.state for j in jobs.jobs_of(tx.session, 1)], again.merchant_id) == (
         "received", ["withdrawn", "routed"], home.id)
+
+
+def test_a_recall_withdraws_only_its_own_calls_open_job(tx):
+    home = signed(tx)
+    call(tx)
+    call(tx, 2)
+    recalled = jobs.route(tx.session, 1, {}, STAFF, NOW)
+    kept = jobs.route(tx.session, 2, {}, STAFF, NOW)
+    respond(tx, kept, "accepted")
+    cases.recalled(tx, {"case_id": 1, "note": "居民撤回"}, NOW)
+    assert (recalled.state, kept.state, jobs.open_jobs(tx.session, home.id)) == (
+        "withdrawn", "accepted", 1)
+    assert cases.get_case(tx.session, 1, STAFF).history[-1]["withdrawn_jobs"] == [recalled.id]
+
+
+def test_the_merchants_answer_is_on_the_call_with_its_note(tx):
+    home = signed(tx)
+    call(tx)
+    job = jobs.route(tx.session, 1, {}, STAFF, NOW)
+    jobs.respond(tx.session, job.id, {"response": "accepted", "note": "师傅下午三点上门"},
+                 STAFF, NOW)
+    assert job.note == "师傅下午三点上门"
+    assert cases.get_case(tx.session, 1, STAFF).history[-1] == {
+        "at": AT_NOW, "by": "王站长", "action": "accepted", "note": "师傅下午三点上门",
+        "job_id": job.id, "merchant": home.name}
+
+
+def test_a_call_finished_is_on_its_record_with_who_and_why(tx):
+    call(tx, service_code="appliance_repair")
+    assert jobs.latest_state(tx.session, 1) is None          # never routed: no job
+    case = cases.get_case(tx.session, 1, STAFF)
+    cases.finish(case, jobs.latest_state(tx.session, 1), STAFF, NOW, resolved=False,
+                 text="没有签约家电维修，请拨打12345")
+    assert case.history[-1] == {"at": AT_NOW, "by": "王站长", "action": "returned",
+                                "note": "没有签约家电维修，请拨打12345"}

@@ -59,6 +59,9 @@ def test_a_suspended_merchant_is_not_offered_until_reinstated(tx):
         merchants.reinstate(tx, C, merchant.id, {"reason": "又恢复"}, STAFF, NOW, 0, 3)
     assert [h["action"] for h in history(tx.session, C, "merchant", merchant.id)][-2:] == [
         "suspended", "reinstated"]
+    assert history(tx.session, C, "merchant", merchant.id)[-2] == {
+        "action": "suspended", "by": "王站长", "at": "2026-11-27T02:00:00Z",
+        "detail": {"reason": "停业整顿"}}
 
 
 def test_a_merchant_suspended_before_its_licence_is_checked_is_suspended(tx):
@@ -121,7 +124,7 @@ def test_another_communitys_merchant_is_not_found(tx):
                  zh=f"没有编号为 {merchant.id} 的商户", en=f"No merchant {merchant.id}"):
         merchants.check_licence(tx, "maple-court", merchant.id, {}, MAPLE_STAFF, NOW)
     with refused(tx, "unknown_merchant", field="merchant_id", status=422,
-                 en="No merchant 99"):
+                 zh="没有编号为 99 的商户", en="No merchant 99"):
         merchants.get_merchant(tx.session, 99, C, field="merchant_id")
 
 

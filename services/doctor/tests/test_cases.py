@@ -20,12 +20,14 @@ def accepted(tx, case_id: int = 1, **extra):
 
 
 def test_a_received_case_is_accepted_by_intake_and_waits_for_a_doctor(tx):
-    report = house_call(tx)
-    assert report["status"] == "accepted" and "120" in report["note"]
+    report = house_call(tx, note="居民说老伴上午在家")
+    assert report == {"status": "accepted",
+                      "note": "片儿医已收到，医生接诊后会与您联系；如是急症请立即拨打120"}
     case = cases.get_case(tx.session, 1, DOCTOR)
     assert (case.state, case.address, isoformat(case.due_at)) == (
         "received", "彩虹城3区2号楼", "2026-11-30T02:00:00Z")
-    assert [(h["by"], h["action"]) for h in case.history] == [("intake", "received")]
+    assert case.history == [{"at": "2026-11-27T02:00:00Z", "by": "intake",
+                             "action": "received", "note": "居民说老伴上午在家"}]
 
 
 def test_a_doctor_accepts_once(tx):
@@ -43,10 +45,11 @@ def test_a_visit_goes_into_the_consenting_residents_record(tx):
                                        "record_id": record.id, "readings": [BP]}, DOCTOR, LATER)
     assert (case.visited_on, case.visit_note, case.record_id) == (
         TODAY, "血压160/100，调整用药", record.id)
-    assert [(r.systolic, r.source, r.case_id) for r in records.readings_of(tx.session, record)
-            ] == [(160, "house_call", 1)]
-    assert [(n.text, n.source) for n in records.notes_of(tx.session, record)] == [
-        ("血压160/100，调整用药", "house_call")]
+    assert [(r.systolic, r.source, r.case_id, r.recorded_by)
+            for r in records.readings_of(tx.session, record)] == [(160, "house_call", 1, "刘大夫")]
+    assert [(n.text, n.source, n.case_id, n.recorded_by)
+            for n in records.notes_of(tx.session, record)] == [
+        ("血压160/100，调整用药", "house_call", 1, "刘大夫")]
     # the case's own history says a visit happened, not what was found
     assert case.history[-1] == {"at": "2026-11-27T07:00:00Z", "by": "刘大夫",
                                 "action": "visited", "note": None}
@@ -68,7 +71,9 @@ def test_a_visits_refusals(tx):
     with refused(tx, "record_required", field="record_id", status=422):
         cases.visit(tx.session, 1, {"visited_on": TODAY, "note": "x", "readings": [BP]},
                     DOCTOR, NOW)
-    with refused(tx, "not_same_resident", field="record_id", status=422):
+    with refused(tx, "not_same_resident", field="record_id", status=422, words=(
+            "提出诉求的居民与这份健康档案不是同一人（电话不同）",
+            "The resident who asked is not this record's resident (another phone)")):
         cases.visit(tx.session, 1, {"visited_on": TODAY, "note": "x", "record_id": other.id,
                                     "readings": [BP]}, DOCTOR, NOW)
     with refused(tx, "visited_in_future", field="visited_on", status=422):
@@ -107,7 +112,11 @@ def test_an_emergency_is_returned_with_the_note_to_call_120(tx):
     note = "胸痛属急症，请立即拨打120，不能等片儿医上门"
     report = cases.finish(tx.session, 1, {"note": note}, DOCTOR, NOW, resolved=False)
     assert (report["status"], report["note"]) == ("returned", note)
-    assert cases.get_case(tx.session, 1, DOCTOR).state == "returned"
+    case = cases.get_case(tx.session, 1, DOCTOR)
+    assert (case.state, case.result, case.handled_by) == ("returned", note, "刘大夫")
+    # the case's record says who returned it, and why
+    assert case.history[-1] == {"at": "2026-11-27T02:00:00Z", "by": "刘大夫",
+                                "action": "returned", "note": note}
 
 
 def test_finished_after_its_due_time_is_late(tx):
@@ -228,3 +237,11 @@ def test_intakes_chases_and_recall_on_the_record_with_their_notes(tx):
     cases.finish(tx.session, 2, {"note": "请拨打120"}, DOCTOR, NOW, resolved=False)
     cases.recalled(tx, {"case_id": 2, "note": "x"}, LATER)
     assert cases.get_case(tx.session, 2, DOCTOR).state == "returned"
+
+
+def test_a_case_not_yet_visited_reads_without_a_visit_day(tx):
+    house_call(tx)
+    view = views.case_view(cases.get_case(tx.session, 1, DOCTOR), "zh", medical=True)
+    assert (view["state_name"], view["visited_on"], view["finished_at"], view["on_time"]) == (
+        "待接诊", None, None, None)
+    assert view["medical"] == {"visit_note": None, "record_id": None}

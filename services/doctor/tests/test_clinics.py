@@ -86,9 +86,10 @@ def test_a_clinics_reading_goes_into_the_consenting_attendees_record(tx):
         "sign_up_id": entry.id, "record_id": record.id, **BP, "note": "血压控制尚可"},
         DOCTOR, NOW)
     assert (health.id, reading.source, reading.clinic_id, reading.measured_on,
-            reading.systolic) == (record.id, "clinic", clinic.id, TODAY, 138)
-    assert [(n.text, n.source) for n in records.notes_of(tx.session, record)] == [
-        ("血压控制尚可", "clinic")]
+            reading.systolic, reading.recorded_by) == (
+        record.id, "clinic", clinic.id, TODAY, 138, "刘大夫")
+    assert [(n.text, n.source, n.recorded_by) for n in records.notes_of(tx.session, record)] == [
+        ("血压控制尚可", "clinic", "刘大夫")]
     clinics.take_reading(tx, C, clinic.id, {"sign_up_id": entry.id, "record_id": record.id,
                                             "kind": "glucose", "glucose_tenths": 72}, DOCTOR,
                          NOW)
@@ -106,7 +107,9 @@ def test_a_clinics_reading_is_refused_for_one_who_did_not_come_or_did_not_consen
     with refused(tx, "not_attended", field="sign_up_id", status=409):
         clinics.take_reading(tx, C, clinic.id, {"sign_up_id": absent.id, "record_id": zhao.id,
                                                 **BP}, DOCTOR, NOW)
-    with refused(tx, "not_same_resident", field="record_id", status=422):
+    with refused(tx, "not_same_resident", field="record_id", status=422, words=(
+            "报名的居民与这份健康档案不是同一人（电话不同）",
+            "The attendee is not this record's resident (another phone)")):
         clinics.take_reading(tx, C, clinic.id, {"sign_up_id": came.id, "record_id": zhao.id,
                                                 **BP}, DOCTOR, NOW)
     with refused(tx, "not_offered", field="kind", status=422):
@@ -132,3 +135,12 @@ def test_the_list_of_clinics_by_day_and_the_upcoming_ones(tx):
     assert [c.id for c in clinics.list_clinics(tx.session, C, upcoming_from=date(2026, 11, 28))
             ] == [later.id]
     assert clinics.list_clinics(tx.session, "maple-court") == []
+
+
+def test_a_resident_signed_up_for_one_clinic_signs_up_for_another(tx):
+    first = plan(tx)
+    second = plan(tx, day=TODAY + timedelta(days=7))
+    resident = {"name": "王奶奶", "phone": "13700001111"}
+    clinics.sign_up(tx, C, first.id, resident, CLERK, NOW)
+    entry = clinics.sign_up(tx, C, second.id, resident, CLERK, NOW)
+    assert (entry.clinic_id, entry.phone, entry.attended) == (second.id, "13700001111", False)

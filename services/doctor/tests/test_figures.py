@@ -66,3 +66,27 @@ def test_house_calls_by_month_and_on_time(tx):
         6, 3, 2, "66.7%")
     assert figures(tx.session, "maple-court", NOW)["house_calls"] == {
         "received": 0, "finished": 0, "on_time": 0, "on_time_rate": None, "by_month": []}
+
+
+def test_each_clinic_by_its_day_with_its_place_and_the_communitys_figures_whole(tx):
+    day = {"hours": "9-11", "capacity": 10, "offers": ["blood_pressure"]}
+    # planned first, held later: the figures list the clinics by their day
+    later = clinics.plan(tx, C, {**day, "day": date(2026, 12, 20), "place": "广场"}, CLERK, NOW)
+    today = clinics.plan(tx, C, {**day, "day": TODAY, "place": "服务站"}, CLERK, NOW)
+    # two house calls of November, both resolved before their due time
+    for case_id in (1, 2):
+        cases.receive(tx, dispatched_case("doctor", "house_call", case_id=case_id), NOW)
+        cases.accept(tx.session, case_id, DOCTOR, NOW)
+        cases.finish(tx.session, case_id, {"result": "x"}, DOCTOR, NOW, resolved=True)
+    assert figures(tx.session, C, NOW) == {
+        "community": C,
+        "records": {"open": 0, "withdrawn": 0},
+        "clinics": {"held": 1, "planned": 1, "signed_up": 0, "attended": 0, "by_clinic": [
+            {"clinic_id": today.id, "day": "2026-11-27", "place": "服务站", "held": True,
+             "signed_up": 0, "attended": 0},
+            {"clinic_id": later.id, "day": "2026-12-20", "place": "广场", "held": False,
+             "signed_up": 0, "attended": 0}]},
+        "house_calls": {"received": 2, "finished": 2, "on_time": 2, "on_time_rate": "100.0%",
+                        "by_month": [{"month": "2026-11", "received": 2, "resolved": 2,
+                                      "returned": 0, "open": 0, "recalled": 0, "on_time": 2,
+                                      "late": 0}]}}

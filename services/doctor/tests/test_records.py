@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from doctor.domain import records, views
 
-from .conftest import DOCTOR, NOW, TODAY, C, open_record, refused
+from .conftest import DOCTOR, NOW, TODAY, C, open_record, record_data, refused
 
 BP = {"kind": "blood_pressure", "systolic": 150, "diastolic": 95, "measured_on": TODAY}
 
@@ -177,3 +177,62 @@ def test_a_visit_note_as_the_record_shows_it(tx):
         "id": note.id, "seen_on": "2026-11-27", "text": "血压偏高", "source": "house_call",
         "source_name": "House call", "case_id": 4, "recorded_by": "刘大夫"}
     assert views.note_view(note, "zh")["source_name"] == "上门出诊"
+
+
+def test_one_open_record_is_the_same_name_phone_and_birth_date_in_this_community(tx):
+    first = open_record(tx)
+    # twins born the same day who share a phone are two residents
+    assert open_record(tx, name="王二奶奶").id == first.id + 1
+    # the same name and birth date with another phone is someone else
+    assert open_record(tx, phone="13700009999").id == first.id + 2
+    # the same resident in another community is that community's
+    other = records.open_record(tx, "maple-court", record_data(), DOCTOR, NOW)
+    assert (other.id, other.community) == (first.id + 3, "maple-court")
+
+
+def test_a_records_history_says_who_did_what_and_when_never_the_values(tx):
+    record = open_record(tx, consent_method="verbal_witnessed", consent_form_ref=None,
+                         consent_witness="居委会李主任")
+    records.add_reading(tx.session, record, {"kind": "glucose", "glucose_tenths": 72,
+                                             "fasting": True, "measured_on": TODAY},
+                        DOCTOR, NOW)
+    note = records.add_note(tx.session, record, {"seen_on": TODAY, "text": "空腹血糖正常"},
+                            DOCTOR, NOW)
+    records.withdraw(tx, C, record.id, {"withdrawn_on": TODAY, "note": "本人要求"}, DOCTOR, NOW)
+    at = "2026-11-27T02:00:00Z"
+    assert record.history == [
+        {"at": at, "by": "刘大夫", "action": "opened", "consent_method": "verbal_witnessed"},
+        {"at": at, "by": "刘大夫", "action": "reading", "kind": "glucose", "source": "visit"},
+        {"at": at, "by": "刘大夫", "action": "note", "source": "visit"},
+        {"at": at, "by": "刘大夫", "action": "withdrawn"}]
+    # a note written without saying where is a visit's
+    assert note.source == "visit"
+    # the withdrawal is kept with who recorded it and the resident's reason
+    assert (record.withdrawal_recorded_by, record.withdrawal_note) == ("刘大夫", "本人要求")
+
+
+def test_a_reading_keeps_only_the_values_of_its_kind(tx):
+    record = open_record(tx)
+    # a form sends every field; a glucose reading keeps no pressure, a pressure no glucose
+    glucose = records.add_reading(tx.session, record, {
+        "kind": "glucose", "glucose_tenths": 61, "fasting": True, "systolic": 150,
+        "diastolic": 95, "measured_on": TODAY}, DOCTOR, NOW)
+    pressure = records.add_reading(tx.session, record, {
+        **BP, "glucose_tenths": 61, "fasting": True}, DOCTOR, NOW)
+    assert (glucose.systolic, glucose.diastolic, glucose.glucose_tenths, glucose.fasting) == (
+        None, None, 61, True)
+    assert (pressure.systolic, pressure.diastolic, pressure.glucose_tenths,
+            pressure.fasting) == (150, 95, None, None)
+
+
+def test_readings_and_notes_latest_first_by_their_date_then_the_last_written(tx):
+    record = open_record(tx)
+    day = TODAY - timedelta(days=10)
+    # written in this order: today's, then one of ten days ago, then another of today
+    for systolic, measured_on in ((150, TODAY), (140, day), (130, TODAY)):
+        records.add_reading(tx.session, record, {**BP, "systolic": systolic,
+                                                 "measured_on": measured_on}, DOCTOR, NOW)
+    for text, seen_on in (("今天一", TODAY), ("十天前", day), ("今天二", TODAY)):
+        records.add_note(tx.session, record, {"seen_on": seen_on, "text": text}, DOCTOR, NOW)
+    assert [r.systolic for r in records.readings_of(tx.session, record)] == [130, 150, 140]
+    assert [n.text for n in records.notes_of(tx.session, record)] == ["今天二", "今天一", "十天前"]

@@ -24,14 +24,18 @@ def test_a_records_line_and_age_by_the_birthday(tx):
 
 def test_a_whole_record_in_english(tx):
     record = open_record(tx, consent_method="verbal_witnessed", consent_form_ref=None,
-                         consent_witness="李主任", conditions=["高血压", "糖尿病"])
+                         consent_witness="李主任", conditions=["高血压", "糖尿病"],
+                         allergies=["青霉素", "磺胺"])
     records.add_reading(tx.session, record, {"kind": "glucose", "glucose_tenths": 105,
                                              "fasting": False, "measured_on": TODAY},
                         DOCTOR, NOW)
+    records.add_note(tx.session, record, {"seen_on": TODAY, "text": "血糖偏高"}, DOCTOR, NOW)
     view = views.record_view(tx.session, record, "en", NOW)
     assert (view["birth_date"], view["phone"], view["address"], view["sex"]) == (
         "1946-03-08", "13700001111", "彩虹城3区2号楼1单元", "female")
-    assert (view["conditions_text"], view["allergies_text"]) == ("高血压、糖尿病", "青霉素")
+    assert (view["sex_name"], view["state_name"]) == ("Female", "Open")
+    assert (view["conditions_text"], view["allergies_text"]) == ("高血压、糖尿病", "青霉素、磺胺")
+    assert [(n["text"], n["source_name"]) for n in view["notes"]] == [("血糖偏高", "Visit")]
     assert view["consent"] == {"by": "王奶奶", "method": "verbal_witnessed",
                                "method_name": "Verbal consent before a witness",
                                "on": "2026-11-27", "form_ref": None, "witness": "李主任",

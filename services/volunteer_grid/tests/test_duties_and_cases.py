@@ -7,7 +7,7 @@ from minzi.testing import dispatched_case
 
 from volunteer_grid.domain import cases, duties, posts, volunteers
 
-from .conftest import NOW, STAFF, TODAY, C, refused
+from .conftest import NOW, STAFF, TODAY, C, in_no_order_of_its_own, refused
 
 
 def duty(tx, town, day=TODAY, **extra):
@@ -67,6 +67,7 @@ def test_what_a_duty_refuses(tx, town):
 
 
 def test_duties_listed_by_day_zone_and_month(tx, town):
+    in_no_order_of_its_own(tx)              # by day, then in the order planned
     late = duty(tx, town, day=date(2026, 11, 20), title="十一月巡逻")
     early = duty(tx, town, day=date(2026, 10, 3), title="国庆值守", kind="event_stewarding")
     other = duty(tx, town, day=date(2026, 11, 20), zone_id=town.z2.id)
@@ -97,20 +98,33 @@ def test_a_resident_signing_up_is_enrolled_and_answered(tx, town):
     case = cases.get_case(tx.session, 1, STAFF)
     assert (case.state, [h["action"] for h in case.history]) == (
         "resolved", ["received", "enrolled", "resolved"])
+    assert case.history[1:] == [
+        {"at": "2026-11-27T02:00:00Z", "by": "刘主任", "action": "enrolled", "note": None,
+         "volunteer_id": volunteer.id},
+        {"at": "2026-11-27T02:00:00Z", "by": "刘主任", "action": "resolved",
+         "note": f"已登记为志愿者（编号 {volunteer.id}，一区）"}]
+    assert volunteer.created_by == "刘主任"
     with refused(tx, "case_closed", field="case_id", status=409):
         cases.enrol(tx, 1, {"door_id": town.d1.id}, STAFF, NOW)
 
 
 def test_signing_up_needs_a_name_and_phone_and_a_free_phone(tx, town):
     signup(tx, 1, name=None, phone="13800002222")
-    with refused(tx, "name_required", field="name", status=422):
+    with refused(tx, "name_required", field="name", status=422,
+                 zh="诉求里没有报名人的姓名，请填写", en="The case has no name: give it"):
         cases.enrol(tx, 1, {"zone_id": town.z1.id}, STAFF, NOW)
     _, report = cases.enrol(tx, 1, {"zone_id": town.z1.id, "name": "吴静",
                                     "reply": "欢迎加入！"}, STAFF, NOW)
     assert report["reply"] == "欢迎加入！"
     signup(tx, 2, name="吴静", phone=None)
-    with refused(tx, "phone_required", field="phone", status=422):
+    with refused(tx, "phone_required", field="phone", status=422,
+                 zh="诉求里没有报名人的手机号，请填写", en="The case has no phone: give it"):
         cases.enrol(tx, 2, {"zone_id": town.z1.id}, STAFF, NOW)
+    # the phone staff give is the one enrolled, over intake's
+    signup(tx, 4, name="陈晨", phone="13800004444")
+    enrolled, _ = cases.enrol(tx, 4, {"zone_id": town.z1.id, "phone": "13800005555"}, STAFF,
+                              NOW)
+    assert enrolled.phone == "13800005555"
     signup(tx, 3, name="王芳", phone="13900000001")            # already on the roster
     with refused(tx, "volunteer_exists", field="phone", status=409):
         cases.enrol(tx, 3, {"zone_id": town.z1.id}, STAFF, NOW)
@@ -124,8 +138,14 @@ def report_to_head(tx, case_id=5):
 
 def test_a_matter_goes_to_the_building_head_now_and_is_answered(tx, town):
     assert report_to_head(tx)["note"] == "志愿者网格已收到，将转给您所在楼的楼长"
+    # a door head and the zone head of 5号楼's zone are not its building head
+    posts.appoint(tx, C, {"level": "door_head", "place_id": town.d1.id,
+                          "volunteer_id": town.li.id}, STAFF, NOW)
+    posts.appoint(tx, C, {"level": "zone_head", "place_id": town.z1.id,
+                          "volunteer_id": town.zhou.id}, STAFF, NOW)
     with refused(tx, "no_head", field="building_id", status=409,
-                 zh="5号楼现在没有楼长，请先在网格里任命"):
+                 zh="5号楼现在没有楼长，请先在网格里任命",
+                 en="5号楼 has no building head now: appoint one first"):
         cases.forward(tx, 5, {"building_id": town.b5.id}, STAFF, NOW)
     posts.appoint(tx, C, {"level": "building_head", "place_id": town.b5.id,
                           "volunteer_id": town.wang.id}, STAFF, NOW)
@@ -158,6 +178,9 @@ def test_a_case_of_the_other_kind_or_elsewhere_is_refused(tx, town):
     returned = cases.finish(tx, 6, {"note": "请到居委会现场登记"}, STAFF, NOW, resolved=False)
     assert returned == {"case_id": 6, "program_id": "volunteer_grid", "handler": "刘主任",
                         "status": "returned", "note": "请到居委会现场登记"}
+    assert cases.get_case(tx.session, 6, STAFF).history[-1] == {
+        "at": "2026-11-27T02:00:00Z", "by": "刘主任", "action": "returned",
+        "note": "请到居委会现场登记"}
     assert cases.get_case(tx.session, 6, STAFF).state == "returned"
 
 
@@ -171,3 +194,8 @@ def test_chased_and_recalled_cases_are_on_their_record(tx, town):
     case = cases.get_case(tx.session, 5, STAFF)
     assert (case.state, case.chases, [h["action"] for h in case.history]) == (
         "recalled", 2, ["received", "chased", "escalated", "recalled"])
+    # intake is who chased and recalled, with its note, when
+    assert case.history[1:] == [
+        {"at": "2026-11-27T02:00:00Z", "by": "intake", "action": "chased", "note": "请尽快"},
+        {"at": "2026-11-27T02:00:00Z", "by": "intake", "action": "escalated", "note": None},
+        {"at": "2026-11-27T02:00:00Z", "by": "intake", "action": "recalled", "note": "转给物业"}]

@@ -7,7 +7,7 @@ from datetime import date
 from volunteer_grid.domain import duties, posts, volunteers
 from volunteer_grid.domain.figures import figures, hours_by_volunteer
 
-from .conftest import NOW, STAFF, C
+from .conftest import NOW, STAFF, C, in_no_order_of_its_own
 
 
 def served(tx, town, day, zone, people_minutes, kind="patrol"):
@@ -23,6 +23,7 @@ def served(tx, town, day, zone, people_minutes, kind="patrol"):
 
 
 def test_volunteers_and_heads_counted_from_the_records(tx, town):
+    in_no_order_of_its_own(tx)                      # zones in the order added
     volunteers.set_active(tx, C, town.zhou.id, False, None, STAFF, NOW)
     appoint = lambda level, place, who: posts.appoint(  # noqa: E731
         tx, C, {"level": level, "place_id": place, "volunteer_id": who.id}, STAFF, NOW)
@@ -50,6 +51,7 @@ def test_volunteers_and_heads_counted_from_the_records(tx, town):
 
 
 def test_minutes_by_zone_month_and_volunteer(tx, town):
+    in_no_order_of_its_own(tx)
     # 王芳 and 赵敏 live in 一区, 孙丽 in 二区; the duty's own zone does not decide
     served(tx, town, date(2026, 10, 31), town.z1.id, [(town.wang, 120), (town.sun, 45)])
     served(tx, town, date(2026, 11, 1), None, [(town.wang, 30), (town.zhao, 61)],
@@ -81,8 +83,11 @@ def test_minutes_by_zone_month_and_volunteer(tx, town):
             for v in hours_by_volunteer(tx.session, C)] == [
         ("王芳", "一区", 2, 150, "2:30"), ("赵敏", "一区", 1, 61, "1:01"),
         ("孙丽", "二区", 2, 60, "1:00")]
-    assert [(v["name"], v["minutes"]) for v in hours_by_volunteer(tx.session, C, "2026-10")] \
-        == [("王芳", 120), ("孙丽", 45)]
+    assert hours_by_volunteer(tx.session, C, "2026-10") == [
+        {"volunteer_id": town.wang.id, "name": "王芳", "zone": "一区", "duties": 1,
+         "minutes": 120, "hours": "2:00"},
+        {"volunteer_id": town.sun.id, "name": "孙丽", "zone": "二区", "duties": 1,
+         "minutes": 45, "hours": "0:45"}]
     served(tx, town, date(2026, 11, 3), None, [(town.zhou, 61)])
     assert [v["name"] for v in hours_by_volunteer(tx.session, C, "2026-11")] == [
         "赵敏", "周杰", "王芳", "孙丽"]

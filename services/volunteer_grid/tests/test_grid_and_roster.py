@@ -5,7 +5,7 @@ from datetime import date
 
 from volunteer_grid.domain import grid, posts, volunteers
 
-from .conftest import NOW, STAFF, TODAY, C, person, refused
+from .conftest import NOW, STAFF, TODAY, C, in_no_order_of_its_own, person, refused
 
 
 def test_places_are_named_once_where_they_must_be(tx, town):
@@ -116,15 +116,31 @@ def test_a_head_cannot_leave_or_move_away_without_a_successor(tx, town):
     with refused(tx, "holds_a_post", field="active", status=409,
                  zh="这位志愿者还担任5号楼楼长，请先任命接任者或让其卸任"):
         volunteers.set_active(tx, C, town.wang.id, False, None, STAFF, NOW)
-    with refused(tx, "head_moving_away", field="zone_id", status=409):
+    with refused(tx, "head_moving_away", field="zone_id", status=409,
+                 zh="王芳还担任5号楼楼长，搬走前请先任命接任者",
+                 en="The volunteer heads the place they would leave: appoint a successor "
+                    "first"):
         volunteers.update_volunteer(tx, C, town.wang.id, {"building_id": town.b6.id}, STAFF,
                                     NOW)
     # moving to another door of the same building keeps her the building's head
     moved = volunteers.update_volunteer(tx, C, town.wang.id, {"door_id": town.d1.id}, STAFF, NOW)
     assert (moved.building_id, moved.door_id) == (town.b5.id, town.d1.id)
+    # a zone head moving within the zone, a door head's home given again as it is, and someone
+    # heading nothing moving anywhere (while others head places) are not moving away
+    posts.appoint(tx, C, {"level": "zone_head", "place_id": town.z1.id,
+                          "volunteer_id": town.zhou.id}, STAFF, NOW)
+    assert volunteers.update_volunteer(tx, C, town.zhou.id, {"building_id": town.b6.id}, STAFF,
+                                       NOW).building_id == town.b6.id
+    posts.appoint(tx, C, {"level": "door_head", "place_id": town.d1.id,
+                          "volunteer_id": town.li.id}, STAFF, NOW)
+    assert volunteers.update_volunteer(tx, C, town.li.id, {"door_id": town.d1.id}, STAFF,
+                                       NOW).door_id == town.d1.id
+    assert volunteers.update_volunteer(tx, C, town.sun.id, {"building_id": town.b6.id}, STAFF,
+                                       NOW).zone_id == town.z1.id
 
 
 def test_the_roster_filtered(tx, town):
+    in_no_order_of_its_own(tx)                  # the roster in the order volunteers were added
     volunteers.set_active(tx, C, town.zhou.id, False, None, STAFF, NOW)
     volunteers.update_volunteer(tx, C, town.li.id, {"skills": ["patrol"]}, STAFF, NOW)
     names = lambda **kw: [v.name for v in volunteers.list_volunteers(tx.session, C, **kw)]  # noqa: E731

@@ -3,10 +3,10 @@ active volunteer living there, a replaced head kept on the record, and every app
 replacement, stepping down and change of a head's phone published for the SMS broadcasts."""
 from datetime import timedelta
 
-from volunteer_grid.domain import posts, volunteers
+from volunteer_grid.domain import posts, views, volunteers
 from volunteer_grid.domain.figures import hours_text
 
-from .conftest import NOW, STAFF, C, refused
+from .conftest import NOW, STAFF, C, in_no_order_of_its_own, refused
 
 LATER = NOW + timedelta(days=30)
 
@@ -31,6 +31,9 @@ def test_an_appointment_is_published_with_the_place_and_the_head(tx, town):
         "previous": None, "at": "2026-11-27T02:00:00Z"}}]
     assert posts.post_title(tx.session, post) == "5号楼2单元楼门长"
     assert posts.post_title(tx.session, post, "en") == "Door head, 5号楼2单元"
+    chief = appoint(tx, "commander", None, town.sun)
+    assert (posts.post_title(tx.session, chief), posts.post_title(tx.session, chief, "en")) == (
+        "总指挥", "Commander")
 
 
 def test_replacing_a_head_ends_the_old_holding_and_keeps_it(tx, town):
@@ -115,9 +118,15 @@ def test_stepping_down_leaves_the_place_without_a_head_and_says_so(tx, town):
             vacated["data"]["building"], vacated["data"]["previous"]["name"]) == (
         "volunteer_grid.head_vacated", None, "stepped_down",
         {"id": town.b6.id, "name": "6号楼"}, "赵敏")
-    with refused(tx, "post_ended", field="post_id", status=409):
+    assert (ended.ended_by, vacated["data"]["at"]) == ("刘主任", "2026-12-27T02:00:00Z")
+    assert views.history(tx.session, C, "post", post.id)[-1] == {
+        "action": "stepped_down", "by": "刘主任", "at": "2026-12-27T02:00:00Z",
+        "detail": {"note": "年纪大了"}}
+    with refused(tx, "post_ended", field="post_id", status=409, zh="这项任职已经结束了",
+                 en="The post has already ended"):
         posts.step_down(tx, C, post.id, {}, STAFF, LATER)
-    with refused(tx, "post_not_found", field="post_id", status=404):
+    with refused(tx, "post_not_found", field="post_id", status=404,
+                 zh=f"没有编号为 {post.id} 的任职记录", en=f"No post {post.id}"):
         posts.step_down(tx, "maple-court", post.id, {}, STAFF, LATER)
     # now free to leave
     assert volunteers.set_active(tx, C, town.zhao.id, False, None, STAFF, LATER).active is False
@@ -126,11 +135,13 @@ def test_stepping_down_leaves_the_place_without_a_head_and_says_so(tx, town):
 def test_a_heads_new_phone_is_sent_on_for_each_post_they_hold(tx, town):
     appoint(tx, "door_head", town.d2.id, town.wang)
     appoint(tx, "building_head", town.b5.id, town.wang)
+    appoint(tx, "door_head", town.d1.id, town.li)         # another head: not theirs to send
     tx.published.clear()
     volunteers.update_volunteer(tx, C, town.wang.id, {"phone": "13700000001"}, STAFF, LATER)
-    assert [(m["data"]["level"], m["data"]["reason"], m["data"]["head"]["phone"])
-            for m in tx.published] == [("door_head", "details_changed", "13700000001"),
-                                       ("building_head", "details_changed", "13700000001")]
+    assert [(m["data"]["level"], m["data"]["reason"], m["data"]["head"]["phone"],
+             m["data"]["at"]) for m in tx.published] == [
+        ("door_head", "details_changed", "13700000001", "2026-12-27T02:00:00Z"),
+        ("building_head", "details_changed", "13700000001", "2026-12-27T02:00:00Z")]
     # skills are not the SMS broadcasts' business
     tx.published.clear()
     volunteers.update_volunteer(tx, C, town.wang.id, {"skills": ["patrol"]}, STAFF, LATER)
@@ -160,3 +171,12 @@ def test_a_posts_history_is_its_own_holders_earliest_first(tx, town):
     # the commanders' posts have no place, and are their own history
     chief = appoint(tx, "commander", None, town.sun, when=LATER)
     assert [p.id for p in posts.history(tx.session, C, "commander", None)] == [chief.id]
+
+
+def test_a_posts_history_by_when_each_began_whatever_the_order_entered(tx, town):
+    in_no_order_of_its_own(tx)
+    later = appoint(tx, "deputy_zone_head", town.z1.id, town.zhao, when=LATER)
+    first = appoint(tx, "deputy_zone_head", town.z1.id, town.wang)
+    second = appoint(tx, "deputy_zone_head", town.z1.id, town.li)
+    assert [p.id for p in posts.history(tx.session, C, "deputy_zone_head", town.z1.id)] == [
+        first.id, second.id, later.id]

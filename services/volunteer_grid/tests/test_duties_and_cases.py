@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from minzi.testing import dispatched_case
 
-from volunteer_grid.domain import cases, duties, posts, volunteers
+from volunteer_grid.domain import cases, duties, posts, views, volunteers
 
 from .conftest import NOW, STAFF, TODAY, C, in_no_order_of_its_own, refused
 
@@ -16,6 +16,7 @@ def duty(tx, town, day=TODAY, **extra):
 
 
 def test_a_duty_with_volunteers_and_the_minutes_each_served(tx, town):
+    in_no_order_of_its_own(tx)                  # its volunteers in the order assigned
     patrol = duty(tx, town, note="19:00 集合")
     assert (patrol.kind, patrol.zone_id, patrol.day, patrol.note, patrol.created_by) == (
         "patrol", town.z1.id, TODAY, "19:00 集合", "刘主任")
@@ -27,6 +28,11 @@ def test_a_duty_with_volunteers_and_the_minutes_each_served(tx, town):
                                                       "minutes": 150}, STAFF, NOW)
     assert (served.minutes, served.recorded_by, served.recorded_at) == (150, "刘主任", NOW)
     assert [a.minutes for a in duties.assignments(tx.session, patrol)] == [150, None]
+    assert views.history(tx.session, C, "duty", patrol.id)[1:] == [
+        {"action": "assigned", "by": "刘主任", "at": "2026-11-27T02:00:00Z",
+         "detail": {"volunteer_ids": [town.wang.id, town.li.id]}},
+        {"action": "minutes_recorded", "by": "刘主任", "at": "2026-11-27T02:00:00Z",
+         "detail": {"volunteer_id": town.wang.id, "minutes": 150}}]
     community_wide = duties.add_duty(tx, C, {"kind": "notice_delivery", "title": "送停水通知",
                                              "zone_id": None, "day": TODAY}, STAFF, NOW)
     assert community_wide.zone_id is None
@@ -35,35 +41,45 @@ def test_a_duty_with_volunteers_and_the_minutes_each_served(tx, town):
 def test_what_a_duty_refuses(tx, town):
     patrol = duty(tx, town)
     duties.assign(tx, C, patrol.id, {"volunteer_ids": [town.wang.id]}, STAFF, NOW)
-    with refused(tx, "already_assigned", field="volunteer_ids", status=409):
+    with refused(tx, "already_assigned", field="volunteer_ids", status=409,
+                 zh="王芳已经安排在这项任务里了", en="王芳 is already on this duty"):
         duties.assign(tx, C, patrol.id, {"volunteer_ids": [town.li.id, town.wang.id]}, STAFF,
                       NOW)
     with refused(tx, "already_assigned", field="volunteer_ids"):
         duties.assign(tx, C, patrol.id, {"volunteer_ids": [town.li.id, town.li.id]}, STAFF,
                       NOW)
     volunteers.set_active(tx, C, town.zhou.id, False, None, STAFF, NOW)
-    with refused(tx, "volunteer_inactive", field="volunteer_ids", status=409):
+    with refused(tx, "volunteer_inactive", field="volunteer_ids", status=409,
+                 zh="周杰已不在岗，不能安排值勤", en="周杰 is not an active volunteer"):
         duties.assign(tx, C, patrol.id, {"volunteer_ids": [town.zhou.id]}, STAFF, NOW)
     with refused(tx, "unknown_volunteer", field="volunteer_ids", status=422):
         duties.assign(tx, C, patrol.id, {"volunteer_ids": [99]}, STAFF, NOW)
     with refused(tx, "not_assigned", field="volunteer_id", status=422,
-                 zh="李强没有安排在这项任务里"):
+                 zh="李强没有安排在这项任务里", en="李强 is not on this duty"):
         duties.record_minutes(tx, C, patrol.id, {"volunteer_id": town.li.id, "minutes": 60},
                               STAFF, NOW)
     duties.record_minutes(tx, C, patrol.id, {"volunteer_id": town.wang.id, "minutes": 60},
                           STAFF, NOW)
-    with refused(tx, "minutes_recorded", field="volunteer_id", status=409):
+    with refused(tx, "minutes_recorded", field="volunteer_id", status=409,
+                 zh="王芳这次的服务时长已经登记过了",
+                 en="王芳's time on this duty is already recorded"):
         duties.record_minutes(tx, C, patrol.id, {"volunteer_id": town.wang.id, "minutes": 30},
                               STAFF, NOW)
     tomorrow = duty(tx, town, day=TODAY + timedelta(days=1))
     duties.assign(tx, C, tomorrow.id, {"volunteer_ids": [town.li.id]}, STAFF, NOW)
-    with refused(tx, "duty_not_yet", field="duty_id", status=409):
+    with refused(tx, "duty_not_yet", field="duty_id", status=409,
+                 zh="这项任务在 2026-11-28，还没到，不能登记时长",
+                 en="The duty is on 2026-11-28: too early to record time"):
         duties.record_minutes(tx, C, tomorrow.id, {"volunteer_id": town.li.id, "minutes": 30},
                               STAFF, NOW)
-    with refused(tx, "duty_not_found", field="duty_id", status=404):
+    with refused(tx, "duty_not_found", field="duty_id", status=404,
+                 zh=f"没有编号为 {patrol.id} 的值勤任务", en=f"No duty {patrol.id}"):
         duties.assign(tx, "maple-court", patrol.id, {"volunteer_ids": [town.li.id]}, STAFF, NOW)
     with refused(tx, "unknown_zone", field="zone_id", status=422):
         duty(tx, town, zone_id=99)
+    with refused(tx, "unknown_volunteer", field="volunteer_id", status=422):
+        duties.record_minutes(tx, C, patrol.id, {"volunteer_id": 99, "minutes": 30}, STAFF,
+                              NOW)
 
 
 def test_duties_listed_by_day_zone_and_month(tx, town):
@@ -160,20 +176,23 @@ def test_a_matter_goes_to_the_building_head_now_and_is_answered(tx, town):
                           resolved=True)
     assert report == {"case_id": 5, "program_id": "volunteer_grid", "handler": "刘主任",
                       "status": "resolved", "result": "杂物已清理", "reply": "楼道已清理干净"}
-    with refused(tx, "case_closed", field="case_id"):
+    with refused(tx, "case_closed", field="case_id", zh="这件诉求已经办完或已被收回",
+                 en="The case is no longer open"):
         cases.progress(tx, 5, {"note": "再看看"}, STAFF, NOW)
 
 
 def test_a_case_of_the_other_kind_or_elsewhere_is_refused(tx, town):
     report_to_head(tx, 5)
     signup(tx, 6)
-    with refused(tx, "wrong_service", field="case_id", status=409):
+    with refused(tx, "wrong_service", field="case_id", status=409,
+                 zh="这件诉求不是这一类，不能这样办理", en="This case is not of that kind"):
         cases.enrol(tx, 5, {"zone_id": town.z1.id}, STAFF, NOW)
     with refused(tx, "wrong_service", field="case_id"):
         cases.forward(tx, 6, {"building_id": town.b5.id}, STAFF, NOW)
     with refused(tx, "unknown_building", field="building_id", status=422):
         cases.forward(tx, 5, {"building_id": 99}, STAFF, NOW)
-    with refused(tx, "case_not_found", field="case_id", status=404):
+    with refused(tx, "case_not_found", field="case_id", status=404, zh="没有编号为 5 的诉求",
+                 en="No case 5"):
         cases.get_case(tx.session, 5, {**STAFF, "community": "maple-court"})
     returned = cases.finish(tx, 6, {"note": "请到居委会现场登记"}, STAFF, NOW, resolved=False)
     assert returned == {"case_id": 6, "program_id": "volunteer_grid", "handler": "刘主任",

@@ -48,6 +48,11 @@ def test_volunteers_and_heads_counted_from_the_records(tx, town):
     assert [h["label"] for h in figures(tx.session, C, "en")["heads"]["by_level"]][:2] == [
         "Commander", "Deputy commander"]
     assert figures(tx.session, "maple-court")["volunteers"]["total"] == 0
+    # a head for 一区 and 2单元: no zone and no door left without one
+    appoint("zone_head", town.z1.id, town.zhao)
+    appoint("door_head", town.d2.id, town.wang)
+    heads = figures(tx.session, C)["heads"]
+    assert (heads["zones_without_head"], heads["doors_without_head"]) == (0, 0)
 
 
 def test_minutes_by_zone_month_and_volunteer(tx, town):
@@ -74,6 +79,12 @@ def test_minutes_by_zone_month_and_volunteer(tx, town):
     assert (counted["duties"]["total"], [(k["kind"], k["label"], k["count"]) for k in
                                          counted["duties"]["by_kind"]]) == (
         3, [("patrol", "治安巡逻", 2), ("notice_delivery", "通知送达", 1)])
+    assert (counted["community"], [(z["zone_id"], z["zone"]) for z in hours["by_zone"]],
+            [(z["zone_id"], z["zone"]) for z in counted["volunteers"]["by_zone"]]) == (
+        C, [(town.z1.id, "一区"), (town.z2.id, "二区")],
+        [(town.z1.id, "一区"), (town.z2.id, "二区")])
+    assert [k["label"] for k in figures(tx.session, C, "en")["duties"]["by_kind"]] == [
+        "Patrol", "Notices delivery"]
     november = figures(tx.session, C, month="2026-11")
     assert (november["month"], november["hours"]["minutes"], november["duties"]["total"],
             [z["minutes"] for z in november["hours"]["by_zone"]]) == ("2026-11", 106, 2,

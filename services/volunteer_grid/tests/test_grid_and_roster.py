@@ -3,7 +3,7 @@ grid from the most precise place given, a phone one volunteer's, leaving and com
 head who cannot leave (or move away) without a successor. Each refusal changes nothing."""
 from datetime import date
 
-from volunteer_grid.domain import grid, posts, volunteers
+from volunteer_grid.domain import grid, posts, views, volunteers
 
 from .conftest import NOW, STAFF, TODAY, C, in_no_order_of_its_own, person, refused
 
@@ -137,6 +137,14 @@ def test_a_head_cannot_leave_or_move_away_without_a_successor(tx, town):
                                        NOW).door_id == town.d1.id
     assert volunteers.update_volunteer(tx, C, town.sun.id, {"building_id": town.b6.id}, STAFF,
                                        NOW).zone_id == town.z1.id
+    # a zone alone is a move too
+    assert volunteers.update_volunteer(tx, C, town.sun.id, {"zone_id": town.z2.id}, STAFF,
+                                       NOW).zone_id == town.z2.id
+    assert views.history(tx.session, C, "volunteer", town.sun.id)[-1] == {
+        "action": "changed", "by": "刘主任", "at": "2026-11-27T02:00:00Z",
+        "detail": {"fields": ["zone_id"]}}
+    assert volunteers.update_volunteer(tx, C, town.sun.id, {"joined_on": date(2008, 7, 1)},
+                                       STAFF, NOW).joined_on == date(2008, 7, 1)
 
 
 def test_the_roster_filtered(tx, town):

@@ -225,7 +225,7 @@ def test_a_duty_of_a_zone_read_field_by_field(tx, town):
 def test_a_case_read_field_by_field_with_its_record_in_english(tx, town):
     cases.receive(tx, dispatched_case("volunteer_grid", "building_head_report", case_id=5,
                                       description="楼道灯坏了", address="彩虹城5号楼",
-                                      attributes={"building": "5号楼"},
+                                      attributes={"building": "5号楼"}, note="居民很着急",
                                       resident={"name": "赵大爷", "phone": "13900001111"}), NOW)
     cases.chased(tx, {"case_id": 5, "level": 1, "note": "请尽快"}, NOW)
     appoint(tx, "building_head", town.b5.id, town.wang)
@@ -242,7 +242,7 @@ def test_a_case_read_field_by_field_with_its_record_in_english(tx, town):
         "attributes": {"building": "5号楼"}, "chases": 1, "building_id": town.b5.id,
         "forwarded_to": "王芳", "result": "灯已修好", "handled_by": "刘主任",
         "history": [
-            {"at": at, "by": "intake", "action": "received", "note": None,
+            {"at": at, "by": "intake", "action": "received", "note": "居民很着急",
              "action_name": "Received"},
             {"at": at, "by": "intake", "action": "chased", "note": "请尽快",
              "action_name": "Chased"},

@@ -28,7 +28,9 @@ def test_a_duty_with_volunteers_and_the_minutes_each_served(tx, town):
                                                       "minutes": 150}, STAFF, NOW)
     assert (served.minutes, served.recorded_by, served.recorded_at) == (150, "刘主任", NOW)
     assert [a.minutes for a in duties.assignments(tx.session, patrol)] == [150, None]
-    assert views.history(tx.session, C, "duty", patrol.id)[1:] == [
+    assert views.history(tx.session, C, "duty", patrol.id) == [
+        {"action": "added", "by": "刘主任", "at": "2026-11-27T02:00:00Z",
+         "detail": {"title": "夜间治安巡逻"}},
         {"action": "assigned", "by": "刘主任", "at": "2026-11-27T02:00:00Z",
          "detail": {"volunteer_ids": [town.wang.id, town.li.id]}},
         {"action": "minutes_recorded", "by": "刘主任", "at": "2026-11-27T02:00:00Z",

@@ -102,20 +102,29 @@ def test_a_volunteers_details_change_and_a_non_head_is_not_announced(tx, town):
 def test_leaving_and_coming_back(tx, town):
     gone = volunteers.set_active(tx, C, town.zhou.id, False, "搬家", STAFF, NOW)
     assert (gone.active, gone.left_on) == (False, TODAY)
-    with refused(tx, "already_inactive", field="active", status=409):
+    with refused(tx, "already_inactive", field="active", status=409,
+                 zh="这位志愿者已经不在岗了", en="The volunteer is already inactive"):
         volunteers.set_active(tx, C, town.zhou.id, False, None, STAFF, NOW)
     back = volunteers.set_active(tx, C, town.zhou.id, True, None, STAFF, NOW)
     assert (back.active, back.left_on) == (True, None)
-    with refused(tx, "already_active", field="active", zh="这位志愿者已经是在岗状态"):
+    with refused(tx, "already_active", field="active", zh="这位志愿者已经是在岗状态",
+                 en="The volunteer is already active"):
         volunteers.set_active(tx, C, town.zhou.id, True, None, STAFF, NOW)
+    assert [(h["action"], h["detail"]) for h in views.history(
+        tx.session, C, "volunteer", town.zhou.id)][-2:] == [
+        ("deactivated", {"note": "搬家"}), ("activated", {"note": None})]
 
 
 def test_a_head_cannot_leave_or_move_away_without_a_successor(tx, town):
     posts.appoint(tx, C, {"level": "building_head", "place_id": town.b5.id,
                           "volunteer_id": town.wang.id}, STAFF, NOW)
     with refused(tx, "holds_a_post", field="active", status=409,
-                 zh="这位志愿者还担任5号楼楼长，请先任命接任者或让其卸任"):
+                 zh="这位志愿者还担任5号楼楼长，请先任命接任者或让其卸任",
+                 en="The volunteer still holds a post: appoint a successor or let them step "
+                    "down first"):
         volunteers.set_active(tx, C, town.wang.id, False, None, STAFF, NOW)
+    # another's post does not keep this one from leaving
+    assert volunteers.set_active(tx, C, town.zhao.id, False, None, STAFF, NOW).active is False
     with refused(tx, "head_moving_away", field="zone_id", status=409,
                  zh="王芳还担任5号楼楼长，搬走前请先任命接任者",
                  en="The volunteer heads the place they would leave: appoint a successor "

@@ -56,6 +56,8 @@ def test_deputies_may_be_several_and_the_commanders_have_no_place(tx, town):
     appoint(tx, "deputy_zone_head", town.z1.id, town.wang)
     appoint(tx, "deputy_zone_head", town.z1.id, town.li)
     appoint(tx, "zone_head", town.z1.id, town.zhou)
+    assert (tx.published[-1]["data"]["zone"], tx.published[-1]["data"]["building"]) == (
+        {"id": town.z1.id, "name": "一区"}, None)
     appoint(tx, "commander", None, town.sun)
     appoint(tx, "deputy_commander", None, town.zhao)
     appoint(tx, "deputy_commander", None, town.wang)

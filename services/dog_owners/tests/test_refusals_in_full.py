@@ -138,6 +138,11 @@ def test_joining_and_signing_refusals_in_both_languages(tx):
                  en="Signed before the pledge took effect on 2026-01-01"):
         join(tx, signed_on=date(2025, 12, 31))
     # signed on the very day the version takes effect
+    with refused(tx, "pledge_version_exists", field="version", status=409,
+                 zh="公约版本「2026版」已经发布过了，修改请发布新版本",
+                 en="Pledge version 2026版 is already published; publish a new version to "
+                    "change it"):
+        publish(tx, "2026版", date(2026, 2, 1))
     li = join(tx, signed_on=date(2026, 1, 1))
     members.leave(tx, C, li.id, {}, STAFF, NOW)
     with refused(tx, "member_left", field="member_id", status=409, zh="李阿姨已退会",
@@ -164,17 +169,17 @@ def test_a_households_dogs_and_a_fierce_breed_refused_in_both_languages(tx):
 
 def test_another_communitys_records_do_not_count_here(tx):
     """A version, a phone, a household and a registration number of maple-court are its own."""
-    pledges.publish(tx, "maple-court", {"version": "2025版", "title": "公约", "text": "……",
+    pledges.publish(tx, "maple-court", {"version": "2026版", "title": "公约", "text": "……",
                                         "effective_on": date(2025, 1, 1)}, STAFF, NOW)
     other = members.join(tx, "maple-court", {"name": "李阿姨", "phone": "13900000001",
                                              "household": "5号楼2单元301",
-                                             "pledge_version": "2025版"}, STAFF, NOW)
+                                             "pledge_version": "2026版"}, STAFF, NOW)
     dogs.add_dog(tx, "maple-court", other.id, {
         "name": "旺财", "breed": "柯基", "size_class": "small", "sex": "male",
         "registration_no": "京犬2026-0001", "registration_expires_on": date(2027, 6, 30)},
         STAFF, NOW)
     with refused(tx, "unknown_pledge_version", field="pledge_version"):
-        join(tx, version="2025版")
-    publish(tx)
+        join(tx, version="2026版")                  # not published here yet
+    publish(tx)                                     # the same version name, here
     li = join(tx)                                   # the same phone, household and number
     assert add_dog(tx, li).registration_no == "京犬2026-0001"

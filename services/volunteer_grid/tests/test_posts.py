@@ -77,17 +77,18 @@ def test_deputies_may_be_several_and_the_commanders_have_no_place(tx, town):
 def test_who_may_hold_a_post(tx, town):
     volunteers.set_active(tx, C, town.zhou.id, False, None, STAFF, NOW)
     with refused(tx, "volunteer_inactive", field="volunteer_id", status=409,
-                 zh="周杰已不在岗，不能任职"):
+                 zh="周杰已不在岗，不能任职", en="周杰 is not an active volunteer"):
         appoint(tx, "zone_head", town.z1.id, town.zhou)
     with refused(tx, "lives_elsewhere", field="volunteer_id", status=422,
-                 zh="孙丽不住在一区，不能担任这里的区长"):
+                 zh="孙丽不住在一区，不能担任这里的区长", en="孙丽 does not live in 一区"):
         appoint(tx, "zone_head", town.z1.id, town.sun)
     with refused(tx, "lives_elsewhere", field="volunteer_id"):
         appoint(tx, "building_head", town.b5.id, town.zhao)
     with refused(tx, "lives_elsewhere", field="volunteer_id"):
         appoint(tx, "door_head", town.d1.id, town.wang)
     appoint(tx, "door_head", town.d2.id, town.wang)
-    with refused(tx, "already_holds", field="volunteer_id", status=409):
+    with refused(tx, "already_holds", field="volunteer_id", status=409,
+                 zh="王芳已经担任这个职务", en="王芳 already holds this post"):
         appoint(tx, "door_head", town.d2.id, town.wang)
     appoint(tx, "deputy_zone_head", town.z1.id, town.li)
     with refused(tx, "already_holds", field="volunteer_id"):
@@ -95,9 +96,12 @@ def test_who_may_hold_a_post(tx, town):
 
 
 def test_a_post_names_its_place_rightly(tx, town):
-    with refused(tx, "no_place_for_level", field="place_id", status=422):
+    with refused(tx, "no_place_for_level", field="place_id", status=422,
+                 zh="总指挥是全社区的，不属于某个地方",
+                 en="A Commander is the whole community's: give no place"):
         appoint(tx, "commander", town.z1.id, town.wang)
-    with refused(tx, "place_required", field="place_id", status=422, zh="请写明是哪个楼的楼长"):
+    with refused(tx, "place_required", field="place_id", status=422, zh="请写明是哪个楼的楼长",
+                 en="Say which building"):
         appoint(tx, "building_head", None, town.wang)
     with refused(tx, "unknown_building", field="place_id", status=422):
         appoint(tx, "building_head", 99, town.wang)

@@ -210,3 +210,13 @@ def test_the_views_remaining_fields(tx):
     # a resident who gave no name: an admin sees none
     assert views.case_view(tx.session, case, "zh", views.MASKED)["resident"] == {
         "name": None, "phone": "139****1111", "address": None}
+
+
+def test_a_pledge_published_is_recorded_and_the_one_in_force_goes_by_its_day(tx):
+    pledge = pledges.publish(tx, C, {"version": "2026版", "title": "彩虹城社区养犬人文明公约",
+                                     "text": "……"}, STAFF, NOW)    # no day given: today
+    assert pledge.effective_on == date(2026, 11, 27)
+    assert views.history(tx.session, C, "pledge", pledge.id) == [
+        {"action": "published", "by": "王会长", "at": AT, "detail": {"version": "2026版"}}]
+    publish(tx, "2025版", date(2025, 1, 1))          # entered after it, in force before it
+    assert pledges.in_force(tx.session, C, NOW).version == "2026版"

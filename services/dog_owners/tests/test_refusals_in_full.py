@@ -178,6 +178,7 @@ def test_another_communitys_records_do_not_count_here(tx):
         "name": "旺财", "breed": "柯基", "size_class": "small", "sex": "male",
         "registration_no": "京犬2026-0001", "registration_expires_on": date(2027, 6, 30)},
         STAFF, NOW)
+    assert pledges.in_force(tx.session, C, NOW) is None
     with refused(tx, "unknown_pledge_version", field="pledge_version"):
         join(tx, version="2026版")                  # not published here yet
     publish(tx)                                     # the same version name, here

@@ -4,6 +4,7 @@ head who cannot leave (or move away) without a successor. Each refusal changes n
 from datetime import date
 
 from volunteer_grid.domain import grid, posts, views, volunteers
+from volunteer_grid.models import Activity
 
 from .conftest import NOW, STAFF, TODAY, C, in_no_order_of_its_own, person, refused
 
@@ -167,3 +168,39 @@ def test_the_roster_filtered(tx, town):
     assert names(building_id=town.b5.id) == ["王芳", "李强"]
     assert names(skill="patrol") == ["李强"]
     assert volunteers.list_volunteers(tx.session, "maple-court") == []
+
+
+def test_each_place_added_is_on_the_record_with_who_added_it(tx, town):
+    added = tx.session.query(Activity).filter(Activity.action == "added",
+                                              Activity.entity.in_(("zone", "building", "door")))
+    # (SQLite hands the moment back without its zone: compared as UTC wall time)
+    seen = [(a.entity, a.entity_id, a.actor, a.at.replace(tzinfo=None), a.detail, a.community)
+            for a in added.order_by(Activity.id)]
+    at = NOW.replace(tzinfo=None)
+    assert seen == [
+        ("zone", town.z1.id, "刘主任", at, {"name": "一区"}, C),
+        ("zone", town.z2.id, "刘主任", at, {"name": "二区"}, C),
+        ("building", town.b5.id, "刘主任", at, {"name": "5号楼", "zone": "一区"}, C),
+        ("building", town.b6.id, "刘主任", at, {"name": "6号楼", "zone": "一区"}, C),
+        ("building", town.b9.id, "刘主任", at, {"name": "9号楼", "zone": "二区"}, C),
+        ("door", town.d1.id, "刘主任", at, {"name": "1单元", "building": "5号楼"}, C),
+        ("door", town.d2.id, "刘主任", at, {"name": "2单元", "building": "5号楼"}, C)]
+
+
+def test_a_place_that_does_not_hang_together_is_said_in_both_languages(tx, town):
+    with refused(tx, "not_in_building", field="door_id", status=422,
+                 zh="这个楼门不在所填的楼里", en="That door is not in the building given"):
+        volunteers.add_volunteer(tx, C, person("陈刚", "13900000006", building_id=town.b6.id,
+                                               door_id=town.d1.id), STAFF, NOW)
+    with refused(tx, "not_in_zone", field="building_id", status=422,
+                 zh="这座楼不在所填的小区里", en="That building is not in the zone given"):
+        volunteers.add_volunteer(tx, C, person("陈刚", "13900000006", zone_id=town.z2.id,
+                                               building_id=town.b5.id), STAFF, NOW)
+    with refused(tx, "place_required", field="zone_id", status=422,
+                 zh="请写明住在哪个小区（或楼、楼门）",
+                 en="Say which zone (or building, or door) they live in"):
+        volunteers.add_volunteer(tx, C, person("陈刚", "13900000006"), STAFF, NOW)
+    # a door and its own building, and its own zone, hang together
+    assert grid.where_on_grid(tx.session, C, {"zone_id": town.z1.id, "building_id": town.b5.id,
+                                              "door_id": town.d1.id}) == (
+        town.z1.id, town.b5.id, town.d1.id)

@@ -19,13 +19,16 @@ def test_places_are_named_once_where_they_must_be(tx, town):
     # the same door name in another building, and the same zone name in another community
     other = grid.add_door(tx, C, {"building_id": town.b6.id, "name": "1单元"}, STAFF, NOW)
     maple = grid.add_zone(tx, "maple-court", {"name": "一区"}, STAFF, NOW)
+    # and the same building name in another community's zone
+    assert grid.add_building(tx, "maple-court", {"zone_id": maple.id, "name": "5号楼"}, STAFF,
+                             NOW).community == "maple-court"
     assert (other.building_id, other.community, maple.community) == (
         town.b6.id, C, "maple-court")
     assert [z.name for z in grid.zones(tx.session, C)] == ["一区", "二区"]
     assert [b.name for b in grid.buildings(tx.session, C, town.z1.id)] == ["5号楼", "6号楼"]
     assert [d.name for d in grid.doors(tx.session, C, town.b6.id)] == ["1单元"]
     assert [d.name for d in grid.doors(tx.session, C)] == ["1单元", "2单元", "1单元"]
-    assert len(grid.buildings(tx.session, C)) == 3
+    assert len(grid.buildings(tx.session, C)) == 3     # maple-court's 5号楼 not among them
 
 
 def test_a_place_not_there_is_named_on_its_field_or_not_found(tx, town):

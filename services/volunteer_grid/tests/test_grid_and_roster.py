@@ -38,7 +38,8 @@ def test_a_place_not_there_is_named_on_its_field_or_not_found(tx, town):
     with refused(tx, "unknown_building", field="building_id", status=422):
         grid.add_door(tx, "maple-court", {"building_id": town.b5.id, "name": "3单元"}, STAFF,
                       NOW)
-    with refused(tx, "door_not_found", field="door_id", status=404, en="No door 99"):
+    with refused(tx, "door_not_found", field="door_id", status=404, zh="没有编号为 99 的楼门",
+                 en="No door 99"):
         grid.get_place(tx.session, grid.Door, C, 99)
 
 

@@ -3,6 +3,8 @@ grid from the most precise place given, a phone one volunteer's, leaving and com
 head who cannot leave (or move away) without a successor. Each refusal changes nothing."""
 from datetime import date
 
+from minzi.db import as_utc
+
 from volunteer_grid.domain import grid, posts, views, volunteers
 from volunteer_grid.models import Activity
 
@@ -177,18 +179,16 @@ def test_the_roster_filtered(tx, town):
 def test_each_place_added_is_on_the_record_with_who_added_it(tx, town):
     added = tx.session.query(Activity).filter(Activity.action == "added",
                                               Activity.entity.in_(("zone", "building", "door")))
-    # (SQLite hands the moment back without its zone: compared as UTC wall time)
-    seen = [(a.entity, a.entity_id, a.actor, a.at.replace(tzinfo=None), a.detail, a.community)
+    seen = [(a.entity, a.entity_id, a.actor, as_utc(a.at), a.detail, a.community)
             for a in added.order_by(Activity.id)]
-    at = NOW.replace(tzinfo=None)
     assert seen == [
-        ("zone", town.z1.id, "刘主任", at, {"name": "一区"}, C),
-        ("zone", town.z2.id, "刘主任", at, {"name": "二区"}, C),
-        ("building", town.b5.id, "刘主任", at, {"name": "5号楼", "zone": "一区"}, C),
-        ("building", town.b6.id, "刘主任", at, {"name": "6号楼", "zone": "一区"}, C),
-        ("building", town.b9.id, "刘主任", at, {"name": "9号楼", "zone": "二区"}, C),
-        ("door", town.d1.id, "刘主任", at, {"name": "1单元", "building": "5号楼"}, C),
-        ("door", town.d2.id, "刘主任", at, {"name": "2单元", "building": "5号楼"}, C)]
+        ("zone", town.z1.id, "刘主任", NOW, {"name": "一区"}, C),
+        ("zone", town.z2.id, "刘主任", NOW, {"name": "二区"}, C),
+        ("building", town.b5.id, "刘主任", NOW, {"name": "5号楼", "zone": "一区"}, C),
+        ("building", town.b6.id, "刘主任", NOW, {"name": "6号楼", "zone": "一区"}, C),
+        ("building", town.b9.id, "刘主任", NOW, {"name": "9号楼", "zone": "二区"}, C),
+        ("door", town.d1.id, "刘主任", NOW, {"name": "1单元", "building": "5号楼"}, C),
+        ("door", town.d2.id, "刘主任", NOW, {"name": "2单元", "building": "5号楼"}, C)]
 
 
 def test_a_place_that_does_not_hang_together_is_said_in_both_languages(tx, town):

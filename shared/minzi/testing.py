@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse, urlunparse
 
-from sqlalchemy import MetaData, create_engine, text
+from sqlalchemy import MetaData, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from .db import make_engine, normalise_url
@@ -66,8 +66,14 @@ class RecordingTransaction:
 
 @contextmanager
 def domain_transaction(metadata: MetaData, directory: str | Path) -> Iterator[RecordingTransaction]:
-    """A ``RecordingTransaction`` on a new SQLite database with the program's tables."""
+    """A ``RecordingTransaction`` on a new SQLite database with the program's tables.
+
+    SQLite hands back a query's rows in the order they were written unless the query names an
+    order, which would hide a list that forgot its ``ORDER BY`` (PostgreSQL promises no order:
+    an updated row moves). Here it is told to hand them back reversed, so only the order a rule
+    asks for shows."""
     engine = make_engine(f"sqlite:///{Path(directory) / 'domain.db'}")
+    event.listen(engine, "connect", _rows_in_no_order_of_their_own)
     metadata.create_all(engine)
     session = sessionmaker(engine, expire_on_commit=False)()
     try:
@@ -75,6 +81,10 @@ def domain_transaction(metadata: MetaData, directory: str | Path) -> Iterator[Re
     finally:
         session.close()
         engine.dispose()
+
+
+def _rows_in_no_order_of_their_own(dbapi_connection, _record) -> None:
+    dbapi_connection.execute("PRAGMA reverse_unordered_selects = ON")
 
 
 def snapshot(session: Session, metadata: MetaData) -> dict[str, list[str]]:

@@ -69,7 +69,8 @@ def test_every_change_is_recorded_with_who_when_and_what(tx):
             "after": {"dogs_per_household": 1, "key_area": True, "reminder_days": 20}}}]
     row = settings.settings_row(tx.session, C)
     assert (row.updated_by, row.reminder_days) == ("王会长", 20)
-    assert [(s.recorded_by, s.signed_on) for s in tx.session.query(Signature).all()] == [
+    signatures = tx.session.query(Signature).order_by(Signature.id)
+    assert [(s.recorded_by, s.signed_on) for s in signatures] == [
         ("王会长", date(2026, 3, 8)), ("王会长", date(2026, 11, 27))]
     assert [h["action"] for h in views.history(tx.session, C, "pledge", 1)] == ["published"]
 

@@ -36,7 +36,7 @@ def test_an_appointment_sets_the_head_of_the_place_it_names(tx, grid):
     assert (zone is grid["z1"], zone.head_name, zone.head_phone) == (True, "周杰", "13900000005")
     door = grid_mod_apply(tx, event("door_head", ("李强", "13900000002"), door="2单元"))
     assert (door is grid["d2"], door.head_name) == (True, "李强")
-    changes = tx.session.query(Change).filter(Change.actor == "志愿者网格").all()
+    changes = tx.session.query(Change).filter(Change.actor == "志愿者网格").order_by(Change.id)
     assert [(c.action, c.entity, c.note) for c in changes] == [
         ("head_appointed", "building", "王芳"), ("head_appointed", "zone", "周杰"),
         ("head_appointed", "door", "李强")]

@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import text
 
 from minzi.api import DomainError
 from minzi.testing import domain_transaction, make_staff
@@ -52,13 +51,6 @@ def refused(tx, code: str, *, field: str | None = None, status: int | None = Non
     if en is not None:
         assert err.value.message_en == en
     assert snapshot(tx) == before
-
-
-def in_no_order_of_its_own(tx) -> None:
-    """SQLite gives a query's rows in the order they were written unless the query names an
-    order; told here to give them backwards, only the order the rules ask for shows (PostgreSQL
-    promises no order either)."""
-    tx.session.execute(text("PRAGMA reverse_unordered_selects = ON"))
 
 
 def person(name: str, phone: str, **where) -> dict:

@@ -7,7 +7,7 @@ from minzi.testing import dispatched_case
 
 from volunteer_grid.domain import cases, duties, posts, views, volunteers
 
-from .conftest import NOW, STAFF, TODAY, C, in_no_order_of_its_own, refused
+from .conftest import NOW, STAFF, TODAY, C, refused
 
 
 def duty(tx, town, day=TODAY, **extra):
@@ -16,7 +16,6 @@ def duty(tx, town, day=TODAY, **extra):
 
 
 def test_a_duty_with_volunteers_and_the_minutes_each_served(tx, town):
-    in_no_order_of_its_own(tx)                  # its volunteers in the order assigned
     patrol = duty(tx, town, note="19:00 集合")
     assert (patrol.kind, patrol.zone_id, patrol.day, patrol.note, patrol.created_by) == (
         "patrol", town.z1.id, TODAY, "19:00 集合", "刘主任")
@@ -85,7 +84,6 @@ def test_what_a_duty_refuses(tx, town):
 
 
 def test_duties_listed_by_day_zone_and_month(tx, town):
-    in_no_order_of_its_own(tx)              # by day, then in the order planned
     late = duty(tx, town, day=date(2026, 11, 20), title="十一月巡逻")
     early = duty(tx, town, day=date(2026, 10, 3), title="国庆值守", kind="event_stewarding")
     other = duty(tx, town, day=date(2026, 11, 20), zone_id=town.z2.id)

@@ -7,7 +7,7 @@ from datetime import date
 from volunteer_grid.domain import duties, posts, volunteers
 from volunteer_grid.domain.figures import figures, hours_by_volunteer
 
-from .conftest import NOW, STAFF, C, in_no_order_of_its_own
+from .conftest import NOW, STAFF, C
 
 
 def served(tx, town, day, zone, people_minutes, kind="patrol"):
@@ -23,7 +23,6 @@ def served(tx, town, day, zone, people_minutes, kind="patrol"):
 
 
 def test_volunteers_and_heads_counted_from_the_records(tx, town):
-    in_no_order_of_its_own(tx)                      # zones in the order added
     volunteers.set_active(tx, C, town.zhou.id, False, None, STAFF, NOW)
     appoint = lambda level, place, who: posts.appoint(  # noqa: E731
         tx, C, {"level": level, "place_id": place, "volunteer_id": who.id}, STAFF, NOW)
@@ -56,7 +55,6 @@ def test_volunteers_and_heads_counted_from_the_records(tx, town):
 
 
 def test_minutes_by_zone_month_and_volunteer(tx, town):
-    in_no_order_of_its_own(tx)
     # 王芳 and 赵敏 live in 一区, 孙丽 in 二区; the duty's own zone does not decide
     served(tx, town, date(2026, 10, 31), town.z1.id, [(town.wang, 120), (town.sun, 45)])
     served(tx, town, date(2026, 11, 1), None, [(town.wang, 30), (town.zhao, 61)],

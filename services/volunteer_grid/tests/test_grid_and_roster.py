@@ -8,7 +8,7 @@ from minzi.db import as_utc
 from volunteer_grid.domain import grid, posts, views, volunteers
 from volunteer_grid.models import Activity
 
-from .conftest import NOW, STAFF, TODAY, C, in_no_order_of_its_own, person, refused
+from .conftest import NOW, STAFF, TODAY, C, person, refused
 
 
 def test_places_are_named_once_where_they_must_be(tx, town):
@@ -164,7 +164,6 @@ def test_a_head_cannot_leave_or_move_away_without_a_successor(tx, town):
 
 
 def test_the_roster_filtered(tx, town):
-    in_no_order_of_its_own(tx)                  # the roster in the order volunteers were added
     volunteers.set_active(tx, C, town.zhou.id, False, None, STAFF, NOW)
     volunteers.update_volunteer(tx, C, town.li.id, {"skills": ["patrol"]}, STAFF, NOW)
     names = lambda **kw: [v.name for v in volunteers.list_volunteers(tx.session, C, **kw)]  # noqa: E731

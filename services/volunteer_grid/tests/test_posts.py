@@ -6,7 +6,7 @@ from datetime import timedelta
 from volunteer_grid.domain import posts, views, volunteers
 from volunteer_grid.domain.figures import hours_text
 
-from .conftest import NOW, STAFF, C, in_no_order_of_its_own, refused
+from .conftest import NOW, STAFF, C, refused
 
 LATER = NOW + timedelta(days=30)
 
@@ -180,7 +180,6 @@ def test_a_posts_history_is_its_own_holders_earliest_first(tx, town):
 
 
 def test_a_posts_history_by_when_each_began_whatever_the_order_entered(tx, town):
-    in_no_order_of_its_own(tx)
     later = appoint(tx, "deputy_zone_head", town.z1.id, town.zhao, when=LATER)
     first = appoint(tx, "deputy_zone_head", town.z1.id, town.wang)
     second = appoint(tx, "deputy_zone_head", town.z1.id, town.li)

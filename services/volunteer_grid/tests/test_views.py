@@ -8,7 +8,7 @@ from minzi.testing import dispatched_case
 
 from volunteer_grid.domain import cases, duties, grid, posts, views, volunteers
 
-from .conftest import NOW, STAFF, TODAY, C, in_no_order_of_its_own, person
+from .conftest import NOW, STAFF, TODAY, C, person
 
 LATER = NOW + timedelta(days=30)
 
@@ -19,7 +19,6 @@ def appoint(tx, level, place_id, volunteer, when=NOW, **extra):
 
 
 def test_the_whole_grid_from_the_command_down(tx, town):
-    in_no_order_of_its_own(tx)          # zones, buildings and doors in the order added
     appoint(tx, "commander", None, town.sun)
     appoint(tx, "deputy_commander", None, town.zhou)
     appoint(tx, "zone_head", town.z1.id, town.zhou)
@@ -87,7 +86,6 @@ def test_a_volunteer_with_their_posts_duties_and_time(tx, town):
 
 
 def test_a_case_as_staff_and_as_an_admin_see_it(tx, town):
-    in_no_order_of_its_own(tx)                  # cases listed by number
     cases.receive(tx, dispatched_case("volunteer_grid", "building_head_report", case_id=5,
                                       description="楼道灯坏了", address="彩虹城5号楼",
                                       resident={"name": "赵大爷", "phone": "13900001111"}), NOW)
@@ -107,7 +105,6 @@ def test_a_case_as_staff_and_as_an_admin_see_it(tx, town):
 
 
 def test_the_record_of_changes(tx, town):
-    in_no_order_of_its_own(tx)                  # the record in the order things happened
     volunteers.set_active(tx, C, town.zhou.id, False, "搬家", STAFF, NOW)
     assert views.history(tx.session, C, "volunteer", town.zhou.id) == [
         {"action": "added", "by": "刘主任", "at": "2026-11-27T02:00:00Z",
@@ -155,7 +152,6 @@ def test_a_post_as_the_staff_and_an_admin_read_it_in_both_languages(tx, town):
 
 
 def test_a_volunteer_read_field_by_field_posts_earliest_first_duties_by_day(tx, town):
-    in_no_order_of_its_own(tx)
     volunteers.update_volunteer(tx, C, town.wang.id, {"skills": ["patrol"]}, STAFF, NOW)
     door = appoint(tx, "door_head", town.d2.id, town.wang, when=LATER)
     deputy = appoint(tx, "deputy_zone_head", town.z1.id, town.wang)

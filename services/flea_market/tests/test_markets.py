@@ -19,7 +19,7 @@ def test_a_planned_market_keeps_what_staff_entered_and_who_planned_it(tx):
 
 def test_a_charity_sale_names_who_the_money_is_for(tx):
     with refused(tx, "beneficiary_required", field="beneficiary", status=400,
-                 zh="义卖市场须写明善款捐给谁"):
+                 zh="义卖市场须写明善款捐给谁", en="A charity sale must say who the money is for"):
         plan(tx, charity=True, beneficiary=None)
     with refused(tx, "beneficiary_required"):
         plan(tx, charity=True, beneficiary="")
@@ -69,7 +69,8 @@ def test_a_cancelled_market_cancels_its_stalls_and_is_neither_held_nor_cancelled
 def test_another_communitys_market_is_not_found(tx):
     market = plan(tx)
     with refused(tx, "market_not_found", field="market_id", status=404,
-                 zh=f"没有编号为 {market.id} 的跳蚤市场"):
+                 zh=f"没有编号为 {market.id} 的跳蚤市场",
+                 en=f"No flea market number {market.id}"):
         markets.get_market(tx.session, market.id, "maple-court")
     with refused(tx, "market_not_found"):
         markets.hold(tx, "maple-court", market.id, {"participants": 1}, STAFF, NOW)

@@ -67,7 +67,8 @@ def test_a_stall_that_sold_is_of_the_same_market(tx):
     other = plan(tx)
     stall_elsewhere = sign(tx, other)
     with refused(tx, "signup_of_another_market", field="signup_id",
-                 zh=f"摊位报名 {stall_elsewhere.id} 不属于这次市场"):
+                 zh=f"摊位报名 {stall_elsewhere.id} 不属于这次市场",
+                 en=f"Stall sign-up {stall_elsewhere.id} is not of this market"):
         sales.record_sale(tx, C, today.id, sale(1000, signup_id=stall_elsewhere.id), STAFF, NOW)
     with refused(tx, "signup_not_found", field="signup_id"):
         sales.record_sale(tx, C, today.id, sale(1000, signup_id=99), STAFF, NOW)
@@ -84,17 +85,20 @@ def test_a_stalls_sale_names_the_stall(tx):
 def test_no_sale_at_a_market_that_is_no_charity_sale_is_cancelled_or_has_not_come(tx):
     swap = plan(tx, TODAY)
     with refused(tx, "not_a_charity_sale", field="market_id", status=400,
-                 zh="2026-11-27 的跳蚤市场不是义卖"):
+                 zh="2026-11-27 的跳蚤市场不是义卖",
+                 en="The market of 2026-11-27 is not a charity sale"):
         sales.record_sale(tx, C, swap.id, sale(1000), STAFF, NOW)
     with refused(tx, "not_a_charity_sale"):
         sales.hand_over(tx, C, swap.id, handover(1000), STAFF, NOW)
     coming = charity(tx, TODAY + timedelta(days=1))
     with refused(tx, "market_not_yet", field="market_id",
-                 zh="跳蚤市场在 2026-11-28 举办，当天或之后才能登记义卖款"):
+                 zh="跳蚤市场在 2026-11-28 举办，当天或之后才能登记义卖款",
+                 en="The market is on 2026-11-28: its sales are recorded on the day or after"):
         sales.record_sale(tx, C, coming.id, sale(1000), STAFF, NOW)
     called_off = charity(tx, TODAY)
     markets.cancel(tx, C, called_off.id, {"reason": "下雨"}, STAFF, NOW)
-    with refused(tx, "market_cancelled", field="market_id", status=409):
+    with refused(tx, "market_cancelled", field="market_id", status=409,
+                 zh="2026-11-27 的跳蚤市场已取消", en="The market of 2026-11-27 was cancelled"):
         sales.record_sale(tx, C, called_off.id, sale(1000), STAFF, NOW)
     with refused(tx, "market_not_found", field="market_id"):
         sales.record_sale(tx, C, 99, sale(1000), STAFF, NOW)

@@ -30,7 +30,8 @@ def test_a_resident_signs_up_once_per_market_however_the_phone_is_typed(tx):
     market, other = plan(tx), plan(tx, TODAY + timedelta(days=7))
     sign(tx, market)
     with refused(tx, "already_signed_up", field="phone", status=409,
-                 zh="这位居民已报名本次市场，摊位号 1"):
+                 zh="这位居民已报名本次市场，摊位号 1",
+                 en="This resident already has stall 1 at this market"):
         sign(tx, market, name="王阿姨（女儿代报）", phone="139-0000-1111")
     # another market is another sign-up
     assert sign(tx, other).stall_no == 1
@@ -55,7 +56,8 @@ def test_a_full_market_takes_no_more_stalls(tx):
 def test_sign_ups_close_on_the_day_and_when_the_market_is_held_or_cancelled(tx):
     today = plan(tx, TODAY)
     with refused(tx, "signup_closed", field="market_id", status=409,
-                 zh="2026-11-27 的跳蚤市场已停止报名"):
+                 zh="2026-11-27 的跳蚤市场已停止报名",
+                 en="Sign-ups for the market of 2026-11-27 are closed"):
         sign(tx, today)
     called_off = plan(tx)
     markets.cancel(tx, C, called_off.id, {"reason": "下雨"}, STAFF, NOW)
@@ -67,7 +69,8 @@ def test_sign_ups_close_on_the_day_and_when_the_market_is_held_or_cancelled(tx):
 
 def test_a_sign_up_needs_a_phone(tx):
     market = plan(tx)
-    with refused(tx, "phone_required", field="phone", zh="报名摊位需要居民的电话"):
+    with refused(tx, "phone_required", field="phone", zh="报名摊位需要居民的电话",
+                 en="A stall needs the resident's phone"):
         signups.sign_up(tx, C, market.id, resident(phone=None), STAFF, NOW)
     with refused(tx, "phone_required"):
         signups.sign_up(tx, C, market.id, resident(phone="无"), STAFF, NOW)

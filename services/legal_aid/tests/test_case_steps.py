@@ -8,6 +8,7 @@ import pytest
 
 from minzi.api import DomainError
 from minzi.contract import CaseDispatched
+from minzi.db import as_utc
 from minzi.testing import make_staff, snapshot
 
 from legal_aid.domain import cases, consultations, lawyers, views
@@ -92,3 +93,19 @@ def test_another_community_s_staff_can_neither_note_nor_return_a_case(tx, step):
     assert (err.value.code, err.value.status) == ("case_not_found", 404)
     assert snapshot(tx.session, Base.metadata) == before
     assert len(tx.published) == published
+
+
+def test_a_case_from_intake_is_marked_changed_by_intake_when_received_and_again(tx):
+    """The case's "last changed" says intake, not a member of staff, each time intake sends it."""
+    dispatched = CaseDispatched().load({
+        "case_id": 42, "tracking_code": "RC7KX2M9QD", "program_id": "legal_aid",
+        "service_code": "legal_consultation", "community": C, "channel": "open311",
+        "description": "公司拖欠三个月工资", "resident": {"name": "张三", "phone": "13800001111"},
+        "due_at": "2026-12-04T08:00:00Z"})
+    cases.receive(tx, dispatched, NOW)
+    case = cases.case_by_intake_id(tx.session, 42)
+    assert (as_utc(case.updated_at), case.updated_by) == (NOW, "intake")
+    cases.note_case(tx, C, case.id, "已电话联系", ALICE, HOUR)
+    assert (as_utc(case.updated_at), case.updated_by) == (HOUR, "李")
+    cases.receive(tx, dispatched, TWO_HOURS)
+    assert (as_utc(case.updated_at), case.updated_by) == (TWO_HOURS, "intake")

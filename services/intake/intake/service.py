@@ -175,8 +175,9 @@ class IntakeService:
         with self.store.transaction(event_id=envelope["event_id"], handler="reports") as tx:
             if tx.duplicate:
                 return
-            registrations.admit(tx.session, "case.reported", report["program_id"], sender,
-                                development=self.development)
+            # held while the report is applied: the session knows the program's name then
+            _program = registrations.admit_report(tx.session, report["program_id"], sender,
+                                                  development=self.development)
             applied = reports.apply_report(self.desk(tx, utcnow()), report)
             if not applied:
                 _log.info("ignored report %s on case %s from %s", report["status"],

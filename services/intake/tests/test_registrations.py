@@ -2,10 +2,13 @@
 community), and what intake takes from whom on the bus (docs/contract.md, "Identity"). Each
 refusal names the rule and leaves everything as it was."""
 
+from sqlalchemy import event
+
 from minzi.db import as_utc
 
 from intake.domain import registrations
-from intake.models import ProgramRegistration
+from intake.domain.registry import Registry
+from intake.models import Program, ProgramRegistration
 
 from .conftest import ADMIN, NOW, said
 from .conftest import refused_unchanged as refused
@@ -174,6 +177,27 @@ def test_reports_and_withdrawals_only_from_the_programs_user(tx):
                         "program.withdrawn", "stranger", "stranger", development=False)) == (
         "项目 stranger 尚未登记，不接受它的 program.withdrawn",
         "Program stranger is not registered: its program.withdrawn is refused", None, 400)
+
+
+def test_a_report_only_from_the_programs_user_and_its_name_read_with_the_registration(tx):
+    registrations.register(tx.session, MAPLE_ADMIN, REPAIRS, NOW)
+    tx.session.add(Program(program_id="repairs", name_zh="枫叶报修", manifest={},
+                           manifest_hash="0" * 64))
+    tx.session.commit()
+    refused(tx, "untrusted_sender", registrations.admit_report, tx.session, "repairs",
+            "legal_aid", development=False)
+    assert said(refused(tx, "program_not_registered", registrations.admit_report, tx.session,
+                        "stranger", "stranger", development=False))[:2] == (
+        "项目 stranger 尚未登记，不接受它的 case.reported",
+        "Program stranger is not registered: its case.reported is refused")
+    tx.session.expunge_all()      # nothing of the program known to the session beforehand
+    statements = []
+    event.listen(tx.session.bind, "before_cursor_execute",
+                 lambda _c, _cur, statement, *_: statements.append(statement))
+    program = registrations.admit_report(tx.session, "repairs", "repairs", development=False)
+    # the report's history names the program: known already, no second round trip for it
+    assert (program.name_zh, Registry(tx.session).name("repairs")) == ("枫叶报修", "枫叶报修")
+    assert len(statements) == 1
 
 
 def test_a_submission_from_a_registered_program_for_its_community_in_its_name(tx):

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from minzi.api import Conflict, DomainError, Forbidden, NotFound, Staff, actor_name
 from minzi.trust import PROGRAM_ID, RESERVED_USERS, UntrustedSender
 
-from ..models import Community, ProgramRegistration
+from ..models import Community, Program, ProgramRegistration
 
 BOOTSTRAP = "bootstrap"                              # the station's own (BOOTSTRAP_PROGRAMS)
 FIRST_ANNOUNCEMENT = "first announcement (development)"   # trusted on first use
@@ -145,6 +145,20 @@ def admit(session: Session, kind: str, program_id: str, sender: str | None, *,
     """A withdrawal, report or submission about ``program_id`` only from its own user."""
     _require_owner(session.get(ProgramRegistration, program_id), kind, program_id, sender,
                    development)
+
+
+def admit_report(session: Session, program_id: str, sender: str | None, *,
+                 development: bool) -> Program | None:
+    """``case.reported`` only from ``program_id``'s own user. Returns the program's record, read
+    with its registration in one statement: the report's history names the program, and while
+    the caller holds it, the session finds it again without a round trip (reports are the
+    message intake takes most often after registrations)."""
+    row = session.execute(select(ProgramRegistration, Program)
+                          .outerjoin(Program,
+                                     Program.program_id == ProgramRegistration.program_id)
+                          .where(ProgramRegistration.program_id == program_id)).first()
+    admit(session, "case.reported", program_id, sender, development=development)
+    return row[1] if row else None
 
 
 def _require_owner(registration: ProgramRegistration | None, kind: str, program_id: str,

@@ -8,6 +8,7 @@ import pytest
 from marshmallow import ValidationError
 
 from minzi.contract import ProgramManifest
+from minzi.db import as_utc
 
 from intake import open311
 from intake.domain import chasing, reports
@@ -199,3 +200,73 @@ def test_only_staff_set_an_urgency_and_only_one_of_the_four(tx, repairs):
         "urgency": "emergency"}, {}, None)) == 1
     case = next(c for c in queue(tx, STATION_HEAD) if c["channel"] == "open311")
     assert (case["urgency"], case["time_limit_hours"]) == ("utilities", 24)
+
+
+def test_who_is_told_of_a_chase_and_of_an_escalation_and_who_is_not(tx):
+    """Told: the case's owner while their account is open; the program's handler of the name it
+    reported, with an open account of that program in the case's community; on an escalation,
+    the community's open station heads too, in the order their accounts were opened. Not told:
+    a closed account, a namesake of another program or community. Each message is numbered
+    within its case and kind, and kept with the moment it was made."""
+    other = register_case(tx, description="另一件拖欠工资", resident_phone="13900002222")
+    wages = register_case(tx)
+    reports.apply_report(desk(tx, NOW + HOUR), {"case_id": wages.id, "program_id": "legal_aid",
+                                                "status": "accepted", "handler": "李律师"})
+    rainbow = {"community_id": "rainbow-city", "password_hash": "x"}
+    tx.session.add_all([
+        StaffRow(id=20, username="li-cats", name="李律师", role="program_staff",
+                 program_id="cat_fund", **rainbow),
+        StaffRow(id=21, username="li-maple", name="李律师", role="handler",
+                 program_id="legal_aid", community_id="maple-court", password_hash="x"),
+        StaffRow(id=22, username="li-gone", name="李律师", role="handler",
+                 program_id="legal_aid", active=False, **rainbow),
+        StaffRow(id=23, username="qian", name="钱站长", role="station_head", **rainbow),
+        StaffRow(id=24, username="sun", name="孙站长", role="station_head", active=False,
+                 **rainbow),
+        StaffRow(id=25, username="maple-head", name="枫林站长", role="station_head",
+                 community_id="maple-court", password_hash="x"),
+        StaffRow(id=26, username="li-too", name="李律师", role="handler",    # a namesake there
+                 program_id="legal_aid", **rainbow),
+        StaffRow(id=27, username="zhou", name="周律师", role="handler", program_id="legal_aid",
+                 **rainbow)])
+    desk(tx, NOW + 2 * HOUR).tell_staff(other, "chased", None)     # the owner, on another case
+    tx.session.get(StaffRow, RECEPTIONIST["id"]).active = False   # the owner's account closed
+    tx.session.flush()
+
+    told = desk(tx, NOW + 5 * HOUR).tell_staff(wages, "chased", None)
+    assert [person.id for person in told] == [LAWYER["id"], 26]
+    desk(tx, NOW + 6 * HOUR).tell_staff(wages, "chased", "请今天内联系居民")
+    told = desk(tx, NOW + 7 * HOUR).tell_staff(wages, "escalated", "超时未办")
+    assert [person.id for person in told] == [LAWYER["id"], 26, STATION_HEAD["id"], 23]
+    sent = tx.session.query(Notification).filter(
+        Notification.case_id == wages.id, Notification.purpose.like("staff_%")) \
+        .order_by(Notification.id).all()
+    n, chased, escalated = wages.id, "催办", "超时升级至站长督办：超时未办"
+    assert [(m.purpose, m.sequence, m.recipient, m.body, as_utc(m.created_at)) for m in sent] == [
+        ("staff_chased", 1, "staff:3", f"李律师：诉求 #{n}{chased}", NOW + 5 * HOUR),
+        ("staff_chased", 2, "staff:26", f"李律师：诉求 #{n}{chased}", NOW + 5 * HOUR),
+        ("staff_chased", 3, "staff:3", f"李律师：诉求 #{n}{chased}：请今天内联系居民",
+         NOW + 6 * HOUR),
+        ("staff_chased", 4, "staff:26", f"李律师：诉求 #{n}{chased}：请今天内联系居民",
+         NOW + 6 * HOUR),
+        ("staff_escalated", 1, "staff:3", f"李律师：诉求 #{n}{escalated}", NOW + 7 * HOUR),
+        ("staff_escalated", 2, "staff:26", f"李律师：诉求 #{n}{escalated}", NOW + 7 * HOUR),
+        ("staff_escalated", 3, "staff:2", f"赵站长：诉求 #{n}{escalated}", NOW + 7 * HOUR),
+        ("staff_escalated", 4, "staff:23", f"钱站长：诉求 #{n}{escalated}", NOW + 7 * HOUR)]
+
+
+def test_a_case_back_with_the_station_head_is_no_longer_its_former_handlers(tx):
+    """The program returned the case: it waits for the station head, and a chase of it tells its
+    owner, not the handler the program had named (nor anyone of that name at the station)."""
+    wages = register_case(tx)
+    reports.apply_report(desk(tx, NOW + HOUR), {"case_id": wages.id, "program_id": "legal_aid",
+                                                "status": "accepted", "handler": "李律师"})
+    reports.apply_report(desk(tx, NOW + 2 * HOUR), {
+        "case_id": wages.id, "program_id": "legal_aid", "status": "returned",
+        "handler": "李律师", "note": "不属于法律援助范围"})
+    tx.session.add(StaffRow(id=20, username="li-desk", name="李律师", role="receptionist",
+                            community_id="rainbow-city", password_hash="x"))
+    tx.session.flush()
+    assert (wages.status, wages.program_id) == ("awaiting_assignment", None)
+    told = desk(tx, NOW + 3 * HOUR).tell_staff(wages, "chased", None)
+    assert [person.id for person in told] == [RECEPTIONIST["id"]]

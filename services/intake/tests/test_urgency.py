@@ -13,9 +13,10 @@ from minzi.db import as_utc
 from intake import open311
 from intake.domain import chasing, reports
 from intake.domain.assignment import assign
+from intake.domain.desk import more_urgent
 from intake.domain.registration import register
 from intake.domain.registry import Registry
-from intake.domain.views import case_view, list_cases
+from intake.domain.views import case_view, list_cases, list_services
 from intake.models import Notification
 from intake.models import Staff as StaffRow
 from intake.schemas import CaseCreateSchema
@@ -270,3 +271,21 @@ def test_a_case_back_with_the_station_head_is_no_longer_its_former_handlers(tx):
     assert (wages.status, wages.program_id) == ("awaiting_assignment", None)
     told = desk(tx, NOW + 3 * HOUR).tell_staff(wages, "chased", None)
     assert [person.id for person in told] == [RECEPTIONIST["id"]]
+
+
+def test_a_service_shows_its_urgency_class_in_the_readers_language(tx, repairs):
+    def shown(lang):
+        return {s["service_code"]: (s["urgency"], s["urgency_label"], s["time_limit_hours"])
+                for s in list_services(tx.session, "rainbow-city", lang)}
+    assert shown("zh")["water_leak"] == ("utilities", "水电气热（24 小时）", 24)
+    assert shown("en")["water_leak"] == ("utilities", "Utilities (24 hours)", 24)
+    assert shown("en")["labour_dispute"] == (None, None, 48)     # hours of its own, no class
+
+
+def test_the_more_urgent_class_goes_by_the_hotlines_order_not_the_alphabets():
+    # most urgent first: emergency (2 hours), utilities (24), general (7 days), complex (15)
+    assert more_urgent("general", "complex") == "general"
+    assert more_urgent("complex", "utilities") == "utilities"
+    assert more_urgent("utilities", None, "emergency") == "emergency"
+    assert more_urgent(None, "complex") == "complex"
+    assert more_urgent(None, None) is None

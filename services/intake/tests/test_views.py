@@ -349,3 +349,22 @@ def test_a_queue_puts_repeats_last_and_leaves_out_answered_cases(tx):
     assert [r["status_label"] for r in rows] == ["Replied", "Dispatched", "Duplicate, linked"]
     answers.follow_up(desk(tx), c, actor(RECEPTIONIST), True, True)
     assert case_view(c, RECEPTIONIST, "zh", NOW)["closed_at"] == "2026-11-27T02:00:00Z"
+
+
+def test_cases_due_at_the_same_moment_are_listed_by_number_each_with_its_own_chase(tx):
+    """Three wages cases registered at 10:00, all due at 10:00 two days on; the first two chased
+    by the station head at 11:00 and 12:00, each with a note of its own."""
+    first = register_case(tx, resident_phone="13900000001")
+    second = register_case(tx, resident_phone="13900000002")
+    third = register_case(tx, resident_phone="13900000003")
+    assert queue(tx, RECEPTIONIST) == [first.id, second.id, third.id]
+    chasing.chase(desk(tx, NOW + HOUR), first, actor(STATION_HEAD), "先办这件")
+    chasing.chase(desk(tx, NOW + 2 * HOUR), second, actor(STATION_HEAD), "再办这件")
+    shown = list_cases(tx.session, RECEPTIONIST, QUEUE, "zh", NOW + 3 * HOUR)
+    assert [(c["id"], (c["last_chase"] or {}).get("note")) for c in shown] == [
+        (first.id, "先办这件"), (second.id, "再办这件"), (third.id, None)]
+    # each resident's receipt is the first message of their own case
+    receipts = tx.session.query(Notification).filter_by(purpose="receipt") \
+        .order_by(Notification.case_id)
+    assert [(n.case_id, n.sequence) for n in receipts] == [
+        (first.id, 1), (second.id, 1), (third.id, 1)]

@@ -289,3 +289,16 @@ def test_the_more_urgent_class_goes_by_the_hotlines_order_not_the_alphabets():
     assert more_urgent("utilities", None, "emergency") == "emergency"
     assert more_urgent(None, "complex") == "complex"
     assert more_urgent(None, None) is None
+
+
+def test_a_programs_services_are_listed_by_code_whatever_order_its_manifest_gave(tx):
+    Registry(tx.session).announce(ProgramManifest().load({
+        "program_id": "repairs", "name": {"zh": "物业报修"}, "communities": ["rainbow-city"],
+        "instance_id": "repairs-1", "service_types": [
+            {"code": "water_leak", "name": {"zh": "漏水"}, "urgency": "utilities"},
+            {"code": "broken_lamp", "name": {"zh": "路灯"}, "time_limit_hours": 72},
+            {"code": "lift_stuck", "name": {"zh": "电梯困人"}, "urgency": "emergency"}]}),
+        NOW + HOUR)          # after the legal-aid home and the cat fund, which come first
+    assert [s["service_code"] for s in list_services(tx.session, "rainbow-city", "zh")] == [
+        "labour_dispute", "legal_consultation", "sick_cat",
+        "broken_lamp", "lift_stuck", "water_leak"]

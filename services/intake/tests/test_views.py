@@ -237,6 +237,9 @@ def test_people_and_communities(tx):
         "id": "maple-court", "name": "Maple Court", "name_zh": "枫林社区", "name_en": "Maple Court"}
     assert [c["name"] for c in list_communities(tx.session, "en")] == ["Maple Court", "彩虹城社区"]
     assert [c["name"] for c in list_communities(tx.session, "zh")] == ["枫林社区", "彩虹城社区"]
+    tx.session.add(Community(id="oak-garden", name_zh="橡树园社区"))     # the newest, listed by id
+    assert [c["id"] for c in list_communities(tx.session, "zh")] == [
+        "maple-court", "oak-garden", "rainbow-city"]
 
 
 def test_programs_and_their_services(tx):
@@ -363,6 +366,8 @@ def test_cases_due_at_the_same_moment_are_listed_by_number_each_with_its_own_cha
     shown = list_cases(tx.session, RECEPTIONIST, QUEUE, "zh", NOW + 3 * HOUR)
     assert [(c["id"], (c["last_chase"] or {}).get("note")) for c in shown] == [
         (first.id, "先办这件"), (second.id, "再办这件"), (third.id, None)]
+    in_english = list_cases(tx.session, RECEPTIONIST, QUEUE, "en", NOW + 3 * HOUR)
+    assert in_english[0]["last_chase"]["action_label"] == "Chased"
     # each resident's receipt is the first message of their own case
     receipts = tx.session.query(Notification).filter_by(purpose="receipt") \
         .order_by(Notification.case_id)

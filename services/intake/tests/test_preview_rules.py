@@ -126,3 +126,23 @@ def test_the_cases_owner_reads_the_phone_in_full_among_the_cases_shown(tx, story
     assert [c["resident_phone"] for c in mine["possible_duplicates"]] == ["13800001111"]
     theirs = look(tx, data, staff=SECOND_RECEPTIONIST)
     assert [c["resident_phone"] for c in theirs["possible_duplicates"]] == ["138****1111"]
+
+
+def test_an_urgency_lower_than_the_types_own_is_refused_as_registering_would(tx, story):
+    """Labour disputes are due in 48 hours and have no class of their own: "complex" (15 days)
+    would lower it, whether the type was chosen or found from the words; an emergency raises it."""
+    error = refused_unchanged(tx, "urgency_not_a_raise", preview, tx.session,
+                              walk_in(service_code="labour_dispute", urgency="complex",
+                                      attributes={"employer": "某某餐馆"}),
+                              RECEPTIONIST, "zh", NOW)
+    assert said(error) == (
+        "紧急程度只能提高：「疑难复杂（15 天）」比「劳动争议」的办理时限 48 小时更长",
+        "Urgency can only be raised: 'Complex (15 days)' is longer than the 48 hours of "
+        "'劳动争议'", "urgency", 400)
+    error = refused_unchanged(tx, "urgency_not_a_raise", preview, tx.session,
+                              walk_in(description="老板拖欠工资", urgency="general"),
+                              RECEPTIONIST, "zh", NOW)
+    assert error.field == "urgency"
+    seen = look(tx, walk_in(description="老板拖欠工资", urgency="emergency",
+                            resident_phone="13700004444"))
+    assert (seen["service"]["service_code"], seen["status"]) == ("labour_dispute", "dispatched")

@@ -74,6 +74,13 @@ def test_a_volunteers_place_must_hang_together_and_exist(tx, town):
     with refused(tx, "unknown_door", field="door_id", status=422):
         volunteers.add_volunteer(tx, "maple-court", person("陈刚", "13900000006",
                                                            door_id=town.d1.id), STAFF, NOW)
+    with refused(tx, "unknown_building", field="building_id", status=422,
+                 zh="没有编号为 99 的楼", en="No building 99"):
+        volunteers.add_volunteer(tx, C, person("陈刚", "13900000006", building_id=99), STAFF,
+                                 NOW)
+    with refused(tx, "unknown_building", field="building_id", status=422):
+        volunteers.add_volunteer(tx, "maple-court", person("陈刚", "13900000006",
+                                                           building_id=town.b5.id), STAFF, NOW)
 
 
 def test_a_phone_is_one_volunteers_and_joining_is_not_in_the_future(tx, town):
@@ -81,17 +88,32 @@ def test_a_phone_is_one_volunteers_and_joining_is_not_in_the_future(tx, town):
                  zh=f"手机号 13900000001 已经登记为志愿者（编号 {town.wang.id}）"):
         volunteers.add_volunteer(tx, C, person("王芳芳", "13900000001", zone_id=town.z2.id),
                                  STAFF, NOW)
-    with refused(tx, "volunteer_exists", field="phone"):
+    with refused(tx, "volunteer_exists", field="phone",
+                 en=f"Phone 13900000001 is already a volunteer's (number {town.wang.id})"):
         volunteers.update_volunteer(tx, C, town.li.id, {"phone": "13900000001"}, STAFF, NOW)
-    with refused(tx, "joined_in_future", field="joined_on", status=422):
+    with refused(tx, "joined_in_future", field="joined_on", status=422,
+                 zh="加入日期不能晚于今天", en="The date joined cannot be in the future"):
         volunteers.add_volunteer(tx, C, person("陈刚", "13900000006", zone_id=town.z2.id,
                                                joined_on=date(2026, 11, 28)), STAFF, NOW)
-    with refused(tx, "joined_in_future", field="joined_on"):
+    with refused(tx, "joined_in_future", field="joined_on", zh="加入日期不能晚于今天",
+                 en="The date joined cannot be in the future"):
         volunteers.update_volunteer(tx, C, town.li.id, {"joined_on": date(2026, 11, 28)},
                                     STAFF, NOW)
-    # the same phone in another community is another volunteer; one's own phone again is fine
+    # one's own phone again is fine
     volunteers.update_volunteer(tx, C, town.wang.id, {"phone": "13900000001",
                                                       "joined_on": TODAY}, STAFF, NOW)
+
+
+def test_the_same_phone_in_another_community_is_another_volunteer(tx, town):
+    east = grid.add_zone(tx, "maple-court", {"name": "东区"}, STAFF, NOW)
+    other = volunteers.add_volunteer(tx, "maple-court", person("王芳", "13900000001",
+                                                               zone_id=east.id), STAFF, NOW)
+    volunteers.update_volunteer(tx, "maple-court", other.id, {"phone": "13900000002"}, STAFF,
+                                NOW)
+    assert [(v.name, v.phone) for v in volunteers.list_volunteers(tx.session, "maple-court")] \
+        == [("王芳", "13900000002")]
+    assert [v.phone for v in volunteers.list_volunteers(tx.session, C)][:2] == [
+        "13900000001", "13900000002"]
 
 
 def test_a_volunteers_details_change_and_a_non_head_is_not_announced(tx, town):
@@ -102,8 +124,12 @@ def test_a_volunteers_details_change_and_a_non_head_is_not_announced(tx, town):
             changed.door_id) == ("周杰伦", "13900000055", ["driving", "repair"], town.z1.id,
                                  town.b6.id, None)
     assert tx.published == []
-    with refused(tx, "volunteer_not_found", field="volunteer_id", status=404):
+    with refused(tx, "volunteer_not_found", field="volunteer_id", status=404,
+                 zh=f"没有编号为 {town.zhou.id} 的志愿者", en=f"No volunteer {town.zhou.id}"):
         volunteers.update_volunteer(tx, "maple-court", town.zhou.id, {"name": "x"}, STAFF, NOW)
+    with refused(tx, "volunteer_not_found", field="volunteer_id", status=404,
+                 zh="没有编号为 99 的志愿者", en="No volunteer 99"):
+        volunteers.set_active(tx, C, 99, False, None, STAFF, NOW)
 
 
 def test_leaving_and_coming_back(tx, town):
@@ -161,6 +187,15 @@ def test_a_head_cannot_leave_or_move_away_without_a_successor(tx, town):
         "detail": {"fields": ["zone_id"]}}
     assert volunteers.update_volunteer(tx, C, town.sun.id, {"joined_on": date(2008, 7, 1)},
                                        STAFF, NOW).joined_on == date(2008, 7, 1)
+
+
+def test_a_head_of_two_places_is_told_both_before_leaving(tx, town):
+    for level, place in (("building_head", town.b5.id), ("door_head", town.d2.id)):
+        posts.appoint(tx, C, {"level": level, "place_id": place, "volunteer_id": town.wang.id},
+                      STAFF, NOW)
+    with refused(tx, "holds_a_post", field="active", status=409,
+                 zh="这位志愿者还担任5号楼楼长、5号楼2单元楼门长，请先任命接任者或让其卸任"):
+        volunteers.set_active(tx, C, town.wang.id, False, None, STAFF, NOW)
 
 
 def test_the_roster_filtered(tx, town):

@@ -52,6 +52,21 @@ def test_replacing_a_head_ends_the_old_holding_and_keeps_it(tx, town):
         {"volunteer_id": town.wang.id, "name": "王芳", "phone": "13900000001"}, None)
 
 
+def test_the_record_keeps_who_appointed_whom_and_whom_a_new_head_replaced(tx, town):
+    first = appoint(tx, "building_head", town.b5.id, town.wang)
+    second = appoint(tx, "building_head", town.b5.id, town.li, when=LATER)
+    assert views.history(tx.session, C, "post", first.id) == [
+        {"action": "appointed", "by": "刘主任", "at": "2026-11-27T02:00:00Z",
+         "detail": {"level": "building_head", "place_id": town.b5.id,
+                    "volunteer_id": town.wang.id, "previous": None}},
+        {"action": "replaced", "by": "刘主任", "at": "2026-12-27T02:00:00Z",
+         "detail": {"by_volunteer": town.li.id}}]
+    assert views.history(tx.session, C, "post", second.id) == [
+        {"action": "appointed", "by": "刘主任", "at": "2026-12-27T02:00:00Z",
+         "detail": {"level": "building_head", "place_id": town.b5.id,
+                    "volunteer_id": town.li.id, "previous": town.wang.id}}]
+
+
 def test_deputies_may_be_several_and_the_commanders_have_no_place(tx, town):
     appoint(tx, "deputy_zone_head", town.z1.id, town.wang)
     appoint(tx, "deputy_zone_head", town.z1.id, town.li)
@@ -108,9 +123,14 @@ def test_a_post_names_its_place_rightly(tx, town):
     with refused(tx, "unknown_zone", field="place_id"):
         posts.appoint(tx, "maple-court", {"level": "zone_head", "place_id": town.z1.id,
                                           "volunteer_id": town.wang.id}, STAFF, NOW)
-    with refused(tx, "unknown_volunteer", field="volunteer_id", status=422):
+    with refused(tx, "unknown_volunteer", field="volunteer_id", status=422,
+                 zh="没有编号为 99 的志愿者", en="No volunteer 99"):
         posts.appoint(tx, C, {"level": "zone_head", "place_id": town.z1.id,
                               "volunteer_id": 99}, STAFF, NOW)
+    with refused(tx, "unknown_volunteer", field="volunteer_id", status=422,
+                 zh=f"没有编号为 {town.wang.id} 的志愿者", en=f"No volunteer {town.wang.id}"):
+        posts.appoint(tx, "maple-court", {"level": "commander", "place_id": None,
+                                          "volunteer_id": town.wang.id}, STAFF, NOW)
 
 
 def test_stepping_down_leaves_the_place_without_a_head_and_says_so(tx, town):

@@ -251,3 +251,40 @@ def test_doors_are_posted_once_each_and_not_in_the_future(tx):
     assert views.door_view(doors.list_doors(tx.session, C)[0]) == {
         "id": 1, "building": "5号楼", "door": "2单元", "posted_on": "2026-11-27",
         "posted_by": "王站长"}
+
+
+def test_the_card_lists_a_categorys_merchants_in_the_order_they_registered(tx):
+    signed(tx, "好帮手家政", BAIDU, phone="010-67890001")
+    signed(tx, "安心家政", TENCENT, ["domestic_help", "elderly_care"], phone="010-67890002")
+    signed(tx, "巧手家政", XIAOMI, phone="010-67890003")
+    card = views.card(tx.session, C, "zh")
+    assert card["categories"][0] == {
+        "category": "domestic_help", "label": "家政服务",
+        "merchants": [{"name": "好帮手家政", "phone": "010-67890001"},
+                      {"name": "安心家政", "phone": "010-67890002"},
+                      {"name": "巧手家政", "phone": "010-67890003"}]}
+    assert [(line["category"], line["name"]) for line in card["lines"]] == [
+        ("domestic_help", "好帮手家政"), ("domestic_help", "安心家政"),
+        ("domestic_help", "巧手家政"), ("elderly_care", "安心家政")]
+
+
+def test_a_merchants_page_lists_its_jobs_in_the_order_they_were_routed(tx):
+    home = signed(tx, "好帮手家政", BAIDU)
+    for case_id in (1, 2, 3):
+        call(tx, case_id)
+    for case_id in (2, 1, 3):
+        jobs.route(tx.session, case_id, {"merchant_id": home.id}, STAFF, NOW)
+        if case_id != 3:
+            job = jobs.jobs_of(tx.session, case_id)[0]
+            for answer in ("accepted", "came", "done"):
+                jobs.respond(tx.session, job.id, {"response": answer}, STAFF, NOW)
+    page = views.merchant_record(tx.session, home, "zh", NOW)
+    assert [(j["case_id"], j["state_name"]) for j in page["jobs"]] == [
+        (2, "已完成"), (1, "已完成"), (3, "已派单，待商户答复")]
+
+
+def test_the_doors_are_listed_in_the_order_they_were_posted(tx):
+    for building, door in (("5号楼", "2单元"), ("1号楼", "1单元"), ("3号楼", "4单元")):
+        doors.post(tx, C, {"building": building, "door": door, "posted_on": TODAY}, STAFF, NOW)
+    assert [(d.building, d.door) for d in doors.list_doors(tx.session, C)] == [
+        ("5号楼", "2单元"), ("1号楼", "1单元"), ("3号楼", "4单元")]

@@ -25,12 +25,24 @@ The first community ("own") holds the records the doors name; a caller of anothe
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
+
+from .db import utcnow
+from .localtime import local_date, local_start
 
 OWN, OTHER = "own", "other"
 ANONYMOUS = "anonymous"
 # what an allowed caller of another community gets: see ``Door``
 REACHES = {"record": 404, "named": 403, "body": 422, "list": None, "own": None}
+
+
+def seeding_moment(now: datetime | None = None) -> datetime:
+    """When a matrix's records were made: an hour before ``now``, but never before midnight in
+    Beijing, so what the seed dates "today" (a clinic, a fair) is still today when the doors are
+    knocked on. Seeded at a quarter past midnight, an hour ago would be yesterday's clinic, over."""
+    now = now or utcnow()
+    return max(now - timedelta(hours=1), local_start(local_date(now)))
 
 
 @dataclass(frozen=True)

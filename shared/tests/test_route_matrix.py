@@ -1,8 +1,20 @@
 """The route matrix's judge: each kind of wrong answer fails, each right one passes."""
+from datetime import UTC, datetime
+
 import pytest
 
 from minzi.api import Router
-from minzi.route_matrix import ANONYMOUS, OTHER, OWN, Door, caller_in, cells, check, untabled
+from minzi.route_matrix import (
+    ANONYMOUS,
+    OTHER,
+    OWN,
+    Door,
+    caller_in,
+    cells,
+    check,
+    seeding_moment,
+    untabled,
+)
 
 OK = {"status": 200, "body": {"items": ["王芳的诉求"]}}
 EMPTY = {"status": 200, "body": {"items": []}}
@@ -90,3 +102,12 @@ def test_a_caller_of_another_community_is_another_person_in_the_same_role():
         **clerk, "id": 112, "community": "maple-court"}
     assert caller_in(callers, ANONYMOUS, OTHER, elsewhere="maple-court") is None
     assert clerk["community"] == "rainbow-city"    # the table itself is left as it was
+
+
+def test_a_seed_made_just_after_midnight_is_of_today():
+    """At 00:15 in Beijing (16:15 UTC the day before) an hour earlier is yesterday: a clinic
+    seeded for "today" would already be over when the doors are knocked on."""
+    quarter_past_midnight = datetime(2026, 11, 30, 16, 15, tzinfo=UTC)
+    assert seeding_moment(quarter_past_midnight) == datetime(2026, 11, 30, 16, 0, tzinfo=UTC)
+    mid_morning = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
+    assert seeding_moment(mid_morning) == datetime(2026, 12, 1, 1, 0, tzinfo=UTC)

@@ -23,7 +23,7 @@ import pytest
 from minzi import route_matrix
 from minzi.envelope import utcnow
 from minzi.localtime import local_date
-from minzi.route_matrix import ANONYMOUS, OTHER, Door, cells, check, untabled
+from minzi.route_matrix import ANONYMOUS, OTHER, Door, cells, check, seeding_moment, untabled
 from minzi.testing import SeededDatabase, dispatched_case, make_staff, standalone_store
 from minzi.testing import snapshot as rows_of
 
@@ -171,7 +171,7 @@ def station(tmp_path_factory):
 
 
 def _seed(handle) -> None:
-    staff, now = CALLERS["staff"], utcnow() - timedelta(hours=1)
+    staff, now = CALLERS["staff"], seeding_moment()
     today, year = local_date(now), local_date(now).year
     with handle.transaction(community=RAINBOW) as tx:
         egg = units.add_unit(tx, RAINBOW, unit_data(), staff, now)

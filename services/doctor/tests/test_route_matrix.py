@@ -17,7 +17,6 @@ Who may do what (README "Who may do what", ``domain/access.py``), written here b
   station head and ops are refused (403), a caller without a login 401; a record of another
   community is not found (404).
 """
-from datetime import timedelta
 from functools import partial
 from types import SimpleNamespace
 
@@ -26,7 +25,7 @@ import pytest
 from minzi import route_matrix
 from minzi.envelope import utcnow
 from minzi.localtime import local_date
-from minzi.route_matrix import ANONYMOUS, OTHER, Door, cells, check, untabled
+from minzi.route_matrix import ANONYMOUS, OTHER, Door, cells, check, seeding_moment, untabled
 from minzi.testing import SeededDatabase, dispatched_case, make_staff, standalone_store
 from minzi.testing import snapshot as rows_of
 
@@ -157,7 +156,7 @@ def station(tmp_path_factory):
 
 def _seed(handle) -> None:
     admin, doctor, clerk = CALLERS["admin"], CALLERS["doctor"], CALLERS["clerk"]
-    now = utcnow() - timedelta(hours=1)
+    now = seeding_moment()
     day = local_date(now)
     with handle.transaction(community=RAINBOW) as tx:
         liu = doctors.register(tx, RAINBOW, {"username": "dr-liu", "name": "刘大夫",

@@ -17,7 +17,7 @@ import pytest
 from minzi import route_matrix
 from minzi.envelope import utcnow
 from minzi.localtime import local_date
-from minzi.route_matrix import ANONYMOUS, OTHER, Door, cells, check, untabled
+from minzi.route_matrix import ANONYMOUS, OTHER, Door, cells, check, seeding_moment, untabled
 from minzi.testing import SeededDatabase, dispatched_case, make_staff, standalone_store
 from minzi.testing import snapshot as rows_of
 
@@ -135,7 +135,7 @@ def station(tmp_path_factory):
 
 
 def _seed(handle) -> None:
-    staff, now = CALLERS["staff"], utcnow() - timedelta(hours=1)
+    staff, now = CALLERS["staff"], seeding_moment()
     with handle.transaction(community=RAINBOW) as tx:
         pledges.publish(tx, RAINBOW, {"version": "2026版", "title": "彩虹城社区养犬人文明公约",
                                       "text": "文明养犬", "effective_on": date(2026, 1, 1)},

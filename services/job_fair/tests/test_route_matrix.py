@@ -21,7 +21,7 @@ import pytest
 from minzi import route_matrix
 from minzi.envelope import utcnow
 from minzi.localtime import local_date
-from minzi.route_matrix import ANONYMOUS, OTHER, Door, cells, check, untabled
+from minzi.route_matrix import ANONYMOUS, OTHER, Door, cells, check, seeding_moment, untabled
 from minzi.testing import SeededDatabase, dispatched_case, make_staff, standalone_store
 from minzi.testing import snapshot as rows_of
 
@@ -155,7 +155,7 @@ def station(tmp_path_factory):
 
 
 def _seed(handle) -> None:
-    staff, now = CALLERS["fair"], utcnow() - timedelta(hours=1)
+    staff, now = CALLERS["fair"], seeding_moment()
     with handle.transaction(community=RAINBOW) as tx:
         made = [employers.register_employer(tx, RAINBOW, employer_data(name, code), staff, now)
                 for name, code in (("彩虹城物业公司", CODES[0]), ("快递站", CODES[1]),

@@ -14,15 +14,13 @@ Who may do what (README "The rules", ``domain/access.py``):
 
 Rainbow-city holds the records the doors name; each cell starts from it as it was seeded.
 """
-from datetime import timedelta
 from functools import partial
 from types import SimpleNamespace
 
 import pytest
 
 from minzi import route_matrix
-from minzi.envelope import utcnow
-from minzi.route_matrix import ANONYMOUS, OTHER, Door, cells, check, untabled
+from minzi.route_matrix import ANONYMOUS, OTHER, Door, cells, check, seeding_moment, untabled
 from minzi.testing import SeededDatabase, make_staff, standalone_store
 from minzi.testing import snapshot as rows_of
 
@@ -136,7 +134,7 @@ def studio(tmp_path_factory):
 
 
 def _seed(handle) -> None:
-    staff, now = CALLERS["studio"], utcnow() - timedelta(hours=1)
+    staff, now = CALLERS["studio"], seeding_moment()
     with handle.transaction(community=RAINBOW) as tx:
         made = [members.register_member(tx, RAINBOW, person(who), staff, now)
                 for who in RESIDENTS]

@@ -2,6 +2,7 @@
 
 Senders are pluggable (``NOTIFY_SENDER``):
   record  (default) keep the message where staff, the resident's tracking page and tests read it
+          (the desk writes it kept in the transaction that decided it: nothing is left to send)
   http    POST {"to", "text", "reference"} as JSON to ``SMS_GATEWAY_URL`` (an SMS gateway)
 
 Each message is sent in a transaction of its own that holds its row (``SKIP LOCKED`` on
@@ -81,6 +82,17 @@ class NotificationRelay(WakeableLoop):
         super().__init__(sweep_seconds)
         self.sessions = sessions
         self.sender = sender
+
+    @property
+    def only_keeps(self) -> bool:
+        """The sender sends nothing out of the station: the desk writes its messages as kept."""
+        return isinstance(self.sender, RecordSender)
+
+    def wake(self) -> None:
+        # with nothing to send, nothing new is left pending: the sweep takes what an earlier
+        # sender left
+        if not self.only_keeps:
+            super().wake()
 
     def work(self) -> bool:
         # a full batch handled: there may be more now; what failed waits for its time

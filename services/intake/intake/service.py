@@ -72,7 +72,8 @@ class IntakeService:
         """The case desk over one transaction at ``now``; what it publishes goes out after the
         commit."""
         return Desk(tx.session, tx.publish, now,
-                    unassigned_time_limit_hours=self.unassigned_time_limit_hours)
+                    unassigned_time_limit_hours=self.unassigned_time_limit_hours,
+                    messages_only_kept=self.notifier.only_keeps)
 
     # -- HTTP-facing RPC (through the gateway) ----------------------------------------------------
     @rpc

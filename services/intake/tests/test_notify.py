@@ -112,6 +112,17 @@ def test_the_default_sender_records_without_sending(sessions):
     assert statuses(sessions) == [("recorded", 0), ("recorded", 0)]
 
 
+def test_a_relay_with_nothing_to_send_is_not_woken_by_each_commit(sessions, gateway_url):
+    """The desk keeps the default sender's messages itself (``only_keeps``), so a commit leaves
+    the relay nothing to do; its sweep still keeps what a gateway left pending before."""
+    keeping, texting = NotificationRelay(sessions, RecordSender()), \
+        NotificationRelay(sessions, HttpSmsSender(gateway_url))
+    assert (keeping.only_keeps, texting.only_keeps) == (True, False)
+    keeping.wake()
+    texting.wake()
+    assert (keeping._wake.is_set(), texting._wake.is_set()) == (False, True)
+
+
 class Recording:
     """A sender that keeps what it sent, and can do something in the middle of a send."""
 

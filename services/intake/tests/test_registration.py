@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from marshmallow import ValidationError
 
+from minzi.db import as_utc
 from minzi.i18n import field_errors
 
 from intake.domain import answers, chasing
@@ -146,6 +147,26 @@ def test_the_receipt_promises_a_time_or_a_handler(tx):
                              resident_contact="邮箱 a@b.c")
     told = tx.session.query(Notification).filter_by(case_id=no_phone.id).one()
     assert (told.channel, told.recipient) == ("tracking", None)
+
+
+def test_a_station_that_sends_no_texts_keeps_its_messages_at_once(tx):
+    """With no SMS gateway (the default sender) a message is kept, for the tracking page and
+    staff, in the transaction that decided it; with a gateway it waits for the relay to send it.
+    Either way a chase told to staff goes the same way as the resident's receipt."""
+    kept = register(desk(tx, messages_only_kept=True), {
+        "community": "rainbow-city", "channel": "visit", "description": "公司拖欠我三个月工资",
+        "resident_phone": "13800001111"}, actor(RECEPTIONIST))[0]
+    chasing.chase(desk(tx, messages_only_kept=True), kept, actor(STATION_HEAD), "今天回电")
+    to_send = register_case(tx, resident_phone="13900000002")
+    chasing.chase(desk(tx), to_send, actor(STATION_HEAD), "今天回电")
+    tx.session.flush()
+
+    def messages(case):
+        return [(n.purpose, n.status, n.sent_at and as_utc(n.sent_at))
+                for n in tx.session.query(Notification).filter_by(case_id=case.id)
+                .order_by(Notification.id)]
+    assert messages(kept) == [("receipt", "recorded", NOW), ("staff_chased", "recorded", NOW)]
+    assert messages(to_send) == [("receipt", "pending", None), ("staff_chased", "pending", None)]
 
 
 def test_a_program_took_a_request_in_for_a_resident(tx):

@@ -82,15 +82,19 @@ def limit_for(hours: float, urgency: str | None) -> float:
 
 class Desk:
     """The rules' view of one transaction: the session, ``publish`` (into the outbox, sent after
-    the commit), and ``now``, the one moment every change in it happens at."""
+    the commit), and ``now``, the one moment every change in it happens at.
+    ``messages_only_kept``: the station sends no text (no SMS gateway), so a message is written
+    as kept (``recorded``) at once, leaving the notification relay nothing to do."""
 
     def __init__(self, session: Session, publish: Publish, now: datetime, *,
-                 unassigned_time_limit_hours: float = 24.0) -> None:
+                 unassigned_time_limit_hours: float = 24.0,
+                 messages_only_kept: bool = False) -> None:
         self.session = session
         self.publish = publish
         self.now = now
         self.registry = Registry(session)
         self.unassigned_time_limit_hours = unassigned_time_limit_hours
+        self.messages_only_kept = messages_only_kept
 
     # -- the record -------------------------------------------------------------------------------
     def record(self, case: Case, actor: Actor, action: str, note: str | None = None, *,
@@ -115,9 +119,12 @@ class Desk:
             select(func.count()).select_from(Notification).where(
                 Notification.case_id == case.id, Notification.purpose == purpose)) or 0)
         channel = "sms" if case.resident_phone and case.channel in SMS_CHANNELS else "tracking"
-        self.session.add(Notification(case_id=case.id, purpose=purpose, sequence=sequence,
-                                      channel=channel, recipient=case.resident_phone,
-                                      body=body, created_at=self.now))
+        self._message(case_id=case.id, purpose=purpose, sequence=sequence, channel=channel,
+                      recipient=case.resident_phone, body=body)
+
+    def _message(self, **fields) -> None:
+        kept = {"status": "recorded", "sent_at": self.now} if self.messages_only_kept else {}
+        self.session.add(Notification(**fields, **kept, created_at=self.now))
 
     def tell_staff(self, case: Case, action: str, note: str | None) -> list[StaffRow]:
         """A chase (``chased``) or an escalation (``escalated``) told to the staff who answer for
@@ -142,12 +149,11 @@ class Desk:
             sequence = 1 + (self.session.scalar(
                 select(func.count()).select_from(Notification).where(
                     Notification.case_id == case.id, Notification.purpose == purpose)) or 0)
-            self.session.add(Notification(
+            self._message(
                 case_id=case.id, purpose=purpose, sequence=sequence,
                 channel="sms" if person.phone else "staff",
-                recipient=person.phone or f"staff:{person.id}", created_at=self.now,
-                body=f"{person.name}：诉求 #{case.id}{what}"
-                     + (f"：{note}" if note else "")))
+                recipient=person.phone or f"staff:{person.id}",
+                body=f"{person.name}：诉求 #{case.id}{what}" + (f"：{note}" if note else ""))
             self.session.flush()
         return told
 

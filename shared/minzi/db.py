@@ -10,6 +10,7 @@ import time
 from datetime import UTC, datetime
 
 from sqlalchemy import JSON, DateTime, Integer, String, Text, TypeDecorator, create_engine, event
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .envelope import utcnow
@@ -136,7 +137,36 @@ def _make_engine(url: str):
         return engine
     if url.startswith("postgresql"):
         _green_psycopg2()
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    engine = create_engine(url, pool_size=10, max_overflow=10)
+    ping_after_idle(engine)
+    return engine
+
+
+IDLE_BEFORE_PING_SECONDS = 5.0
+
+
+def ping_after_idle(engine, seconds: float = IDLE_BEFORE_PING_SECONDS) -> None:
+    """A pooled connection idle for ``seconds`` or more is tried (``SELECT 1``) before it is
+    lent out, and replaced when the server is gone (restarted, or the connection was cut while
+    idle). One used less than that ago is lent as it is: under load that spares a round trip per
+    transaction (``pool_pre_ping`` pays it every time), and the rare transaction that meets a
+    server gone since fails as a disconnect, which makes SQLAlchemy renew the whole pool — a bus
+    message is then tried again (``minzi.consumer``), an HTTP caller answered 503."""
+    @event.listens_for(engine, "checkin")
+    def _returned(dbapi_connection, record):
+        record.info["returned_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _lent(dbapi_connection, record, proxy):
+        returned_at = record.info.get("returned_at")
+        if returned_at is None or time.monotonic() - returned_at < seconds:
+            return   # just connected, or in use a moment ago
+        try:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("SELECT 1")
+            cursor.close()
+        except Exception as exc:
+            raise DisconnectionError(f"the pooled connection no longer answers: {exc}") from exc
 
 
 class UTCDateTime(TypeDecorator):

@@ -260,7 +260,7 @@ def print_statements(before, after, cases):
         per = {k: (a.get(k, 0) - b.get(k, 0)) / max(1, cases) for k in keys}
         print(f"  {name}: {per['statements']:.1f} statements, {per['commits']:.1f} commits, "
               f"{per['rollbacks']:.1f} rollbacks, {per['checkouts']:.1f} connection checkouts "
-              f"(each one a ping) per case")
+              f"per case (PostgreSQL pings one only after 5 s idle)")
         kinds = Counter({k: v - b.get("by_kind", {}).get(k, 0)
                          for k, v in a.get("by_kind", {}).items()})
         shown = ", ".join(f"{k} {v / max(1, cases):.1f}" for k, v in kinds.most_common(14)

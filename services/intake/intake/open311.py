@@ -94,10 +94,11 @@ def answer(desk: Desk, operation: str, jurisdiction: Community, args: dict, form
                       f"No operation '{operation}'")
 
 
-def community_or_404(session: Session, jurisdiction_id: str | None,
+def community_or_404(registry: Registry, jurisdiction_id: str | None,
                      default: str) -> Community:
-    """The jurisdiction asked for (the default community when none is named)."""
-    community = session.get(Community, jurisdiction_id or default)
+    """The jurisdiction asked for (the default community when none is named), read with its
+    live services."""
+    community = registry.community(jurisdiction_id or default)
     if community is None:
         raise NotFound("jurisdiction_id", f"没有「{jurisdiction_id}」这个辖区（jurisdiction_id）",
                        f"No jurisdiction '{jurisdiction_id}'", field="jurisdiction_id")

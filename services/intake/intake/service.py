@@ -109,9 +109,10 @@ class IntakeService:
         """Open311 GeoReport v2; returns {"status", "body"} like ``api``."""
         try:
             with self.store.transaction() as tx:
+                desk = self.desk(tx, utcnow())
                 status, body = open311.answer(
-                    self.desk(tx, utcnow()), operation,
-                    open311.community_or_404(tx.session, jurisdiction_id,
+                    desk, operation,
+                    open311.community_or_404(desk.registry, jurisdiction_id,
                                              self.default_community),
                     args or {}, form or {}, attributes or {}, request_key, lang)
             self.notifier.wake()

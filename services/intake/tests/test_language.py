@@ -9,6 +9,7 @@ from minzi.api import DomainError, validation_body
 from intake import open311
 from intake.api import router
 from intake.domain import accounts, views
+from intake.domain.registry import Registry
 from intake.models import Community
 from intake.startup import bootstrap
 
@@ -88,8 +89,9 @@ def open311_rpc(tx, operation, lang, jurisdiction="rainbow-city", args=None, for
                 attributes=None):
     """Intake's ``open311`` RPC, as it answers the gateway: ``(status, body)``."""
     try:
-        return open311.answer(desk(tx), operation,
-                              open311.community_or_404(tx.session, jurisdiction, "rainbow-city"),
+        at = desk(tx)
+        return open311.answer(at, operation,
+                              open311.community_or_404(at.registry, jurisdiction, "rainbow-city"),
                               args or {}, form or {}, attributes or {}, None, lang)
     except ValidationError as exc:
         return 400, validation_body(exc, lang)
@@ -105,7 +107,7 @@ def open311_rpc(tx, operation, lang, jurisdiction="rainbow-city", args=None, for
 def test_what_open311_does_not_have_is_said_in_the_readers_language(tx, lang, jurisdiction,
                                                                      service, request_id):
     with pytest.raises(DomainError) as error:
-        open311.community_or_404(tx.session, "oak-park", "rainbow-city")
+        open311.community_or_404(Registry(tx.session), "oak-park", "rainbow-city")
     assert error.value.to_body(lang)["error"]["message"] == jurisdiction
     assert (error.value.code, error.value.field, error.value.status) == (
         "jurisdiction_id", "jurisdiction_id", 404)

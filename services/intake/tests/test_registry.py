@@ -4,6 +4,8 @@ says, in each community it names; when two offer the same service, the first to 
 serves it."""
 from datetime import timedelta
 
+from sqlalchemy import event
+
 from minzi.contract import ProgramManifest
 from minzi.db import as_utc
 
@@ -139,3 +141,33 @@ def test_outside_development_intake_refuses_documented_or_short_first_secrets():
                 refuse_known_secrets({**production, key: value})
         refuse_known_secrets({**production, key: "twelve-chars"})          # long enough
         refuse_known_secrets({"MINZI_ENV": "development", key: "change-me-now"})
+
+
+def test_a_community_is_read_with_what_it_can_ask_for_in_one_statement(tx):
+    """Registering a request needs both; the first to announce a code serves it, offers of a
+    program gone are not among them, and a community nobody serves yet is still a community."""
+    registry = Registry(tx.session)
+    registry.announce(manifest(communities=["maple-court"]), NOW)
+    registry.announce(ProgramManifest().load({
+        "program_id": "another_cat_fund", "name": {"zh": "另一个猫基金"},
+        "communities": ["rainbow-city"], "instance_id": "x",
+        "service_types": [{"code": "sick_cat", "name": {"zh": "病猫"}, "time_limit_hours": 1},
+                          {"code": "cat_food", "name": {"zh": "猫粮"}, "time_limit_hours": 1}]}),
+        NOW + SECOND)
+    registry.withdraw("elder_care", "ec-1")        # maple-court's only program, gone
+    tx.session.flush()
+    tx.session.expunge_all()
+    statements = []
+    event.listen(tx.session.bind, "before_cursor_execute",
+                 lambda _c, _cur, statement, *_: statements.append(statement))
+    fresh = Registry(tx.session)
+    rainbow = fresh.community("rainbow-city")
+    served = [(o.code, p.program_id) for o, p in fresh.live_offers("rainbow-city")]
+    assert fresh.offer("rainbow-city", "cat_food")[1].program_id == "another_cat_fund"
+    assert (rainbow.name_zh, len(statements)) == ("彩虹城社区", 1)
+    assert served == [("labour_dispute", "legal_aid"), ("legal_consultation", "legal_aid"),
+                      ("sick_cat", "cat_fund"), ("cat_food", "another_cat_fund")]
+    maple = fresh.community("maple-court")
+    assert (maple.name_zh, fresh.live_offers("maple-court"), len(statements)) == \
+        ("枫林社区", [], 2)
+    assert fresh.community("oak-park") is None

@@ -10,7 +10,7 @@ from minzi.api import DomainError, Forbidden
 from minzi.contract import URGENCIES, URGENCY_HOURS
 from minzi.i18n import label, message
 
-from ..models import Case, Community, ServiceOffer
+from ..models import Case, ServiceOffer
 from .access import Actor
 from .desk import Desk, local_minute
 from .duplicates import link_repeat, open_case_repeated
@@ -133,7 +133,7 @@ def register(desk: Desk, data: dict, actor: Actor,
         existing = session.scalar(select(Case).where(Case.request_key == request_key))
         if existing is not None:
             return existing, False
-    community = session.get(Community, data["community"])
+    community = desk.registry.community(data["community"])
     if community is None:
         raise DomainError("unknown_community", f"没有「{data['community']}」这个社区",
                           f"No community '{data['community']}'", field="community")

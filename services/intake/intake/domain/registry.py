@@ -3,10 +3,10 @@ import hashlib
 import json
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
-from ..models import Program, ProgramInstance, ServiceOffer
+from ..models import Community, Program, ProgramInstance, ServiceOffer
 
 PROGRAM_GRACE_FACTOR = 3  # a program is gone after 3 missed heartbeats
 
@@ -118,10 +118,24 @@ class Registry:
             .join(Program, Program.program_id == ServiceOffer.program_id)
             .where(ServiceOffer.community_id == community_id, Program.live.is_(True))
             .order_by(Program.first_seen, ServiceOffer.code)).all()
-        offers: dict[str, Offer] = {}
-        for offer, program in rows:
-            offers.setdefault(offer.code, (offer, program))
-        return list(offers.values())
+        return _first_offer_of_each_code(rows)
+
+    def community(self, community_id: str) -> Community | None:
+        """The community, read with what it can ask for now in one statement (a request is
+        registered with both); None when there is no such community."""
+        rows = self.session.execute(
+            select(Community, ServiceOffer, Program)
+            .outerjoin(ServiceOffer, ServiceOffer.community_id == Community.id)
+            .outerjoin(Program, and_(Program.program_id == ServiceOffer.program_id,
+                                     Program.live.is_(True)))
+            .where(Community.id == community_id)
+            .order_by(Program.first_seen, ServiceOffer.code)).all()
+        if not rows:
+            return None
+        if community_id not in self._live:
+            self._live[community_id] = _first_offer_of_each_code(
+                (offer, program) for _, offer, program in rows if program is not None)
+        return rows[0][0]
 
     def offer(self, community_id: str, code: str | None) -> Offer | None:
         for offer, program in self.live_offers(community_id):
@@ -136,3 +150,11 @@ class Registry:
         """A program's Chinese name, for a record or a message to a resident."""
         program = self.session.get(Program, program_id) if program_id else None
         return program.name_zh if program else default
+
+
+def _first_offer_of_each_code(rows) -> list[Offer]:
+    """When two programs offer a code, the first to announce it (rows come in that order)."""
+    offers: dict[str, Offer] = {}
+    for offer, program in rows:
+        offers.setdefault(offer.code, (offer, program))
+    return list(offers.values())

@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 from sqlalchemy.exc import IntegrityError
 
+from . import schemas
 from .i18n import field_errors, message, pick
 
 Staff = dict[str, Any]
@@ -390,12 +391,12 @@ class Router:
                 if problems:
                     raise ValidationError(problems)
                 if route.query is not None:
-                    ctx.query = route.query().load(ctx.query)
+                    ctx.query = schemas.load(route.query, ctx.query)
                 if route.body is not None:
                     raw = request.get("body")
                     if not isinstance(raw, dict):
                         raise ValidationError({"_schema": [NOT_AN_OBJECT]})
-                    args.append(route.body().load(raw))
+                    args.append(schemas.load(route.body, raw))
                 status, body = route.handler(ctx, *args)
                 return {"status": status, "body": body}
             except ValidationError as exc:

@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields
 
+from . import schemas
+
 SCHEMA_VERSION = 1
 
 
@@ -59,7 +61,7 @@ class UnsupportedVersion(ValueError):
 
 def read_envelope(body: dict, *, max_version: int = SCHEMA_VERSION) -> dict:
     """Validate an incoming envelope; raise ValidationError / UnsupportedVersion if unusable."""
-    envelope = EnvelopeSchema().load(body)
+    envelope = schemas.load(EnvelopeSchema, body)
     if envelope["version"] > max_version:
         raise UnsupportedVersion(
             f"message {envelope['event_id']} has version {envelope['version']}, "

@@ -39,6 +39,7 @@ from nameko.dependency_providers import Config
 from nameko.messaging import Consumer
 from nameko.rpc import rpc
 
+from . import schemas
 from .api import DomainError, Router
 from .consumer import ReliableConsumer
 from .contract import (
@@ -142,7 +143,7 @@ class Program:
         if schema is None:  # a kind of message this version does not know: nothing to do
             _log.info("ignoring %s %s", kind, envelope["event_id"])
             return
-        data = schema().load(envelope["data"])
+        data = schemas.load(schema, envelope["data"])
         program_id = self.program.program_id
         if data.get("program_id") not in (None, program_id):
             raise DomainError("not_this_program",
@@ -159,7 +160,7 @@ class Program:
                 report = self._receive(tx, data, now)
                 if report is not None:
                     report = {"case_id": data["case_id"], "program_id": program_id, **report}
-                    CaseReported().load(report)   # a report intake would refuse is a bug here
+                    schemas.load(CaseReported, report)   # one intake would refuse is a bug here
                     tx.publish("case.reported", report, community=community)
                 _log.info("case %s: %s", data["tracking_code"], (report or {}).get("status"))
             else:

@@ -15,6 +15,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, vali
 from sqlalchemy import select
 from sqlalchemy.orm import Session, lazyload
 
+from minzi import schemas
 from minzi.api import DomainError, NotFound, Query
 from minzi.envelope import isoformat
 from minzi.i18n import label, message, pick
@@ -136,7 +137,7 @@ def definition(session: Session, community_id: str, code: str) -> dict:
 
 def create(desk: Desk, community_id: str, form: dict, attributes: dict,
            request_key: str | None, lang: str = "zh") -> list[dict]:
-    data = Open311Post().load(form)
+    data = schemas.load(Open311Post, form)
     if desk.registry.offer(community_id, data["service_code"]) is None:
         raise NotFound("service_code", f"没有「{data['service_code']}」这项服务（service_code）",
                        f"No service '{data['service_code']}'", field="service_code")
@@ -206,7 +207,7 @@ def requests(session: Session, community_id: str, args: dict, lang: str,
              now: datetime) -> list[dict]:
     """The requests of a jurisdiction, newest first; without dates, those of the last 90 days
     before ``now``."""
-    q = RequestsQuery().load(args)
+    q = schemas.load(RequestsQuery, args)
     query = select(Case).where(Case.community_id == community_id, Case.channel == "open311")
     if q.get("service_request_id"):
         ids = [i.strip().upper() for i in q["service_request_id"].split(",") if i.strip()]

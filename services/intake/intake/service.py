@@ -9,7 +9,7 @@ from nameko.rpc import rpc
 from nameko.timer import timer
 from sqlalchemy.exc import IntegrityError
 
-from minzi import trust
+from minzi import schemas, trust
 from minzi.api import DomainError, validation_body
 from minzi.consumer import outage, reliable_consume
 from minzi.contract import (
@@ -157,13 +157,13 @@ class IntakeService:
                 return
             registry = Registry(tx.session)
             if envelope["type"] == "program.announced":
-                manifest = ProgramManifest().load(envelope["data"])
+                manifest = schemas.load(ProgramManifest, envelope["data"])
                 registrations.admit_announcement(tx.session, manifest, sender, now=now,
                                                  development=self.development)
                 if registry.announce(manifest, now):
                     _log.info("program %s is live", manifest["program_id"])
             elif envelope["type"] == "program.withdrawn":
-                data = Withdrawal().load(envelope["data"])
+                data = schemas.load(Withdrawal, envelope["data"])
                 registrations.admit(tx.session, "program.withdrawn", data["program_id"], sender,
                                     development=self.development)
                 if registry.withdraw(data["program_id"], data["instance_id"]):
@@ -173,7 +173,7 @@ class IntakeService:
     @reliable_consume(intake_reports_queue())
     def handle_report(self, body: dict, sender: str | None = None) -> None:
         envelope = read_envelope(body)
-        report = CaseReported().load(envelope["data"])
+        report = schemas.load(CaseReported, envelope["data"])
         with self.store.transaction(event_id=envelope["event_id"], handler="reports") as tx:
             if tx.duplicate:
                 return
@@ -189,7 +189,7 @@ class IntakeService:
     @reliable_consume(intake_submissions_queue())
     def handle_submission(self, body: dict, sender: str | None = None) -> None:
         envelope = read_envelope(body)
-        submission = CaseSubmitted().load(envelope["data"])
+        submission = schemas.load(CaseSubmitted, envelope["data"])
         with self.store.transaction(event_id=envelope["event_id"], handler="submissions") as tx:
             if tx.duplicate:
                 return

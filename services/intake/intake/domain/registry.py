@@ -19,6 +19,7 @@ class Registry:
     def __init__(self, session: Session) -> None:
         self.session = session
         self._live: dict[str, list[Offer]] = {}   # live_offers, read once per transaction
+        self._communities: dict[str, Community | None] = {}
 
     def announce(self, manifest: dict, now: datetime) -> bool:
         """A program announced itself (or its heartbeat). Returns True if it was not live before."""
@@ -122,7 +123,9 @@ class Registry:
 
     def community(self, community_id: str) -> Community | None:
         """The community, read with what it can ask for now in one statement (a request is
-        registered with both); None when there is no such community."""
+        registered with both); None when there is no such community. Read once per registry."""
+        if community_id in self._communities:
+            return self._communities[community_id]
         rows = self.session.execute(
             select(Community, ServiceOffer, Program)
             .outerjoin(ServiceOffer, ServiceOffer.community_id == Community.id)
@@ -130,12 +133,12 @@ class Registry:
                                      Program.live.is_(True)))
             .where(Community.id == community_id)
             .order_by(Program.first_seen, ServiceOffer.code)).all()
-        if not rows:
-            return None
-        if community_id not in self._live:
+        community = rows[0][0] if rows else None
+        self._communities[community_id] = community
+        if community is not None and community_id not in self._live:
             self._live[community_id] = _first_offer_of_each_code(
                 (offer, program) for _, offer, program in rows if program is not None)
-        return rows[0][0]
+        return community
 
     def offer(self, community_id: str, code: str | None) -> Offer | None:
         for offer, program in self.live_offers(community_id):

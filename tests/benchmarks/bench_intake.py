@@ -116,9 +116,14 @@ class MemorySampler:
     def __init__(self, pids):
         self.pids = pids
         self.samples = defaultdict(list)   # service: [(seconds since start, MB)]
+        self.marks = []                    # (what had just ended, seconds since start)
         self._stop = threading.Event()
         self._started = time.monotonic()
         self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def mark(self, what):
+        """Notes the end of a part of the run, to print each service's RSS at that moment."""
+        self.marks.append((what, time.monotonic() - self._started))
 
     def start(self):
         self._thread.start()
@@ -146,6 +151,18 @@ class MemorySampler:
             warm = values[min(len(values) - 1, len(values) // 5)]
             print(f"  {name:16} {values[0]:9.1f} {warm:14.1f} {max(values):7.1f} "
                   f"{values[-1]:7.1f} {values[-1] - warm:+11.1f}   ({len(values)} samples)")
+        if self.marks:
+            # growth that stops when the load does is what the load holds (requests in flight,
+            # per-phone counts); growth from one part to the next at the same load is a leak
+            print("  at the end of each part: " + "; ".join(
+                f"{what}: " + ", ".join(
+                    f"{name} {self._at(series, at):.1f}" for name, series in self.samples.items())
+                for what, at in self.marks))
+
+    @staticmethod
+    def _at(series, at):
+        before = [mb for t, mb in series if t <= at]
+        return before[-1] if before else series[0][1]
 
 
 # -- the profile ----------------------------------------------------------------------------------
@@ -649,6 +666,7 @@ def bench(database, args):
         for _ in range(10):   # warm up: connections, caches, the program's queue
             door.post()
         settle(suite, 1, 10, 120)
+        memory.mark("warm-up")
 
         print(f"\nBaselines, same run ({args.baseline_seconds:g} s each, "
               f"{args.concurrency} clients):")
@@ -671,6 +689,7 @@ def bench(database, args):
         results, failures, posting = run_saturation(door, args.cases, args.seconds,
                                                     args.concurrency)
         settle(suite, first, len(results), args.settle_timeout)
+        memory.mark("saturation")
         time.sleep(1.2)    # the services write their statement counts once a second
         after = suite.statements()
         timelines = suite.timelines(first)
@@ -701,6 +720,7 @@ def bench(database, args):
             first = suite.last_case_id() + 1
             results, failures, late = run_rate(door, offered, args.rate_seconds)
             settle(suite, first, len(results), args.settle_timeout)
+            memory.mark(f"{offered:g}/s")
             end_to_end, hops = flow(results, suite.timelines(first))
             report.line(f"post@{offered:g}", "POST (either door) answered", None,
                         [r[2] for r in results], f"  refused {failures}")

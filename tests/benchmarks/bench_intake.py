@@ -641,6 +641,20 @@ def print_hops(hops):
         print(f"  {label:52} p50 {p['p50']:7.1f}  p95 {p['p95']:7.1f}  p99 {p['p99']:7.1f}")
 
 
+def cpu_times():
+    """(busy, total) jiffies of the whole machine so far, from /proc/stat."""
+    with open("/proc/stat") as handle:
+        values = [int(v) for v in handle.readline().split()[1:]]
+    idle = values[3] + values[4]          # idle, iowait
+    return sum(values) - idle, sum(values)
+
+
+def machine_busy(before, after):
+    """How much of all its cores the machine used between two ``cpu_times``."""
+    busy, total = after[0] - before[0], after[1] - before[1]
+    return busy / total if total else 0.0
+
+
 def machine():
     cores = os.cpu_count()
     load = os.getloadavg()
@@ -685,9 +699,10 @@ def bench(database, args):
         before = suite.statements()
         profiler = Profiler(suite.pids, log_dir)
         profiler.start(args.seconds)
-        started = time.time()
+        started, cpu_before = time.time(), cpu_times()
         results, failures, posting = run_saturation(door, args.cases, args.seconds,
                                                     args.concurrency)
+        cpu_during = machine_busy(cpu_before, cpu_times())
         settle(suite, first, len(results), args.settle_timeout)
         memory.mark("saturation")
         time.sleep(1.2)    # the services write their statement counts once a second
@@ -702,7 +717,9 @@ def bench(database, args):
         sat = report.line("saturation", "POST -> accepted by the program, recorded", rate,
                           end_to_end)
         print(f"    {len(results)} cases posted in {posting:.1f} s, every one accepted and "
-              f"recorded {accepted_in:.1f} s after the first POST")
+              f"recorded {accepted_in:.1f} s after the first POST; the machine's cores were "
+              f"{cpu_during:.0%} busy while they were posted (every process: the services, "
+              f"RabbitMQ, the database, this command's clients)")
         print_hops(hops)
         profile_seconds = min(args.seconds, posting)
         profiled = profiler.finish()

@@ -39,6 +39,10 @@ def test_the_benchmark_prints_every_figure(database):
         assert re.search(rf"{service}: [\d.]+ statements, [\d.]+ commits", out), out
     for service in ("intake", "gateway", "sample_program"):             # memory
         assert re.search(rf"\n  {service}\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+[+-][\d.]+", out)
+    # and at the end of each part of the run, to tell what a load holds from a leak
+    assert re.search(r"at the end of each part: warm-up: intake [\d.]+, .*; saturation: .*; "
+                     r"2/s: intake [\d.]+", out), out
+    assert re.search(r"the machine's cores were \d+% busy while they were posted", out), out
     assert "Where each service spends its CPU" in out or "no profile" in out, out
     assert re.search(r"end-to-end at saturation: [\d.]+ cases/s = [\d.]+x the RPC echo "
                      r"\(\d+/s\), [\d.]+x kombu", out), out               # the ratios

@@ -198,6 +198,9 @@ def test_a_report_only_from_the_programs_user_and_its_name_read_with_the_registr
     # the report's history names the program: known already, no second round trip for it
     assert (program.name_zh, Registry(tx.session).name("repairs")) == ("枫叶报修", "枫叶报修")
     assert len(statements) == 1
+    # in development a program not registered yet may report: there is no record to name it by
+    assert registrations.admit_report(tx.session, "stranger", "stranger", development=True) \
+        is None
 
 
 def test_a_submission_from_a_registered_program_for_its_community_in_its_name(tx):

@@ -18,12 +18,17 @@ class Registry:
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self._live: dict[str, list[Offer]] = {}   # live_offers, read once per transaction
+        # read once per transaction (``community``); what changes them forgets them
         self._communities: dict[str, Community | None] = {}
+        self._live: dict[str, list[Offer]] = {}
+
+    def _forget(self) -> None:
+        self._communities.clear()
+        self._live.clear()
 
     def announce(self, manifest: dict, now: datetime) -> bool:
         """A program announced itself (or its heartbeat). Returns True if it was not live before."""
-        self._live.clear()
+        self._forget()
         program = self.session.get(Program, manifest["program_id"])
         came_back = program is None or not program.live
         if program is None:
@@ -72,7 +77,7 @@ class Registry:
 
     def withdraw(self, program_id: str, instance_id: str | None) -> bool:
         """An instance said goodbye. Returns True if that was the program's last instance."""
-        self._live.clear()
+        self._forget()
         instance = self.session.get(ProgramInstance, (program_id, instance_id or program_id))
         if instance is not None:
             self.session.delete(instance)
@@ -81,7 +86,7 @@ class Registry:
 
     def expire(self, now: datetime) -> list[str]:
         """Programs whose every instance missed its heartbeats by ``now``; returns their ids."""
-        self._live.clear()
+        self._forget()
         gone = []
         for instance in self.session.scalars(
                 select(ProgramInstance).where(ProgramInstance.expires_at < now)):
@@ -107,19 +112,10 @@ class Registry:
 
     def live_offers(self, community_id: str) -> list[Offer]:
         """What a community can ask for now; when two programs offer a code, the first to
-        announce it serves it. Read once per registry (one transaction); what changes them
-        (``announce``, ``withdraw``, ``expire``) forgets it."""
-        if community_id not in self._live:
-            self._live[community_id] = self._read_live_offers(community_id)
-        return self._live[community_id]
-
-    def _read_live_offers(self, community_id: str) -> list[Offer]:
-        rows = self.session.execute(
-            select(ServiceOffer, Program)
-            .join(Program, Program.program_id == ServiceOffer.program_id)
-            .where(ServiceOffer.community_id == community_id, Program.live.is_(True))
-            .order_by(Program.first_seen, ServiceOffer.code)).all()
-        return _first_offer_of_each_code(rows)
+        announce it serves it. Read once per registry (one transaction), with the community;
+        what changes them (``announce``, ``withdraw``, ``expire``) forgets it."""
+        self.community(community_id)
+        return self._live.get(community_id, [])
 
     def community(self, community_id: str) -> Community | None:
         """The community, read with what it can ask for now in one statement (a request is
@@ -135,7 +131,7 @@ class Registry:
             .order_by(Program.first_seen, ServiceOffer.code)).all()
         community = rows[0][0] if rows else None
         self._communities[community_id] = community
-        if community is not None and community_id not in self._live:
+        if community is not None:
             self._live[community_id] = _first_offer_of_each_code(
                 (offer, program) for _, offer, program in rows if program is not None)
         return community

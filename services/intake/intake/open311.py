@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 from sqlalchemy import select
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm import Session
 
 from minzi import schemas
 from minzi.api import DomainError, NotFound, Query
@@ -167,20 +167,52 @@ PUBLIC_NOTICE = ("社区服务站已受理", "Received by the community service 
 COORDINATE_PLACES = 3   # about 100 m: the block, not the door
 
 
+# what a public request shows of a case
+PUBLIC_COLUMNS = (Case.public_id, Case.status, Case.service_code, Case.program_id,
+                  Case.description, Case.created_at, Case.updated_at, Case.due_at, Case.lat,
+                  Case.long)
+
+
+class PublicNames:
+    """The names public requests show, read once for a jurisdiction in the reader's language:
+    each program's, each of its services', and the service station's for a request no program
+    has yet."""
+
+    def __init__(self, programs: dict, services: dict, station: str) -> None:
+        self.programs, self.services, self.station = programs, services, station
+
+    @classmethod
+    def read(cls, session: Session, community_id: str, lang: str) -> "PublicNames":
+        programs = {p.program_id: pick(lang, p.name_zh, p.name_en or p.name_zh)
+                    for p in session.scalars(select(Program))}
+        services = {(o.program_id, o.code): pick(lang, o.name_zh, o.name_en or o.name_zh)
+                    for o in session.scalars(select(ServiceOffer).where(
+                        ServiceOffer.community_id == community_id))}
+        community = session.get(Community, community_id)
+        station = pick(lang, f"{community.name_zh}服务站",
+                       f"{community.name_en or community.name_zh} service station")
+        return cls(programs, services, station)
+
+
 def request_view(case: Case, session: Session, lang: str = "zh") -> dict:
     """A request as the public sees it."""
-    program = session.get(Program, case.program_id) if case.program_id else None
-    offer = session.get(ServiceOffer, (case.program_id, case.community_id, case.service_code)) \
-        if program is not None and case.service_code else None
+    return public_view(case, PublicNames.read(session, case.community_id, lang), lang)
+
+
+def public_view(case, names: PublicNames, lang: str = "zh") -> dict:
+    """``case`` (a case, or a row of ``PUBLIC_COLUMNS``) as the public sees it."""
+    program = names.programs.get(case.program_id)
+    service = names.services.get((case.program_id, case.service_code)) \
+        if program is not None else None
     return {
         "service_request_id": case.public_id,
         "status": "closed" if case.status in CLOSED_FOR_OPEN311 else "open",
         "status_notes": label(STATUS_LABELS, case.status, lang),
-        "service_name": pick(lang, offer.name_zh, offer.name_en or offer.name_zh)
-        if offer else None,
+        "service_name": service,
         "service_code": case.service_code,
         "description": mask(case.description),
-        "agency_responsible": _agency(session, case, program, lang),
+        # the program the request is with, else the community's service station
+        "agency_responsible": program if program is not None else names.station,
         "service_notice": pick(lang, *PUBLIC_NOTICE),
         "requested_datetime": isoformat(case.created_at),
         "updated_datetime": isoformat(case.updated_at),
@@ -188,15 +220,6 @@ def request_view(case: Case, session: Session, lang: str = "zh") -> dict:
         "address": None, "address_id": None, "zipcode": None,
         "lat": _coarse(case.lat), "long": _coarse(case.long), "media_url": None,
     }
-
-
-def _agency(session: Session, case: Case, program: Program | None, lang: str) -> str:
-    """The program the request is with, else the community's service station."""
-    if program is not None:
-        return pick(lang, program.name_zh, program.name_en or program.name_zh)
-    community = session.get(Community, case.community_id)
-    return pick(lang, f"{community.name_zh}服务站",
-                f"{community.name_en or community.name_zh} service station")
 
 
 def _coarse(coordinate: float | None) -> float | None:
@@ -208,7 +231,10 @@ def requests(session: Session, community_id: str, args: dict, lang: str,
     """The requests of a jurisdiction, newest first; without dates, those of the last 90 days
     before ``now``."""
     q = schemas.load(RequestsQuery, args)
-    query = select(Case).where(Case.community_id == community_id, Case.channel == "open311")
+    # only the columns a public request shows, as plain rows: a list of up to 1,000 is built
+    # without making an ORM object of each case (no owner: the public see no staff)
+    query = select(*PUBLIC_COLUMNS).where(Case.community_id == community_id,
+                                          Case.channel == "open311")
     if q.get("service_request_id"):
         ids = [i.strip().upper() for i in q["service_request_id"].split(",") if i.strip()]
         query = query.where(Case.public_id.in_(ids))
@@ -226,18 +252,11 @@ def requests(session: Session, community_id: str, args: dict, lang: str,
         if not q.get("start_date") and not q.get("end_date"):
             # the spec's default window: the last 90 days, at most 1000 requests
             query = query.where(Case.created_at >= now - DEFAULT_WINDOW)
-    # (no owner: the public see no staff, and the list need not join them)
-    cases = session.scalars(query.options(lazyload(Case.owner))
-                            .order_by(Case.created_at.desc()).limit(MOST_REQUESTS)).all()
-    # the programs, offers and community the views look up, read once and held here so the
-    # session finds them again for each request (it keeps only what something still holds)
-    held = [*session.scalars(select(Program)),
-            *session.scalars(select(ServiceOffer).where(
-                ServiceOffer.community_id == community_id)),
-            session.get(Community, community_id)]
-    views = [request_view(c, session, lang) for c in cases]
-    del held
-    return views
+    rows = session.execute(query.order_by(Case.created_at.desc()).limit(MOST_REQUESTS)).all()
+    if not rows:
+        return []
+    names = PublicNames.read(session, community_id, lang)
+    return [public_view(row, names, lang) for row in rows]
 
 
 def one_request(session: Session, community_id: str, code: str, lang: str = "zh") -> list[dict]:

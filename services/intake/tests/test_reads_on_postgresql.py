@@ -33,6 +33,7 @@ from .test_figures import (  # noqa: F401  (run again here, on PostgreSQL)
 from .test_search import (  # noqa: F401
     story,
     test_a_name_an_address_or_a_tracking_code_finds_its_cases,
+    test_a_page_is_the_same_whether_the_head_of_the_queue_holds_it_or_not,
     test_a_phone_finds_its_cases_written_either_way_and_only_the_whole_number,
     test_a_search_stays_within_the_queue_and_comes_a_page_at_a_time,
     test_dates_are_beijing_days_of_registration,

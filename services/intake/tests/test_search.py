@@ -9,7 +9,9 @@ from marshmallow import ValidationError
 
 from minzi.api import validation_body
 
+from intake.domain import views
 from intake.domain.views import list_cases
+from intake.models import Case
 from intake.schemas import CaseSearchQuery
 
 from .conftest import (
@@ -82,6 +84,28 @@ def test_a_search_stays_within_the_queue_and_comes_a_page_at_a_time(tx, story):
     assert found(tx, address="彩虹城", limit=2, offset=2) == [story["cat"]]
     maple = found(tx, staff=MAPLE_RECEPTIONIST, name="张三")    # their own Zhang San only
     assert len(maple) == 1 and maple != [story["wages"]]
+
+
+@pytest.mark.parametrize("head", [1, 2, 3, 1000])
+def test_a_page_is_the_same_whether_the_head_of_the_queue_holds_it_or_not(tx, story, head,
+                                                                          monkeypatch):
+    """A search for words reads the first ``QUEUE_HEAD`` cases of the queue first, and looks
+    the words up by their index only when those have not a whole page. Whatever that number,
+    every page is the queue's own cases with the words, in the queue's order."""
+    for i in range(5):
+        register_case(tx, now=NOW - timedelta(hours=i), description=f"楼上漏水第{i}次",
+                      resident_name="赵六", resident_phone="13700000000",
+                      address=f"彩虹城{i}号楼")
+    tx.session.flush()
+    texts = {c.tracking_code: f"{c.description} {c.resident_name} {c.address}"
+             for c in tx.session.query(Case)}
+    queue = found(tx, limit=100)                 # every case of the queue, in its order
+    monkeypatch.setattr(views, "QUEUE_HEAD", head)
+    for words in ("漏水", "漏水第3", "楼上 第1", "赵六", "彩虹城3号楼", "没有的词"):
+        expected = [code for code in queue if all(w in texts[code] for w in words.split())]
+        for offset, limit in ((0, 1), (0, 2), (1, 2), (2, 3), (0, 50), (4, 1)):
+            assert found(tx, q=words, offset=offset, limit=limit) == \
+                expected[offset:offset + limit], (words, offset, limit)
 
 
 def test_what_a_search_finds_is_masked_as_the_list_is(tx, story):

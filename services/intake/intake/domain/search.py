@@ -14,7 +14,7 @@ from minzi.localtime import local_range
 from ..models import Case, address_key, phone_digits, text_grams
 from .duplicates import normalise_address
 
-__all__ = ["address_key", "conditions"]
+__all__ = ["address_key", "exact_conditions", "word_conditions", "words"]
 
 
 def _digits(text: str) -> str:
@@ -38,28 +38,42 @@ def _has(column, text: str, grams: bool) -> ColumnElement:
     return _contains(func.lower(column), text.lower(), grams)
 
 
-def conditions(q: dict, grams: bool = False) -> list[ColumnElement]:
-    """The SQL conditions of a search (``schemas.CaseSearchQuery``); none for a plain queue.
-    ``grams``: the database has ``minzi_grams`` and its indexes (PostgreSQL)."""
+def words(q: dict) -> bool:
+    """The search asks for words in a text (a name, an address, the request's own words)."""
+    return bool((q.get("name") or "").strip() or (q.get("address") or "").strip()
+                or (q.get("q") or "").split())
+
+
+def exact_conditions(q: dict, of=Case) -> list[ColumnElement]:
+    """What a search asks that an ordinary index answers: a tracking code, a phone, dates."""
     found: list[ColumnElement] = []
     if q.get("tracking_code"):
-        found.append(Case.tracking_code == q["tracking_code"].upper())
+        found.append(of.tracking_code == q["tracking_code"].upper())
     if q.get("phone"):
         # the whole number, its spaces and dashes aside
-        found.append(phone_digits(Case.resident_phone) == _digits(q["phone"]))
-    if q.get("name"):
-        found.append(_has(Case.resident_name, q["name"].strip(), grams))
-    if q.get("address"):
-        found.append(_contains(address_key(Case.address), normalise_address(q["address"]),
-                               grams))
-    for word in (q.get("q") or "").split():
-        found.append(or_(_has(Case.description, word, grams),
-                         _has(Case.resident_name, word, grams),
-                         _contains(address_key(Case.address), normalise_address(word), grams),
-                         Case.tracking_code == word.upper()))
+        found.append(phone_digits(of.resident_phone) == _digits(q["phone"]))
     start, end = local_range(q.get("date_from"), q.get("date_to"))
     if start:
-        found.append(Case.created_at >= start)
+        found.append(of.created_at >= start)
     if end:
-        found.append(Case.created_at < end)
+        found.append(of.created_at < end)
     return found
+
+
+def word_conditions(q: dict, grams: bool = False, of=Case) -> list[ColumnElement]:
+    """The words a search asks for, each somewhere in the case's texts. ``grams``: the database
+    has ``minzi_grams`` and its indexes (PostgreSQL), and the conditions ask them too, so that
+    the index finds the cases; without, LIKE alone (what reading a few cases in order needs)."""
+    found: list[ColumnElement] = []
+    if (q.get("name") or "").strip():
+        found.append(_has(of.resident_name, q["name"].strip(), grams))
+    if (q.get("address") or "").strip():
+        found.append(_contains(address_key(of.address), normalise_address(q["address"]),
+                               grams))
+    for word in (q.get("q") or "").split():
+        found.append(or_(_has(of.description, word, grams),
+                         _has(of.resident_name, word, grams),
+                         _contains(address_key(of.address), normalise_address(word), grams),
+                         of.tracking_code == word.upper()))
+    return found
+

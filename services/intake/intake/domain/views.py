@@ -4,7 +4,7 @@ the tracking page shows no staff names and no one else's data."""
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from minzi.api import Staff
 from minzi.db import as_utc
@@ -26,7 +26,7 @@ from .labels import (
     URGENCY_LABELS,
 )
 from .registry import Offer, Registry
-from .search import conditions
+from .search import exact_conditions, word_conditions, words
 
 
 def _name(zh: str, en: str | None, lang: str) -> str:
@@ -102,7 +102,10 @@ def event_view(event: CaseEvent, lang: str) -> dict:
             "from_status": event.from_status, "to_status": event.to_status, "note": event.note}
 
 
-URGENCY_RANK = urgency_rank(Case.urgency)
+def queue_order(of=Case) -> list:
+    """Every queue's order: the most urgent class first (a case without one counts as general),
+    then soonest due, then the oldest."""
+    return [urgency_rank(of.urgency), of.due_at.is_(None), of.due_at, of.id]
 
 
 def has_grams(session: Session) -> bool:
@@ -110,31 +113,60 @@ def has_grams(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
+# how many cases at the head of a queue a search for words reads first (see ``_with_words``)
+QUEUE_HEAD = 3000
+
+
 def list_cases(session: Session, staff: Staff, q: dict, lang: str, now: datetime) -> list[dict]:
-    """A staff member's queue (``q``: queue, status, program_id, limit, offset), narrowed by a
-    search (``search.conditions``), the most urgent class first (a case without one counts as
-    general), then soonest due; ``overdue`` as of ``now``; each case with its latest chase."""
-    query = select(Case).where(Case.community_id == staff["community"],
-                               *conditions(q, grams=has_grams(session)))
+    """A staff member's queue (``q``: queue, status, program_id, limit, offset) in its order
+    (``queue_order``), narrowed by a search (``search``); ``overdue`` as of ``now``; each case
+    with its latest chase."""
+    queue = [Case.community_id == staff["community"], *exact_conditions(q)]
     if q["queue"] == "mine":
-        query = query.where(Case.owner_id == staff["id"], Case.status.in_(OPEN_STATUSES))
+        queue += [Case.owner_id == staff["id"], Case.status.in_(OPEN_STATUSES)]
     elif q["queue"] == "overdue":
-        query = query.where(Case.status.in_(CHASEABLE), Case.due_at < now)
+        queue += [Case.status.in_(CHASEABLE), Case.due_at < now]
     elif q["queue"] == "escalated":
-        query = query.where(Case.escalated.is_(True), Case.status.in_(OPEN_STATUSES))
+        queue += [Case.escalated.is_(True), Case.status.in_(OPEN_STATUSES)]
     elif q["queue"] == "unassigned":
-        query = query.where(Case.status == "awaiting_assignment")
+        queue.append(Case.status == "awaiting_assignment")
     elif q["queue"] == "program":
-        query = query.where(Case.program_id == (q["program_id"] or staff.get("program_id")),
-                            Case.status.in_(OPEN_STATUSES))
+        queue += [Case.program_id == (q["program_id"] or staff.get("program_id")),
+                  Case.status.in_(OPEN_STATUSES)]
     if q["status"]:
-        query = query.where(Case.status == q["status"])
+        queue.append(Case.status == q["status"])
     if q["program_id"]:
-        query = query.where(Case.program_id == q["program_id"])
-    query = query.order_by(URGENCY_RANK, Case.due_at.is_(None), Case.due_at, Case.id)
-    cases = session.scalars(query.offset(q["offset"]).limit(q["limit"])).unique().all()
+        queue.append(Case.program_id == q["program_id"])
+    if words(q):
+        cases = _with_words(session, queue, q)
+    else:
+        cases = _page(session, select(Case).where(*queue), Case, q)
     chases = last_chases(session, [c.id for c in cases])
     return [case_view(c, staff, lang, now, chase=chases.get(c.id)) for c in cases]
+
+
+def _page(session: Session, query, of, q: dict) -> list[Case]:
+    return session.scalars(query.order_by(*queue_order(of)).offset(q["offset"])
+                           .limit(q["limit"])).unique().all()
+
+
+def _with_words(session: Session, queue: list, q: dict) -> list[Case]:
+    """The page of the queue whose cases have the words asked for. A word may be in a great
+    many cases (a common request: "漏水") or in a few (a name); the database cannot tell which
+    before it reads them. So the head of the queue is read first, in order, each case's texts
+    tested as they come: for a common word the page is there. Only when it is not are the
+    cases with the words looked up by their index (PostgreSQL's pieces of two characters) and
+    sorted: then they are few, since the head had too few of them."""
+    if q["offset"] + q["limit"] <= QUEUE_HEAD:
+        head = aliased(Case, select(Case).where(*queue).order_by(*queue_order())
+                       .limit(QUEUE_HEAD).subquery("head"))
+        found = _page(session, select(head).where(*word_conditions(q, of=head)), head, q)
+        if len(found) == q["limit"]:
+            return found
+    # (MATERIALIZED: every match by the index, not the queue walked to find them one by one)
+    matches = select(Case.id).where(*queue, *word_conditions(q, grams=has_grams(session))) \
+        .cte("matches").prefix_with("MATERIALIZED", dialect="postgresql")
+    return _page(session, select(Case).join(matches, Case.id == matches.c.id), Case, q)
 
 
 def tracking_view(case: Case, session: Session, lang: str = "zh") -> dict:

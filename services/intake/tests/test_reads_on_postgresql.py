@@ -2,20 +2,22 @@
 stories and hand counts as on SQLite (``test_search``, ``test_views``, ``test_figures``), now
 read through the indexes of migration 0009 (the searches' ``minzi_grams`` pieces, the figures
 counted in SQL with Beijing's months). Each test in a transaction rolled back afterwards."""
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from minzi.db import make_engine, normalise_url
 from minzi.testing import RecordingTransaction, postgres_database
 
+from intake.domain.figures import _local_month
 from intake.domain.registry import Registry
 from intake.domain.views import list_cases
-from intake.models import Community
+from intake.models import Case, Community
 from intake.models import Staff as StaffRow
 from intake.schemas import CaseSearchQuery
 
@@ -110,3 +112,19 @@ def test_the_searches_read_the_indexes(tx):
         "EXPLAIN SELECT id FROM cases WHERE minzi_grams(lower(description)) @> ARRAY['漏水'] "
         "AND lower(description) LIKE '%漏水%'")))
     assert "ix_cases_description_grams" in plan
+
+
+def test_the_planner_knows_how_many_months_the_figures_group_cases_into(tx):
+    """The statistics of migration 0010 are of the very expression the figures group by: after
+    ANALYZE the planner expects as many groups as there are months, not a group per case (which
+    made it sort a year's cases instead of counting them in a hash table)."""
+    for i in range(60):
+        register_case(tx, now=NOW - timedelta(hours=i), description=f"第{i}件事",
+                      resident_phone=f"139{i:08d}")
+    tx.session.flush()
+    tx.session.execute(text("ANALYZE cases"))
+    beijing_month = _local_month("postgresql")
+    query = select(beijing_month).select_from(Case).group_by(beijing_month).compile(
+        dialect=tx.session.get_bind().dialect, compile_kwargs={"literal_binds": True})
+    [[[plan]]] = tx.session.execute(text(f"EXPLAIN (FORMAT JSON) {query}")).all()
+    assert plan["Plan"]["Plan Rows"] <= 2     # the 60 cases' one or two months

@@ -2,13 +2,13 @@
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, text
+from sqlalchemy import ColumnElement, and_, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from minzi.db import as_utc
 from minzi.localtime import local_month
 
-from ..models import Case
+from ..models import BEIJING_MONTH, Case
 
 GROUPS = ("program", "month", "community")
 UNASSIGNED = "(未分派)"
@@ -73,11 +73,11 @@ COUNTS = {
 
 
 def _local_month(dialect: str) -> ColumnElement:
-    """``local_month`` of a case's registration, in SQL. Beijing has been UTC+8 all year round
-    since 1992: eight hours added to UTC, with no time zone looked up for each case."""
-    if dialect == "postgresql":   # (the month's first moment: cheaper than to_char per case)
-        return func.date_trunc("month", func.timezone("UTC", Case.created_at)
-                               + text("interval '8 hours'"))
+    """``local_month`` of a case's registration, in SQL: the month's first moment on PostgreSQL
+    (cheaper than to_char per case; ``models.BEIJING_MONTH``, which its statistics know), its
+    ``YYYY-MM`` on SQLite, which keeps UTC. Beijing has been UTC+8 all year round since 1992."""
+    if dialect == "postgresql":
+        return literal_column(BEIJING_MONTH)
     return func.strftime("%Y-%m", Case.created_at, "+8 hours")
 
 

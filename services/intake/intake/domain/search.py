@@ -21,21 +21,20 @@ def _digits(text: str) -> str:
     return re.sub(r"\D", "", text)
 
 
-def _contains(expression, part: str, grams: bool) -> ColumnElement:
-    """``expression`` (already lower-cased) has ``part`` in it."""
-    found = expression.contains(part, autoescape=True)
-    pieces = sorted({part[i:i + 2] for i in range(len(part) - 1)})
-    if not grams or not pieces:
-        return found
-    has_pieces = text_grams(expression).op("@>")(array(pieces, type_=Text))
-    # two characters are their one piece: the index alone answers, and the planner, not
-    # counting the same condition twice, sees how many cases have them
-    # (else LIKE first: the cheaper test, where the database walks a queue in its order)
-    return has_pieces if len(part) == 2 else found & has_pieces
-
-
-def _has(column, text: str, grams: bool) -> ColumnElement:
-    return _contains(func.lower(column), text.lower(), grams)
+def _in_one_of(texts: list[tuple], grams: bool, also: tuple = ()) -> list[ColumnElement]:
+    """A part of a text in one of ``texts`` (``(expression, part)``, the expression already
+    lower-cased), or ``also`` holds. LIKE decides. With ``grams``, a second condition asks that
+    one of the texts have every two-character piece of its part: that one the GIN indexes look
+    up, and a database reading what they found tests each case with LIKE alone (the pieces'
+    condition, in the same OR, would be computed again for every case)."""
+    like = or_(*(e.contains(part, autoescape=True) for e, part in texts), *also)
+    if not grams or any(len(part) < 2 for _, part in texts):
+        return [like]   # (one character has no piece: LIKE alone)
+    pieces = or_(*(text_grams(e).op("@>")(array(sorted({part[i:i + 2]
+                                                        for i in range(len(part) - 1)}),
+                                                type_=Text))
+                   for e, part in texts), *also)
+    return [pieces, like]
 
 
 def words(q: dict) -> bool:
@@ -66,14 +65,12 @@ def word_conditions(q: dict, grams: bool = False, of=Case) -> list[ColumnElement
     the index finds the cases; without, LIKE alone (what reading a few cases in order needs)."""
     found: list[ColumnElement] = []
     if (q.get("name") or "").strip():
-        found.append(_has(of.resident_name, q["name"].strip(), grams))
+        found += _in_one_of([(func.lower(of.resident_name), q["name"].strip().lower())], grams)
     if (q.get("address") or "").strip():
-        found.append(_contains(address_key(of.address), normalise_address(q["address"]),
-                               grams))
+        found += _in_one_of([(address_key(of.address), normalise_address(q["address"]))], grams)
     for word in (q.get("q") or "").split():
-        found.append(or_(_has(of.description, word, grams),
-                         _has(of.resident_name, word, grams),
-                         _contains(address_key(of.address), normalise_address(word), grams),
-                         of.tracking_code == word.upper()))
+        found += _in_one_of([(func.lower(of.description), word.lower()),
+                             (func.lower(of.resident_name), word.lower()),
+                             (address_key(of.address), normalise_address(word))],
+                            grams, also=(of.tracking_code == word.upper(),))
     return found
-

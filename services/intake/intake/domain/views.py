@@ -163,10 +163,15 @@ def _with_words(session: Session, queue: list, q: dict) -> list[Case]:
         found = _page(session, select(head).where(*word_conditions(q, of=head)), head, q)
         if len(found) == q["limit"]:
             return found
-    # (MATERIALIZED: every match by the index, not the queue walked to find them one by one)
-    matches = select(Case.id).where(*queue, *word_conditions(q, grams=has_grams(session))) \
+    # every match, by the index (MATERIALIZED: not the queue walked to find them one by one),
+    # with what the queue sorts by; the page's cases read again whole, and only they
+    matches = select(Case.id, *(key.label(f"key{i}") for i, key in enumerate(queue_order()))) \
+        .where(*queue, *word_conditions(q, grams=has_grams(session))) \
         .cte("matches").prefix_with("MATERIALIZED", dialect="postgresql")
-    return _page(session, select(Case).join(matches, Case.id == matches.c.id), Case, q)
+    page = select(matches.c.id).order_by(*list(matches.c)[1:]).offset(q["offset"]) \
+        .limit(q["limit"]).subquery("page")
+    return session.scalars(select(Case).join(page, Case.id == page.c.id)
+                           .order_by(*queue_order())).unique().all()
 
 
 def tracking_view(case: Case, session: Session, lang: str = "zh") -> dict:

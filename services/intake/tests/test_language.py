@@ -10,7 +10,7 @@ from intake import open311
 from intake.api import router
 from intake.domain import accounts, views
 from intake.domain.registry import Registry
-from intake.models import Community
+from intake.models import Community, Program, ServiceOffer
 from intake.startup import bootstrap
 
 from .conftest import ADMIN, NOW, RECEPTIONIST, STATION_HEAD, desk
@@ -175,6 +175,14 @@ def test_the_public_list_names_the_agency_in_the_readers_language(tx):
     assert (en["agency_responsible"], en["service_notice"]) == (
         "流浪猫爱心基金会", "Received by the community service station")
     assert (zh["status_notes"], en["status_notes"]) == ("已转交承办", "Dispatched")
+    # once the fund and its service are named in English, the English list says so
+    tx.session.get(Program, "cat_fund").name_en = "Stray Cat Fund"
+    tx.session.get(ServiceOffer, ("cat_fund", "rainbow-city", "sick_cat")).name_en = "Sick cat"
+    tx.session.flush()
+    [en] = open311_rpc(tx, "requests", "en")[1]
+    [zh] = open311_rpc(tx, "requests", "zh")[1]
+    assert (en["agency_responsible"], en["service_name"]) == ("Stray Cat Fund", "Sick cat")
+    assert (zh["agency_responsible"], zh["service_name"]) == ("流浪猫爱心基金会", "病伤流浪猫")
 
 
 def test_a_request_no_program_has_yet_is_with_the_communitys_station(tx):

@@ -66,6 +66,24 @@ def test_the_public_list_shows_online_requests_only_without_private_details(tx):
     assert listed(tx, service_request_id=case.tracking_code) == []
 
 
+def test_an_open_request_shows_georeports_fields_and_when_it_is_expected(tx):
+    answer = post_online(tx)
+    [shown] = listed(tx)
+    assert sorted(shown) == sorted([
+        "service_request_id", "status", "status_notes", "service_name", "service_code",
+        "description", "agency_responsible", "service_notice", "requested_datetime",
+        "updated_datetime", "expected_datetime", "address", "address_id", "zipcode", "lat",
+        "long", "media_url"])
+    assert (shown["service_request_id"], shown["status"], shown["status_notes"]) == \
+        (answer["service_request_id"], "open", "已转交承办")
+    assert (shown["requested_datetime"], shown["updated_datetime"],
+            shown["expected_datetime"]) == ("2026-11-27T02:00:00Z", "2026-11-27T02:00:00Z",
+                                            "2026-11-28T02:00:00Z")      # the cat fund's 24 h
+    assert (shown["agency_responsible"], shown["service_notice"]) == ("流浪猫爱心基金会",
+                                                                      "社区服务站已受理")
+    assert [shown[k] for k in ("address", "address_id", "zipcode", "media_url")] == [None] * 4
+
+
 def test_another_jurisdiction_lists_nothing_of_this_one(tx):
     post_online(tx)
     assert tx.session.get(Community, "maple-court") is not None

@@ -62,6 +62,7 @@ def test_a_name_an_address_or_a_tracking_code_finds_its_cases(tx, story):
     # spaces ignored, as the duplicate rule compares addresses
     assert found(tx, address="3号楼2单元") == [story["wages"], story["cat"]]
     assert found(tx, tracking_code=story["cat"].lower()) == [story["cat"]]
+    assert found(tx, name="张三", address="3号楼") == [story["wages"]]   # both asked: both hold
     assert found(tx, name="%") == [] and found(tx, address="_") == []   # no wildcards
 
 
@@ -96,6 +97,11 @@ def test_a_page_is_the_same_whether_the_head_of_the_queue_holds_it_or_not(tx, st
         register_case(tx, now=NOW - timedelta(hours=i), description=f"楼上漏水第{i}次",
                       resident_name="赵六", resident_phone="13700000000",
                       address=f"彩虹城{i}号楼")
+    # an emergency, due in 2 hours, comes before a leak due in 1 hour: the class first
+    register_case(tx, description="楼上漏水很急", urgency="emergency",
+                  resident_phone="13700000001")
+    register_case(tx, now=NOW - timedelta(hours=23), description="楼上漏水更早",
+                  resident_phone="13700000002")
     tx.session.flush()
     texts = {c.tracking_code: f"{c.description} {c.resident_name} {c.address}"
              for c in tx.session.query(Case)}

@@ -125,8 +125,14 @@ def test_the_queues(tx):
     c = register_case(tx, STATION_HEAD, description="楼下有只病猫", resident_phone="13900000003")
     d = register_case(tx, description="楼下有只病猫", address="5号楼", resident_phone="13900000004")
     answers.resolve(desk(tx), d, actor(RECEPTIONIST), "已联系志愿者")
-    register_case(tx, {**RECEPTIONIST, "community": "maple-court", "id": 4},
-                  description="小区路灯不亮", resident_phone="13900000005")
+    maple = register_case(tx, {**RECEPTIONIST, "community": "maple-court", "id": 4},
+                          description="小区路灯不亮", resident_phone="13900000005")
+    # in Maple Court too: an escalated case, and one with the cat fund
+    chasing.chase(desk(tx), maple, actor(STATION_HEAD), "升级", level=2)
+    desk(tx).dispatch(register_case(tx, {**RECEPTIONIST, "community": "maple-court", "id": 4},
+                                    description="楼下有只病猫", resident_phone="13900000006"),
+                      *Registry(tx.session).offer("rainbow-city", "sick_cat"),
+                      actor(STATION_HEAD), None)
     assert (a.program_id, b.status, c.program_id, d.status) == \
         ("legal_aid", "awaiting_assignment", "cat_fund", "resolved")
 

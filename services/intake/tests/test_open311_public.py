@@ -2,6 +2,8 @@
 would show. A request made in person stays private; an online one shows under a public id that
 is not the resident's tracking code, without the exact address, the reply, or a phone or ID
 number written into the description."""
+from datetime import timedelta
+
 from minzi.testing import snapshot
 
 from intake import open311
@@ -82,6 +84,37 @@ def test_an_open_request_shows_georeports_fields_and_when_it_is_expected(tx):
     assert (shown["agency_responsible"], shown["service_notice"]) == ("流浪猫爱心基金会",
                                                                       "社区服务站已受理")
     assert [shown[k] for k in ("address", "address_id", "zipcode", "media_url")] == [None] * 4
+
+
+def test_the_list_filters_by_id_service_status_and_dates_newest_first(tx):
+    """Four online requests from four addresses: a cat 100 days ago, wages 10 days ago
+    (answered since), a cat 2 days ago and wages today."""
+    def post(days_ago: int, code: str, key: str, **form) -> str:
+        [answer] = open311.create(desk(tx, NOW - timedelta(days=days_ago)), "rainbow-city",
+                                  {**ONLINE_FORM, "service_code": code, "phone": None,
+                                   "address_string": f"彩虹城{key}号楼", **form},
+                                  {"employer": "某公司"} if code == "labour_dispute" else {}, key)
+        return answer["service_request_id"]
+    old_cat = post(100, "sick_cat", "k1")
+    wages = post(10, "labour_dispute", "k2", description="公司拖欠工资")
+    cat = post(2, "sick_cat", "k3")
+    new_wages = post(0, "labour_dispute", "k4", description="公司拖欠工资")
+    answered = tx.session.query(open311.Case).filter_by(public_id=wages).one()
+    reports.apply_report(desk(tx), {"case_id": answered.id, "program_id": "legal_aid",
+                                    "status": "resolved", "result": "已调解",
+                                    "reply": "已为您调解"})
+
+    def ids(**args):
+        return [r["service_request_id"] for r in listed(tx, **args)]
+    assert ids() == [new_wages, cat, wages]                # the last 90 days, newest first
+    assert ids(service_code="sick_cat") == [cat]
+    assert ids(service_code="sick_cat,labour_dispute") == [new_wages, cat, wages]
+    assert ids(status="closed") == [wages] and ids(status="open") == [new_wages, cat]
+    assert ids(start_date="2026-11-17T02:00:00Z") == [new_wages, cat, wages]   # from: included
+    assert ids(start_date="2026-11-17T02:00:01Z") == [new_wages, cat]
+    assert ids(end_date="2026-11-17T02:00:00Z") == [wages, old_cat]           # to: included
+    assert ids(end_date="2026-11-17T01:59:59Z") == [old_cat]                  # dates: no 90 days
+    assert ids(service_request_id=f" {cat.lower()} ,{old_cat}") == [cat, old_cat]
 
 
 def test_another_jurisdiction_lists_nothing_of_this_one(tx):

@@ -30,11 +30,14 @@ def _in_one_of(texts: list[tuple], grams: bool, also: tuple = ()) -> list[Column
     like = or_(*(e.contains(part, autoescape=True) for e, part in texts), *also)
     if not grams or any(len(part) < 2 for _, part in texts):
         return [like]   # (one character has no piece: LIKE alone)
-    pieces = or_(*(text_grams(e).op("@>")(array(sorted({part[i:i + 2]
-                                                        for i in range(len(part) - 1)}),
-                                                type_=Text))
+    pieces = or_(*(text_grams(e).op("@>")(array(_pieces(part), type_=Text))
                    for e, part in texts), *also)
     return [pieces, like]
+
+
+def _pieces(part: str) -> list[str]:
+    """The two-character pieces of a part, each once."""
+    return sorted({part[i:i + 2] for i in range(len(part) - 1)})
 
 
 def words(q: dict) -> bool:

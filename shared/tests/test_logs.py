@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from minzi.logs import MaskingFilter, MaskingFormatter, mask, mask_phone
+from minzi.logs import MaskingFilter, MaskingFormatter, mask, mask_personal, mask_phone
 
 
 @pytest.mark.parametrize(("written", "logged"), [
@@ -106,3 +106,11 @@ def test_every_phone_and_id_format_the_validators_take_is_masked(written, logged
 def test_other_full_width_or_grouped_numbers_stay_as_they_are(untouched):
     assert mask(untouched) == untouched
 
+
+
+def test_a_message_body_is_masked_in_every_text_it_holds():
+    body = {"resident": {"phone": "13911112222", "id": "110105194912310021"},
+            "notes": ["联系 13911112222", 3], "count": 2, "empty": None}
+    assert mask_personal(body) == {
+        "resident": {"phone": "139****2222", "id": "110105********0021"},
+        "notes": ["联系 139****2222", 3], "count": 2, "empty": None}

@@ -171,4 +171,5 @@ def test_a_community_is_read_with_what_it_can_ask_for_in_one_statement(tx):
     assert (maple.name_zh, fresh.live_offers("maple-court"), len(statements)) == \
         ("枫林社区", [], 2)
     assert fresh.community("oak-park") is None
+    assert (fresh.live_offers("oak-park"), fresh.offer("oak-park", "sick_cat")) == ([], None)
     assert (fresh.community("rainbow-city"), len(statements)) == (rainbow, 3)   # read once

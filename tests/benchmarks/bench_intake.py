@@ -50,6 +50,7 @@ OPEN311_KEY = "bench-open311-key"
 ADMIN_PASSWORD = "bench-password-1"
 SERVICES = ("intake", "gateway", "sample_program")
 HERE = os.path.dirname(os.path.abspath(__file__))
+PROFILE_SECONDS = 20   # the profiled run, at most
 
 
 # -- figures --------------------------------------------------------------------------------------
@@ -423,16 +424,17 @@ def bench_echo(amqp_uri, seconds, concurrency, log_dir):
                 cluster.bench_echo.echo("你好")
                 latencies.append((time.perf_counter() - started) * 1000)
 
-        started = time.perf_counter()
+        started, cpu_before = time.perf_counter(), cpu_times()
         threads = [threading.Thread(target=client, args=(c,)) for _, c in proxies]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
         elapsed = time.perf_counter() - started
+        busy = (cpu_times()[0] - cpu_before[0]) / TICKS
         for proxy, _ in proxies:
             proxy.stop()
-        return len(latencies) / elapsed, latencies
+        return len(latencies) / elapsed, latencies, busy * 1000 / max(1, len(latencies))
     finally:
         process.terminate()
         process.wait(10)
@@ -649,6 +651,54 @@ def cpu_times():
     return sum(values) - idle, sum(values)
 
 
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu(services):
+    """CPU seconds used so far by each process still running, grouped: each service by its pid,
+    RabbitMQ, PostgreSQL (its server and every backend), this command, and the rest."""
+    names = {pid: name for name, pid in services.items()}
+    used = Counter()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                stat = handle.read()
+        except OSError:
+            continue   # gone since the listing
+        command, fields = stat[stat.index("(") + 1:stat.rindex(")")], stat[stat.rindex(")") + 2:]
+        values = fields.split()
+        seconds = (int(values[11]) + int(values[12])) / TICKS     # utime, stime
+        pid = int(entry)
+        if pid in names:
+            group = names[pid]
+        elif command == "beam.smp" or command.startswith(("erl_", "epmd", "inet_gethost")):
+            group = "RabbitMQ"
+        elif command.startswith("postgres"):
+            group = "PostgreSQL"
+        elif pid == os.getpid():
+            group = "this command (clients)"
+        else:
+            group = "other"
+        used[group] += seconds
+    return used
+
+
+def print_cpu_per_case(before, after, cases, echo_ms):
+    """Where the machine's CPU went, per case, beside what one echo call cost it."""
+    spent = {group: (after[group] - before.get(group, 0)) * 1000 / cases
+             for group in after if after[group] - before.get(group, 0) > 0}
+    total = sum(spent.values())
+    print(f"\nCPU per case (ms of one core, from /proc over the saturation run, {cases} cases; "
+          f"a process that exited meanwhile is not counted):")
+    print("  " + ", ".join(f"{group} {ms:.1f}" for group, ms in
+                           sorted(spent.items(), key=lambda item: -item[1]))
+          + f"; all {total:.1f}")
+    print(f"  one echo call cost the machine {echo_ms:.2f} ms of CPU (its service, RabbitMQ, "
+          f"its clients): a case costs {total / echo_ms:.1f} echo calls")
+
+
 def machine_busy(before, after):
     """How much of all its cores the machine used between two ``cpu_times``."""
     busy, total = after[0] - before[0], after[1] - before[1]
@@ -668,6 +718,22 @@ def machine():
     return f"{cores} cores ({model}), load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}"
 
 
+def profile(suite, door, args):
+    """A second saturation run, with py-spy sampling each service: apart from the measured one,
+    because the sampling itself takes CPU (about a tenth of the machine) that the services
+    would otherwise have."""
+    seconds = min(args.seconds, PROFILE_SECONDS)
+    print(f"\nProfiled run: {args.concurrency} clients back to back for {seconds:g} s more, "
+          f"py-spy sampling each service (its figures are not the ones above):", flush=True)
+    first = suite.last_case_id() + 1
+    profiler = Profiler(suite.pids, suite.log_dir)
+    profiler.start(seconds)
+    results, _, posting = run_saturation(door, 0, seconds, args.concurrency)
+    profiled = profiler.finish()
+    settle(suite, first, len(results), args.settle_timeout)
+    Profiler.print(profiled, min(seconds, posting), profiler.rate)
+
+
 def bench(database, args):
     print(f"\n=== {database}: {machine()} ===", flush=True)
     log_dir = tempfile.mkdtemp(prefix=f"minzi-bench-{database}-")
@@ -684,8 +750,8 @@ def bench(database, args):
 
         print(f"\nBaselines, same run ({args.baseline_seconds:g} s each, "
               f"{args.concurrency} clients):")
-        echo_rate, echo_ms = bench_echo(suite.amqp_uri, args.baseline_seconds, args.concurrency,
-                                        log_dir)
+        echo_rate, echo_ms, echo_cpu_ms = bench_echo(
+            suite.amqp_uri, args.baseline_seconds, args.concurrency, log_dir)
         echo = report.line("echo", "bare nameko RPC echo (call and answer)", echo_rate, echo_ms)
         kombu_rate, kombu_ms = bench_kombu(suite.amqp_uri, args.baseline_seconds,
                                            args.concurrency)
@@ -697,13 +763,12 @@ def bench(database, args):
               flush=True)
         first = suite.last_case_id() + 1
         before = suite.statements()
-        profiler = Profiler(suite.pids, log_dir)
-        profiler.start(args.seconds)
-        started, cpu_before = time.time(), cpu_times()
+        started, cpu_before, used_before = time.time(), cpu_times(), process_cpu(suite.pids)
         results, failures, posting = run_saturation(door, args.cases, args.seconds,
                                                     args.concurrency)
         cpu_during = machine_busy(cpu_before, cpu_times())
         settle(suite, first, len(results), args.settle_timeout)
+        used_after = process_cpu(suite.pids)
         memory.mark("saturation")
         time.sleep(1.2)    # the services write their statement counts once a second
         after = suite.statements()
@@ -721,10 +786,9 @@ def bench(database, args):
               f"{cpu_during:.0%} busy while they were posted (every process: the services, "
               f"RabbitMQ, the database, this command's clients)")
         print_hops(hops)
-        profile_seconds = min(args.seconds, posting)
-        profiled = profiler.finish()
         print_statements(before, after, len(results))
-        Profiler.print(profiled, profile_seconds, profiler.rate)
+        print_cpu_per_case(used_before, used_after, len(results), echo_cpu_ms)
+        profile(suite, door, args)
 
         fixed = {}
         for offered in args.rates:

@@ -44,6 +44,12 @@ def test_the_benchmark_prints_every_figure(database):
                      r"2/s: intake [\d.]+", out), out
     assert re.search(r"the machine's cores were \d+% busy while they were posted", out), out
     assert "Where each service spends its CPU" in out or "no profile" in out, out
+    # the CPU each part of the machine spent per case, and what an echo call cost it
+    cpu = re.search(r"CPU per case .*\n  (.*); all ([\d.]+)\n.*cost the machine ([\d.]+) ms", out)
+    assert cpu, out
+    assert {"intake", "sample_program", "gateway", "RabbitMQ"} <= {
+        part.rsplit(" ", 1)[0] for part in cpu.group(1).split(", ")}, cpu.group(0)
+    assert float(cpu.group(2)) > 0 and float(cpu.group(3)) > 0, cpu.group(0)
     assert re.search(r"end-to-end at saturation: [\d.]+ cases/s = [\d.]+x the RPC echo "
                      r"\(\d+/s\), [\d.]+x kombu", out), out               # the ratios
     assert re.search(r"POST -> accepted at 2/s: p50 \d+ ms, p95 \d+ ms, p99 \d+ ms", out), out

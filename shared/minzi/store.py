@@ -101,7 +101,9 @@ def _first_delivery(session, model, event_id, handler):
     if dialect in ("postgresql", "sqlite"):
         from sqlalchemy.dialects import postgresql, sqlite
         insert = (postgresql if dialect == "postgresql" else sqlite).insert
-        written = session.execute(insert(model).values(
+        # into the table, not the mapped class: the ORM's bulk insert would add its own
+        # bookkeeping to every message consumed, for a row nothing reads back
+        written = session.execute(insert(model.__table__).values(
             event_id=event_id, handler=handler, processed_at=utcnow())
             .on_conflict_do_nothing(index_elements=["event_id", "handler"]))
         return written.rowcount == 1

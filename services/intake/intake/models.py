@@ -143,6 +143,24 @@ class ServiceOffer(Base):
     attributes: Mapped[list] = mapped_column(JSON, default=list)
 
 
+class CatalogVersion(Base):
+    """One row: a token that changes in every transaction that changes what the communities can
+    ask for (communities, programs, their offers). A copy of intake keeps the catalog it read
+    under its token (``registry``) and reads the token alone while it stays the same."""
+    __tablename__ = "catalog_versions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token: Mapped[str] = mapped_column(String(32))
+
+
+def new_catalog_token() -> str:
+    return secrets.token_hex(16)    # never the same in two databases: copies share no token
+
+
+@event.listens_for(CatalogVersion.__table__, "after_create")
+def _first_catalog_token(table, connection, **_) -> None:
+    connection.execute(table.insert().values(id=1, token=new_catalog_token()))
+
+
 class Case(Base):
     __tablename__ = "cases"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

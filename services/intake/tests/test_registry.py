@@ -4,13 +4,14 @@ says, in each community it names; when two offer the same service, the first to 
 serves it."""
 from datetime import timedelta
 
-from sqlalchemy import event
+from sqlalchemy import create_engine, event, select
+from sqlalchemy.orm import Session
 
 from minzi.contract import ProgramManifest
 from minzi.db import as_utc
 
 from intake.domain.registry import Registry
-from intake.models import Program, ProgramInstance, ServiceOffer
+from intake.models import Base, CatalogVersion, Community, Program, ProgramInstance, ServiceOffer
 
 from .conftest import NOW
 
@@ -143,9 +144,23 @@ def test_outside_development_intake_refuses_documented_or_short_first_secrets():
         refuse_known_secrets({"MINZI_ENV": "development", key: "change-me-now"})
 
 
+def read_by(session):
+    """The statements a session sends from now on."""
+    statements = []
+    event.listen(session.bind, "before_cursor_execute",
+                 lambda _c, _cur, statement, *_: statements.append(statement))
+    return statements
+
+
+def catalog_token(tx):
+    return tx.session.scalar(select(CatalogVersion.token))
+
+
 def test_a_community_is_read_with_what_it_can_ask_for_in_one_statement(tx):
     """Registering a request needs both; the first to announce a code serves it, offers of a
-    program gone are not among them, and a community nobody serves yet is still a community."""
+    program gone are not among them, and a community nobody serves yet is still a community.
+    Each is read with the catalog's token (two statements), then kept while the token is the
+    same: a later transaction reads the token alone."""
     registry = Registry(tx.session)
     registry.announce(manifest(communities=["maple-court"]), NOW)
     registry.announce(ProgramManifest().load({
@@ -157,19 +172,76 @@ def test_a_community_is_read_with_what_it_can_ask_for_in_one_statement(tx):
     registry.withdraw("elder_care", "ec-1")        # maple-court's only program, gone
     tx.session.flush()
     tx.session.expunge_all()
-    statements = []
-    event.listen(tx.session.bind, "before_cursor_execute",
-                 lambda _c, _cur, statement, *_: statements.append(statement))
+    statements = read_by(tx.session)
     fresh = Registry(tx.session)
     rainbow = fresh.community("rainbow-city")
     served = [(o.code, p.program_id) for o, p in fresh.live_offers("rainbow-city")]
     assert fresh.offer("rainbow-city", "cat_food")[1].program_id == "another_cat_fund"
-    assert (rainbow.name_zh, len(statements)) == ("彩虹城社区", 1)
+    assert (rainbow.name_zh, len(statements)) == ("彩虹城社区", 2)
     assert served == [("labour_dispute", "legal_aid"), ("legal_consultation", "legal_aid"),
                       ("sick_cat", "cat_fund"), ("cat_food", "another_cat_fund")]
     maple = fresh.community("maple-court")
     assert (maple.name_zh, fresh.live_offers("maple-court"), len(statements)) == \
-        ("枫林社区", [], 2)
+        ("枫林社区", [], 4)
     assert fresh.community("oak-park") is None
     assert (fresh.live_offers("oak-park"), fresh.offer("oak-park", "sick_cat")) == ([], None)
-    assert (fresh.community("rainbow-city"), len(statements)) == (rainbow, 3)   # read once
+    assert (fresh.community("rainbow-city"), len(statements)) == (rainbow, 6)   # read once
+
+    later = Registry(tx.session)                   # the next request: the token alone
+    assert [(o.code, p.program_id) for o, p in later.live_offers("rainbow-city")] == served
+    assert (later.community("maple-court").name_zh, later.community("oak-park")) == \
+        ("枫林社区", None)
+    assert len(statements) == 9 and all("catalog_versions" in s for s in statements[6:])
+
+
+def test_what_changes_the_catalog_is_read_again_by_the_next_request(tx):
+    """A program's new service, a program gone and a new community each change the token in
+    their own transaction; a heartbeat does not."""
+    before = offers(tx, "rainbow-city")
+    token = catalog_token(tx)
+    Registry(tx.session).announce(manifest(), NOW)                 # a new program
+    tx.session.flush()
+    assert catalog_token(tx) != token
+    assert sorted(offers(tx, "rainbow-city")) == sorted(
+        [*before, ("home_visit", "elder_care"), ("meal", "elder_care")])
+
+    token = catalog_token(tx)
+    Registry(tx.session).announce(manifest(), NOW + 10 * SECOND)   # its heartbeat
+    tx.session.flush()
+    assert catalog_token(tx) == token
+
+    Registry(tx.session).announce(manifest(service_types=[          # a changed manifest
+        {"code": "meal", "name": {"zh": "送餐上门"}, "time_limit_hours": 6}]), NOW + 20 * SECOND)
+    tx.session.flush()
+    assert catalog_token(tx) != token
+    assert sorted(offers(tx, "rainbow-city")) == sorted([*before, ("meal", "elder_care")])
+    assert Registry(tx.session).offer("rainbow-city", "meal")[0].name_zh == "送餐上门"
+
+    token = catalog_token(tx)
+    Registry(tx.session).withdraw("elder_care", "ec-1")            # gone
+    tx.session.flush()
+    assert catalog_token(tx) != token
+    assert offers(tx, "rainbow-city") == before
+
+    token = catalog_token(tx)
+    assert Registry(tx.session).community("oak-park") is None
+    tx.session.add(Community(id="oak-park", name_zh="橡树园社区"))   # a community added
+    tx.session.flush()
+    assert catalog_token(tx) != token
+    assert Registry(tx.session).community("oak-park").name_zh == "橡树园社区"
+
+
+def test_what_a_copy_keeps_is_never_another_databases(tx, tmp_path):
+    """Two databases never share a token, so a copy (or a test) that serves both never takes
+    one's catalog for the other's."""
+    other = create_engine(f"sqlite:///{tmp_path}/other.db")
+    Base.metadata.create_all(other)
+    with Session(other) as session:
+        session.add(Community(id="rainbow-city", name_zh="另一个彩虹城"))
+        session.commit()
+        assert session.scalar(select(CatalogVersion.token)) != catalog_token(tx)
+        assert Registry(tx.session).community("rainbow-city").name_zh == "彩虹城社区"
+        assert (Registry(session).community("rainbow-city").name_zh,
+                Registry(session).live_offers("rainbow-city")) == ("另一个彩虹城", [])
+    other.dispose()
+

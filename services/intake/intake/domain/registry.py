@@ -1,16 +1,36 @@
-"""Which programs are on the bus and which service types they offer, per community."""
+"""Which programs are on the bus and which service types they offer, per community.
+
+What a community can ask for (the catalog) is read on every request, and changes only when a
+program comes, goes or changes its manifest, or a community is added. Each copy of intake keeps
+the catalog it read, under ``catalog_versions``' token, and while the token stays the same reads
+only the token: the work of a request then stays the same however many programs a district has.
+Every flush that changes a community, an offer or a program (a heartbeat's ``last_seen`` aside)
+writes a new token in its own transaction (``_new_token_on_change``), so that nothing kept is
+used after a change another transaction can see.
+"""
 import hashlib
 import json
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, event, inspect, select, update
 from sqlalchemy.orm import Session
 
-from ..models import Community, Program, ProgramInstance, ServiceOffer
+from ..models import (
+    CatalogVersion,
+    Community,
+    Program,
+    ProgramInstance,
+    ServiceOffer,
+    new_catalog_token,
+)
 
 PROGRAM_GRACE_FACTOR = 3  # a program is gone after 3 missed heartbeats
+KEPT_CATALOGS = 4         # tokens whose catalogs a copy keeps (the newest)
 
 Offer = tuple[ServiceOffer, Program]
+# token -> community id -> (the community or None, its live offers); the objects are detached
+# and only read, by every request that finds the same token
+_catalogs: dict[str, dict[str, tuple[Community | None, list[Offer]]]] = {}
 
 
 class Registry:
@@ -118,23 +138,37 @@ class Registry:
         return self._live.get(community_id, [])
 
     def community(self, community_id: str) -> Community | None:
-        """The community, read with what it can ask for now in one statement (a request is
-        registered with both); None when there is no such community. Read once per registry."""
+        """The community, with what it can ask for now (a request is registered with both);
+        None when there is no such community. Read once per registry, from what this copy
+        keeps while the catalog's token is unchanged. The objects are detached: read them,
+        never change them."""
         if community_id in self._communities:
             return self._communities[community_id]
-        rows = self.session.execute(
-            select(Community, ServiceOffer, Program)
-            .outerjoin(ServiceOffer, ServiceOffer.community_id == Community.id)
-            .outerjoin(Program, and_(Program.program_id == ServiceOffer.program_id,
-                                     Program.live.is_(True)))
-            .where(Community.id == community_id)
-            .order_by(Program.first_seen, ServiceOffer.code)).all()
-        community = rows[0][0] if rows else None
-        self._communities[community_id] = community
-        if community is not None:
-            self._live[community_id] = _first_offer_of_each_code(
-                (offer, program) for _, offer, program in rows if program is not None)
-        return community
+        token = self.session.scalar(select(CatalogVersion.token).where(CatalogVersion.id == 1))
+        kept = _catalogs.get(token, {}).get(community_id) if token else None
+        if kept is None:
+            kept = self._read_catalog(community_id)
+            if token:
+                _keep(token, community_id, kept)
+        self._communities[community_id], self._live[community_id] = kept
+        return kept[0]
+
+    def _read_catalog(self, community_id: str) -> tuple[Community | None, list[Offer]]:
+        """The community and its live offers in one statement, through a session of their own
+        on this transaction's connection: what it reads is this transaction's view, and stays
+        out of the caller's session (closed, it leaves the objects detached and loaded)."""
+        with Session(bind=self.session.connection()) as reading:
+            rows = reading.execute(
+                select(Community, ServiceOffer, Program)
+                .outerjoin(ServiceOffer, ServiceOffer.community_id == Community.id)
+                .outerjoin(Program, and_(Program.program_id == ServiceOffer.program_id,
+                                         Program.live.is_(True)))
+                .where(Community.id == community_id)
+                .order_by(Program.first_seen, ServiceOffer.code)).all()
+        if not rows:
+            return None, []
+        return rows[0][0], _first_offer_of_each_code(
+            (offer, program) for _, offer, program in rows if program is not None)
 
     def offer(self, community_id: str, code: str | None) -> Offer | None:
         for offer, program in self.live_offers(community_id):
@@ -157,3 +191,32 @@ def _first_offer_of_each_code(rows) -> list[Offer]:
     for offer, program in rows:
         offers.setdefault(offer.code, (offer, program))
     return list(offers.values())
+
+
+def _keep(token: str, community_id: str, catalog: tuple[Community | None, list[Offer]]) -> None:
+    if token not in _catalogs:
+        while len(_catalogs) >= KEPT_CATALOGS:
+            _catalogs.pop(next(iter(_catalogs)))      # the oldest token kept
+        _catalogs[token] = {}
+    _catalogs[token][community_id] = catalog
+
+
+def _changed_in_catalog(session: Session, thing: object) -> bool:
+    """A changed row the catalog is read from (a heartbeat only moves a program's last_seen)."""
+    if isinstance(thing, Community | ServiceOffer):
+        return session.is_modified(thing)
+    if isinstance(thing, Program):
+        return any(attribute.history.has_changes() for attribute in inspect(thing).attrs
+                   if attribute.key != "last_seen")
+    return False
+
+
+@event.listens_for(Session, "after_flush")
+def _new_token_on_change(session: Session, _context) -> None:
+    """A new catalog token in the transaction of any change to the catalog (the session's
+    lists and histories still hold what this flush wrote)."""
+    catalog = (Community, ServiceOffer, Program)
+    if any(isinstance(thing, catalog) for thing in (*session.new, *session.deleted)) or \
+            any(_changed_in_catalog(session, thing) for thing in session.dirty):
+        session.connection().execute(update(CatalogVersion).where(CatalogVersion.id == 1)
+                                     .values(token=new_catalog_token()))

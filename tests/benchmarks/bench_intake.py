@@ -51,6 +51,7 @@ ADMIN_PASSWORD = "bench-password-1"
 SERVICES = ("intake", "gateway", "sample_program")
 HERE = os.path.dirname(os.path.abspath(__file__))
 PROFILE_SECONDS = 20   # the profiled run, at most
+SERVICE_KINDS = (("a", "咨询"), ("b", "上门"), ("c", "登记"), ("d", "求助"))   # --programs' own
 
 
 # -- figures --------------------------------------------------------------------------------------
@@ -338,6 +339,34 @@ class Suite:
                                                              "postgresql+psycopg2://"))
                         for s in self.urls}
         stack.callback(lambda: [e.dispose() for e in self.engines.values()])
+
+    def announce_programs(self, count):
+        """``count`` programs besides the sample program, four service types each, announced on
+        the bus as a program announces itself, so that intake's catalog is a district's size;
+        they stay live for the run (an hour between heartbeats) and receive no case."""
+        from minzi.bus import ConfirmingPublisher
+        from minzi.contract import ProgramManifest
+        from minzi.envelope import make_envelope
+        publisher = ConfirmingPublisher(self.amqp_uri)
+        for number in range(1, count + 1):
+            program_id = f"bench_program_{number}"
+            manifest = ProgramManifest().load({
+                "program_id": program_id, "name": {"zh": f"便民项目{number}"},
+                "communities": ["rainbow-city"], "heartbeat_seconds": 3600,
+                "instance_id": f"{program_id}-1", "service_types": [{
+                    "code": f"{program_id}_{kind}", "name": {"zh": f"{name}{number}"},
+                    "keywords": [f"{name}{number}", f"关键词{number}{kind}"],
+                    "time_limit_hours": 48, "attributes": [{
+                        "code": "detail", "datatype": "string", "required": False,
+                        "description": "详情"}]}
+                    for kind, name in SERVICE_KINDS]})
+            publisher.publish(make_envelope("program.announced",
+                                            ProgramManifest().dump(manifest), source=program_id),
+                              "program.announced")
+        publisher.close()
+        wait_for(lambda: len(requests.get(f"{self.base}/open311/v2/services.json",
+                                          timeout=5).json()) >= 2 + 4 * count, timeout=60,
+                 message=f"{count} more programs to be live")
 
     @property
     def pids(self):
@@ -740,6 +769,9 @@ def bench(database, args):
     report = Report()
     with ExitStack() as stack:
         suite = Suite(database, stack, log_dir)
+        suite.announce_programs(args.programs - 1)
+        print(f"Catalog: the sample program and {args.programs - 1} more, "
+              f"{2 + 4 * (args.programs - 1)} service types in the community")
         memory = MemorySampler(suite.pids).start()
         stack.callback(memory.stop)
         door = Door(suite)
@@ -837,6 +869,9 @@ def main(argv=None):
                         help="how long each offered load lasts")
     parser.add_argument("--baseline-seconds", type=float, default=10)
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--programs", type=int, default=12,
+                        help="programs live in the community (the sample program and others "
+                             "with four service types each), as a district's station has")
     parser.add_argument("--settle-timeout", type=float, default=600,
                         help="how long to wait for every case's acceptance")
     args = parser.parse_args(argv)

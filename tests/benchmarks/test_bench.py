@@ -26,6 +26,7 @@ def test_the_benchmark_prints_every_figure(database):
     assert result.returncode == 0, out[-3000:] + result.stderr[-3000:]
 
     assert re.search(rf"=== {database}: \d+ cores", out), out            # the machine
+    assert "Catalog: the sample program and 11 more, 46 service types" in out, out
     for row in ("bare nameko RPC echo", "bare kombu persistent publish\\+confirm -> consume",
                 "POST \\(either door\\) answered",
                 "POST -> accepted by the program, recorded"):

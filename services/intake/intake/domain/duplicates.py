@@ -1,7 +1,8 @@
 """Repeated requests (重复诉求): the same person or place asking again about a matter still being
 handled is linked to the case in hand, and hears the same answer; a matter already answered is
 a new case."""
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy import case as when
 from sqlalchemy.orm import Session
 
 from minzi.api import DomainError
@@ -17,10 +18,9 @@ def normalise_address(text: str) -> str:
     return text.replace(" ", "").replace("\u3000", "").lower()
 
 
-def open_case_repeated(session: Session, case: Case, service_code: str | None) -> Case | None:
-    """The open case this one repeats: same service type and community, and the same phone or
-    the same address (ignoring spaces and case). Answered and closed cases are never matched;
-    nor is the request itself, which is given its service only after this look."""
+def _repeat_of(case: Case, service_code: str | None):
+    """What an open case this one repeats has: the same service type and community, and the
+    same phone or the same address (ignoring spaces and case); None when nothing can match."""
     if not service_code or not (case.resident_phone or case.address):
         return None
     same_person_or_place = []
@@ -30,10 +30,36 @@ def open_case_repeated(session: Session, case: Case, service_code: str | None) -
         same_person_or_place.append(
             func.lower(func.replace(func.replace(Case.address, " ", ""), "\u3000", ""))
             == normalise_address(case.address))
-    return session.scalar(select(Case).where(
-        Case.community_id == case.community_id, Case.service_code == service_code,
-        Case.status.in_(OPEN_STATUSES), or_(*same_person_or_place))
-        .order_by(Case.id).limit(1))
+    return and_(Case.community_id == case.community_id, Case.service_code == service_code,
+                Case.status.in_(OPEN_STATUSES), or_(*same_person_or_place))
+
+
+def open_case_repeated(session: Session, case: Case, service_code: str | None) -> Case | None:
+    """The open case this one repeats (``_repeat_of``). Answered and closed cases are never
+    matched; nor is the request itself, which is given its service only after this look."""
+    repeat = _repeat_of(case, service_code)
+    if repeat is None:
+        return None
+    return session.scalar(select(Case).where(repeat).order_by(Case.id).limit(1))
+
+
+def sent_before_or_repeated(session: Session, case: Case, service_code: str | None,
+                            request_key: str | None) -> Case | None:
+    """In one statement, as a request is registered: the case this same request made before
+    (its ``request_key`` sent again), else the open case it repeats, else None."""
+    repeat = _repeat_of(case, service_code)
+    if not request_key:
+        return open_case_repeated(session, case, service_code)
+    same_request = Case.request_key == request_key
+    query = select(Case).where(same_request if repeat is None else or_(same_request, repeat))
+    return session.scalar(query.order_by(when((same_request, 0), else_=1), Case.id).limit(1))
+
+
+def sent_before(session: Session, request_key: str | None) -> Case | None:
+    """The case a request with this key made, if one did."""
+    if not request_key:
+        return None
+    return session.scalar(select(Case).where(Case.request_key == request_key))
 
 
 def _link(desk: Desk, case: Case, primary: Case, actor: Actor) -> None:

@@ -4,7 +4,6 @@ import hashlib
 import secrets
 
 from marshmallow import ValidationError
-from sqlalchemy import select
 
 from minzi.api import DomainError, Forbidden
 from minzi.contract import URGENCIES, URGENCY_HOURS
@@ -13,7 +12,7 @@ from minzi.i18n import label, message
 from ..models import Case, ServiceOffer
 from .access import Actor
 from .desk import Desk, local_minute
-from .duplicates import link_repeat, open_case_repeated
+from .duplicates import link_repeat, sent_before, sent_before_or_repeated
 from .labels import CHANNEL_LABELS, URGENCY_LABELS
 from .registry import Offer
 
@@ -128,11 +127,7 @@ def register(desk: Desk, data: dict, actor: Actor,
     finds the same case; another community's key is another request. ``urgency`` (staff only)
     raises the case's urgency class, and so shortens its time limit (``check_raise``)."""
     session = desk.session
-    if request_key:
-        request_key = stored_request_key(data["community"], request_key)
-        existing = session.scalar(select(Case).where(Case.request_key == request_key))
-        if existing is not None:
-            return existing, False
+    request_key = stored_request_key(data["community"], request_key) if request_key else None
     community = desk.registry.community(data["community"])
     if community is None:
         raise DomainError("unknown_community", f"没有「{data['community']}」这个社区",
@@ -140,14 +135,15 @@ def register(desk: Desk, data: dict, actor: Actor,
     if actor.staff and actor.staff["community"] != community.id:
         raise Forbidden("other_community", "只能为本社区登记诉求",
                         "Staff register cases for their own community only", field="community")
-    found = desk.offer_or_error(community.id, data["service_code"]) \
-        if data.get("service_code") else None
-    attributes = check_attributes(found[0], data.get("attributes")) if found else \
-        (data.get("attributes") or {})
-    if found is None:
-        found = classify(data["description"], desk.registry.live_offers(community.id))
+    try:
+        found, attributes = _service_and_attributes(desk, community.id, data)
+    except (DomainError, ValidationError):
+        # the same request sent again after its service went or changed finds its case still
+        existing = sent_before(session, request_key)
+        if existing is not None:
+            return existing, False
+        raise
     urgency = data.get("urgency")
-    check_raise(found[0] if found else None, urgency)
     case = Case(
         tracking_code=new_tracking_code(), request_key=request_key,
         community_id=community.id, channel=data["channel"], status="awaiting_assignment",
@@ -156,9 +152,13 @@ def register(desk: Desk, data: dict, actor: Actor,
         address=data.get("address"), lat=data.get("lat"), long=data.get("long"),
         attributes=attributes, reference=data.get("reference"), owner_id=actor.staff_id,
         urgency=urgency, created_at=desk.now, updated_at=desk.now)
-    # the open case it repeats, looked for before the case is written (the request is never its
-    # own repeat: it has no service yet), so that the case is written once, where it goes
-    primary = open_case_repeated(session, case, found[0].code if found else None)
+    # the case this request made before (its key sent again), or the open case it repeats, in
+    # one look before the case is written (the request is never its own repeat: it has no
+    # service yet), so that the case is written once, where it goes
+    primary = sent_before_or_repeated(session, case, found[0].code if found else None,
+                                      request_key)
+    if primary is not None and request_key and primary.request_key == request_key:
+        return primary, False
     session.add(case)
     channel = CHANNEL_LABELS[case.channel]        # every way in is one of them
     desk.record(case, actor, "registered", f"渠道：{channel}")
@@ -180,6 +180,21 @@ def register(desk: Desk, data: dict, actor: Actor,
         + (f"预计 {local_minute(case.due_at)} 前办结。" if case.program_id else
            "我们将尽快安排承办人。")), first=True)
     return case, True
+
+
+def _service_and_attributes(desk: Desk, community_id: str,
+                            data: dict) -> tuple[Offer | None, dict]:
+    """The service the request names (refused when the community has no such service, or the
+    attributes do not fit it), else the one its words fit; and its clean attribute values. An
+    urgency is only ever a raise of the service's own (``check_raise``)."""
+    found = desk.offer_or_error(community_id, data["service_code"]) \
+        if data.get("service_code") else None
+    attributes = check_attributes(found[0], data.get("attributes")) if found else \
+        (data.get("attributes") or {})
+    if found is None:
+        found = classify(data["description"], desk.registry.live_offers(community_id))
+    check_raise(found[0] if found else None, data.get("urgency"))
+    return found, attributes
 
 
 def submitted(desk: Desk, submission: dict) -> tuple[Case, bool]:

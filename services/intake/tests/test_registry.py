@@ -245,3 +245,20 @@ def test_what_a_copy_keeps_is_never_another_databases(tx, tmp_path):
                 Registry(session).live_offers("rainbow-city")) == ("另一个彩虹城", [])
     other.dispose()
 
+
+
+def test_a_copy_keeps_the_catalogs_of_its_newest_tokens_only():
+    from intake.domain import registry
+    kept = dict(registry._catalogs)
+    registry._catalogs.clear()
+    try:
+        for number in range(registry.KEPT_CATALOGS + 1):
+            registry._keep(f"token-{number}", "rainbow-city", (None, []))
+        newest = f"token-{registry.KEPT_CATALOGS}"
+        registry._keep(newest, "maple-court", (None, []))   # another community, same token
+        assert list(registry._catalogs) == [f"token-{n}"
+                                            for n in range(1, registry.KEPT_CATALOGS + 1)]
+        assert set(registry._catalogs[newest]) == {"rainbow-city", "maple-court"}
+    finally:
+        registry._catalogs.clear()
+        registry._catalogs.update(kept)

@@ -78,8 +78,9 @@ def test_an_emergency_raised_at_the_window_is_due_two_hours_later_chased_then_es
                          urgency="emergency")
     # registered 10:00 on the 27th (Beijing): due 12:00, not the offer's 24 hours
     assert (leak.urgency, leak.time_limit_hours, leak.due_at) == ("emergency", 2, NOW + 2 * HOUR)
-    assert [(e.action, e.actor, e.note) for e in leak.events][:2] == [
-        ("registered", "王接待", "渠道：来访"), ("urgency_raised", "王接待", "紧急（2 小时）")]
+    assert [(e.action, e.actor, e.note, e.public) for e in leak.events][:2] == [
+        ("registered", "王接待", "渠道：来访", True),
+        ("urgency_raised", "王接待", "紧急（2 小时）", False)]   # the staff's, not the resident's
     receipt = tx.session.query(Notification).filter_by(case_id=leak.id, purpose="receipt").one()
     assert "预计 2026-11-27 12:00 前办结" in receipt.body
 

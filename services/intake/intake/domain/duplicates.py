@@ -47,12 +47,12 @@ def sent_before_or_repeated(session: Session, case: Case, service_code: str | No
                             request_key: str | None) -> Case | None:
     """In one statement, as a request is registered: the case this same request made before
     (its ``request_key`` sent again), else the open case it repeats, else None."""
-    repeat = _repeat_of(case, service_code)
     if not request_key:
         return open_case_repeated(session, case, service_code)
     same_request = Case.request_key == request_key
-    query = select(Case).where(same_request if repeat is None else or_(same_request, repeat))
-    return session.scalar(query.order_by(when((same_request, 0), else_=1), Case.id).limit(1))
+    looked_for = [c for c in (same_request, _repeat_of(case, service_code)) if c is not None]
+    return session.scalar(select(Case).where(or_(*looked_for))
+                          .order_by(when((same_request, 0), else_=1), Case.id).limit(1))
 
 
 def sent_before(session: Session, request_key: str | None) -> Case | None:

@@ -135,7 +135,7 @@ class Registry:
         announce it serves it. Read once per registry (one transaction), with the community;
         what changes them (``announce``, ``withdraw``, ``expire``) forgets it."""
         self.community(community_id)
-        return self._live.get(community_id, [])
+        return self._live[community_id]
 
     def community(self, community_id: str) -> Community | None:
         """The community, with what it can ask for now (a request is registered with both);
@@ -145,7 +145,7 @@ class Registry:
         if community_id in self._communities:
             return self._communities[community_id]
         token = self.session.scalar(select(CatalogVersion.token).where(CatalogVersion.id == 1))
-        kept = _catalogs.get(token, {}).get(community_id) if token else None
+        kept = _catalogs.get(token, {}).get(community_id)
         if kept is None:
             kept = self._read_catalog(community_id)
             if token:

@@ -1,6 +1,8 @@
 """Who the client is behind the station's own proxies: ``X-Forwarded-For`` believed only from a
 trusted peer, and only up to the first address that is not a trusted proxy. Each case is a
 chain of hops written out by hand."""
+import ipaddress
+
 import pytest
 
 from gateway.forwarded import client_address, parse_networks
@@ -44,3 +46,11 @@ def test_a_setting_that_is_not_an_address_stops_the_gateway_naming_it():
         parse_networks("10.0.0.2, console.local")
     assert str(bad.value) == ("TRUSTED_PROXIES: 'console.local' is not an address or a CIDR "
                               "network")
+
+
+def test_a_network_written_from_one_of_its_addresses_is_the_whole_network():
+    assert parse_networks("192.168.5.7/24") == (ipaddress.ip_network("192.168.5.0/24"),)
+
+
+def test_a_request_with_no_peer_address_is_from_unknown():
+    assert client_address(None, ["198.51.100.7"], CONSOLE) == "unknown"

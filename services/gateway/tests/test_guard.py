@@ -1,6 +1,9 @@
 """The moving windows behind the gateway's limits, on a clock the test turns: who may try, how
-long the one refused waits, and that a resident who stopped trying is forgotten."""
+long the one refused waits, and that a resident who stopped trying is forgotten; and what the
+guard takes from the configuration."""
 import pytest
+from werkzeug.test import EnvironBuilder
+from werkzeug.wrappers import Request
 
 from gateway.guard import Guard, MovingWindow
 
@@ -77,3 +80,19 @@ def test_the_guard_answers_in_whole_seconds_from_the_configured_limits(clock):
     assert guard.wait_seconds("login_user", "admin") == 60
     assert guard.wait_seconds("login_user", "someone") is None
     assert guard.take("open311_key", "key") is None              # the default 600/minute
+
+
+def request_from(address, forwarded_for=None):
+    headers = {"X-Forwarded-For": forwarded_for} if forwarded_for else {}
+    return Request(EnvironBuilder(headers=headers,
+                                  environ_base={"REMOTE_ADDR": address}).get_environ())
+
+
+def test_the_body_limit_and_the_trusted_proxies_come_from_the_configuration():
+    assert Guard({}).max_body_bytes == 1024 * 1024
+    assert Guard({"MAX_BODY_BYTES": "4096"}).max_body_bytes == 4096
+    behind_the_console = Guard({"TRUSTED_PROXIES": "10.0.0.5"})
+    assert behind_the_console.client(request_from("10.0.0.5", "203.0.113.7")) == "203.0.113.7"
+    assert behind_the_console.client(request_from("198.51.100.2", "203.0.113.7")) == \
+        "198.51.100.2"                                # anyone else's header is not believed
+    assert Guard({}).client(request_from("10.0.0.5", "203.0.113.7")) == "10.0.0.5"

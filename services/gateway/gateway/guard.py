@@ -45,6 +45,8 @@ class MovingWindow:
 
     def wait_seconds(self, key: str) -> float | None:
         """Seconds until ``key`` may try again, or ``None`` when it may now."""
+        if self.amount < 1:          # "0/hour": nobody, ever
+            return self.seconds
         tries = self.tries.get(key)
         if tries is None or len(tries) < self.amount:
             return None

@@ -35,6 +35,13 @@ def test_the_tries_over_the_amount_wait_until_the_oldest_leaves_the_window(clock
     assert window.take("13800000001") == pytest.approx(10)   # the try at 1010 leaves at 1070
 
 
+def test_a_limit_of_none_refuses_every_try(clock):
+    window = MovingWindow(0, 3600, clock)
+    assert window.take("13800000001") == 3600
+    assert Guard({"OPEN311_REQUESTS_PER_PHONE": "0/hour"}, clock).take(
+        "open311_phone", "13800000001") == 3600
+
+
 def test_each_key_has_its_own_window(clock):
     window = MovingWindow(1, 60, clock)
     assert window.take("13800000001") is None

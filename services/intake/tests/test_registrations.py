@@ -2,7 +2,6 @@
 community), and what intake takes from whom on the bus (docs/contract.md, "Identity"). Each
 refusal names the rule and leaves everything as it was."""
 
-from sqlalchemy import event
 
 from minzi.db import as_utc
 
@@ -10,7 +9,7 @@ from intake.domain import registrations
 from intake.domain.registry import Registry
 from intake.models import Program, ProgramRegistration
 
-from .conftest import ADMIN, NOW, said
+from .conftest import ADMIN, NOW, said, statements_sent
 from .conftest import refused_unchanged as refused
 
 MAPLE_ADMIN = {**ADMIN, "id": 60, "community": "maple-court", "username": "admin-maple"}
@@ -191,9 +190,7 @@ def test_a_report_only_from_the_programs_user_and_its_name_read_with_the_registr
         "项目 stranger 尚未登记，不接受它的 case.reported",
         "Program stranger is not registered: its case.reported is refused")
     tx.session.expunge_all()      # nothing of the program known to the session beforehand
-    statements = []
-    event.listen(tx.session.bind, "before_cursor_execute",
-                 lambda _c, _cur, statement, *_: statements.append(statement))
+    statements = statements_sent(tx.session)
     program = registrations.admit_report(tx.session, "repairs", "repairs", development=False)
     # the report's history names the program: known already, no second round trip for it
     assert (program.name_zh, Registry(tx.session).name("repairs")) == ("枫叶报修", "枫叶报修")

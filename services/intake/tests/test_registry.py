@@ -4,7 +4,7 @@ says, in each community it names; when two offer the same service, the first to 
 serves it."""
 from datetime import timedelta
 
-from sqlalchemy import create_engine, event, select
+from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from minzi.contract import ProgramManifest
@@ -13,7 +13,7 @@ from minzi.db import as_utc
 from intake.domain.registry import Registry
 from intake.models import Base, CatalogVersion, Community, Program, ProgramInstance, ServiceOffer
 
-from .conftest import NOW
+from .conftest import NOW, statements_sent
 
 SECOND = timedelta(seconds=1)
 
@@ -144,14 +144,6 @@ def test_outside_development_intake_refuses_documented_or_short_first_secrets():
         refuse_known_secrets({"MINZI_ENV": "development", key: "change-me-now"})
 
 
-def read_by(session):
-    """The statements a session sends from now on."""
-    statements = []
-    event.listen(session.bind, "before_cursor_execute",
-                 lambda _c, _cur, statement, *_: statements.append(statement))
-    return statements
-
-
 def catalog_token(tx):
     return tx.session.scalar(select(CatalogVersion.token))
 
@@ -172,7 +164,7 @@ def test_a_community_is_read_with_what_it_can_ask_for_in_one_statement(tx):
     registry.withdraw("elder_care", "ec-1")        # maple-court's only program, gone
     tx.session.flush()
     tx.session.expunge_all()
-    statements = read_by(tx.session)
+    statements = statements_sent(tx.session)
     fresh = Registry(tx.session)
     rainbow = fresh.community("rainbow-city")
     served = [(o.code, p.program_id) for o, p in fresh.live_offers("rainbow-city")]

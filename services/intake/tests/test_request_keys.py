@@ -2,14 +2,13 @@
 same key from another community's desk is another resident's request, never the first one's
 case (with its resident's details)."""
 import pytest
-from sqlalchemy import event
 
 from minzi.api import DomainError, Forbidden
 
 from intake.domain.registration import register
 from intake.domain.registry import Registry
 
-from .conftest import MAPLE_RECEPTIONIST, RECEPTIONIST, actor, desk
+from .conftest import MAPLE_RECEPTIONIST, RECEPTIONIST, actor, desk, statements_sent
 
 
 def at_desk(tx, staff, description):
@@ -67,9 +66,7 @@ def test_a_key_finds_its_own_case_before_the_open_case_it_repeats(tx):
     sent again with its key, finds the second, not the first it repeats. Both are looked for in
     one statement."""
     first, _ = register(desk(tx), dict(WAGES), actor(RECEPTIONIST), request_key="k-1")
-    statements = []
-    event.listen(tx.session.bind, "before_cursor_execute",
-                 lambda _c, _cur, statement, *_: statements.append(statement))
+    statements = statements_sent(tx.session)
     second, created = register(desk(tx), dict(WAGES, description="工资的事怎么样了"),
                                actor(RECEPTIONIST), request_key="k-2")
     assert created and (second.status, second.duplicate_of_id) == ("duplicate", first.id)

@@ -15,9 +15,10 @@ import logging
 import time
 from contextlib import contextmanager
 from datetime import timedelta
+from functools import cache
 
 from nameko.extensions import DependencyProvider
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.orm import sessionmaker
 
 from .bus import ConfirmingPublisher, Unroutable
@@ -45,8 +46,12 @@ class Transaction:
         kwargs = {"version": version} if version else {}
         envelope = make_envelope(event_type, data, source=self._store.source,
                                  community=community or self._community, **kwargs)
-        self.session.add(self._store.outbox_model(
-            event_id=envelope["event_id"], routing_key=routing_key, body=envelope))
+        # into the table at once, not through the session's unit of work: nothing in the
+        # transaction reads the row back, and the ORM's flush of it cost more CPU than the
+        # statement itself (one statement made once, its values apart: SQLAlchemy would
+        # otherwise work out a new statement's cache key every time)
+        self.session.execute(_plain_insert(self._store.outbox_model.__table__), {
+            "event_id": envelope["event_id"], "routing_key": routing_key, "body": envelope})
         self.published.append(envelope)
         return envelope
 
@@ -99,18 +104,29 @@ def _first_delivery(session, model, event_id, handler):
     waits for the other's commit, then finds its row); a look first, elsewhere."""
     dialect = session.get_bind().dialect.name
     if dialect in ("postgresql", "sqlite"):
-        from sqlalchemy.dialects import postgresql, sqlite
-        insert = (postgresql if dialect == "postgresql" else sqlite).insert
-        # into the table, not the mapped class: the ORM's bulk insert would add its own
-        # bookkeeping to every message consumed, for a row nothing reads back
-        written = session.execute(insert(model.__table__).values(
-            event_id=event_id, handler=handler, processed_at=utcnow())
-            .on_conflict_do_nothing(index_elements=["event_id", "handler"]))
+        written = session.execute(_insert_if_new(dialect, model.__table__), {
+            "event_id": event_id, "handler": handler, "processed_at": utcnow()})
         return written.rowcount == 1
     if session.get(model, (event_id, handler)) is not None:  # pragma: no cover - other databases
         return False
     session.add(model(event_id=event_id, handler=handler))
     return True
+
+
+@cache
+def _plain_insert(table):
+    """An ``INSERT`` into ``table``, made once."""
+    return insert(table)
+
+
+@cache
+def _insert_if_new(dialect, table):
+    """``INSERT … ON CONFLICT DO NOTHING`` into an inbox table, made once: into the table, not
+    the mapped class (the ORM's bulk insert would add its own bookkeeping to every message
+    consumed, for a row nothing reads back)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+    dialect_insert = (postgresql if dialect == "postgresql" else sqlite).insert
+    return dialect_insert(table).on_conflict_do_nothing(index_elements=["event_id", "handler"])
 
 
 def outbox_state(session, model, now):
@@ -172,37 +188,40 @@ class OutboxRelay(WakeableLoop):
         """Publish the next batch in order; returns how many rows it took. A message no queue
         is bound for stays in the outbox, marked, and is tried again apart from the others
         (``unroutable=True``, every ``UNROUTABLE_EVERY_SECONDS``): it never holds them up, and
-        it is never dropped. A broker that does not take a message stops the batch there."""
-        marked = self.model.last_error.like(UNROUTABLE_MARK + "%")
+        it is never dropped. A broker that does not take a message stops the batch there.
+        The rows are read and marked through the table, not as ORM objects: the relay runs
+        after every transaction that publishes, in every service, and needs none of the
+        session's bookkeeping."""
+        table = self.model.__table__
+        marked = table.c.last_error.like(UNROUTABLE_MARK + "%")
         with self.sessions() as session:
-            query = (select(self.model).where(self.model.published_at.is_(None),
-                                              marked if unroutable else or_(
-                                                  self.model.last_error.is_(None), ~marked))
-                     .order_by(self.model.id).limit(self.batch_size))
+            query = (select(table.c.id, table.c.event_id, table.c.routing_key, table.c.body,
+                            table.c.last_error)
+                     .where(table.c.published_at.is_(None),
+                            marked if unroutable else or_(table.c.last_error.is_(None), ~marked))
+                     .order_by(table.c.id).limit(self.batch_size))
             # several copies of a service share one outbox on PostgreSQL (SQLite has no row
             # locks, so only the service tests on PostgreSQL can tell)
             if self.skip_locked:  # pragma: no mutate block
                 query = query.with_for_update(skip_locked=True)
-            rows = session.scalars(query).all()
+            rows = session.execute(query).all()
             if rows and hasattr(self.publisher, "publish_many"):
                 self._publish_batch(session, rows)
                 return len(rows)
+            sent = []
             for row in rows:   # a publisher that confirms one message at a time
                 try:
                     self.publisher.publish(row.body, row.routing_key, mandatory=True)
                 except Unroutable as exc:
-                    if not (row.last_error or "").startswith(UNROUTABLE_MARK):
-                        _log.error("outbox %s (%s): %s; kept, and tried again every %d s",
-                                   row.id, row.event_id, exc, UNROUTABLE_EVERY_SECONDS)
-                    row.attempts += 1
-                    row.last_error = str(exc)[:2000]
+                    self._failed(session, row, exc, log=True)
                     continue
                 except Exception as exc:
-                    row.attempts += 1
-                    row.last_error = str(exc)[:2000]
+                    self._published(session, sent)
+                    self._failed(session, row, exc)
                     session.commit()
                     raise
-                row.published_at = utcnow()
+                sent.append(row.id)
+            self._published(session, sent)
             session.commit()
             return len(rows)
 
@@ -214,21 +233,32 @@ class OutboxRelay(WakeableLoop):
             outcomes = self.publisher.publish_many([(row.body, row.routing_key) for row in rows],
                                                    mandatory=True)
         except Exception as exc:
-            rows[0].attempts += 1
-            rows[0].last_error = str(exc)[:2000]
+            self._failed(session, rows[0], exc)
             session.commit()
             raise
-        now = utcnow()
+        self._published(session, [row.id for row, outcome in zip(rows, outcomes, strict=True)
+                                   if outcome is None])
         for row, outcome in zip(rows, outcomes, strict=True):
-            if outcome is None:
-                row.published_at = now
-                continue
-            if not (row.last_error or "").startswith(UNROUTABLE_MARK):
-                _log.error("outbox %s (%s): %s; kept, and tried again every %d s",
-                           row.id, row.event_id, outcome, UNROUTABLE_EVERY_SECONDS)
-            row.attempts += 1
-            row.last_error = str(outcome)[:2000]
+            if outcome is not None:
+                self._failed(session, row, outcome, log=True)
         session.commit()
+
+    def _published(self, session, ids):
+        """Marks the rows sent, in one statement."""
+        if ids:
+            table = self.model.__table__
+            session.execute(update(table).where(table.c.id.in_(ids))
+                            .values(published_at=utcnow()))
+
+    def _failed(self, session, row, error, log=False):
+        """Counts a try that did not go out and keeps why. ``log``: a message no queue took,
+        logged the first time only (it is tried again every ``UNROUTABLE_EVERY_SECONDS``)."""
+        if log and not (row.last_error or "").startswith(UNROUTABLE_MARK):
+            _log.error("outbox %s (%s): %s; kept, and tried again every %d s",
+                       row.id, row.event_id, error, UNROUTABLE_EVERY_SECONDS)
+        table = self.model.__table__
+        session.execute(update(table).where(table.c.id == row.id).values(
+            attempts=table.c.attempts + 1, last_error=str(error)[:2000]))
 
     def stop(self):  # pragma: no mutate block (stops the running loop and its broker connection)
         super().stop()

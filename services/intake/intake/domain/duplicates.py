@@ -1,7 +1,9 @@
 """Repeated requests (重复诉求): the same person or place asking again about a matter still being
 handled is linked to the case in hand, and hears the same answer; a matter already answered is
 a new case."""
-from sqlalchemy import and_, func, or_, select
+from functools import cache
+
+from sqlalchemy import Select, and_, bindparam, func, or_, select
 from sqlalchemy import case as when
 from sqlalchemy.orm import Session
 
@@ -18,48 +20,57 @@ def normalise_address(text: str) -> str:
     return text.replace(" ", "").replace("\u3000", "").lower()
 
 
-def _repeat_of(case: Case, service_code: str | None):
-    """What an open case this one repeats has: the same service type and community, and the
-    same phone or the same address (ignoring spaces and case); None when nothing can match."""
-    if not service_code or not (case.resident_phone or case.address):
-        return None
+@cache
+def _looking_for(by_key: bool, by_phone: bool, by_address: bool) -> Select:
+    """The statement that finds, first, the case a request's key made (``by_key``), then the
+    open case of the same service type and community from the same phone (``by_phone``) or at
+    the same address, ignoring spaces and case (``by_address``). Made once for each of these
+    shapes, its values given at each call: registrations are what intake does most, and
+    SQLAlchemy works out a new statement's cache key every time it is built."""
+    same_request = Case.request_key == bindparam("request_key")
+    looked_for = [same_request] if by_key else []
     same_person_or_place = []
-    if case.resident_phone:
-        same_person_or_place.append(Case.resident_phone == case.resident_phone)
-    if case.address:
+    if by_phone:
+        same_person_or_place.append(Case.resident_phone == bindparam("phone"))
+    if by_address:
         same_person_or_place.append(
             func.lower(func.replace(func.replace(Case.address, " ", ""), "\u3000", ""))
-            == normalise_address(case.address))
-    return and_(Case.community_id == case.community_id, Case.service_code == service_code,
-                Case.status.in_(OPEN_STATUSES), or_(*same_person_or_place))
-
-
-def open_case_repeated(session: Session, case: Case, service_code: str | None) -> Case | None:
-    """The open case this one repeats (``_repeat_of``). Answered and closed cases are never
-    matched; nor is the request itself, which is given its service only after this look."""
-    repeat = _repeat_of(case, service_code)
-    if repeat is None:
-        return None
-    return session.scalar(select(Case).where(repeat).order_by(Case.id).limit(1))
+            == bindparam("address"))
+    if same_person_or_place:
+        looked_for.append(and_(Case.community_id == bindparam("community"),
+                               Case.service_code == bindparam("service_code"),
+                               Case.status.in_(OPEN_STATUSES), or_(*same_person_or_place)))
+    order = (when((same_request, 0), else_=1), Case.id) if by_key else (Case.id,)
+    return select(Case).where(or_(*looked_for)).order_by(*order).limit(1)
 
 
 def sent_before_or_repeated(session: Session, case: Case, service_code: str | None,
                             request_key: str | None) -> Case | None:
     """In one statement, as a request is registered: the case this same request made before
-    (its ``request_key`` sent again), else the open case it repeats, else None."""
-    if not request_key:
-        return open_case_repeated(session, case, service_code)
-    same_request = Case.request_key == request_key
-    looked_for = [c for c in (same_request, _repeat_of(case, service_code)) if c is not None]
-    return session.scalar(select(Case).where(or_(*looked_for))
-                          .order_by(when((same_request, 0), else_=1), Case.id).limit(1))
+    (its ``request_key`` sent again), else the open case it repeats, else None. A repeat is
+    an open case of the same service type and community, from the same phone or at the same
+    address (ignoring spaces and case). Answered and closed cases are never matched; nor is
+    the request itself, which is given its service only after this look."""
+    by_phone = bool(service_code and case.resident_phone)
+    by_address = bool(service_code and case.address)
+    if not (request_key or by_phone or by_address):
+        return None
+    return session.scalar(_looking_for(bool(request_key), by_phone, by_address), {
+        "request_key": request_key, "phone": case.resident_phone,
+        "address": normalise_address(case.address or ""), "community": case.community_id,
+        "service_code": service_code})
+
+
+def open_case_repeated(session: Session, case: Case, service_code: str | None) -> Case | None:
+    """The open case this one repeats (see ``sent_before_or_repeated``)."""
+    return sent_before_or_repeated(session, case, service_code, None)
 
 
 def sent_before(session: Session, request_key: str | None) -> Case | None:
     """The case a request with this key made, if one did."""
     if not request_key:
         return None
-    return session.scalar(select(Case).where(Case.request_key == request_key))
+    return session.scalar(_looking_for(True, False, False), {"request_key": request_key})
 
 
 def _link(desk: Desk, case: Case, primary: Case, actor: Actor) -> None:

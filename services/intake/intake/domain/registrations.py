@@ -8,7 +8,7 @@ the first user to announce a program becomes its owner.
 """
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from minzi.api import Conflict, DomainError, Forbidden, NotFound, Staff, actor_name
@@ -147,16 +147,19 @@ def admit(session: Session, kind: str, program_id: str, sender: str | None, *,
                    development)
 
 
+_REGISTRATION_AND_PROGRAM = (   # made once: a report is the message intake takes most often
+    select(ProgramRegistration, Program)
+    .outerjoin(Program, Program.program_id == ProgramRegistration.program_id)
+    .where(ProgramRegistration.program_id == bindparam("program_id")))
+
+
 def admit_report(session: Session, program_id: str, sender: str | None, *,
                  development: bool) -> Program | None:
     """``case.reported`` only from ``program_id``'s own user. Returns the program's record, read
     with its registration in one statement: the report's history names the program, and while
     the caller holds it, the session finds it again without a round trip (reports are the
     message intake takes most often after registrations)."""
-    row = session.execute(select(ProgramRegistration, Program)
-                          .outerjoin(Program,
-                                     Program.program_id == ProgramRegistration.program_id)
-                          .where(ProgramRegistration.program_id == program_id)).first()
+    row = session.execute(_REGISTRATION_AND_PROGRAM, {"program_id": program_id}).first()
     admit(session, "case.reported", program_id, sender, development=development)
     return row[1] if row else None
 

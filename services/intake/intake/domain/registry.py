@@ -26,6 +26,7 @@ from ..models import (
 
 PROGRAM_GRACE_FACTOR = 3  # a program is gone after 3 missed heartbeats
 KEPT_CATALOGS = 4         # tokens whose catalogs a copy keeps (the newest)
+CATALOG_TOKEN = select(CatalogVersion.token).where(CatalogVersion.id == 1)   # read per request
 
 Offer = tuple[ServiceOffer, Program]
 # token -> community id -> (the community or None, its live offers); the objects are detached
@@ -144,7 +145,7 @@ class Registry:
         never change them."""
         if community_id in self._communities:
             return self._communities[community_id]
-        token = self.session.scalar(select(CatalogVersion.token).where(CatalogVersion.id == 1))
+        token = self.session.scalar(CATALOG_TOKEN)
         kept = _catalogs.get(token, {}).get(community_id)
         if kept is None:
             kept = self._read_catalog(community_id)

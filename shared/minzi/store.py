@@ -99,18 +99,12 @@ class StoreHandle:
 
 def _first_delivery(session, model, event_id, handler):
     """Writes the message's inbox row in this transaction; False when the row is there already
-    (the message was handled before). One statement where the database can say so itself
-    (``INSERT … ON CONFLICT DO NOTHING``: a copy handling the same message at the same moment
-    waits for the other's commit, then finds its row); a look first, elsewhere."""
-    dialect = session.get_bind().dialect.name
-    if dialect in ("postgresql", "sqlite"):
-        written = session.execute(_insert_if_new(dialect, model.__table__), {
-            "event_id": event_id, "handler": handler, "processed_at": utcnow()})
-        return written.rowcount == 1
-    if session.get(model, (event_id, handler)) is not None:  # pragma: no cover - other databases
-        return False
-    session.add(model(event_id=event_id, handler=handler))
-    return True
+    (the message was handled before). One statement, ``INSERT … ON CONFLICT DO NOTHING``: a
+    copy handling the same message at the same moment waits for the other's commit, then
+    finds its row."""
+    written = session.execute(_insert_if_new(session.get_bind().dialect.name, model.__table__),
+                              {"event_id": event_id, "handler": handler})
+    return written.rowcount == 1
 
 
 @cache
@@ -121,11 +115,12 @@ def _plain_insert(table):
 
 @cache
 def _insert_if_new(dialect, table):
-    """``INSERT … ON CONFLICT DO NOTHING`` into an inbox table, made once: into the table, not
-    the mapped class (the ORM's bulk insert would add its own bookkeeping to every message
-    consumed, for a row nothing reads back)."""
+    """``INSERT … ON CONFLICT DO NOTHING`` into an inbox table (PostgreSQL's or SQLite's, the
+    databases Minzi runs on), made once: into the table, not the mapped class (the ORM's bulk
+    insert would add its own bookkeeping to every message consumed, for a row nothing reads
+    back); the time it was handled is the column's default."""
     from sqlalchemy.dialects import postgresql, sqlite
-    dialect_insert = (postgresql if dialect == "postgresql" else sqlite).insert
+    dialect_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     return dialect_insert(table).on_conflict_do_nothing(index_elements=["event_id", "handler"])
 
 

@@ -55,6 +55,30 @@ class Broker:
         self.sent.append((routing_key, body["n"]))
 
 
+class BatchBroker(Broker):
+    """Takes a batch and confirms it at once, like ``ConfirmingPublisher.publish_many``: for
+    each message None (the broker has it) or ``Unroutable``; raises when it refuses one of them
+    (a nack), and then none of the batch counts as sent."""
+
+    def __init__(self, **options):
+        super().__init__(**options)
+        self.batches = []
+
+    def publish_many(self, messages, mandatory=False):
+        self.mandatory.append(mandatory)
+        self.batches.append([body["n"] for body, _ in messages])
+        if any(body["n"] in self.refuse for body, _ in messages):
+            raise ConnectionError("the broker refused (nack) a message of the batch")
+        outcomes = []
+        for body, routing_key in messages:
+            if routing_key in self.unbound:
+                outcomes.append(Unroutable(routing_key) if mandatory else None)
+                continue
+            self.sent.append((routing_key, body["n"]))
+            outcomes.append(None)
+        return outcomes
+
+
 def relay_on(tmp_path, rows=0, broker=None, **options):
     engine = create_engine(f"sqlite:///{tmp_path}/outbox.db")
     Base.metadata.create_all(engine)
@@ -205,6 +229,59 @@ def test_a_message_no_queue_takes_is_kept_and_holds_up_nothing(tmp_path, monkeyp
     relay.work()
     assert [n for _, n in relay.publisher.sent] == [1, 3, 2]
     assert outbox(sessions)[2].published_at is not None
+
+
+def test_a_batch_leaves_at_once_in_order_and_is_marked_sent_together(tmp_path):
+    relay, sessions = relay_on(tmp_path, rows=5, broker=BatchBroker(), batch_size=3)
+    before = utcnow()
+    assert relay.publish_pending() == 3
+    assert relay.publisher.batches == [[1, 2, 3]]
+    assert relay.publisher.mandatory == [True]        # every message asks to be routed
+    rows = outbox(sessions)
+    assert all(before <= as_utc(rows[n].published_at) <= utcnow() for n in (1, 2, 3))
+    assert [(rows[n].published_at, rows[n].attempts) for n in (4, 5)] == [(None, 0)] * 2
+    assert relay.publish_pending() == 2
+    assert relay.publisher.sent == [(f"case.reported.{n}", n) for n in range(1, 6)]
+    assert relay.publish_pending() == 0 and relay.publisher.batches[-1] == [4, 5]
+
+
+def test_a_batch_the_broker_refuses_is_sent_again_whole(tmp_path, caplog):
+    """A nack, a lost connection or no confirm: none of the batch is marked sent, the first
+    row counts the try and keeps why; the next pass sends them all (the consumers' inboxes
+    take a message twice as once)."""
+    relay, sessions = relay_on(tmp_path, rows=3, broker=BatchBroker(refuse={2}))
+    with pytest.raises(ConnectionError):
+        relay.publish_pending()
+    rows = outbox(sessions)
+    assert [rows[n].published_at for n in (1, 2, 3)] == [None, None, None]
+    assert (rows[1].attempts, rows[1].last_error) == (
+        1, "the broker refused (nack) a message of the batch")
+    assert [(rows[n].attempts, rows[n].last_error) for n in (2, 3)] == [(0, None)] * 2
+    assert not [r for r in caplog.records if r.name == "minzi.store"]   # raised, not logged
+    relay.publisher.refuse.clear()
+    assert relay.publish_pending() == 3
+    assert relay.publisher.batches == [[1, 2, 3], [1, 2, 3]]
+    assert all(row.published_at is not None for row in outbox(sessions).values())
+
+
+@pytest.mark.parametrize("broker", [Broker, BatchBroker], ids=["one by one", "a batch"])
+def test_a_message_no_queue_takes_is_logged_once_however_often_it_is_tried(tmp_path, caplog,
+                                                                            broker):
+    relay, sessions = relay_on(tmp_path, rows=3, broker=broker(unbound={"case.reported.2"}))
+    assert relay.publish_pending() == 3
+    assert [n for _, n in relay.publisher.sent] == [1, 3]
+    row = outbox(sessions)[2]
+    assert (row.published_at, row.attempts) == (None, 1)
+    assert row.last_error == "unroutable: no queue is bound for case.reported.2"
+    assert relay.publish_pending(unroutable=True) == 1
+    assert outbox(sessions)[2].attempts == 2
+    logged = [r.getMessage() for r in caplog.records if r.name == "minzi.store"]
+    assert logged == ["outbox 2 (e2): unroutable: no queue is bound for case.reported.2; kept, "
+                      "and tried again every 30 s"]
+    relay.publisher.unbound.clear()
+    assert relay.publish_pending(unroutable=True) == 1
+    assert outbox(sessions)[2].published_at is not None
+    assert relay.publish_pending(unroutable=True) == 0
 
 
 def test_a_batch_is_two_hundred_and_a_full_one_asks_for_more_at_once(tmp_path):

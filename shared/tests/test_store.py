@@ -3,10 +3,10 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import Integer, String, create_engine, func, select
+from sqlalchemy import Integer, String, create_engine, event, func, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
-from minzi.db import InboxMixin, OutboxMixin
+from minzi.db import InboxMixin, OutboxMixin, as_utc
 from minzi.envelope import utcnow
 from minzi.store import OutboxRelay, StoreHandle
 
@@ -87,6 +87,24 @@ def test_a_message_handled_once_is_recognised_when_it_comes_again(tmp_path):
                 for o in outbox] == [("case.reported", "case.reported", "rainbow-city",
                                       {"case_id": 1})]
     assert raw.relay.woken == 1                        # woken after the commit that published
+
+
+def test_a_message_is_recognised_in_one_statement_that_writes_its_inbox_row(tmp_path):
+    handle, raw = store_on(tmp_path)
+    sent = []
+    event.listen(raw.sessions.kw["bind"], "before_cursor_execute",
+                 lambda _c, _cur, statement, *_: sent.append(" ".join(statement.split())))
+    before = utcnow()
+    with handle.transaction(event_id="e-3", handler="h") as tx:
+        assert tx.duplicate is False
+    with handle.transaction(event_id="e-3", handler="h") as tx:
+        assert tx.duplicate is True
+    assert [statement.split(" (")[0] for statement in sent] == ["INSERT INTO inbox"] * 2
+    assert all(statement.endswith("ON CONFLICT (event_id, handler) DO NOTHING")
+               for statement in sent)
+    with handle.session() as session:
+        row = session.get(Inbox, ("e-3", "h"))
+        assert before <= as_utc(row.processed_at) <= utcnow()
 
 
 def test_a_change_that_fails_leaves_nothing_not_even_the_inbox_row(tmp_path):

@@ -57,8 +57,8 @@ def sent_before_or_repeated(session: Session, case: Case, service_code: str | No
         return None
     return session.scalar(_looking_for(bool(request_key), by_phone, by_address), {
         "request_key": request_key, "phone": case.resident_phone,
-        "address": normalise_address(case.address or ""), "community": case.community_id,
-        "service_code": service_code})
+        "address": normalise_address(case.address) if case.address else None,
+        "community": case.community_id, "service_code": service_code})
 
 
 def open_case_repeated(session: Session, case: Case, service_code: str | None) -> Case | None:

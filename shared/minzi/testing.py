@@ -87,6 +87,14 @@ def _rows_in_no_order_of_their_own(dbapi_connection, _record) -> None:
     dbapi_connection.execute("PRAGMA reverse_unordered_selects = ON")
 
 
+def statements_sent(engine) -> list[str]:
+    """The statements sent to ``engine``'s database from now on, as they go."""
+    statements: list[str] = []
+    event.listen(engine, "before_cursor_execute",
+                 lambda _c, _cur, statement, *_: statements.append(statement))
+    return statements
+
+
 def snapshot(session: Session, metadata: MetaData) -> dict[str, list[str]]:
     """Every row of every table, as the session sees it (what it holds is flushed first): the
     same before and after a refused action when the refusal changed nothing."""

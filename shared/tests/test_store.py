@@ -3,12 +3,13 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import Integer, String, create_engine, event, func, select
+from sqlalchemy import Integer, String, create_engine, func, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
 from minzi.db import InboxMixin, OutboxMixin, as_utc
 from minzi.envelope import utcnow
 from minzi.store import OutboxRelay, StoreHandle
+from minzi.testing import statements_sent
 
 
 class Base(DeclarativeBase):
@@ -91,14 +92,13 @@ def test_a_message_handled_once_is_recognised_when_it_comes_again(tmp_path):
 
 def test_a_message_is_recognised_in_one_statement_that_writes_its_inbox_row(tmp_path):
     handle, raw = store_on(tmp_path)
-    sent = []
-    event.listen(raw.sessions.kw["bind"], "before_cursor_execute",
-                 lambda _c, _cur, statement, *_: sent.append(" ".join(statement.split())))
+    sent = statements_sent(raw.sessions.kw["bind"])
     before = utcnow()
     with handle.transaction(event_id="e-3", handler="h") as tx:
         assert tx.duplicate is False
     with handle.transaction(event_id="e-3", handler="h") as tx:
         assert tx.duplicate is True
+    sent = [" ".join(statement.split()) for statement in sent]
     assert [statement.split(" (")[0] for statement in sent] == ["INSERT INTO inbox"] * 2
     assert all(statement.endswith("ON CONFLICT (event_id, handler) DO NOTHING")
                for statement in sent)

@@ -3,7 +3,6 @@
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import event
 
 from minzi.api import DomainError
 from minzi.contract import ProgramManifest
@@ -63,14 +62,6 @@ def register_case(tx: RecordingTransaction, staff: dict = RECEPTIONIST, now: dat
     case, created = register(desk(tx, now), body, actor(staff))
     assert created
     return case
-
-
-def statements_sent(session) -> list[str]:
-    """The statements ``session``'s database is sent from now on, as they go."""
-    statements: list[str] = []
-    event.listen(session.bind, "before_cursor_execute",
-                 lambda _c, _cur, statement, *_: statements.append(statement))
-    return statements
 
 
 def refused_unchanged(tx: RecordingTransaction, code: str, action, *args, **kwargs):

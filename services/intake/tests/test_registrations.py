@@ -1,15 +1,14 @@
 """Which programs intake hears, as whom: registering a program (an admin, for their own
 community), and what intake takes from whom on the bus (docs/contract.md, "Identity"). Each
 refusal names the rule and leaves everything as it was."""
-
-
 from minzi.db import as_utc
+from minzi.testing import statements_sent
 
 from intake.domain import registrations
 from intake.domain.registry import Registry
 from intake.models import Program, ProgramRegistration
 
-from .conftest import ADMIN, NOW, said, statements_sent
+from .conftest import ADMIN, NOW, said
 from .conftest import refused_unchanged as refused
 
 MAPLE_ADMIN = {**ADMIN, "id": 60, "community": "maple-court", "username": "admin-maple"}
@@ -190,7 +189,7 @@ def test_a_report_only_from_the_programs_user_and_its_name_read_with_the_registr
         "项目 stranger 尚未登记，不接受它的 case.reported",
         "Program stranger is not registered: its case.reported is refused")
     tx.session.expunge_all()      # nothing of the program known to the session beforehand
-    statements = statements_sent(tx.session)
+    statements = statements_sent(tx.session.bind)
     program = registrations.admit_report(tx.session, "repairs", "repairs", development=False)
     # the report's history names the program: known already, no second round trip for it
     assert (program.name_zh, Registry(tx.session).name("repairs")) == ("枫叶报修", "枫叶报修")

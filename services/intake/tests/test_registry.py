@@ -9,11 +9,12 @@ from sqlalchemy.orm import Session
 
 from minzi.contract import ProgramManifest
 from minzi.db import as_utc
+from minzi.testing import statements_sent
 
 from intake.domain.registry import Registry
 from intake.models import Base, CatalogVersion, Community, Program, ProgramInstance, ServiceOffer
 
-from .conftest import NOW, statements_sent
+from .conftest import NOW
 
 SECOND = timedelta(seconds=1)
 
@@ -164,7 +165,7 @@ def test_a_community_is_read_with_what_it_can_ask_for_in_one_statement(tx):
     registry.withdraw("elder_care", "ec-1")        # maple-court's only program, gone
     tx.session.flush()
     tx.session.expunge_all()
-    statements = statements_sent(tx.session)
+    statements = statements_sent(tx.session.bind)
     fresh = Registry(tx.session)
     rainbow = fresh.community("rainbow-city")
     served = [(o.code, p.program_id) for o, p in fresh.live_offers("rainbow-city")]
@@ -236,7 +237,6 @@ def test_what_a_copy_keeps_is_never_another_databases(tx, tmp_path):
         assert (Registry(session).community("rainbow-city").name_zh,
                 Registry(session).live_offers("rainbow-city")) == ("另一个彩虹城", [])
     other.dispose()
-
 
 
 def test_a_copy_keeps_the_catalogs_of_its_newest_tokens_only():

@@ -4,11 +4,12 @@ case (with its resident's details)."""
 import pytest
 
 from minzi.api import DomainError, Forbidden
+from minzi.testing import statements_sent
 
 from intake.domain.registration import register
 from intake.domain.registry import Registry
 
-from .conftest import MAPLE_RECEPTIONIST, RECEPTIONIST, actor, desk, statements_sent
+from .conftest import MAPLE_RECEPTIONIST, RECEPTIONIST, actor, desk
 
 
 def at_desk(tx, staff, description):
@@ -66,7 +67,7 @@ def test_a_key_finds_its_own_case_before_the_open_case_it_repeats(tx):
     sent again with its key, finds the second, not the first it repeats. Both are looked for in
     one statement."""
     first, _ = register(desk(tx), dict(WAGES), actor(RECEPTIONIST), request_key="k-1")
-    statements = statements_sent(tx.session)
+    statements = statements_sent(tx.session.bind)
     second, created = register(desk(tx), dict(WAGES, description="工资的事怎么样了"),
                                actor(RECEPTIONIST), request_key="k-2")
     assert created and (second.status, second.duplicate_of_id) == ("duplicate", first.id)

@@ -5,6 +5,7 @@ processes. The fixtures built on them (``program_container``, ``bus``) are in
 """
 import json
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -295,8 +296,39 @@ def wait_for(predicate: Callable[[], Any], timeout: float = 20.0, interval: floa
                          + (f" (last error: {last_error!r})" if last_error else ""))
 
 
+def _outgoing_ports() -> range:
+    """The ports the kernel gives outgoing connections (32768–60999 unless set otherwise)."""
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as handle:
+            low, high = (int(part) for part in handle.read().split())
+        return range(low, high + 1)
+    except (OSError, ValueError):
+        return range(32768, 61000)
+
+
+_handed_out: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
+    """A port on 127.0.0.1 nothing listens on, for a server a test starts.
+
+    It is taken below the range the kernel gives outgoing connections: a port found free in that
+    range can go to any process's next connection before the server binds it (a broker node
+    started beside a running suite then cannot listen and gives up). No port is handed out
+    twice in one process."""
+    outgoing = _outgoing_ports()
+    choices = range(20000, outgoing.start) if outgoing.start > 21000 else range(0)
+    for port in random.sample(choices, min(len(choices), 200)):
+        if port in _handed_out:
+            continue
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _handed_out.add(port)
+        return port
+    with socket.socket() as sock:   # no room below the outgoing range: any port the kernel gives
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 

@@ -55,11 +55,32 @@ class Node:
         self.letter = letter
         self.name = f"minzi-{letter}-{run_id}@localhost"
         self.scripts = scripts
-        self.amqp_port, self.management_port, self.dist_port = free_port(), free_port(), free_port()
-        self.prometheus_port = free_port()
         self.dir = os.path.join(base_dir, letter)
         os.makedirs(self.dir)
         self.config_file = os.path.join(self.dir, "rabbitmq.conf")
+        self.pid_file = os.path.join(self.dir, "rabbitmq.pid")
+        self.log_path = os.path.join(self.dir, "console.log")
+        self.env = {
+            **os.environ,
+            "RABBITMQ_CONF_ENV_FILE": env_file,   # not the machine's node's rabbitmq-env.conf
+            "RABBITMQ_NODENAME": self.name,
+            "RABBITMQ_CONFIG_FILE": self.config_file,
+            "RABBITMQ_ADVANCED_CONFIG_FILE": os.path.join(self.dir, "advanced.config"),
+            "RABBITMQ_ENABLED_PLUGINS_FILE": plugins_file,
+            "RABBITMQ_MNESIA_BASE": os.path.join(self.dir, "mnesia"),
+            "RABBITMQ_LOG_BASE": os.path.join(self.dir, "log"),
+            "RABBITMQ_PID_FILE": self.pid_file,
+            "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS": "-kernel inet_dist_use_interface {127,0,0,1}",
+        }
+        self.choose_ports()
+        self.process = None
+        self._log = None
+
+    def choose_ports(self):
+        """Free ports for AMQP, management, metrics and distribution, written to the config."""
+        self.amqp_port, self.management_port, self.dist_port = free_port(), free_port(), free_port()
+        self.prometheus_port = free_port()
+        self.env["RABBITMQ_DIST_PORT"] = str(self.dist_port)
         with open(self.config_file, "w") as handle:
             handle.write(f"listeners.tcp.local = 127.0.0.1:{self.amqp_port}\n"
                          f"management.tcp.ip = 127.0.0.1\n"
@@ -69,23 +90,6 @@ class Node:
                          f"prometheus.tcp.port = {self.prometheus_port}\n"
                          # queue statistics (leaders) in the management API within a second
                          "collect_statistics_interval = 1000\n")
-        self.pid_file = os.path.join(self.dir, "rabbitmq.pid")
-        self.log_path = os.path.join(self.dir, "console.log")
-        self.env = {
-            **os.environ,
-            "RABBITMQ_CONF_ENV_FILE": env_file,   # not the machine's node's rabbitmq-env.conf
-            "RABBITMQ_NODENAME": self.name,
-            "RABBITMQ_DIST_PORT": str(self.dist_port),
-            "RABBITMQ_CONFIG_FILE": self.config_file,
-            "RABBITMQ_ADVANCED_CONFIG_FILE": os.path.join(self.dir, "advanced.config"),
-            "RABBITMQ_ENABLED_PLUGINS_FILE": plugins_file,
-            "RABBITMQ_MNESIA_BASE": os.path.join(self.dir, "mnesia"),
-            "RABBITMQ_LOG_BASE": os.path.join(self.dir, "log"),
-            "RABBITMQ_PID_FILE": self.pid_file,
-            "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS": "-kernel inet_dist_use_interface {127,0,0,1}",
-        }
-        self.process = None
-        self._log = None
 
     def __repr__(self):
         return self.name
@@ -145,11 +149,15 @@ class Node:
         return self.cli("rabbitmqctl", *args, timeout=timeout)
 
     def log_tail(self, chars=3000):
+        """The log's first and last ``chars``: why a VM gave up at boot is at the top."""
         try:
             with open(self.log_path, encoding="utf-8", errors="replace") as handle:
-                return handle.read()[-chars:]
+                log = handle.read()
         except OSError:
             return ""
+        if len(log) <= 2 * chars:
+            return log
+        return f"{log[:chars]}\n[…]\n{log[-chars:]}"
 
     def amqp_uri(self, vhost):
         return f"amqp://guest:guest@127.0.0.1:{self.amqp_port}/{vhost}"
@@ -180,7 +188,16 @@ class Cluster:
         for node in self.nodes.values():
             node.launch()
         for node in self.nodes.values():
-            node.await_started()
+            try:
+                node.await_started()
+            except RuntimeError:
+                if node.alive():
+                    raise
+                # the VM gave up at boot, most often as a port it was given went to another
+                # process meanwhile: once more, on new ports
+                node.stop()
+                node.choose_ports()
+                node.launch().await_started()
         first = self["a"]
         for node in list(self.nodes.values())[1:]:
             node.ctl("stop_app")

@@ -236,6 +236,16 @@ def text_grams(column):
     return func.minzi_grams(column)
 
 
+def case_text_grams(of):
+    """The pieces of a case's request, resident's name and address in one array (PostgreSQL,
+    ``ix_cases_text_grams``): a search for words finds the cases with every piece of them in
+    one scan of one index, whichever of the three texts each word is in. Three indexes, one a
+    text, made a bitmap of each text's cases for each word and intersected them: two common
+    words were tens of thousands of cases each."""
+    return text_grams(func.lower(of.description)).op("||")(
+        text_grams(func.lower(of.resident_name))).op("||")(text_grams(address_key(of.address)))
+
+
 # made with the table where the schema is made without the migrations (create_all: tests)
 event.listen(Case.__table__, "before_create", DDL("""
     CREATE OR REPLACE FUNCTION minzi_grams(t text) RETURNS text[]
@@ -272,11 +282,11 @@ Case.__table__.append_constraint(Index(
     "ix_cases_figures", Case.community_id, Case.created_at,
     postgresql_include=["status", "program_id", "first_response_at", "resolved_at",
                         "replied_at", "due_at", "followup_resolved", "followup_satisfied"]))
-for _name, _column in (("ix_cases_name_grams", func.lower(Case.resident_name)),
-                       ("ix_cases_description_grams", func.lower(Case.description)),
-                       ("ix_cases_address_grams", address_key(Case.address))):
+for _name, _grams in (("ix_cases_name_grams", text_grams(func.lower(Case.resident_name))),
+                      ("ix_cases_address_grams", text_grams(address_key(Case.address))),
+                      ("ix_cases_text_grams", case_text_grams(Case))):
     Case.__table__.append_constraint(Index(
-        _name, text_grams(_column), postgresql_using="gin").ddl_if(dialect="postgresql"))
+        _name, _grams, postgresql_using="gin").ddl_if(dialect="postgresql"))
 
 
 class CaseEvent(Base):

@@ -3,7 +3,9 @@ resident's phone, name or address, words of its text, when it was registered), i
 
 On PostgreSQL a search for a part of a text also asks that the text have every two-character
 piece of the part (``models.text_grams``, GIN-indexed): the index finds the few cases that may
-match, and LIKE keeps those that do. Elsewhere LIKE alone."""
+match, and LIKE keeps those that do. Words of the request, which may be in any of its texts,
+ask the pieces of them all of the three texts' pieces together (``models.case_text_grams``).
+Elsewhere LIKE alone."""
 import re
 
 from sqlalchemy import ColumnElement, Text, func, or_
@@ -11,7 +13,7 @@ from sqlalchemy.dialects.postgresql import array
 
 from minzi.localtime import local_range
 
-from ..models import Case, address_key, phone_digits, text_grams
+from ..models import Case, address_key, case_text_grams, phone_digits, text_grams
 from .duplicates import normalise_address
 
 __all__ = ["address_key", "exact_conditions", "word_conditions", "words"]
@@ -21,18 +23,15 @@ def _digits(text: str) -> str:
     return re.sub(r"\D", "", text)
 
 
-def _in_one_of(texts: list[tuple], grams: bool, also: tuple = ()) -> list[ColumnElement]:
-    """A part of a text in one of ``texts`` (``(expression, part)``, the expression already
-    lower-cased), or ``also`` holds. LIKE decides. With ``grams``, a second condition asks that
-    one of the texts have every two-character piece of its part: that one the GIN indexes look
-    up, and a database reading what they found tests each case with LIKE alone (the pieces'
-    condition, in the same OR, would be computed again for every case)."""
-    like = or_(*(e.contains(part, autoescape=True) for e, part in texts), *also)
-    if not grams or any(len(part) < 2 for _, part in texts):
+def _part_of(expression, part: str, grams: bool) -> list[ColumnElement]:
+    """A part of one text (``expression``, already lower-cased). LIKE decides. With ``grams``, a
+    second condition asks that the text have every two-character piece of the part: that one
+    the GIN index looks up, and a database reading what it found tests each case with LIKE
+    alone."""
+    like = expression.contains(part, autoescape=True)
+    if not grams or len(part) < 2:
         return [like]   # (one character has no piece: LIKE alone)
-    pieces = or_(*(text_grams(e).op("@>")(array(_pieces(part), type_=Text))
-                   for e, part in texts), *also)
-    return [pieces, like]
+    return [text_grams(expression).op("@>")(array(_pieces(part), type_=Text)), like]
 
 
 def _pieces(part: str) -> list[str]:
@@ -68,12 +67,20 @@ def word_conditions(q: dict, grams: bool = False, of=Case) -> list[ColumnElement
     the index finds the cases; without, LIKE alone (what reading a few cases in order needs)."""
     found: list[ColumnElement] = []
     if (q.get("name") or "").strip():
-        found += _in_one_of([(func.lower(of.resident_name), q["name"].strip().lower())], grams)
+        found += _part_of(func.lower(of.resident_name), q["name"].strip().lower(), grams)
     if (q.get("address") or "").strip():
-        found += _in_one_of([(address_key(of.address), normalise_address(q["address"]))], grams)
-    for word in (q.get("q") or "").split():
-        found += _in_one_of([(func.lower(of.description), word.lower()),
-                             (func.lower(of.resident_name), word.lower()),
-                             (address_key(of.address), normalise_address(word))],
-                            grams, also=(of.tracking_code == word.upper(),))
+        found += _part_of(address_key(of.address), normalise_address(q["address"]), grams)
+    request_words = (q.get("q") or "").split()
+    for word in request_words:
+        found.append(or_(func.lower(of.description).contains(word.lower(), autoescape=True),
+                         func.lower(of.resident_name).contains(word.lower(), autoescape=True),
+                         address_key(of.address).contains(normalise_address(word),
+                                                          autoescape=True),
+                         of.tracking_code == word.upper()))
+    # (a word has no spaces: its address form is its lower case, and so are its pieces)
+    pieces = sorted({p for word in request_words for p in _pieces(word.lower())})
+    if grams and pieces:
+        # what every word found in a text has; a word that is a case's tracking code has none
+        found.append(or_(case_text_grams(of).op("@>")(array(pieces, type_=Text)),
+                         of.tracking_code.in_([word.upper() for word in request_words])))
     return found

@@ -93,7 +93,10 @@ def test_a_part_of_one_or_two_characters_finds_what_contains_it(tx):
                   resident_phone="13900002222", address="彩虹城8号楼1单元")
     register_case(tx, description="水管爆了", resident_name="阳光",
                   resident_phone="13900003333", address="彩虹城9号楼")
+    register_case(tx, description="家里WiFi连不上", resident_name="林",
+                  resident_phone="13900004444", address="彩虹城3号楼")
     tx.session.flush()
+    assert found(tx, q="wifi") == found(tx, q="WIFI 连不上") == {"林"}   # any capitals
     assert found(tx, name="阳") == {"欧阳修", "阳光"}
     assert found(tx, name="欧阳") == {"欧阳修"}
     assert found(tx, name="阳修") == {"欧阳修"}

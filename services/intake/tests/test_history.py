@@ -1,0 +1,63 @@
+"""A case's history: every line recorded is written once, in order, with the transaction that
+recorded it, and a case read in that transaction shows it; a line recorded in a transaction
+that is rolled back is never written."""
+from sqlalchemy import select
+
+from minzi.testing import statements_sent
+
+from intake.domain.access import Actor
+from intake.models import Case, CaseEvent
+
+from .conftest import NOW, desk, register_case
+
+CLERK = Actor("王接待")
+
+
+def written(tx, case_id: int) -> list[tuple]:
+    return [(e.action, e.note) for e in tx.session.scalars(
+        select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.id))]
+
+
+def test_a_registration_writes_its_lines_after_its_case_in_one_statement(tx):
+    statements = statements_sent(tx.session.bind)
+    case = register_case(tx)
+    tx.session.commit()
+    inserts = [s.split()[2] for s in statements if s.startswith("INSERT")]
+    assert inserts.index("cases") < inserts.index("case_events")
+    assert inserts.count("case_events") == 1
+    assert written(tx, case.id) == [("registered", "渠道：来访"),
+                                    ("dispatched", "转交「普法互助家园」办理：劳动争议")]
+
+
+def test_a_case_whose_history_was_read_shows_a_line_recorded_since(tx):
+    case = register_case(tx)
+    tx.session.commit()
+    assert [e.action for e in case.events] == ["registered", "dispatched"]
+    desk(tx).record(case, CLERK, "note", "居民来电补充材料")
+    assert [(e.action, e.note) for e in case.events][-1] == ("note", "居民来电补充材料")
+    tx.session.commit()
+    assert written(tx, case.id)[-1] == ("note", "居民来电补充材料")
+
+
+def test_a_new_case_whose_history_was_read_before_it_was_written_shows_its_lines(tx):
+    case = Case(tracking_code="HISTORY0001", community_id="rainbow-city", channel="visit",
+                status="awaiting_assignment", description="楼道灯不亮", created_at=NOW,
+                updated_at=NOW)
+    tx.session.add(case)
+    assert case.events == []
+    desk(tx).record(case, CLERK, "registered", "渠道：来访")
+    tx.session.flush()
+    assert [(e.action, e.note) for e in case.events] == [("registered", "渠道：来访")]
+
+
+def test_a_line_recorded_in_a_transaction_rolled_back_is_never_written(tx):
+    case = register_case(tx)
+    tx.session.commit()
+    desk(tx).record(case, CLERK, "note", "没有发生的事")
+    tx.session.rollback()
+    other = register_case(tx, resident_phone="13800002222", description="公司拖欠工资两个月")
+    tx.session.commit()
+    assert ("note", "没有发生的事") not in written(tx, case.id)
+    assert written(tx, case.id) == [("registered", "渠道：来访"),
+                                    ("dispatched", "转交「普法互助家园」办理：劳动争议")]
+    assert [action for action, _ in written(tx, other.id)] == ["registered", "dispatched"]

@@ -239,9 +239,9 @@ def text_grams(column):
 def case_text_grams(of):
     """The pieces of a case's request, resident's name and address in one array (PostgreSQL,
     ``ix_cases_text_grams``): a search for words finds the cases with every piece of them in
-    one scan of one index, whichever of the three texts each word is in. Three indexes, one a
-    text, made a bitmap of each text's cases for each word and intersected them: two common
-    words were tens of thousands of cases each."""
+    one scan of one index, whichever of the three texts each word is in. With an index for
+    each text, the database made a bitmap of every word's cases and intersected them, and two
+    common words were tens of thousands of cases each."""
     return text_grams(func.lower(of.description)).op("||")(
         text_grams(func.lower(of.resident_name))).op("||")(text_grams(address_key(of.address)))
 

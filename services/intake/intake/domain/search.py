@@ -3,9 +3,9 @@ resident's phone, name or address, words of its text, when it was registered), i
 
 On PostgreSQL a search for a part of a text also asks that the text have every two-character
 piece of the part (``models.text_grams``, GIN-indexed): the index finds the few cases that may
-match, and LIKE keeps those that do. Words of the request, which may be in any of its texts,
-ask the pieces of them all of the three texts' pieces together (``models.case_text_grams``).
-Elsewhere LIKE alone."""
+match, and LIKE keeps those that do. The words of a request (``q``), each of which may be in
+any of the case's texts, ask for all their pieces at once, in the pieces of the three texts
+together (``models.case_text_grams``). Elsewhere LIKE alone."""
 import re
 
 from sqlalchemy import ColumnElement, Text, func, or_

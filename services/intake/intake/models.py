@@ -6,11 +6,15 @@ from sqlalchemy import (
     DDL,
     JSON,
     Boolean,
+    Column,
+    Date,
     Float,
     ForeignKey,
     Index,
     Integer,
+    PrimaryKeyConstraint,
     String,
+    Table,
     Text,
     UniqueConstraint,
     event,
@@ -253,15 +257,6 @@ event.listen(Case.__table__, "before_create", DDL("""
         SELECT ARRAY(SELECT substr(t, i, 2) FROM generate_series(1, length(t) - 1) AS i)
     $$""").execute_if(dialect="postgresql"))
 
-# the Beijing month of a case's registration, as the figures group cases by it on PostgreSQL
-# (Beijing has been UTC+8 all year round since 1992). Its statistics (migration 0010) tell the
-# planner how many months a period has: without them it takes each case for a group of its own
-# and sorts them all.
-BEIJING_MONTH = "date_trunc('month', timezone('UTC', created_at) + interval '8 hours')"
-event.listen(Case.__table__, "after_create", DDL(
-    f"CREATE STATISTICS cases_beijing_month ON ({BEIJING_MONTH}) FROM cases"
-).execute_if(dialect="postgresql"))
-
 # what the queues, the searches, the figures and Open311's list read by (migration 0009); those
 # on minzi_grams are PostgreSQL's only (SQLite has no such function, and scans)
 # (urgency_rank, line by line as PostgreSQL gives it back, so migrations and models compare equal)
@@ -324,3 +319,96 @@ class Notification(Base):
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+# -- the figures' counts, day by day ------------------------------------------------------------
+# A case counts in the figures of the Beijing day it was registered (Beijing has been UTC+8 all
+# year round since 1992), for the program holding it ('' for none). The database keeps each
+# day's counts, so that a year's figures add a few thousand rows rather than count a year's
+# cases: a trigger on ``cases`` writes what each change adds and takes away
+# (``case_figures_changes``, rows only ever added, so that no two transactions wait on one
+# row), and intake's timer folds them into ``case_figures_daily``
+# (``domain.figures.fold_changes``). A read adds both, in one statement: exact at any moment.
+ANSWERED = ("replied", "closed", "out_of_scope")
+FIGURE_COUNTS = ("received", "responded", "resolved", "resolved_on_time", "followed_up",
+                 "followup_resolved", "satisfied")
+# the columns of a case that its counts depend on: a change to any other leaves them as they are
+FIGURE_COLUMNS = ("community_id", "created_at", "program_id", "status", "first_response_at",
+                  "resolved_at", "replied_at", "due_at", "followup_resolved",
+                  "followup_satisfied")
+
+
+def _figure_columns() -> list[Column]:
+    return [Column("community_id", String(41), nullable=False),
+            Column("day", Date, nullable=False),
+            Column("program_id", String(41), nullable=False),
+            *(Column(name, Integer, nullable=False) for name in FIGURE_COUNTS)]
+
+
+case_figures_daily = Table(
+    "case_figures_daily", Base.metadata, *_figure_columns(),
+    PrimaryKeyConstraint("community_id", "day", "program_id"))
+case_figures_changes = Table(
+    "case_figures_changes", Base.metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True), *_figure_columns())
+
+
+def figure_counts_sql(row: str, sign: int, dialect: str) -> str:
+    """What the case ``row`` (``NEW`` or ``OLD``, or a table's name) adds to its day's counts
+    (``sign`` -1: takes away), as SQL values in ``case_figures_changes``' order. The same rules
+    as ``domain.figures.figures``."""
+    answered = (f"({row}.resolved_at IS NOT NULL OR {row}.status IN "
+                f"({', '.join(repr(s) for s in ANSWERED)}))")
+    counted = (
+        "1 = 1",
+        f"{row}.first_response_at IS NOT NULL",
+        answered,
+        f"{answered} AND ({row}.due_at IS NULL OR "
+        f"{row}.due_at >= coalesce({row}.resolved_at, {row}.replied_at))",
+        f"{row}.followup_resolved IS NOT NULL",
+        f"{row}.followup_resolved IS TRUE",
+        f"{row}.followup_resolved IS NOT NULL AND {row}.followup_satisfied IS TRUE")
+    day = (f"(timezone('UTC', {row}.created_at) + interval '8 hours')::date"
+           if dialect == "postgresql" else f"date({row}.created_at, '+8 hours')")
+    return ", ".join([f"{row}.community_id", day, f"coalesce({row}.program_id, '')",
+                      *(f"CASE WHEN {c} THEN {sign} ELSE 0 END" for c in counted)])
+
+
+def figure_triggers(dialect: str) -> list[str]:
+    """The trigger (PostgreSQL: its function too) that writes a case's changes to its counts."""
+    into = ("INSERT INTO case_figures_changes (community_id, day, program_id, "
+            f"{', '.join(FIGURE_COUNTS)})")
+    old, new = figure_counts_sql("OLD", -1, dialect), figure_counts_sql("NEW", 1, dialect)
+    if dialect == "postgresql":
+        changed = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in FIGURE_COLUMNS)
+        return [
+            f"""CREATE FUNCTION minzi_case_figures() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF TG_OP <> 'INSERT' AND OLD.status <> 'duplicate' THEN
+                    {into} VALUES ({old});
+                END IF;
+                IF TG_OP <> 'DELETE' AND NEW.status <> 'duplicate' THEN
+                    {into} VALUES ({new});
+                END IF;
+                RETURN NULL;
+            END $$""",
+            "CREATE TRIGGER case_figures AFTER INSERT OR DELETE ON cases "
+            "FOR EACH ROW EXECUTE FUNCTION minzi_case_figures()",
+            f"CREATE TRIGGER case_figures_update AFTER UPDATE ON cases FOR EACH ROW "
+            f"WHEN ({changed}) EXECUTE FUNCTION minzi_case_figures()"]
+    changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in FIGURE_COLUMNS)
+    return [
+        f"CREATE TRIGGER case_figures_insert AFTER INSERT ON cases "
+        f"WHEN NEW.status <> 'duplicate' BEGIN {into} VALUES ({new}); END",
+        f"CREATE TRIGGER case_figures_delete AFTER DELETE ON cases "
+        f"WHEN OLD.status <> 'duplicate' BEGIN {into} VALUES ({old}); END",
+        f"CREATE TRIGGER case_figures_update AFTER UPDATE ON cases WHEN {changed} BEGIN "
+        f"{into} SELECT {old} WHERE OLD.status <> 'duplicate'; "
+        f"{into} SELECT {new} WHERE NEW.status <> 'duplicate'; END"]
+
+
+# made with the tables where the schema is made without the migrations (create_all: tests)
+for _dialect in ("postgresql", "sqlite"):
+    for _statement in figure_triggers(_dialect):
+        event.listen(Base.metadata, "after_create",
+                     DDL(_statement).execute_if(dialect=_dialect))

@@ -28,7 +28,15 @@ from minzi.store import Store, Transaction, outbox_state
 
 from . import open311
 from .api import router
-from .domain import accounts, chasing, registration, registrations, reports, views
+from .domain import (
+    accounts,
+    chasing,
+    figures,
+    registration,
+    registrations,
+    reports,
+    views,
+)
 from .domain.desk import Desk
 from .domain.registry import Registry
 from .models import Inbox, Outbox
@@ -202,10 +210,13 @@ class IntakeService:
 
     @timer(interval=float(os.environ.get("WATCH_INTERVAL_SECONDS", 5)))
     def watch(self) -> None:
-        """Programs that stopped announcing (once intake has watched long enough to have heard
-        them, see ``vigil``), and cases past their time limit."""
+        """The figures' changes folded into their days' counts; programs that stopped
+        announcing (once intake has watched long enough to have heard them, see ``vigil``), and
+        cases past their time limit."""
         now = utcnow()
         try:
+            with self.store.transaction() as tx:
+                figures.fold_changes(tx.session)
             with self.store.transaction() as tx:
                 desk = self.desk(tx, now)
                 if self.vigil.settled(now):

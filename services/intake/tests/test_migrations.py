@@ -37,3 +37,16 @@ def test_on_sqlite(tmp_path):
 def test_on_postgresql():
     with postgres_database("minzi_intake_migrations") as url:
         check(url)
+
+
+def test_the_models_make_the_figures_trigger_migration_0013_made():
+    """A database made from the models (the tests') counts the figures as a migrated one."""
+    import importlib.util
+
+    from intake.models import figure_triggers
+    path = ROOT / "migrations" / "versions" / "0013_figures_by_day.py"
+    spec = importlib.util.spec_from_file_location("figures_by_day", path)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    for dialect in ("postgresql", "sqlite"):
+        assert figure_triggers(dialect) == migration.triggers(dialect)

@@ -1,8 +1,8 @@
 """The searches, the queues and the figures on PostgreSQL, migrated as in production: the same
-stories and hand counts as on SQLite (``test_search``, ``test_views``, ``test_figures``), now
-read through the indexes of migration 0009 (the searches' ``minzi_grams`` pieces, the figures
-counted in SQL with Beijing's months). Each test in a transaction rolled back afterwards."""
-from datetime import timedelta
+stories and hand counts as on SQLite (``test_search``, ``test_views``, ``test_figures``,
+``test_figures_by_day``), now read through the indexes of migration 0009 (the searches'
+``minzi_grams`` pieces) and the days' counts of migration 0013 (the figures, kept by its
+trigger). Each test in a transaction rolled back afterwards."""
 from pathlib import Path
 
 import pytest
@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 from minzi.db import make_engine, normalise_url
 from minzi.testing import RecordingTransaction, postgres_database
 
-from intake.domain.figures import _local_month
 from intake.domain.registry import Registry
 from intake.domain.search import word_conditions
 from intake.domain.views import list_cases
@@ -23,7 +22,7 @@ from intake.models import Staff as StaffRow
 from intake.schemas import CaseSearchQuery
 
 from .conftest import CAT_FUND, EVERYONE, LEGAL_AID, NOW, RECEPTIONIST, register_case
-from .test_figures import (  # noqa: F401  (run again here, on PostgreSQL)
+from .test_figures import (  # noqa: F401
     month,
     test_a_period_is_a_span_of_beijing_dates,
     test_a_period_runs_from_midnight_to_midnight_in_beijing,
@@ -32,6 +31,14 @@ from .test_figures import (  # noqa: F401  (run again here, on PostgreSQL)
     test_by_program,
     test_by_program_month_and_community,
     test_edges_counted_by_hand,
+)
+from .test_figures_by_day import (  # noqa: F401  (run again here, on PostgreSQL)
+    test_a_case_written_as_a_repeat_or_deleted_and_an_odd_follow_up_count_as_the_rules_say,
+    test_a_change_to_any_column_the_figures_count_by_is_counted,
+    test_a_change_to_what_the_figures_do_not_count_writes_no_change,
+    test_folding_moves_the_changes_into_the_days_and_changes_no_figure,
+    test_resolved_on_the_minute_of_its_deadline_is_on_time,
+    test_whatever_happens_and_whenever_folded_the_figures_are_the_cases_counted,
 )
 from .test_search import (  # noqa: F401
     story,
@@ -129,19 +136,3 @@ def test_the_searches_read_the_indexes(tx):
         assert "ix_cases_name_grams" not in searched and "address_grams" not in searched
     assert "Bitmap Index Scan on ix_cases_name_grams" in plan(name="欧阳")
     assert "Bitmap Index Scan on ix_cases_address_grams" in plan(address="8号楼")
-
-
-def test_the_planner_knows_how_many_months_the_figures_group_cases_into(tx):
-    """The statistics of migration 0010 are of the very expression the figures group by: after
-    ANALYZE the planner expects as many groups as there are months, not a group per case (which
-    made it sort a year's cases instead of counting them in a hash table)."""
-    for i in range(60):
-        register_case(tx, now=NOW - timedelta(hours=i), description=f"第{i}件事",
-                      resident_phone=f"139{i:08d}")
-    tx.session.flush()
-    tx.session.execute(text("ANALYZE cases"))
-    beijing_month = _local_month("postgresql")
-    query = select(beijing_month).select_from(Case).group_by(beijing_month).compile(
-        dialect=tx.session.get_bind().dialect, compile_kwargs={"literal_binds": True})
-    [[[plan]]] = tx.session.execute(text(f"EXPLAIN (FORMAT JSON) {query}")).all()
-    assert plan["Plan"]["Plan Rows"] <= 2     # the 60 cases' one or two months

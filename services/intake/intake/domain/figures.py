@@ -1,18 +1,18 @@
 """三率 (response, resolution, satisfaction) and the on-time rate, as 12345 hotlines are judged."""
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date
 
-from sqlalchemy import ColumnElement, and_, func, literal_column, or_, select
+from sqlalchemy import delete, func, select, union_all
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from minzi.db import as_utc
 from minzi.localtime import local_month
 
-from ..models import BEIJING_MONTH, Case
+from ..models import ANSWERED, FIGURE_COUNTS, Case, case_figures_changes, case_figures_daily
 
 GROUPS = ("program", "month", "community")
 UNASSIGNED = "(未分派)"
-ANSWERED = ("replied", "closed", "out_of_scope")
 
 
 def figures(cases: Iterable[Case], group_by: Sequence[str] = GROUPS) -> list[dict]:
@@ -51,44 +51,28 @@ def figures(cases: Iterable[Case], group_by: Sequence[str] = GROUPS) -> list[dic
     return _with_rates(groups)
 
 
-def _count(condition: ColumnElement) -> ColumnElement:
-    # (COUNT ... FILTER: no CASE to evaluate per case, and 0 rather than NULL for none)
-    return func.count().filter(condition)
-
-
-_ANSWERED = or_(Case.resolved_at.is_not(None), Case.status.in_(ANSWERED))
-_DONE = func.coalesce(Case.resolved_at, Case.replied_at)
-# what ``figures`` counts of each case, as SQL counts
-COUNTS = {
-    "received": func.count(),
-    "responded": _count(Case.first_response_at.is_not(None)),
-    "resolved": _count(_ANSWERED),
-    "resolved_on_time": _count(and_(_ANSWERED,
-                                    or_(Case.due_at.is_(None), Case.due_at >= _DONE))),
-    "followed_up": _count(Case.followup_resolved.is_not(None)),
-    "followup_resolved": _count(Case.followup_resolved.is_(True)),
-    "satisfied": _count(and_(Case.followup_resolved.is_not(None),
-                             Case.followup_satisfied.is_(True))),
-}
-
-
-def _local_month(dialect: str) -> ColumnElement:
-    """``local_month`` of a case's registration, in SQL: the month's first moment on PostgreSQL
-    (cheaper than to_char per case; ``models.BEIJING_MONTH``, which its statistics know), its
-    ``YYYY-MM`` on SQLite, which keeps UTC. Beijing has been UTC+8 all year round since 1992."""
-    if dialect == "postgresql":
-        return literal_column(BEIJING_MONTH)
-    return func.strftime("%Y-%m", Case.created_at, "+8 hours")
-
-
-def figures_of(session: Session, where: Sequence[ColumnElement],
-               group_by: Sequence[str] = GROUPS) -> list[dict]:
-    """``figures`` of the cases ``where`` says, counted in the database."""
-    keys = {"program": Case.program_id,
-            "month": _local_month(session.get_bind().dialect.name),
-            "community": Case.community_id}
+def counted(session: Session, community_id: str, day_from: date | None, day_to: date | None,
+            program_id: str | None = None, group_by: Sequence[str] = GROUPS) -> list[dict]:
+    """``figures`` of a community's cases registered on the Beijing dates ``day_from`` ..
+    ``day_to`` (either open), from the days' counts and the changes not yet folded into them,
+    added in one statement."""
+    def rows_of(table):
+        query = select(table.c.community_id, table.c.day, table.c.program_id,
+                       *(table.c[name] for name in FIGURE_COUNTS)) \
+            .where(table.c.community_id == community_id)
+        if day_from:
+            query = query.where(table.c.day >= day_from)
+        if day_to:
+            query = query.where(table.c.day <= day_to)
+        if program_id:
+            query = query.where(table.c.program_id == program_id)
+        return query
+    both = union_all(rows_of(case_figures_daily), rows_of(case_figures_changes)).subquery()
+    month = func.to_char(both.c.day, "YYYY-MM") \
+        if session.get_bind().dialect.name == "postgresql" else func.strftime("%Y-%m", both.c.day)
+    keys = {"program": both.c.program_id, "month": month, "community": both.c.community_id}
     columns = [keys[g] for g in group_by]
-    query = select(*columns, *COUNTS.values()).where(*where, Case.status != "duplicate")
+    query = select(*columns, *(func.sum(both.c[name]) for name in FIGURE_COUNTS))
     if columns:
         query = query.group_by(*columns)
     groups: dict[tuple, dict] = {}
@@ -96,16 +80,39 @@ def figures_of(session: Session, where: Sequence[ColumnElement],
         parts = dict(zip(group_by, found[:len(columns)], strict=True))
         if "program" in parts:
             parts["program"] = parts["program"] or UNASSIGNED
-        if isinstance(parts.get("month"), datetime):
-            parts["month"] = f"{parts['month']:%Y-%m}"
-        counts = dict(zip(COUNTS, found[len(columns):], strict=True))
-        if not counts["received"]:
-            continue   # (no case at all: no row, as ``figures`` gives none)
-        key = tuple(parts[g] for g in group_by)
-        row = groups.setdefault(key, {**parts, **dict.fromkeys(COUNTS, 0)})
-        for name, n in counts.items():
-            row[name] += int(n)
+        counts = {name: int(n or 0) for name, n in
+                  zip(FIGURE_COUNTS, found[len(columns):], strict=True)}
+        if counts["received"]:       # (no case at all: no row, as ``figures`` gives none)
+            groups[tuple(parts[g] for g in group_by)] = {**parts, **counts}
     return _with_rates(groups)
+
+
+def fold_changes(session: Session) -> int:
+    """Adds the changes written so far to their days' counts, and forgets them; returns how
+    many. Those of transactions not yet committed stay for the next time. On PostgreSQL in one
+    statement (the changes taken are exactly those added: two copies of intake folding at once
+    each take their own); on SQLite, whose writers take turns, in two within this transaction."""
+    names = ("community_id", "day", "program_id", *FIGURE_COUNTS)
+    changes = case_figures_changes
+    if session.get_bind().dialect.name == "postgresql":
+        moved = delete(changes).returning(*(changes.c[n] for n in names)).cte("moved")
+        summed = select(moved.c.community_id, moved.c.day, moved.c.program_id,
+                        *(func.sum(moved.c[n]) for n in FIGURE_COUNTS)) \
+            .group_by(moved.c.community_id, moved.c.day, moved.c.program_id)
+        insert_ = postgresql.insert(case_figures_daily)
+    else:
+        summed = select(changes.c.community_id, changes.c.day, changes.c.program_id,
+                        *(func.sum(changes.c[n]) for n in FIGURE_COUNTS)) \
+            .group_by(changes.c.community_id, changes.c.day, changes.c.program_id)
+        insert_ = sqlite.insert(case_figures_daily)
+    folding = insert_.from_select(names, summed)
+    folding = folding.on_conflict_do_update(
+        index_elements=["community_id", "day", "program_id"],
+        set_={n: case_figures_daily.c[n] + folding.excluded[n] for n in FIGURE_COUNTS})
+    folded = session.execute(folding).rowcount
+    if session.get_bind().dialect.name != "postgresql":
+        session.execute(delete(changes))
+    return folded
 
 
 def _with_rates(groups: dict[tuple, dict]) -> list[dict]:

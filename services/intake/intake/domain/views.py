@@ -10,13 +10,12 @@ from minzi.api import Staff
 from minzi.db import as_utc
 from minzi.envelope import isoformat
 from minzi.i18n import label
-from minzi.localtime import local_range
 from minzi.logs import mask_phone
 
 from ..models import Case, CaseEvent, Community, Notification, Program, urgency_rank
 from ..models import Staff as StaffRow
 from .access import can_see_personal_data
-from .figures import figures_of
+from .figures import counted
 from .labels import (
     ACTION_LABELS,
     CHASEABLE,
@@ -271,16 +270,10 @@ def list_services(session: Session, community: str, lang: str) -> list[dict]:
 def community_figures(session: Session, community: str, q: dict) -> dict:
     """The rates for a community's cases registered between two Beijing dates (``q``: date_from,
     date_to, program_id, group_by)."""
-    where = [Case.community_id == community]
-    start, end = local_range(q.get("date_from"), q.get("date_to"))
-    if start:
-        where.append(Case.created_at >= start)
-    if end:
-        where.append(Case.created_at < end)
-    if q.get("program_id"):
-        where.append(Case.program_id == q["program_id"])
     groups = tuple(g.strip() for g in q["group_by"].split(",") if g.strip())
-    return {"group_by": list(groups), "rows": figures_of(session, where, groups)}
+    return {"group_by": list(groups),
+            "rows": counted(session, community, q.get("date_from"), q.get("date_to"),
+                            q.get("program_id"), groups)}
 
 
 def case_counts(session: Session, now: datetime) -> dict:

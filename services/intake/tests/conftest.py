@@ -89,14 +89,18 @@ def tx(tmp_path):
     """The rules' view of a transaction on a new SQLite database: two communities, their staff,
     and two programs serving Rainbow City (none serves Maple Court yet)."""
     with domain_transaction(Base.metadata, tmp_path) as transaction:
-        session = transaction.session
-        session.add_all([Community(id="rainbow-city", name_zh="彩虹城社区"),
-                         Community(id="maple-court", name_zh="枫林社区")])
-        session.add_all([StaffRow(id=s["id"], username=s["username"], name=s["name"],
-                                  role=s["role"], community_id=s["community"],
-                                  program_id=s["program_id"], password_hash="x")
-                         for s in EVERYONE])
-        Registry(session).announce(LEGAL_AID, NOW)
-        Registry(session).announce(CAT_FUND, NOW)
-        session.flush()
+        seed(transaction.session)
         yield transaction
+
+
+def seed(session) -> None:
+    """Two communities, their staff, and two programs serving Rainbow City."""
+    session.add_all([Community(id="rainbow-city", name_zh="彩虹城社区"),
+                     Community(id="maple-court", name_zh="枫林社区")])
+    session.add_all([StaffRow(id=s["id"], username=s["username"], name=s["name"],
+                              role=s["role"], community_id=s["community"],
+                              program_id=s["program_id"], password_hash="x")
+                     for s in EVERYONE])
+    Registry(session).announce(LEGAL_AID, NOW)
+    Registry(session).announce(CAT_FUND, NOW)
+    session.flush()

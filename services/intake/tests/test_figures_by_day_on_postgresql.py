@@ -16,11 +16,9 @@ from minzi.db import make_engine, normalise_url
 from minzi.testing import RecordingTransaction, postgres_database
 
 from intake.domain.figures import counted, fold_changes
-from intake.domain.registry import Registry
-from intake.models import Community, case_figures_changes
-from intake.models import Staff as StaffRow
+from intake.models import case_figures_changes
 
-from .conftest import EVERYONE, LEGAL_AID, NOW, register_case
+from .conftest import NOW, register_case, seed
 from .test_figures_by_day import a_story, case_by_case
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,16 +41,6 @@ def engine():
             session.commit()
         yield engine
         engine.dispose()
-
-
-def seed(session: Session) -> None:
-    session.add_all([Community(id="rainbow-city", name_zh="彩虹城社区"),
-                     Community(id="maple-court", name_zh="枫林社区")])
-    session.add_all([StaffRow(id=s["id"], username=s["username"], name=s["name"],
-                              role=s["role"], community_id=s["community"],
-                              program_id=s["program_id"], password_hash="x")
-                     for s in EVERYONE])
-    Registry(session).announce(LEGAL_AID, NOW)
 
 
 def received(engine) -> int:

@@ -14,14 +14,12 @@ from sqlalchemy.orm import Session
 from minzi.db import make_engine, normalise_url
 from minzi.testing import RecordingTransaction, postgres_database
 
-from intake.domain.registry import Registry
 from intake.domain.search import word_conditions
 from intake.domain.views import list_cases
-from intake.models import Case, Community
-from intake.models import Staff as StaffRow
+from intake.models import Case
 from intake.schemas import CaseSearchQuery
 
-from .conftest import CAT_FUND, EVERYONE, LEGAL_AID, NOW, RECEPTIONIST, register_case
+from .conftest import NOW, RECEPTIONIST, register_case, seed
 from .test_figures import (  # noqa: F401
     month,
     test_a_period_is_a_span_of_beijing_dates,
@@ -74,15 +72,7 @@ def tx(engine):
         outer = connection.begin()
         session = Session(bind=connection, join_transaction_mode="create_savepoint",
                           expire_on_commit=False)
-        session.add_all([Community(id="rainbow-city", name_zh="彩虹城社区"),
-                         Community(id="maple-court", name_zh="枫林社区")])
-        session.add_all([StaffRow(id=s["id"], username=s["username"], name=s["name"],
-                                  role=s["role"], community_id=s["community"],
-                                  program_id=s["program_id"], password_hash="x")
-                         for s in EVERYONE])
-        Registry(session).announce(LEGAL_AID, NOW)
-        Registry(session).announce(CAT_FUND, NOW)
-        session.flush()
+        seed(session)
         try:
             yield RecordingTransaction(session)
         finally:

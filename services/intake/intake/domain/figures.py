@@ -72,45 +72,39 @@ def counted(session: Session, community_id: str, day_from: date | None, day_to: 
         if session.get_bind().dialect.name == "postgresql" else func.strftime("%Y-%m", both.c.day)
     keys = {"program": both.c.program_id, "month": month, "community": both.c.community_id}
     columns = [keys[g] for g in group_by]
-    query = select(*columns, *(func.sum(both.c[name]) for name in FIGURE_COUNTS))
+    query = select(*(keys[g].label(g) for g in group_by),
+                   *(func.sum(both.c[name]).label(name) for name in FIGURE_COUNTS))
     if columns:
         query = query.group_by(*columns)
     groups: dict[tuple, dict] = {}
     for found in session.execute(query):
-        parts = dict(zip(group_by, found[:len(columns)], strict=True))
-        if "program" in parts:
-            parts["program"] = parts["program"] or UNASSIGNED
-        counts = {name: int(n or 0) for name, n in
-                  zip(FIGURE_COUNTS, found[len(columns):], strict=True)}
-        if counts["received"]:       # (no case at all: no row, as ``figures`` gives none)
-            groups[tuple(parts[g] for g in group_by)] = {**parts, **counts}
+        row = found._asdict()
+        if "program" in row:
+            row["program"] = row["program"] or UNASSIGNED
+        row.update({name: int(row[name] or 0) for name in FIGURE_COUNTS})
+        if row["received"]:       # (no case at all: no row, as ``figures`` gives none)
+            groups[tuple(row[g] for g in group_by)] = row
     return _with_rates(groups)
 
 
 def fold_changes(session: Session) -> int:
     """Adds the changes written so far to their days' counts, and forgets them; returns how
-    many. Those of transactions not yet committed stay for the next time. On PostgreSQL in one
-    statement (the changes taken are exactly those added: two copies of intake folding at once
-    each take their own); on SQLite, whose writers take turns, in two within this transaction."""
-    names = ("community_id", "day", "program_id", *FIGURE_COUNTS)
+    many days' rows it wrote. Those of transactions not yet committed stay for the next time.
+    On PostgreSQL in one statement (the changes taken are exactly those added: two copies of
+    intake folding at once each take their own); on SQLite, whose writers take turns, in two
+    within this transaction."""
     changes = case_figures_changes
-    if session.get_bind().dialect.name == "postgresql":
-        moved = delete(changes).returning(*(changes.c[n] for n in names)).cte("moved")
-        summed = select(moved.c.community_id, moved.c.day, moved.c.program_id,
-                        *(func.sum(moved.c[n]) for n in FIGURE_COUNTS)) \
-            .group_by(moved.c.community_id, moved.c.day, moved.c.program_id)
-        insert_ = postgresql.insert(case_figures_daily)
-    else:
-        summed = select(changes.c.community_id, changes.c.day, changes.c.program_id,
-                        *(func.sum(changes.c[n]) for n in FIGURE_COUNTS)) \
-            .group_by(changes.c.community_id, changes.c.day, changes.c.program_id)
-        insert_ = sqlite.insert(case_figures_daily)
-    folding = insert_.from_select(names, summed)
-    folding = folding.on_conflict_do_update(
+    on_postgresql = session.get_bind().dialect.name == "postgresql"
+    taken = delete(changes).returning(*changes.c).cte("taken") if on_postgresql else changes
+    summed = select(taken.c.community_id, taken.c.day, taken.c.program_id,
+                    *(func.sum(taken.c[n]) for n in FIGURE_COUNTS)) \
+        .group_by(taken.c.community_id, taken.c.day, taken.c.program_id)
+    adding = (postgresql.insert if on_postgresql else sqlite.insert)(case_figures_daily) \
+        .from_select(("community_id", "day", "program_id", *FIGURE_COUNTS), summed)
+    folded = session.execute(adding.on_conflict_do_update(
         index_elements=["community_id", "day", "program_id"],
-        set_={n: case_figures_daily.c[n] + folding.excluded[n] for n in FIGURE_COUNTS})
-    folded = session.execute(folding).rowcount
-    if session.get_bind().dialect.name != "postgresql":
+        set_={n: case_figures_daily.c[n] + adding.excluded[n] for n in FIGURE_COUNTS})).rowcount
+    if not on_postgresql:
         session.execute(delete(changes))
     return folded
 

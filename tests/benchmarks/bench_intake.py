@@ -840,6 +840,7 @@ def bench(database, args):
             fixed[offered] = report.line(f"flow@{offered:g}", "POST -> accepted by the program",
                                          None, end_to_end,
                                          f"  schedule behind by {late:.1f} s" if late > 1 else "")
+            print_hops(hops)
         memory.stop()
         memory.print()
 

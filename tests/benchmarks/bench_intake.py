@@ -160,6 +160,14 @@ class MemorySampler:
                 f"{what}: " + ", ".join(
                     f"{name} {self._at(series, at):.1f}" for name, series in self.samples.items())
                 for what, at in self.marks))
+            # past a part's first half its load is steady and warm-up is over: what still grows
+            # there, part after part, is what a long run has to show flat
+            starts = [0.0] + [at for _, at in self.marks[:-1]]
+            print("  growth over the second half of each part: " + "; ".join(
+                f"{what}: " + ", ".join(
+                    f"{name} {self._at(series, at) - self._at(series, (start + at) / 2):+.1f}"
+                    for name, series in self.samples.items())
+                for (what, at), start in zip(self.marks, starts, strict=True)))
 
     @staticmethod
     def _at(series, at):

@@ -36,6 +36,8 @@ def test_the_benchmark_prints_every_figure(database):
                 "dispatch written -> program handled it", "program handled -> its report",
                 "report written -> intake records acceptance"):
         assert re.search(rf"{hop}.*{FIGURE}", out), (hop, out)
+        # at saturation, and again at the fixed load
+        assert len(re.findall(rf"{hop}.*{FIGURE}", out)) == 2, (hop, out)
     for service in ("intake", "sample_program"):                        # round trips
         assert re.search(rf"{service}: [\d.]+ statements, [\d.]+ commits", out), out
     for service in ("intake", "gateway", "sample_program"):             # memory
@@ -43,6 +45,8 @@ def test_the_benchmark_prints_every_figure(database):
     # and at the end of each part of the run, to tell what a load holds from a leak
     assert re.search(r"at the end of each part: warm-up: intake [\d.]+, .*; saturation: .*; "
                      r"2/s: intake [\d.]+", out), out
+    assert re.search(r"growth over the second half of each part: warm-up: intake [+-][\d.]+, "
+                     r".*; saturation: .*; 2/s: intake [+-][\d.]+", out), out
     assert re.search(r"the machine's cores were \d+% busy while they were posted", out), out
     assert "Where each service spends its CPU" in out or "no profile" in out, out
     # the CPU each part of the machine spent per case, and what an echo call cost it

@@ -37,7 +37,7 @@ from minzi.db import make_engine, normalise_url
 from minzi.testing import DEFAULT_SERVER_URL, postgres_database
 
 from intake import open311
-from intake.domain import views
+from intake.domain import duplicates, views
 from intake.domain.desk import by_tracking_code, get_case
 from intake.domain.figures import fold_changes
 from intake.models import Case
@@ -331,7 +331,8 @@ class Reads:
             step = max(1, (db.execute(text("SELECT max(id) FROM cases")).scalar() or 0) // 2000)
             sample = db.execute(text(
                 "SELECT id, tracking_code, resident_phone, resident_name, community_id, "
-                "description FROM cases WHERE id % :s = 0 LIMIT 2000"), {"s": step}).all()
+                "description, address, service_code FROM cases WHERE id % :s = 0 LIMIT 2000"),
+                {"s": step}).all()
             self.staff = db.execute(text(
                 "SELECT id, community_id, role FROM staff WHERE role IN "
                 "('receptionist', 'handler', 'station_head')")).all()
@@ -443,6 +444,16 @@ class Reads:
                                {"i": c.id}).first()
         return lambda s: open311.one_request(s, found[0], found[1], "zh")
 
+    def repeat_lookup(self):
+        """What a registration reads before it writes a case: the case its key made, else the
+        open case it repeats (a new resident's phone, an address with cases of its own)."""
+        c = self.rng.choice([c for c in self.sample if c.service_code])
+        neighbour = self.rng.choice([n for n in self.sample if n.address])
+        phone = f"138{self.rng.randrange(10**8):08d}"
+        new = Case(community_id=c.community_id, resident_phone=phone, address=neighbour.address)
+        key = f"{c.community_id}/bench-{uuid.uuid4().hex}"
+        return lambda s: duplicates.sent_before_or_repeated(s, new, c.service_code, key)
+
 
 READS = [("queue: mine (receptionist)", "queue_mine"),
          ("queue: all, first page (station head)", "queue_all"),
@@ -458,7 +469,8 @@ READS = [("queue: mine (receptionist)", "queue_mine"),
          ("figures: a year by program, month, community", "figures_year"),
          ("open311: requests.json, no filter (90 days)", "open311_default"),
          ("open311: requests.json with filters", "open311_filtered"),
-         ("open311: one request", "open311_one")]
+         ("open311: one request", "open311_one"),
+         ("registration: the look for the case it repeats", "repeat_lookup")]
 
 
 def time_reads(engine, runs: int, explain: bool, only: list[str] | None) -> list[dict]:

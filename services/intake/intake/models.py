@@ -19,6 +19,7 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
     func,
+    literal,
     text,
 )
 from sqlalchemy import case as when
@@ -176,7 +177,7 @@ class Case(Base):
     channel: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(30), index=True)
     resident_name: Mapped[str | None] = mapped_column(String(100))
-    resident_phone: Mapped[str | None] = mapped_column(String(30), index=True)
+    resident_phone: Mapped[str | None] = mapped_column(String(30))
     resident_contact: Mapped[str | None] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text)
     address: Mapped[str | None] = mapped_column(String(300))
@@ -223,14 +224,22 @@ def urgency_rank(urgency):
 def phone_digits(column):
     """A stored phone's digits (it may be written with spaces, dashes or a +)."""
     for mark in (" ", "-", "+"):
-        column = func.replace(column, mark, "")
+        column = func.replace(column, _literal(mark), _literal(""))
     return column
 
 
 def address_key(column):
     """An address as the duplicate rule compares them: no spaces, half- or full-width, any
     case."""
-    return func.lower(func.replace(func.replace(column, " ", ""), "\u3000", ""))
+    return func.lower(func.replace(func.replace(column, _literal(" "), _literal("")),
+                                   _literal("\u3000"), _literal("")))
+
+
+def _literal(value: str):
+    """A constant written into the statement, not sent beside it: SQLite uses an index of an
+    expression only for the very expression, constants and all (PostgreSQL's driver writes them
+    in anyway)."""
+    return literal(value, literal_execute=True)
 
 
 def text_grams(column):
@@ -273,6 +282,15 @@ Case.__table__.append_constraint(Index(
     "ix_cases_channel_created", Case.community_id, Case.channel, Case.created_at))
 Case.__table__.append_constraint(Index(
     "ix_cases_phone_digits", phone_digits(Case.resident_phone)))
+# a registration's look for the open case it repeats (``duplicates``): by the resident's phone
+# or the address as the rule compares them, each an exact match, with the community and the
+# service type beside it, so that SQLite, with no statistics to go by, takes these over an index
+# of fewer of the look's columns (without them the look read every open case of the service in
+# the community)
+Case.__table__.append_constraint(Index("ix_cases_repeat_phone", Case.resident_phone,
+                                       Case.community_id, Case.service_code))
+Case.__table__.append_constraint(Index("ix_cases_repeat_address", address_key(Case.address),
+                                       Case.community_id, Case.service_code))
 Case.__table__.append_constraint(Index(
     "ix_cases_figures", Case.community_id, Case.created_at,
     postgresql_include=["status", "program_id", "first_response_at", "resolved_at",

@@ -113,7 +113,7 @@ def test_the_migration_counts_the_cases_already_there():
             connection.exec_driver_sql("DROP TABLE case_figures_changes, case_figures_daily")
             connection.exec_driver_sql("UPDATE alembic_version SET version_num = '0012'")
         engine.dispose()
-        migrate(url)
+        migrate(url, "0013")
         engine = make_engine(normalise_url(url))
         with Session(engine) as session:
             assert counted(session, "rainbow-city", None, None) == expected

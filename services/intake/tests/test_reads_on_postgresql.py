@@ -3,17 +3,19 @@ stories and hand counts as on SQLite (``test_search``, ``test_views``, ``test_fi
 ``test_figures_by_day``), now read through the indexes of migration 0009 (the searches'
 ``minzi_grams`` pieces) and the days' counts of migration 0013 (the figures, kept by its
 trigger). Each test in a transaction rolled back afterwards."""
+import re
 from pathlib import Path
 
 import pytest
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session
 
 from minzi.db import make_engine, normalise_url
 from minzi.testing import RecordingTransaction, postgres_database
 
+from intake.domain.duplicates import _looking_for
 from intake.domain.search import word_conditions
 from intake.domain.views import list_cases
 from intake.models import Case
@@ -126,3 +128,38 @@ def test_the_searches_read_the_indexes(tx):
         assert "ix_cases_name_grams" not in searched and "address_grams" not in searched
     assert "Bitmap Index Scan on ix_cases_name_grams" in plan(name="欧阳")
     assert "Bitmap Index Scan on ix_cases_address_grams" in plan(address="8号楼")
+
+
+def test_the_look_for_a_repeat_reads_only_the_cases_of_its_key_phone_or_address(tx):
+    """A registration looks for the case its key made and the open case it repeats (the same
+    phone or address): each by its own index, an exact match, never by walking the community's
+    open cases of the service, which grow with the station (enable_seqscan off, as on a big
+    table)."""
+    tx.session.execute(text(   # a station's open cases of one service, each its own resident
+        "INSERT INTO cases (tracking_code, public_id, request_key, community_id, channel, status,"
+        " resident_phone, description, address, attributes, service_code, chase_level,"
+        " escalated, reopened_count, created_at, updated_at)"
+        " SELECT 'T' || i, 'P' || i, 'rainbow-city/' || i, 'rainbow-city', 'open311',"
+        " 'accepted', '139' || lpad(i::text, 8, '0'), '楼上漏水', '彩虹城' || i || '号', '{}',"
+        " 'water_repair', 0, false, 0, now(), now() FROM generate_series(1, 5000) AS i"))
+    tx.session.execute(text("ANALYZE cases"))
+    values = {"request_key": "rainbow-city/k1", "phone": "13900001111", "address": "彩虹城8号楼",
+              "community": "rainbow-city", "service_code": "water_repair"}
+    connection = tx.session.connection()
+
+    def explained(conn, cursor, statement, parameters, context, executemany):
+        return "EXPLAIN " + statement, parameters
+    expected = {(True, True, True): {"cases_request_key_key", "ix_cases_repeat_phone",
+                                     "ix_cases_repeat_address"},
+                (False, True, True): {"ix_cases_repeat_phone", "ix_cases_repeat_address"},
+                (False, False, True): {"ix_cases_repeat_address"},
+                (False, True, False): {"ix_cases_repeat_phone"},
+                (True, False, False): {"cases_request_key_key"}}
+    for shape, indexes in expected.items():
+        event.listen(connection, "before_cursor_execute", explained, retval=True)
+        try:
+            looked = "\n".join(r[0] for r in connection.execute(_looking_for(*shape), values))
+        finally:
+            event.remove(connection, "before_cursor_execute", explained)
+        read = set(re.findall(r"Index (?:Only )?Scan (?:using|on) ((?:ix_)?cases_\w+)", looked))
+        assert read == indexes, (shape, looked)

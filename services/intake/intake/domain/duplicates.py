@@ -3,13 +3,13 @@ handled is linked to the case in hand, and hears the same answer; a matter alrea
 a new case."""
 from functools import cache
 
-from sqlalchemy import Select, and_, bindparam, func, or_, select
+from sqlalchemy import Select, and_, bindparam, or_, select
 from sqlalchemy import case as when
 from sqlalchemy.orm import Session
 
 from minzi.api import DomainError
 
-from ..models import Case
+from ..models import Case, address_key
 from .access import Actor, require_may
 from .desk import Desk, require_open
 from .labels import OPEN_STATUSES
@@ -28,18 +28,15 @@ def _looking_for(by_key: bool, by_phone: bool, by_address: bool) -> Select:
     shapes, its values given at each call: registrations are what intake does most, and
     SQLAlchemy works out a new statement's cache key every time it is built."""
     same_request = Case.request_key == bindparam("request_key")
+    same_matter = (Case.community_id == bindparam("community"),
+                   Case.service_code == bindparam("service_code"), Case.status.in_(OPEN_STATUSES))
+    # each way to match a condition of its own, so that each is looked up by its own index
+    # (the request's key, the phone, the address's key) and only their few cases are read
     looked_for = [same_request] if by_key else []
-    same_person_or_place = []
     if by_phone:
-        same_person_or_place.append(Case.resident_phone == bindparam("phone"))
+        looked_for.append(and_(*same_matter, Case.resident_phone == bindparam("phone")))
     if by_address:
-        same_person_or_place.append(
-            func.lower(func.replace(func.replace(Case.address, " ", ""), "\u3000", ""))
-            == bindparam("address"))
-    if same_person_or_place:
-        looked_for.append(and_(Case.community_id == bindparam("community"),
-                               Case.service_code == bindparam("service_code"),
-                               Case.status.in_(OPEN_STATUSES), or_(*same_person_or_place)))
+        looked_for.append(and_(*same_matter, address_key(Case.address) == bindparam("address")))
     order = (when((same_request, 0), else_=1), Case.id) if by_key else (Case.id,)
     return select(Case).where(or_(*looked_for)).order_by(*order).limit(1)
 

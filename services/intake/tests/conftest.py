@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import event
 
 from minzi.api import DomainError
 from minzi.contract import ProgramManifest
@@ -78,6 +79,24 @@ def said(error: DomainError) -> tuple:
     """What the refused reads, in Chinese and English, where, and the HTTP status."""
     zh, en = error.to_body("zh")["error"], error.to_body("en")["error"]
     return zh["message"], en["message"], next(iter(zh.get("fields", {})), None), error.status
+
+
+# a request looking for the case it repeats (``duplicates._looking_for``'s values)
+REPEAT_LOOK = {"request_key": "rainbow-city/k1", "phone": "13900001111",
+               "address": "彩虹城8号楼", "community": "rainbow-city",
+               "service_code": "water_repair"}
+
+
+def planned(connection, statement, values: dict, explain: str) -> str:
+    """The database's plan of ``statement`` with ``values`` (``explain``: "EXPLAIN" on
+    PostgreSQL, "EXPLAIN QUERY PLAN" on SQLite), one line a step."""
+    def explained(conn, cursor, sql, parameters, context, executemany):
+        return f"{explain} {sql}", parameters
+    event.listen(connection, "before_cursor_execute", explained, retval=True)
+    try:
+        return "\n".join(row[-1] for row in connection.execute(statement, values))
+    finally:
+        event.remove(connection, "before_cursor_execute", explained)
 
 
 def published_keys(tx: RecordingTransaction) -> list[str]:

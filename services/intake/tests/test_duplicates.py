@@ -3,13 +3,22 @@ whoever asked again hears the answer, however the matter ends."""
 import re
 
 import pytest
-from sqlalchemy import event
 
 from intake.domain import answers, assignment, duplicates
 from intake.domain.registry import Registry
 from intake.models import Notification
 
-from .conftest import LEGAL_AID, NOW, RECEPTIONIST, actor, desk, published_keys, register_case
+from .conftest import (
+    LEGAL_AID,
+    NOW,
+    RECEPTIONIST,
+    REPEAT_LOOK,
+    actor,
+    desk,
+    planned,
+    published_keys,
+    register_case,
+)
 
 WAGES = {"service_code": "labour_dispute", "attributes": {"employer": "某公司"},
          "resident_phone": "13800001111"}
@@ -136,23 +145,12 @@ def test_the_look_for_a_repeat_reads_each_way_by_its_own_index(tx):
     """The case a request's key made, and the open case it repeats by phone or by address, are
     each looked up by an index of that value: what a registration reads does not grow with the
     station's open cases (SQLite; PostgreSQL's plans: ``test_reads_on_postgresql``)."""
-    connection = tx.session.connection()
-    values = {"request_key": "rainbow-city/k1", "phone": "13900001111", "address": "彩虹城8号楼",
-              "community": "rainbow-city", "service_code": "water_repair"}
-
-    def explained(conn, cursor, statement, parameters, context, executemany):
-        return "EXPLAIN QUERY PLAN " + statement, parameters
-
     by_index = {"key": "request_key", "phone": "ix_cases_repeat_phone",
                 "address": "ix_cases_repeat_address"}
     for ways in (("key", "phone", "address"), ("phone", "address"), ("address",), ("phone",),
                  ("key",)):
         statement = duplicates._looking_for("key" in ways, "phone" in ways, "address" in ways)
-        event.listen(connection, "before_cursor_execute", explained, retval=True)
-        try:
-            plan = "\n".join(row[-1] for row in connection.execute(statement, values))
-        finally:
-            event.remove(connection, "before_cursor_execute", explained)
+        plan = planned(tx.session.connection(), statement, REPEAT_LOOK, "EXPLAIN QUERY PLAN")
         assert "SCAN cases" not in plan, plan
         # (the key's index is the one SQLite makes for its UNIQUE: named by the column here)
         searched = {column if column == "request_key" else index for index, column in

@@ -89,6 +89,10 @@ class Layers:
                 id=RECEPTIONIST["id"], username=RECEPTIONIST["username"],
                 name=RECEPTIONIST["name"], role=RECEPTIONIST["role"],
                 community_id="rainbow-city", password_hash="x"))
+            # registered as the station's own program, its bus user its name, as a report's
+            # sender is checked against it
+            registrations.register_at_start(tx.session, ["legal_aid"], ["rainbow-city"],
+                                            utcnow())
             Registry(tx.session).announce(PROGRAM, utcnow())
             tx.session.flush()
             self.api_key = accounts.create_api_key(tx.session, "rainbow-city", "bench", utcnow())
@@ -143,7 +147,7 @@ class Layers:
     def report(self, n: int) -> None:
         case_id = self.registered[n]
         with self.store.transaction(event_id=f"report-{case_id}", handler="reports") as tx:
-            registrations.admit_report(tx.session, "legal_aid", None, development=True)
+            registrations.admit_report(tx.session, "legal_aid", "legal_aid", development=False)
             assert reports.apply_report(self.desk(tx, utcnow()), {
                 "case_id": case_id, "program_id": "legal_aid", "status": "accepted",
                 "handler": "李律师"})

@@ -31,13 +31,11 @@ from contextlib import ExitStack  # noqa: E402
 from pathlib import Path  # noqa: E402
 from types import SimpleNamespace  # noqa: E402
 
-from alembic import command  # noqa: E402
-from alembic.config import Config  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
 from minzi.contract import ProgramManifest  # noqa: E402
-from minzi.db import normalise_url  # noqa: E402
 from minzi.envelope import utcnow  # noqa: E402
+from minzi.run import migrate  # noqa: E402
 from minzi.staff_identity import LIFETIME_SECONDS as STATEMENT_LIFETIME_SECONDS  # noqa: E402
 from minzi.staff_identity import dispatch_proven  # noqa: E402
 from minzi.store import Store  # noqa: E402
@@ -62,13 +60,6 @@ PROGRAM = ProgramManifest().load({
          "time_limit_hours": 48,
          "attributes": [{"code": "employer", "datatype": "string", "required": True,
                          "description": "用人单位"}]}]})
-
-
-def migrated(url: str) -> None:
-    config = Config(str(INTAKE / "alembic.ini"))
-    config.set_main_option("script_location", str(INTAKE / "migrations"))
-    config.set_main_option("sqlalchemy.url", normalise_url(url).replace("%", "%%"))
-    command.upgrade(config, "head")
 
 
 class Layers:
@@ -176,7 +167,7 @@ def bench(database: str, cases: int) -> dict[str, float]:
         else:
             folder = stack.enter_context(tempfile.TemporaryDirectory())
             url = f"sqlite:///{folder}/intake.db"
-        migrated(url)
+        migrate("intake", INTAKE, {"DATABASE_URL": url})   # as minzi-run does at start
         layers = Layers(url)
         stack.callback(layers.close)
         warm = min(50, cases)
@@ -217,9 +208,9 @@ def main(argv=None) -> int:
         for key, what in ROWS:
             print(f"  {what:<58} {figures[key]:6.2f} ms  "
                   f"({figures[key] / figures['bare']:.1f} bare transactions)")
-        half = (figures["staff_api"] + figures["open311"]) / 2 + figures["report"]
+        per_case = (figures["staff_api"] + figures["open311"]) / 2 + figures["report"]
         print(f"  a case as the benchmark sends them (half each door, and its acceptance): "
-              f"{half:.2f} ms of intake's CPU in its own code and statements")
+              f"{per_case:.2f} ms of intake's CPU in its own code and statements")
     return 0
 
 

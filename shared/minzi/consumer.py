@@ -17,17 +17,25 @@ Only then is the original acked: a crash in between redelivers it, and handlers 
 
 The handler is given who sent the message as RabbitMQ vouches for it (``sender``, see
 ``minzi.trust``), and decides whether that sender may say it.
+
+``batch_consume`` is the same for a queue a service takes many messages from (a program's cases,
+intake's reports): the messages waiting are handled together, in one worker and one transaction,
+and a batch that fails is taken apart, each of its messages handled alone, so that only the
+message at fault is retried or parked.
 """
 import logging
 import time
 import traceback
+from collections import deque
 from functools import partial
+from typing import Any, NamedTuple
 
+import eventlet
 from kombu import Queue
 from kombu.exceptions import OperationalError as BrokerUnreachable
 from marshmallow import ValidationError
 from nameko.exceptions import ContainerBeingKilled
-from nameko.messaging import Consumer
+from nameko.messaging import Consumer, QueueConsumer
 from sqlalchemy import exc as db
 
 from .api import DomainError
@@ -45,6 +53,8 @@ PARKED_AT_HEADER = "x-minzi-parked-at"
 OUTAGE_HEADER = "x-minzi-outage-waits"
 DEFAULT_RETRY_DELAYS = (1, 5, 30)
 DEFAULT_OUTAGE_DELAYS = (1, 2, 5, 10, 30, 60)
+DEFAULT_MAX_BATCH = 50
+DEFAULT_BATCH_PREFETCH = 100   # two batches' worth: the next fills while one is handled
 
 
 def retry_queue(queue_name: str, delay_ms: int) -> Queue:
@@ -153,3 +163,91 @@ class ReliableConsumer(Consumer):
 
 
 reliable_consume = ReliableConsumer.decorator
+
+
+class Delivery(NamedTuple):
+    """A message as a batch handler gets it: its body, and who sent it (``sender_of``)."""
+    body: Any
+    sender: str | None
+
+
+class BatchQueueConsumer(QueueConsumer):
+    """The connection a service's batch consumers share: its own prefetch (``BATCH_PREFETCH``),
+    larger than the worker count that sets the other consumers' so that a batch can be as
+    large as ``max_batch`` (a batch takes one worker, however many messages it holds)."""
+
+    @property
+    def prefetch_count(self):
+        return int(self.container.config.get("BATCH_PREFETCH", DEFAULT_BATCH_PREFETCH))
+
+
+class BatchConsumer(ReliableConsumer):
+    """As ``ReliableConsumer``, with the messages waiting handed to the handler together:
+    ``handler(deliveries)``, a list of ``Delivery`` in the order the queue gave them, which it
+    handles all together or raises. Under load that is one worker, one transaction and one commit
+    for many messages, where each cost as much as the message's own work; with nothing else
+    waiting a message is a batch of one, handled at once.
+
+    One batch at a time per consumer, so the messages are handled in the queue's order (at most
+    ``max_batch``, and no more than the prefetch lets in). A batch that fails is taken apart:
+    each of its messages is handed on alone, in order and before anything newer, and the one at
+    fault is retried or parked as ``ReliableConsumer`` does, its attempts its own."""
+
+    queue_consumer = BatchQueueConsumer()
+
+    def __init__(self, queue, max_batch: int = DEFAULT_MAX_BATCH, **kwargs):
+        self.max_batch = max_batch
+        super().__init__(queue, **kwargs)
+
+    def setup(self):
+        super().setup()
+        self._waiting: deque = deque()   # (Delivery, message): not yet handed to a worker
+        self._alone: deque = deque()     # of a batch that failed: each handed on by itself
+        self._turn = False               # a batch is being handled (or about to be)
+
+    def handle_message(self, body, message):
+        self._waiting.append((Delivery(body, sender_of(message, self.own_user)), message))
+        if self._turn:
+            return                       # taken with the next batch
+        self._turn = True
+        eventlet.sleep(0)                # the deliveries read off the socket with this one join it
+        self._hand_on()
+
+    def _hand_on(self):
+        """Hands the next batch to a worker; with nothing waiting, gives up the turn."""
+        if self._alone:
+            batch = [self._alone.popleft()]
+        elif self._waiting:
+            batch = [self._waiting.popleft()
+                     for _ in range(min(self.max_batch, len(self._waiting)))]
+        else:
+            self._turn = False
+            return
+        try:
+            self.container.spawn_worker(
+                self, ([delivery for delivery, _ in batch],), {},
+                context_data=self.unpack_message_headers(batch[0][1]),
+                handle_result=partial(self._batch_handled, batch))
+        except ContainerBeingKilled:
+            for _, message in [*batch, *self._alone, *self._waiting]:
+                self.queue_consumer.requeue_message(message)
+            self._alone.clear()
+            self._waiting.clear()
+            self._turn = False
+
+    def _batch_handled(self, batch, worker_ctx, result=None, exc_info=None):
+        if exc_info is None:
+            for _, message in batch:
+                self.queue_consumer.ack_message(message)
+        elif len(batch) == 1:
+            self.handle_message_processed(batch[0][1], result, exc_info)
+        else:
+            _log.info("a batch of %d from %s failed (%s); each is handled alone",
+                      len(batch), self.queue.name, exc_info[1])
+            self._alone.extend(batch)
+        # the next batch from a thread of its own: this worker holds its slot until it returns
+        self.container.spawn_managed_thread(self._hand_on, identifier="batch-consumer")
+        return result, exc_info
+
+
+batch_consume = BatchConsumer.decorator

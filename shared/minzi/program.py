@@ -13,7 +13,9 @@ own and inherits the rest.
 * ``handle_case``: the case inbox (``case.dispatched`` / ``case.chased`` / ``case.recalled``
   addressed to the program), taken only from intake's bus user. Each message is read and
   validated, handled once (the inbox row, the program's changes and the report it sends back
-  commit in one transaction), and retried then parked when it fails. A case of a service type
+  commit in one transaction), and retried then parked when it fails. The messages waiting
+  together are handled in one transaction (``minzi.consumer.batch_consume``); a batch that
+  fails is taken apart, so a message at fault never holds up the others. A case of a service type
   the program does not offer is returned to intake with a note, without troubling the
   program's rules. The rules are three plain
   functions of ``case_rules``, given the transaction (``tx.session``, ``tx.publish``), the
@@ -41,7 +43,7 @@ from nameko.rpc import rpc
 
 from . import schemas
 from .api import DomainError, Router
-from .consumer import ReliableConsumer
+from .consumer import BatchConsumer, Delivery
 from .contract import (
     CaseDispatched,
     CaseNotice,
@@ -85,7 +87,7 @@ def _program_id(container) -> str:
     return load_manifest(_announcer(container).manifest_path)["program_id"]
 
 
-class CaseInbox(ReliableConsumer):
+class CaseInbox(BatchConsumer):
     """Consumes the program's own case queue (``minzi.program.<program_id>.cases``), named from
     the manifest the service announces."""
 
@@ -135,40 +137,54 @@ class Program:
         cls.pages = pages
 
     @case_inbox
-    def handle_case(self, body: dict, sender: str | None = None) -> None:
-        envelope = read_envelope(body)
-        kind = envelope["type"]
-        require_intake(kind, sender, self.config)
-        schema = CASE_SCHEMAS.get(kind)
-        if schema is None:  # a kind of message this version does not know: nothing to do
-            _log.info("ignoring %s %s", kind, envelope["event_id"])
+    def handle_case(self, deliveries: list[Delivery]) -> None:
+        """The case messages waiting, in one transaction: each read and checked first (one that
+        fails takes the batch apart, see ``BatchConsumer``), then handled once, in order."""
+        messages = [m for m in map(self._read_case_message, deliveries) if m is not None]
+        if not messages:
             return
+        with self.store.transaction(event_ids=[envelope["event_id"] for envelope, *_ in messages],
+                                    handler="handle_case") as tx:
+            for envelope, data, community in messages:
+                if tx.delivered_before(envelope["event_id"]):
+                    _log.info("%s %s delivered again; already handled", envelope["type"],
+                              envelope["event_id"])
+                    continue
+                self._handle_case(tx.for_community(community), envelope["type"], data, community)
+
+    def _read_case_message(self, delivery: Delivery) -> tuple[dict, dict, str | None] | None:
+        """(envelope, data, community) of a message from intake about a case of this program;
+        None for a kind this version does not know (nothing to do); refused otherwise."""
+        envelope = read_envelope(delivery.body)
+        kind = envelope["type"]
+        require_intake(kind, delivery.sender, self.config)
+        schema = CASE_SCHEMAS.get(kind)
+        if schema is None:
+            _log.info("ignoring %s %s", kind, envelope["event_id"])
+            return None
         data = schemas.load(schema, envelope["data"])
         program_id = self.program.program_id
         if data.get("program_id") not in (None, program_id):
             raise DomainError("not_this_program",
                               f"这件诉求是交给 {data['program_id']} 的，不是 {program_id}",
                               f"The case is addressed to {data['program_id']}, not {program_id}")
-        community = data.get("community") or envelope.get("community")
-        with self.store.transaction(event_id=envelope["event_id"], handler="handle_case",
-                                    community=community) as tx:
-            if tx.duplicate:
-                _log.info("%s %s delivered again; already handled", kind, envelope["event_id"])
-                return
-            now = utcnow()
-            if kind == "case.dispatched":
-                report = self._receive(tx, data, now)
-                if report is not None:
-                    report = {"case_id": data["case_id"], "program_id": program_id, **report}
-                    schemas.load(CaseReported, report)   # one intake would refuse is a bug here
-                    tx.publish("case.reported", report, community=community)
-                _log.info("case %s: %s", data["tracking_code"], (report or {}).get("status"))
-            else:
-                notice = {**data, "community": community}
-                rule = self.case_rules.chased if kind == "case.chased" else \
-                    self.case_rules.recalled
-                rule(tx, notice, now)
-                _log.info("case %s %s", data["case_id"], kind.split(".")[1])
+        return envelope, data, data.get("community") or envelope.get("community")
+
+    def _handle_case(self, tx: Transaction, kind: str, data: dict, community: str | None) -> None:
+        now = utcnow()
+        if kind == "case.dispatched":
+            report = self._receive(tx, data, now)
+            if report is not None:
+                report = {"case_id": data["case_id"], "program_id": self.program.program_id,
+                          **report}
+                schemas.load(CaseReported, report)   # one intake would refuse is a bug here
+                tx.publish("case.reported", report, community=community)
+            _log.info("case %s: %s", data["tracking_code"], (report or {}).get("status"))
+        else:
+            notice = {**data, "community": community}
+            rule = self.case_rules.chased if kind == "case.chased" else self.case_rules.recalled
+            rule(tx, notice, now)
+            _log.info("case %s %s", data["case_id"], kind.split(".")[1])
 
     def _receive(self, tx: Transaction, case: dict, now: datetime) -> dict | None:
         offered = {t["code"] for t in self.program.manifest["service_types"]}

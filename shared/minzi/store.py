@@ -10,6 +10,14 @@
 The change, the inbox row and the outbox rows commit together or not at all. After the commit the
 relay is woken at once, so an event leaves within milliseconds; a sweep every few seconds
 publishes whatever a crash left behind.
+
+A batch of messages (``minzi.consumer.batch_consume``) is handled in one transaction the same way:
+
+    with self.store.transaction(event_ids=[...], handler="reports") as tx:
+        for envelope in envelopes:
+            if tx.delivered_before(envelope["event_id"]):
+                continue
+            ...
 """
 import logging
 import time
@@ -39,6 +47,22 @@ class Transaction:
         self._store = store
         self._community = community
         self.published = []
+        self._seen_before: set[str] = set()
+
+    def delivered_before(self, event_id) -> bool:
+        """One of the transaction's messages (``event_ids``) was handled before, or comes twice
+        in the batch and this is not its first time: it already had its effect."""
+        if str(event_id) in self._seen_before:
+            return True
+        self._seen_before.add(str(event_id))
+        return False
+
+    def for_community(self, community):
+        """The transaction, publishing for ``community`` unless told otherwise (one message of a
+        batch)."""
+        view = Transaction(self.session, self._store, community)
+        view.published = self.published
+        return view
 
     def publish(self, routing_key, data, *, community=None, type_=None, version=None):
         """Write an event to the outbox in this transaction; it is sent after the commit."""
@@ -77,7 +101,10 @@ class StoreHandle:
             session.close()
 
     @contextmanager
-    def transaction(self, *, event_id=None, handler=None, community=None):
+    def transaction(self, *, event_id=None, event_ids=None, handler=None, community=None):
+        """``event_id``: the message handled, ``tx.duplicate`` when it was before. ``event_ids``:
+        a batch's messages, each ``tx.delivered_before(event_id)`` or not; their inbox rows are
+        written in one statement."""
         store = self._store
         session = store.sessions()
         tx = Transaction(session, store, community)
@@ -85,6 +112,10 @@ class StoreHandle:
             if event_id is not None:
                 tx.duplicate = not _first_delivery(session, store.inbox_model, str(event_id),
                                                    handler or "default")
+            if event_ids is not None:
+                tx._seen_before = _delivered_before(session, store.inbox_model,
+                                                    [str(e) for e in event_ids],
+                                                    handler or "default")
             yield tx
             if not tx.duplicate:
                 session.commit()
@@ -105,6 +136,17 @@ def _first_delivery(session, model, event_id, handler):
     written = session.execute(_insert_if_new(session.get_bind().dialect.name, model.__table__),
                               {"event_id": event_id, "handler": handler})
     return written.rowcount == 1
+
+
+def _delivered_before(session, model, event_ids, handler):
+    """Writes the inbox rows of a batch's messages in one statement; returns the ids of those
+    already there (handled before). A message twice in the batch is written once; its second
+    time is found by ``Transaction.delivered_before``."""
+    unique = list(dict.fromkeys(event_ids))
+    statement = _insert_if_new(session.get_bind().dialect.name, model.__table__)
+    written = session.scalars(statement.returning(model.__table__.c.event_id),
+                              [{"event_id": e, "handler": handler} for e in unique])
+    return set(unique) - set(written)
 
 
 @cache

@@ -4,9 +4,10 @@ import json
 
 import pytest
 from kombu import Connection
-from sqlalchemy import create_engine, select
+from sqlalchemy import create_engine, select, text
 
 from minzi.consumer import parked_queue
+from minzi.contract import program_cases_queue
 from minzi.db import normalise_url
 from minzi.testing import call_api, dispatched_case, make_staff, wait_for
 
@@ -158,3 +159,50 @@ def test_every_program_tells_what_its_outbox_still_holds(program, bus):
     with entrypoint_hook(program, "outbox_state") as outbox_state:
         assert wait_for(lambda: outbox_state()["pending"] == 0)
         assert outbox_state() == {"pending": 0, "unroutable": 0, "oldest_seconds": 0.0}
+
+
+def queue_cases_before_start(bus, rabbit_config, at_fault=()):
+    """Cases 1 to 7 waiting on the program's queue before it starts (a program coming back to a
+    backlog); those ``at_fault`` are addressed to another program."""
+    with Connection(rabbit_config["AMQP_URI"]) as connection:
+        program_cases_queue("sample_program")(connection.channel()).declare()
+    for case_id in range(1, 8):
+        bus.publish("case.dispatched.sample_program", dispatched_case(
+            "legal_aid" if case_id in at_fault else "sample_program", "water_repair",
+            case_id=case_id))
+
+
+def reported_case_ids(bus, last):
+    report = bus.wait("case.reported", lambda m: m["data"]["case_id"] == last)
+    return [m["data"]["case_id"] for m in [*bus.seen, report]]
+
+
+def test_cases_waiting_together_are_received_together_in_their_order(
+        program_container, bus, rabbit_config):
+    """Their inbox rows, the program's records and the reports commit in fewer transactions
+    than there are cases; the reports go back in the order the cases came."""
+    queue_cases_before_start(bus, rabbit_config)
+    program = program_container(SampleProgram, max_workers=1)
+    assert reported_case_ids(bus, last=7) == [1, 2, 3, 4, 5, 6, 7]
+    assert received(program) == dict.fromkeys(range(1, 8), ("received", 0))
+    engine = create_engine(normalise_url(program.config["DATABASE_URL"]))
+    try:
+        with engine.connect() as connection:   # PostgreSQL: rows of one transaction share xmin
+            transactions = connection.execute(text(
+                "SELECT count(DISTINCT xmin::text) FROM inbox")).scalar()
+    finally:
+        engine.dispose()
+    assert transactions < 7
+
+
+def test_a_case_at_fault_among_others_waiting_is_parked_alone(program_container, bus,
+                                                               rabbit_config):
+    """The batch it came in is taken apart: it is parked by itself, and every other case is
+    received once, its report sent once and in order."""
+    queue_cases_before_start(bus, rabbit_config, at_fault={4})
+    program = program_container(SampleProgram, max_workers=1)
+    found = wait_for(lambda: parked(rabbit_config["AMQP_URI"]), message="the parked case")
+    assert [(m["data"]["case_id"], "addressed to legal_aid" in error)
+            for m, error in found] == [(4, True)]
+    assert reported_case_ids(bus, last=7) == [1, 2, 3, 5, 6, 7]
+    assert received(program) == dict.fromkeys((1, 2, 3, 5, 6, 7), ("received", 0))

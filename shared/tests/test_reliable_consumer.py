@@ -8,8 +8,8 @@ from kombu.exceptions import OperationalError as BrokerUnreachable
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 
 from minzi.bus import ConfirmingPublisher, minzi_exchange
+from minzi.consumer import batch_consume, parked_queue, reliable_consume
 from minzi.consumer import outage as is_outage
-from minzi.consumer import parked_queue, reliable_consume
 from minzi.envelope import make_envelope, read_envelope
 from minzi.ops import list_parked, replay
 from minzi.testing import wait_for
@@ -124,3 +124,73 @@ def test_a_newer_version_is_parked_for_an_upgraded_consumer(flaky):
 ])
 def test_what_counts_as_an_outage(error, waited_out):
     assert is_outage(error) is waited_out
+
+
+# -- batches ---------------------------------------------------------------------------------
+
+BATCH_QUEUE = Queue("minzi.test.batched", exchange=minzi_exchange(), routing_key="test.batched",
+                    durable=True)
+batches = []      # each batch handed to the handler: the numbers of its messages
+handled = []      # the numbers of the messages whose batch went through
+bad = set()       # the numbers the handler refuses
+
+
+class Batched:
+    name = "batched"
+
+    @batch_consume(BATCH_QUEUE)
+    def handle(self, deliveries):
+        numbers = [read_envelope(d.body)["data"]["n"] for d in deliveries]
+        batches.append(numbers)
+        if bad & set(numbers):
+            raise RuntimeError(f"refused {sorted(bad & set(numbers))}")
+        handled.extend(numbers)
+
+
+@pytest.fixture
+def waiting_batch(container_factory, rabbit_config):
+    """Eight messages waiting on the queue before the consumer starts: ``start()`` starts it."""
+    batches.clear()
+    handled.clear()
+    bad.clear()
+    amqp_uri = rabbit_config["AMQP_URI"]
+    with Connection(amqp_uri) as connection:
+        BATCH_QUEUE(connection.channel()).declare()
+    publisher = ConfirmingPublisher(amqp_uri)
+    for n in range(1, 9):
+        publisher.publish(make_envelope("test.batched", {"n": n}, source="test"), "test.batched")
+    publisher.close()
+    container = container_factory(Batched, {**rabbit_config, "RETRY_DELAYS_SECONDS": [0.1],
+                                            "max_workers": 1})
+    return container.start
+
+
+def batch_parked(amqp_uri):
+    with Connection(amqp_uri) as connection:
+        queue = parked_queue("minzi.test.batched")(connection.channel())
+        queue.declare()
+        return [read_envelope(m.payload)["data"]["n"] for m in iter(
+            lambda: queue.get(no_ack=True), None)]
+
+
+def test_messages_waiting_together_are_handed_over_together_in_order(waiting_batch):
+    waiting_batch()
+    wait_for(lambda: len(handled) == 8, message="every message to be handled")
+    assert handled == list(range(1, 9))                 # in the queue's order, each once
+    assert len(batches) < 8 and max(map(len, batches)) > 1
+
+
+def test_a_batch_that_fails_is_taken_apart_and_only_the_message_at_fault_is_parked(
+        waiting_batch, rabbit_config):
+    bad.add(5)
+    waiting_batch()
+    parked = wait_for(lambda: batch_parked(rabbit_config["AMQP_URI"]),
+                      message="the message at fault to be parked")
+    assert parked == [5]
+    wait_for(lambda: len(handled) == 7, message="the others to be handled")
+    assert handled == [1, 2, 3, 4, 6, 7, 8]             # each once, in order
+    # the batch holding 5 was handed over whole once, then each of its messages alone; 5 alone
+    # twice (its first try and the one retry), then parked
+    failed = next(b for b in batches if 5 in b)
+    assert len(failed) > 1
+    assert [b for b in batches if b == [5]] == [[5], [5]]

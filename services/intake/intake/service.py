@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from minzi import schemas, trust
 from minzi.api import DomainError, validation_body
-from minzi.consumer import outage, reliable_consume
+from minzi.consumer import Delivery, batch_consume, outage, reliable_consume
 from minzi.contract import (
     CaseReported,
     CaseSubmitted,
@@ -37,7 +37,7 @@ from .domain import (
     reports,
     views,
 )
-from .domain.desk import Desk
+from .domain.desk import Desk, hold_cases
 from .domain.registry import Registry
 from .models import Inbox, Outbox
 from .notify import Notifier
@@ -178,20 +178,29 @@ class IntakeService:
                     _log.info("program %s withdrew", data["program_id"])
                     reports.program_gone(self.desk(tx, now), data["program_id"])
 
-    @reliable_consume(intake_reports_queue())
-    def handle_report(self, body: dict, sender: str | None = None) -> None:
-        envelope = read_envelope(body)
-        report = schemas.load(CaseReported, envelope["data"])
-        with self.store.transaction(event_id=envelope["event_id"], handler="reports") as tx:
-            if tx.duplicate:
-                return
-            # held while the report is applied: the session knows the program's name then
-            _program = registrations.admit_report(tx.session, report["program_id"], sender,
-                                                  development=self.development)
-            applied = reports.apply_report(self.desk(tx, utcnow()), report)
-            if not applied:
-                _log.info("ignored report %s on case %s from %s", report["status"],
-                          report["case_id"], report["program_id"])
+    @batch_consume(intake_reports_queue())
+    def handle_report(self, deliveries: list[Delivery]) -> None:
+        """Programs' reports, those waiting together in one transaction (``batch_consume``): each
+        read first (one that cannot be read takes the batch apart), then admitted from its
+        sender and applied once, in order."""
+        received = [(envelope, schemas.load(CaseReported, envelope["data"]), delivery.sender)
+                    for envelope, delivery in ((read_envelope(d.body), d) for d in deliveries)]
+        # each program admitted once a batch, from each sender; its record is held while the
+        # batch is applied, so the session knows the program's name without a round trip
+        admitted: dict[tuple, object] = {}
+        with self.store.transaction(event_ids=[envelope["event_id"] for envelope, *_ in received],
+                                    handler="reports") as tx:
+            fresh = [(report, sender) for envelope, report, sender in received
+                     if not tx.delivered_before(envelope["event_id"])]
+            _cases = hold_cases(tx.session, [report["case_id"] for report, _ in fresh])
+            desk = self.desk(tx, utcnow())
+            for report, sender in fresh:
+                if (report["program_id"], sender) not in admitted:
+                    admitted[report["program_id"], sender] = registrations.admit_report(
+                        tx.session, report["program_id"], sender, development=self.development)
+                if not reports.apply_report(desk, report):
+                    _log.info("ignored report %s on case %s from %s", report["status"],
+                              report["case_id"], report["program_id"])
         self.notifier.wake()
 
     @reliable_consume(intake_submissions_queue())

@@ -146,6 +146,38 @@ def test_a_report_delivered_twice_is_recorded_once(intake, bus):
     assert history(container, staff, case_id, "progress") == ["已约见房东"]
 
 
+def test_reports_arriving_together_are_each_recorded_once_and_a_bad_one_is_parked_alone(
+        intake, bus, rabbit_config):
+    """Programs' reports that wait together are applied together (one transaction, the cases'
+    rows held in one statement); one among them that cannot be read is parked by itself, and
+    each of the others, the one sent twice included, is recorded once."""
+    container = intake(max_workers=1)
+    announce(bus)
+    wait_for(lambda: call_api(container, "GET", "/services", staff=None)["body"],
+             message="the service to be offered")
+    staff = log_in(container)
+    case_ids = [call_api(container, "POST", "/cases", {
+        "channel": "visit", "description": "想咨询法律问题：租房合同",
+        "resident_phone": f"1380000{n:04d}"}, staff=staff)["body"]["id"] for n in range(4)]
+    sent = [bus.publish("case.reported", {"case_id": case_id, "program_id": "legal_aid",
+                                          "status": "accepted", "handler": f"律师{n}"},
+                        source="legal_aid") for n, case_id in enumerate(case_ids)]
+    bus.send(sent[1], "case.reported")
+    bus.publish("case.reported", {"case_id": "一", "program_id": "legal_aid",
+                                  "status": "accepted"}, source="legal_aid")
+    message = wait_for(lambda: take_one(rabbit_config["AMQP_URI"],
+                                        parked_queue("minzi.intake.reports")),
+                       message="the unreadable report to be parked")
+    assert message.payload["data"]["case_id"] == "一"
+    for n, case_id in enumerate(case_ids):
+        case = wait_for(lambda case_id=case_id: (lambda c: c if c["status"] == "accepted"
+                                                 else None)(call_api(
+            container, "GET", f"/cases/{case_id}", staff=staff)["body"]),
+            message=f"case {case_id} accepted")
+        assert [h["action"] for h in case["history"]].count("accepted") == 1
+        assert case["handler"] == f"律师{n}"
+
+
 def test_a_submission_delivered_twice_registers_one_case(intake, bus):
     container = intake(max_workers=1)
     staff = log_in(container)

@@ -217,3 +217,29 @@ def test_an_address_asked_about_again_with_spaces_or_other_capitals_is_the_same_
         again = register_case(tx, resident_phone=None, address=address,
                               attributes={"employer": "甲"}, service_code="labour_dispute")
         assert again.duplicate_of_id == first.id
+
+
+def test_cases_held_together_are_found_again_without_a_statement(tx):
+    """A batch of reports holds its cases' rows in one statement, in the order of their ids;
+    each report then finds its case without a round trip of its own."""
+    from sqlalchemy import event
+
+    from intake.domain.desk import find_case, hold_cases
+    cases = [register_case(tx, resident_phone=f"1380000{n:04d}") for n in range(3)]
+    tx.session.flush()
+    ids = [case.id for case in reversed(cases)]
+    statements = []
+    engine = tx.session.get_bind()
+
+    def listener(conn, cursor, statement, *args):
+        statements.append(statement)
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        held = hold_cases(tx.session, [*ids, ids[0]])
+        assert [case.id for case in held] == sorted(ids)
+        assert len(statements) == 1
+        assert [find_case(tx.session, i, lock=True) for i in ids] == list(reversed(cases))
+        assert len(statements) == 1
+        assert hold_cases(tx.session, []) == [] and len(statements) == 1
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)

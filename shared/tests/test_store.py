@@ -114,3 +114,30 @@ def test_a_change_that_fails_leaves_nothing_not_even_the_inbox_row(tmp_path):
         raise RuntimeError("the rule broke")
     with handle.transaction(event_id="e-2", handler="h") as tx:
         assert tx.duplicate is False                   # redelivered: handled afresh
+
+
+def test_a_batch_writes_its_inbox_rows_in_one_statement_and_knows_each_message_seen_before(
+        tmp_path):
+    """A batch's messages (``event_ids``): one statement writes the inbox rows of those not
+    handled before; each is then asked about once, and a message twice in the batch has its
+    effect once. What each message publishes goes out for its own community."""
+    handle, raw = store_on(tmp_path)
+    with handle.transaction(event_id="e-1", handler="h"):
+        pass
+    sent = statements_sent(raw.sessions.kw["bind"])
+    with handle.transaction(event_ids=["e-1", "e-2", "e-3", "e-2"], handler="h",
+                            community="rainbow-city") as tx:
+        assert [tx.delivered_before(e) for e in ("e-1", "e-2", "e-3", "e-2")] == \
+            [True, False, False, True]
+        tx.for_community("maple-court").publish("case.reported", {"case_id": 2})
+        tx.publish("case.reported", {"case_id": 3})
+    inbox = [s for s in sent if s.startswith("INSERT INTO inbox")]
+    assert len(inbox) == 1 and inbox[0].count("(?, ?, ?)") == 3 and "RETURNING" in inbox[0]
+    with handle.session() as session:
+        assert sorted(session.scalars(select(Inbox.event_id))) == ["e-1", "e-2", "e-3"]
+        assert [(o.body["community"], o.body["data"]) for o in session.scalars(
+            select(Outbox).order_by(Outbox.id))] == [("maple-court", {"case_id": 2}),
+                                                     ("rainbow-city", {"case_id": 3})]
+    assert raw.relay.woken == 1                 # what either published wakes the relay once
+    with handle.transaction(event_ids=["e-2", "e-4"], handler="other") as tx:
+        assert not tx.delivered_before("e-2")   # another handler of the same message

@@ -140,13 +140,13 @@ def _first_delivery(session, model, event_id, handler):
 
 def _delivered_before(session, model, event_ids, handler):
     """Writes the inbox rows of a batch's messages in one statement; returns the ids of those
-    already there (handled before). A message twice in the batch is written once; its second
-    time is found by ``Transaction.delivered_before``."""
-    unique = list(dict.fromkeys(event_ids))
+    already there (handled before). A message twice in the batch is written once (``DO NOTHING``
+    passes over the second row as over any other); its second time is found by
+    ``Transaction.delivered_before``."""
     statement = _insert_if_new(session.get_bind().dialect.name, model.__table__)
     written = session.scalars(statement.returning(model.__table__.c.event_id),
-                              [{"event_id": e, "handler": handler} for e in unique])
-    return set(unique) - set(written)
+                              [{"event_id": e, "handler": handler} for e in event_ids])
+    return set(event_ids) - set(written)
 
 
 @cache

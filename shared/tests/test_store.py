@@ -132,7 +132,7 @@ def test_a_batch_writes_its_inbox_rows_in_one_statement_and_knows_each_message_s
         tx.for_community("maple-court").publish("case.reported", {"case_id": 2})
         tx.publish("case.reported", {"case_id": 3})
     inbox = [s for s in sent if s.startswith("INSERT INTO inbox")]
-    assert len(inbox) == 1 and inbox[0].count("(?, ?, ?)") == 3 and "RETURNING" in inbox[0]
+    assert len(inbox) == 1 and inbox[0].count("(?, ?, ?)") == 4 and "RETURNING" in inbox[0]
     with handle.session() as session:
         assert sorted(session.scalars(select(Inbox.event_id))) == ["e-1", "e-2", "e-3"]
         assert [(o.body["community"], o.body["data"]) for o in session.scalars(

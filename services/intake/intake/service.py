@@ -37,7 +37,7 @@ from .domain import (
     reports,
     views,
 )
-from .domain.desk import Desk, hold_cases
+from .domain.desk import Desk
 from .domain.registry import Registry
 from .models import Inbox, Outbox
 from .notify import Notifier
@@ -185,22 +185,16 @@ class IntakeService:
         sender and applied once, in order."""
         received = [(envelope, schemas.load(CaseReported, envelope["data"]), delivery.sender)
                     for envelope, delivery in ((read_envelope(d.body), d) for d in deliveries)]
-        # each program admitted once a batch, from each sender; its record is held while the
-        # batch is applied, so the session knows the program's name without a round trip
-        admitted: dict[tuple, object] = {}
         with self.store.transaction(event_ids=[envelope["event_id"] for envelope, *_ in received],
                                     handler="reports") as tx:
-            fresh = [(report, sender) for envelope, report, sender in received
-                     if not tx.delivered_before(envelope["event_id"])]
-            _cases = hold_cases(tx.session, [report["case_id"] for report, _ in fresh])
-            desk = self.desk(tx, utcnow())
-            for report, sender in fresh:
-                if (report["program_id"], sender) not in admitted:
-                    admitted[report["program_id"], sender] = registrations.admit_report(
-                        tx.session, report["program_id"], sender, development=self.development)
-                if not reports.apply_report(desk, report):
-                    _log.info("ignored report %s on case %s from %s", report["status"],
-                              report["case_id"], report["program_id"])
+            ignored = reports.apply_reports(
+                self.desk(tx, utcnow()),
+                [(report, sender) for envelope, report, sender in received
+                 if not tx.delivered_before(envelope["event_id"])],
+                development=self.development)
+        for report in ignored:
+            _log.info("ignored report %s on case %s from %s", report["status"],
+                      report["case_id"], report["program_id"])
         self.notifier.wake()
 
     @reliable_consume(intake_submissions_queue())

@@ -243,3 +243,23 @@ def test_cases_held_together_are_found_again_without_a_statement(tx):
         assert hold_cases(tx.session, []) == [] and len(statements) == 1
     finally:
         event.remove(engine, "before_cursor_execute", listener)
+
+
+def test_reports_received_together_are_applied_in_order_and_the_ignored_ones_returned(tx):
+    first = register_case(tx, resident_phone="13800000001")
+    second = register_case(tx, resident_phone="13800000002")
+    accepted = {"case_id": first.id, "program_id": "legal_aid", "status": "accepted",
+                "handler": "李律师"}
+    foreign = {"case_id": second.id, "program_id": "cat_fund", "status": "accepted"}
+    progress = {"case_id": second.id, "program_id": "legal_aid", "status": "in_progress",
+                "note": "已约见用人单位"}
+    ignored = reports.apply_reports(desk(tx), [
+        (accepted, "legal_aid"), (foreign, "cat_fund"), (dict(accepted), "legal_aid"),
+        (progress, "legal_aid")], development=True)
+    assert ignored == [foreign, accepted]          # not its case; accepted already
+    assert (first.status, first.handler) == ("accepted", "李律师")
+    assert [(e.action, e.note) for e in second.events][-1] == ("progress", "已约见用人单位")
+    # where programs must be registered, a report from one that is not is refused, whole
+    with pytest.raises(DomainError) as refused:
+        reports.apply_reports(desk(tx), [(progress, "legal_aid")], development=False)
+    assert refused.value.code == "program_not_registered"

@@ -5,7 +5,8 @@ from sqlalchemy import select
 from ..models import Case
 from .access import SYSTEM, Actor
 from .answers import resolve, send_reply
-from .desk import Desk, find_case
+from .desk import Desk, find_case, hold_cases
+from .registrations import admit_report
 
 REPORTABLE = ("dispatched", "accepted")   # a program reports on a case it holds
 
@@ -37,6 +38,25 @@ def apply_report(desk: Desk, report: dict) -> bool:
         desk.record(case, actor, "returned", report["note"])
         desk.to_station_head(case, actor, f"承办方退回：{report['note']}")
     return True
+
+
+def apply_reports(desk: Desk, received: list[tuple[dict, str | None]], *,
+                  development: bool) -> list[dict]:
+    """Programs' reports received together, each with who sent it, in the desk's transaction:
+    their cases held in one statement, each program admitted once from each sender (refused,
+    the whole transaction is, see ``registrations.admit_report``), each report applied in
+    order. Returns the reports ignored (stale or foreign)."""
+    _cases = hold_cases(desk.session, [report["case_id"] for report, _ in received])
+    # each program's record is held while the reports are applied: the session knows its name
+    admitted: dict[tuple, object] = {}
+    ignored = []
+    for report, sender in received:
+        if (report["program_id"], sender) not in admitted:
+            admitted[report["program_id"], sender] = admit_report(
+                desk.session, report["program_id"], sender, development=development)
+        if not apply_report(desk, report):
+            ignored.append(report)
+    return ignored
 
 
 def program_gone(desk: Desk, program_id: str) -> list[int]:

@@ -5,8 +5,9 @@ import pytest
 from marshmallow import ValidationError
 
 from minzi.api import Conflict, DomainError, Forbidden
+from minzi.trust import UntrustedSender
 
-from intake.domain import answers, assignment, chasing, reports
+from intake.domain import answers, assignment, chasing, registrations, reports
 from intake.domain.access import Actor
 from intake.domain.figures import figures
 from intake.domain.registration import register, submitted
@@ -263,3 +264,8 @@ def test_reports_received_together_are_applied_in_order_and_the_ignored_ones_ret
     with pytest.raises(DomainError) as refused:
         reports.apply_reports(desk(tx), [(progress, "legal_aid")], development=False)
     assert refused.value.code == "program_not_registered"
+    # registered, a program's report is taken from its own bus user only
+    registrations.register_at_start(tx.session, ["legal_aid"], ["rainbow-city"], NOW)
+    assert reports.apply_reports(desk(tx), [(progress, "legal_aid")], development=False) == []
+    with pytest.raises(UntrustedSender):
+        reports.apply_reports(desk(tx), [(progress, "cat_fund")], development=False)

@@ -5,6 +5,7 @@ import pytest
 from marshmallow import ValidationError
 
 from minzi.api import Conflict, DomainError, Forbidden
+from minzi.testing import statements_sent
 from minzi.trust import UntrustedSender
 
 from intake.domain import answers, assignment, chasing, registrations, reports
@@ -223,27 +224,17 @@ def test_an_address_asked_about_again_with_spaces_or_other_capitals_is_the_same_
 def test_cases_held_together_are_found_again_without_a_statement(tx):
     """A batch of reports holds its cases' rows in one statement, in the order of their ids;
     each report then finds its case without a round trip of its own."""
-    from sqlalchemy import event
-
     from intake.domain.desk import find_case, hold_cases
     cases = [register_case(tx, resident_phone=f"1380000{n:04d}") for n in range(3)]
     tx.session.flush()
     ids = [case.id for case in reversed(cases)]
-    statements = []
-    engine = tx.session.get_bind()
-
-    def listener(conn, cursor, statement, *args):
-        statements.append(statement)
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        held = hold_cases(tx.session, [*ids, ids[0]])
-        assert [case.id for case in held] == sorted(ids)
-        assert len(statements) == 1
-        assert [find_case(tx.session, i, lock=True) for i in ids] == list(reversed(cases))
-        assert len(statements) == 1
-        assert hold_cases(tx.session, []) == [] and len(statements) == 1
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
+    statements = statements_sent(tx.session.get_bind())
+    held = hold_cases(tx.session, [*ids, ids[0]])
+    assert [case.id for case in held] == sorted(ids)
+    assert len(statements) == 1
+    assert [find_case(tx.session, i, lock=True) for i in ids] == list(reversed(cases))
+    assert len(statements) == 1
+    assert hold_cases(tx.session, []) == [] and len(statements) == 1
 
 
 def test_reports_received_together_are_applied_in_order_and_the_ignored_ones_returned(tx):

@@ -170,12 +170,11 @@ def test_reports_arriving_together_are_each_recorded_once_and_a_bad_one_is_parke
                        message="the unreadable report to be parked")
     assert message.payload["data"]["case_id"] == "一"
     for n, case_id in enumerate(case_ids):
-        case = wait_for(lambda case_id=case_id: (lambda c: c if c["status"] == "accepted"
-                                                 else None)(call_api(
-            container, "GET", f"/cases/{case_id}", staff=staff)["body"]),
-            message=f"case {case_id} accepted")
+        wait_for(lambda case_id=case_id: history(container, staff, case_id, "accepted"),
+                 message=f"case {case_id} accepted")
+        case = call_api(container, "GET", f"/cases/{case_id}", staff=staff)["body"]
         assert [h["action"] for h in case["history"]].count("accepted") == 1
-        assert case["handler"] == f"律师{n}"
+        assert (case["status"], case["handler"]) == ("accepted", f"律师{n}")
 
 
 def test_a_submission_delivered_twice_registers_one_case(intake, bus):

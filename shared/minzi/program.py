@@ -39,7 +39,6 @@ from typing import Any, ClassVar, Protocol
 
 from nameko.dependency_providers import Config
 from nameko.messaging import Consumer
-from nameko.rpc import rpc
 
 from . import schemas
 from .api import DomainError, Router
@@ -55,6 +54,7 @@ from .contract import (
 )
 from .envelope import read_envelope, utcnow
 from .pages import PAGES_FILE, PAGES_PATH, check_routes, load_pages
+from .rpc import rpc
 from .staff_identity import dispatch_proven
 from .store import Store, Transaction, outbox_state
 from .trust import require_intake

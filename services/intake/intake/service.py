@@ -5,7 +5,6 @@ import os
 from datetime import datetime
 
 from marshmallow import ValidationError
-from nameko.rpc import rpc
 from nameko.timer import timer
 from sqlalchemy.exc import IntegrityError
 
@@ -23,6 +22,7 @@ from minzi.contract import (
 )
 from minzi.envelope import read_envelope, utcnow
 from minzi.ops import DEFAULT_MANAGEMENT_URL, BusAccounts
+from minzi.rpc import rpc
 from minzi.staff_identity import dispatch_proven
 from minzi.store import Store, Transaction, outbox_state
 

@@ -188,8 +188,9 @@ def register_case(ctx: Context, body: dict) -> Response:
         case, created = registration.register(d, body, Actor.of_staff(ctx.staff),
                                               ctx.extra.get("request_key"))
         d.session.flush()
-        return (201 if created else 200), views.case_view(case, ctx.staff, ctx.lang, d.now,
-                                                           with_history=True)
+        return (201 if created else 200), views.case_view(
+            case, ctx.staff, ctx.lang, d.now, with_history=True,
+            history=d.lines_recorded(case) if created else None)
     return at_desk(ctx, work)
 
 

@@ -5,10 +5,12 @@ from sqlalchemy import select
 
 from minzi.testing import statements_sent
 
+from intake.domain import views
 from intake.domain.access import Actor
+from intake.domain.registration import register
 from intake.models import Case, CaseEvent
 
-from .conftest import NOW, desk, register_case
+from .conftest import NOW, RECEPTIONIST, actor, desk, register_case
 
 CLERK = Actor("王接待")
 
@@ -61,3 +63,26 @@ def test_a_line_recorded_in_a_transaction_rolled_back_is_never_written(tx):
     assert written(tx, case.id) == [("registered", "渠道：来访"),
                                     ("dispatched", "转交「普法互助家园」办理：劳动争议")]
     assert [action for action, _ in written(tx, other.id)] == ["registered", "dispatched"]
+
+
+def test_a_registration_answers_with_the_case_as_read_back_without_reading_it_back(tx):
+    """The staff door answers a registration with the case and its history; for a case made in
+    that transaction they are what its desk recorded and whose name the gateway vouched for,
+    shown without a statement, and the same as the case read back afterwards."""
+    at_window = desk(tx)
+    case, created = register(at_window, {
+        "community": "rainbow-city", "channel": "visit", "description": "公司拖欠我三个月工资",
+        "resident_phone": "13800001111", "urgency": "utilities"}, actor(RECEPTIONIST))
+    assert created
+    tx.session.flush()
+    statements = statements_sent(tx.session.bind)
+    answered = views.case_view(case, RECEPTIONIST, "zh", NOW, with_history=True,
+                               history=at_window.lines_recorded(case))
+    assert statements == []
+    assert [line["action"] for line in answered["history"]] == [
+        "registered", "urgency_raised", "dispatched"]
+    assert answered["owner"] == RECEPTIONIST["name"]
+    tx.session.commit()
+    tx.session.expunge_all()
+    assert answered == views.case_view(tx.session.get(Case, case.id), RECEPTIONIST, "zh", NOW,
+                                       with_history=True)

@@ -141,18 +141,27 @@ class Desk:
         self.registry = Registry(session)
         self.unassigned_time_limit_hours = unassigned_time_limit_hours
         self.messages_only_kept = messages_only_kept
+        self.recorded: list[tuple[Case, dict]] = []   # every line this desk recorded
 
     # -- the record -------------------------------------------------------------------------------
     def record(self, case: Case, actor: Actor, action: str, note: str | None = None, *,
                from_status: str | None = None, public: bool = True) -> None:
         """A line in the case's history (``public``: shown to the resident too). Written at
         the next flush, which the case's new ``updated_at`` makes sure of (``_write_history``)."""
-        self.session.info.setdefault(_HISTORY, []).append((case, {
-            "at": self.now, "actor": actor.label, "action": action, "from_status": from_status,
-            "to_status": case.status, "note": note, "public": public}))
+        line = {"at": self.now, "actor": actor.label, "action": action,
+                "from_status": from_status, "to_status": case.status, "note": note,
+                "public": public}
+        self.session.info.setdefault(_HISTORY, []).append((case, line))
+        self.recorded.append((case, line))
         case.updated_at = self.now
         if "events" in case.__dict__:   # loaded: read again, with this line, when next read
             self.session.expire(case, ["events"])
+
+    def lines_recorded(self, case: Case) -> list[CaseEvent]:
+        """The history lines this desk recorded for ``case``, as objects to read only (never
+        added to the session): the whole history of a case registered in this transaction,
+        shown in the registration's answer without reading back what was just written."""
+        return [CaseEvent(case_id=case.id, **line) for of, line in self.recorded if of is case]
 
     def move(self, case: Case, status: str, actor: Actor, action: str, note: str | None = None,
              public: bool = True) -> None:

@@ -44,9 +44,11 @@ CHASES = ("chased", "escalated")
 _UNKNOWN = object()
 
 
-def last_chase(case: Case) -> CaseEvent | None:
-    """The latest chase or escalation on a case's record, or None."""
-    return next((e for e in reversed(case.events) if e.action in CHASES), None)
+def last_chase(case: Case, history: list[CaseEvent] | None = None) -> CaseEvent | None:
+    """The latest chase or escalation on a case's record (``history``, else ``case.events``),
+    or None."""
+    lines = case.events if history is None else history
+    return next((e for e in reversed(lines) if e.action in CHASES), None)
 
 
 def last_chases(session: Session, case_ids: list[int]) -> dict[int, CaseEvent]:
@@ -59,11 +61,22 @@ def last_chases(session: Session, case_ids: list[int]) -> dict[int, CaseEvent]:
         CaseEvent.id.in_(latest)))}
 
 
+def owner_name(case: Case, staff: Staff | None) -> str | None:
+    """The name of the staff member who answers for a case; when that is who is asking, the
+    name the gateway vouched for, without reading their row."""
+    if staff is not None and case.owner_id == staff["id"]:
+        return staff["name"]
+    return case.owner.name if case.owner else None
+
+
 def case_view(case: Case, staff: Staff | None, lang: str, now: datetime,
-              with_history: bool = False, chase: object = _UNKNOWN) -> dict:
+              with_history: bool = False, chase: object = _UNKNOWN,
+              history: list[CaseEvent] | None = None) -> dict:
     """A case as staff see it; ``overdue`` as of ``now``; ``last_chase``: the latest chase or
-    escalation, for the staff who answer for it (``chase``: already looked up)."""
-    chase = last_chase(case) if chase is _UNKNOWN else chase
+    escalation, for the staff who answer for it (``chase``: already looked up). ``history``:
+    the case's lines when known without reading them (``Desk.lines_recorded`` of a case
+    registered in this transaction), else ``case.events``."""
+    chase = last_chase(case, history) if chase is _UNKNOWN else chase
     show = can_see_personal_data(case, staff)
     view = {
         "id": case.id, "tracking_code": case.tracking_code, "community": case.community_id,
@@ -71,7 +84,7 @@ def case_view(case: Case, staff: Staff | None, lang: str, now: datetime,
         "status_label": label(STATUS_LABELS, case.status, lang),
         "description": case.description, "service_code": case.service_code,
         "program_id": case.program_id, "owner_id": case.owner_id,
-        "owner": case.owner.name if case.owner else None, "handler": case.handler,
+        "owner": owner_name(case, staff), "handler": case.handler,
         "resident_name": case.resident_name,
         "resident_phone": case.resident_phone if show else mask_phone(case.resident_phone),
         "resident_contact": case.resident_contact if show else None,
@@ -91,7 +104,8 @@ def case_view(case: Case, staff: Staff | None, lang: str, now: datetime,
         "replied_at": isoformat(case.replied_at), "closed_at": isoformat(case.closed_at),
     }
     if with_history:
-        view["history"] = [event_view(e, lang) for e in case.events]
+        view["history"] = [event_view(e, lang)
+                           for e in (case.events if history is None else history)]
     return view
 
 

@@ -3,6 +3,9 @@ runs), started with ``minzi`` imported first so that its warning filters hold (`
 execs this), and with what the services made to start kept out of the garbage collector's way
 (``start_then_freeze``)."""
 import gc
+import json
+import os
+import time
 
 import nameko.cli.main
 from nameko.runners import ServiceRunner
@@ -20,8 +23,45 @@ def start_then_freeze(runner: ServiceRunner) -> None:
     gc.freeze()
 
 
+def time_collections(path: str):
+    """Times this process's garbage collections, by generation (how many, their total and the
+    longest, in ms: the process does nothing else meanwhile), and writes the figures to ``path``
+    as JSON after every full collection and otherwise at most once a second. Set by
+    ``MINZI_GC_TIMES`` (the benchmark's); off otherwise. Returns the callback, to be taken out
+    of ``gc.callbacks`` again."""
+    figures = {str(generation): {"collections": 0, "total_ms": 0.0, "longest_ms": 0.0}
+               for generation in range(3)}
+    started, due = [0.0], [0.0]
+
+    def timed(phase: str, info: dict) -> None:
+        now = time.perf_counter()
+        if phase == "start":
+            started[0] = now
+            return
+        pause = (now - started[0]) * 1000
+        generation = figures[str(info["generation"])]
+        generation["collections"] += 1
+        generation["total_ms"] += pause
+        generation["longest_ms"] = max(generation["longest_ms"], pause)
+        if info["generation"] == 2 or now >= due[0]:
+            due[0] = now + 1.0
+            with open(path + ".tmp", "w") as handle:
+                json.dump(figures, handle)
+            os.replace(path + ".tmp", path)
+
+    gc.callbacks.append(timed)
+    return timed
+
+
 def main() -> None:  # pragma: no cover - nameko's command line, run by the e2e tests
-    ServiceRunner.start = start_then_freeze
+    timed = os.environ.get("MINZI_GC_TIMES")
+
+    def start(runner: ServiceRunner) -> None:
+        start_then_freeze(runner)
+        if timed:   # the services' working life: what starting them took is not theirs
+            time_collections(timed)
+
+    ServiceRunner.start = start
     nameko.cli.main.main()
 
 

@@ -107,3 +107,24 @@ def test_what_the_services_made_to_start_is_left_out_of_collections():
     finally:
         gc.unfreeze()
         runner.stop()
+
+
+def test_each_collection_is_timed_by_generation_when_asked(tmp_path):
+    """``MINZI_GC_TIMES``: the benchmark reads how long each service's collections held it."""
+    import gc
+    import json
+
+    from minzi.nameko_cli import time_collections
+
+    path = str(tmp_path / "gc.json")
+    timed = time_collections(path)
+    try:
+        gc.collect()
+    finally:
+        gc.callbacks.remove(timed)
+    with open(path) as handle:
+        figures = json.load(handle)
+    full = figures["2"]
+    assert full["collections"] == 1
+    assert 0 < full["longest_ms"] == full["total_ms"] < 10_000
+    assert set(figures) == {"0", "1", "2"}

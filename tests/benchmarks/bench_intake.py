@@ -23,8 +23,9 @@ Where the time goes comes from what the services themselves recorded, per case: 
 (registered, accepted), its outbox (written, published), the program's inbox (handled) and
 outbox (written, published). With py-spy installed, each service is sampled during the
 saturation run and its samples are summed by layer; every service counts its own database
-statements (``MINZI_STATEMENT_COUNTS``, see ``minzi.db``). Memory (RSS) of each service process
-is sampled every second of the run.
+statements (``MINZI_STATEMENT_COUNTS``, see ``minzi.db``) and times its garbage collections
+(``MINZI_GC_TIMES``, see ``minzi.nameko_cli``). Memory (RSS) of each service process is sampled
+every second of the run.
 """
 import argparse
 import json
@@ -267,7 +268,8 @@ class Profiler:
                 print(f"      {count / total * 100:5.1f}%  {leaf[:110]}")
 
 
-def statement_counts(path):
+def written_figures(path):
+    """What a service wrote to ``path`` (JSON), or {} before it has."""
     try:
         with open(path) as handle:
             return json.load(handle)
@@ -295,6 +297,21 @@ def print_statements(before, after, cases):
         print(f"      {shown}")
 
 
+GENERATIONS = {"2": "full", "1": "middle", "0": "young"}
+
+
+def print_collections(figures):
+    """How often each service's garbage collections ran and how long they held it."""
+    print("\nGarbage collection (each service's own timing from its start to the end of the run; "
+          "a collection holds every green thread of its process):")
+    for name, generations in figures.items():
+        if generations:
+            print(f"  {name}: " + "; ".join(
+                f"{GENERATIONS[g]} {f['collections']} (longest {f['longest_ms']:.1f} ms, "
+                f"{f['total_ms']:.0f} ms in all)"
+                for g, f in sorted(generations.items(), reverse=True)))
+
+
 # -- the suite ------------------------------------------------------------------------------------
 
 class Suite:
@@ -319,18 +336,22 @@ class Suite:
             else:
                 self.urls[service] = f"sqlite:///{log_dir}/{service}.db"
         self.counts = {s: os.path.join(log_dir, f"{s}.statements.json") for s in SERVICES}
+        self.gc_times = {s: os.path.join(log_dir, f"{s}.gc.json") for s in SERVICES}
         common = {"AMQP_URI": self.amqp_uri, "LOG_LEVEL": "WARNING"}
         self.processes = {
             "intake": ServiceProcess("intake", {
                 **common, "DATABASE_URL": self.urls["intake"],
+                "MINZI_GC_TIMES": self.gc_times["intake"],
                 "MINZI_STATEMENT_COUNTS": self.counts["intake"],
                 "BOOTSTRAP_ADMIN_PASSWORD": ADMIN_PASSWORD,
                 "BOOTSTRAP_OPEN311_API_KEY": OPEN311_KEY}, log_dir),
             "sample_program": ServiceProcess("sample_program", {
                 **common, "DATABASE_URL": self.urls["sample_program"],
+                "MINZI_GC_TIMES": self.gc_times["sample_program"],
                 "MINZI_STATEMENT_COUNTS": self.counts["sample_program"]}, log_dir),
             "gateway": ServiceProcess("gateway", {
                 **common, "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}",
+                "MINZI_GC_TIMES": self.gc_times["gateway"],
                 "OPEN311_REQUESTS_PER_KEY": "1000000/minute"}, log_dir),
         }
         stack.callback(self.stop)
@@ -385,7 +406,10 @@ class Suite:
             process.stop()
 
     def statements(self):
-        return {name: statement_counts(path) for name, path in self.counts.items()}
+        return {name: written_figures(path) for name, path in self.counts.items()}
+
+    def collections(self):
+        return {name: written_figures(path) for name, path in self.gc_times.items()}
 
     def accepted_count(self, first_case_id):
         from sqlalchemy import text
@@ -858,6 +882,7 @@ def bench(database, args):
             print_hops(hops)
         memory.stop()
         memory.print()
+        print_collections(suite.collections())
 
         print(f"\nSummary ({database}; ratios to the bus's own rates in this run):")
         print(f"  end-to-end at saturation: {rate:.1f} cases/s = {rate / echo_rate:.2f}x the RPC "

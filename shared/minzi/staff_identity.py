@@ -10,6 +10,7 @@ Keys: the gateway holds ``STAFF_SIGNING_KEY`` (an Ed25519 private key, PEM), eve
 ``STAFF_VERIFY_KEY`` (its public key, PEM); ``minzi-ops keys`` makes a pair. In development both
 default to a key pair everyone can derive, which a service outside development refuses.
 """
+import functools
 import hashlib
 import time
 
@@ -21,6 +22,9 @@ from .api import DomainError
 from .trust import development
 
 ALGORITHM = "EdDSA"
+# a PEM key read once, not at every request (PyJWT reads a PEM it is given each time it signs)
+_key = functools.lru_cache(maxsize=16)(jwt.algorithms.get_default_algorithms()[ALGORITHM]
+                                       .prepare_key)
 ISSUER = "minzi-gateway"
 LIFETIME_SECONDS = 60
 # known to everyone: good for development only, refused elsewhere
@@ -82,7 +86,7 @@ def sign(staff: dict, audience: str, key: str, now: float | None = None) -> str:
     """The gateway's statement that ``staff`` is calling ``audience`` (a service name)."""
     issued = int(now if now is not None else time.time())
     return jwt.encode({"iss": ISSUER, "aud": audience, "iat": issued,
-                       "exp": issued + LIFETIME_SECONDS, "staff": staff}, key,
+                       "exp": issued + LIFETIME_SECONDS, "staff": staff}, _key(key),
                       algorithm=ALGORITHM)
 
 
@@ -91,7 +95,7 @@ def verify(statement: str | None, audience: str, key: str) -> dict:
     if not statement:
         raise UnprovenStaff("no statement")
     try:
-        claims = jwt.decode(statement, key, algorithms=[ALGORITHM], audience=audience,
+        claims = jwt.decode(statement, _key(key), algorithms=[ALGORITHM], audience=audience,
                             issuer=ISSUER, options={"require": ["exp", "aud", "iss"]})
     except jwt.InvalidTokenError as exc:
         raise UnprovenStaff(type(exc).__name__) from None

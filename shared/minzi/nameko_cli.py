@@ -23,14 +23,21 @@ def start_then_freeze(runner: ServiceRunner) -> None:
     gc.freeze()
 
 
-def time_collections(path: str):
+LONG_MS = 5.0        # a collection this long or longer is kept with its moment
+LONG_KEPT = 1000     # the latest of them
+
+
+def time_collections(path: str, long_ms: float = LONG_MS):
     """Times this process's garbage collections, by generation (how many, their total and the
-    longest, in ms: the process does nothing else meanwhile), and writes the figures to ``path``
-    as JSON after every full collection and otherwise at most once a second. Set by
-    ``MINZI_GC_TIMES`` (the benchmark's); off otherwise. Returns the callback, to be taken out
-    of ``gc.callbacks`` again."""
-    figures = {str(generation): {"collections": 0, "total_ms": 0.0, "longest_ms": 0.0}
-               for generation in range(3)}
+    longest, in ms: the process does nothing else meanwhile), keeps each of ``long_ms`` or more
+    with its moment (``time.monotonic``, the machine's clock for every process, so that a reader
+    can tell which part of its run a pause fell in), and writes the figures to ``path`` as JSON
+    after every full collection and otherwise at most once a second. Set by ``MINZI_GC_TIMES``
+    (the benchmark's); off otherwise. Returns the callback, to be taken out of ``gc.callbacks``
+    again."""
+    figures: dict = {str(generation): {"collections": 0, "total_ms": 0.0, "longest_ms": 0.0}
+                     for generation in range(3)}
+    figures["long"] = []     # [moment, generation, ms]
     started, due = [0.0], [0.0]
 
     def timed(phase: str, info: dict) -> None:
@@ -43,6 +50,9 @@ def time_collections(path: str):
         generation["collections"] += 1
         generation["total_ms"] += pause
         generation["longest_ms"] = max(generation["longest_ms"], pause)
+        if pause >= long_ms:
+            figures["long"] = [*figures["long"][-(LONG_KEPT - 1):],
+                               [time.monotonic(), info["generation"], round(pause, 2)]]
         if info["generation"] == 2 or now >= due[0]:
             due[0] = now + 1.0
             with open(path + ".tmp", "w") as handle:

@@ -113,11 +113,13 @@ def test_each_collection_is_timed_by_generation_when_asked(tmp_path):
     """``MINZI_GC_TIMES``: the benchmark reads how long each service's collections held it."""
     import gc
     import json
+    import time
 
     from minzi.nameko_cli import time_collections
 
     path = str(tmp_path / "gc.json")
-    timed = time_collections(path)
+    before = time.monotonic()
+    timed = time_collections(path, long_ms=0)
     try:
         gc.collect()
     finally:
@@ -127,4 +129,9 @@ def test_each_collection_is_timed_by_generation_when_asked(tmp_path):
     full = figures["2"]
     assert full["collections"] == 1
     assert 0 < full["longest_ms"] == full["total_ms"] < 10_000
-    assert set(figures) == {"0", "1", "2"}
+    assert set(figures) == {"0", "1", "2", "long"}
+    # each one as long as long_ms (here every one) is kept with its moment on the machine's
+    # clock, which the benchmark reads too
+    [(moment, _, ms)] = [kept for kept in figures["long"] if kept[1] == 2]
+    assert ms == round(full["longest_ms"], 2)
+    assert before <= moment <= time.monotonic()

@@ -128,6 +128,10 @@ class MemorySampler:
         """Notes the end of a part of the run, to print each service's RSS at that moment."""
         self.marks.append((what, time.monotonic() - self._started))
 
+    def moments(self):
+        """The marks on the machine's clock (``time.monotonic``), as the services keep theirs."""
+        return [(what, self._started + at) for what, at in self.marks]
+
     def start(self):
         self._thread.start()
         return self
@@ -300,16 +304,27 @@ def print_statements(before, after, cases):
 GENERATIONS = {"2": "full", "1": "middle", "0": "young"}
 
 
-def print_collections(figures):
-    """How often each service's garbage collections ran and how long they held it."""
+def print_collections(figures, parts):
+    """How often each service's garbage collections ran and how long they held it; and the
+    longest in each part of the run (``parts``: what ended, at which ``time.monotonic()``), from
+    the collections of 5 ms or more each service kept with their moment."""
     print("\nGarbage collection (each service's own timing from its start to the end of the run; "
           "a collection holds every green thread of its process):")
     for name, generations in figures.items():
-        if generations:
-            print(f"  {name}: " + "; ".join(
-                f"{GENERATIONS[g]} {f['collections']} (longest {f['longest_ms']:.1f} ms, "
-                f"{f['total_ms']:.0f} ms in all)"
-                for g, f in sorted(generations.items(), reverse=True)))
+        if not generations:
+            continue
+        print(f"  {name}: " + "; ".join(
+            f"{GENERATIONS[g]} {generations[g]['collections']} (longest "
+            f"{generations[g]['longest_ms']:.1f} ms, {generations[g]['total_ms']:.0f} ms in all)"
+            for g in ("2", "1", "0")))
+        longest = []
+        starts = [float("-inf")] + [at for _, at in parts[:-1]]
+        for (what, end), start in zip(parts, starts, strict=True):
+            pauses = [(ms, g) for at, g, ms in generations.get("long", []) if start < at <= end]
+            ms, g = max(pauses, default=(None, None))
+            longest.append(f"{what} {ms:.1f} ms ({GENERATIONS[str(g)]})" if pauses else
+                           f"{what} none of 5 ms or more")
+        print("    longest in each part: " + ", ".join(longest))
 
 
 # -- the suite ------------------------------------------------------------------------------------
@@ -882,7 +897,7 @@ def bench(database, args):
             print_hops(hops)
         memory.stop()
         memory.print()
-        print_collections(suite.collections())
+        print_collections(suite.collections(), memory.moments())
 
         print(f"\nSummary ({database}; ratios to the bus's own rates in this run):")
         print(f"  end-to-end at saturation: {rate:.1f} cases/s = {rate / echo_rate:.2f}x the RPC "

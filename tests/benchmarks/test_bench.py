@@ -44,7 +44,9 @@ def test_the_benchmark_prints_every_figure(database):
         assert re.search(rf"\n  {service}\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+[+-][\d.]+", out)
     for service in ("intake", "gateway", "sample_program"):             # garbage collection
         assert re.search(rf"\n  {service}: full \d+ \(longest [\d.]+ ms, \d+ ms in all\); "
-                         rf"middle \d+ .*; young [1-9]\d* ", out), out
+                         rf"middle \d+ .*; young [1-9]\d* .*\n    longest in each part: "
+                         rf"warm-up .*, saturation .*, 2/s (none of 5 ms or more|[\d.]+ ms)",
+                         out), out
     # and at the end of each part of the run, to tell what a load holds from a leak
     assert re.search(r"at the end of each part: warm-up: intake [\d.]+, .*; saturation: .*; "
                      r"2/s: intake [\d.]+", out), out

@@ -10,7 +10,7 @@ from intake.domain.access import Actor
 from intake.domain.registration import register
 from intake.models import Case, CaseEvent
 
-from .conftest import NOW, RECEPTIONIST, actor, desk, register_case
+from .conftest import NOW, RECEPTIONIST, STATION_HEAD, actor, desk, register_case
 
 CLERK = Actor("王接待")
 
@@ -84,5 +84,7 @@ def test_a_registration_answers_with_the_case_as_read_back_without_reading_it_ba
     assert answered["owner"] == RECEPTIONIST["name"]
     tx.session.commit()
     tx.session.expunge_all()
-    assert answered == views.case_view(tx.session.get(Case, case.id), RECEPTIONIST, "zh", NOW,
-                                       with_history=True)
+    read_back = tx.session.get(Case, case.id)
+    assert answered == views.case_view(read_back, RECEPTIONIST, "zh", NOW, with_history=True)
+    # anyone else is shown the owner's name from the owner's row
+    assert views.case_view(read_back, STATION_HEAD, "zh", NOW)["owner"] == RECEPTIONIST["name"]

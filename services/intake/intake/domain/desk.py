@@ -161,7 +161,7 @@ class Desk:
         """The history lines this desk recorded for ``case``, as objects to read only (never
         added to the session): the whole history of a case registered in this transaction,
         shown in the registration's answer without reading back what was just written."""
-        return [CaseEvent(case_id=case.id, **line) for of, line in self.recorded if of is case]
+        return [CaseEvent(**line) for of, line in self.recorded if of is case]
 
     def move(self, case: Case, status: str, actor: Actor, action: str, note: str | None = None,
              public: bool = True) -> None:

@@ -3,7 +3,7 @@ metrics in the form Prometheus scrapes."""
 from collections.abc import Iterator
 
 from prometheus_client import CollectorRegistry, generate_latest
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
 from minzi import ops
 from minzi.ops import alerts  # the same alerts as minzi-ops alerts
@@ -19,11 +19,14 @@ def overview(management_url: str, amqp_uri: str, backlog_threshold: int,
 
 def metrics_text(queues: list[dict] | None, programs: list[dict] | None,
                  case_counts: dict | None, outboxes: dict[str, dict] | None = None,
-                 services_up: dict[str, bool] | None = None) -> bytes:
+                 services_up: dict[str, bool] | None = None,
+                 door: dict[str, int] | None = None) -> bytes:
     """The metrics text. ``None`` for what could not be had (RabbitMQ's management API or
     intake not answering): those families are left empty, a missing value rather than a 0.
     ``outboxes``: each service's ``outbox_state`` by service name, only those that answered;
-    ``services_up``: whether intake, the gateway and RabbitMQ's management API answered."""
+    ``services_up``: whether intake, the gateway and RabbitMQ's management API answered;
+    ``door``: the requests waiting for one of this gateway's workers, and how many it has
+    refused since it started because too many were waiting (gateway/door.py)."""
     class Snapshot:
         def collect(self) -> Iterator[GaugeMetricFamily]:
             ready = GaugeMetricFamily("minzi_queue_messages_ready", "Messages ready",
@@ -76,6 +79,14 @@ def metrics_text(queues: list[dict] | None, programs: list[dict] | None,
                 overdue.add_metric([row["community"], row["program"]], row["count"])
             yield from (ready, unacked, consumers, publish, deliver, ack, live, up, pending,
                         unroutable, oldest, open_cases, overdue)
+            waiting = GaugeMetricFamily("minzi_gateway_requests_waiting", "Requests waiting for "
+                                        "one of the gateway's workers")
+            refused = CounterMetricFamily("minzi_gateway_requests_refused_busy", "Requests "
+                                          "answered 503 at once because too many were waiting")
+            if door is not None:
+                waiting.add_metric([], door["waiting"])
+                refused.add_metric([], door["refused"])
+            yield from (waiting, refused)
 
     registry = CollectorRegistry()
     registry.register(Snapshot())

@@ -15,7 +15,6 @@ from nameko.containers import WorkerContext
 from nameko.exceptions import MethodNotFound, RemoteError, UnknownService
 from nameko.extensions import DependencyProvider
 from nameko.rpc import ReplyListener, ServiceProxy
-from nameko.web.handlers import http
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Request, Response
 
@@ -26,6 +25,8 @@ from minzi.logs import mask_personal
 from minzi.trust import development
 
 from . import open311, ops
+from .answers import error, json_response, language
+from .door import DoorCount, http
 from .guard import Guard
 from .openapi import build_document
 
@@ -59,6 +60,7 @@ class Unavailable(Exception):
 class Services(DependencyProvider):
     """RPC to a service chosen at run time (programs come and go), with a timeout."""
     rpc_reply_listener = ReplyListener()
+    door = DoorCount()   # the same as the routes' (gateway/door.py): for /metrics
 
     def setup(self) -> None:
         self.config = self.container.config
@@ -81,16 +83,8 @@ class Services(DependencyProvider):
         call.config = self.config
         call.signing_key = self.signing_key
         call.guard = self.guard
+        call.door = self.door
         return call
-
-
-def json_response(status: int, body: Any, headers: dict | None = None) -> Response:
-    return Response(json.dumps(body, ensure_ascii=False, default=str), status=status,
-                    headers=headers, content_type="application/json; charset=utf-8")
-
-
-def error(status: int, code: str, zh: str, en: str, lang: str) -> Response:
-    return json_response(status, {"error": {"code": code, "message": pick(lang, zh, en)}})
 
 
 def too_many(seconds: int, lang: str) -> Response:
@@ -103,11 +97,6 @@ def too_many(seconds: int, lang: str) -> Response:
 def too_large(limit: int, lang: str) -> Response:
     return error(413, "body_too_large", f"请求内容过大（上限 {limit} 字节）",
                  f"The request body is too large (at most {limit} bytes)", lang)
-
-
-def language(request: Request) -> str:
-    wanted = request.args.get("lang") or request.headers.get("Accept-Language", "")
-    return "en" if wanted.lower().startswith("en") else "zh"
 
 
 def index(lang: str) -> dict:
@@ -246,7 +235,7 @@ class GatewayService:
         response.headers["Retry-After"] = "5"
         return response
 
-    @http("GET", "/health")
+    @http("GET", "/health", bounded=False)
     def health(self, request: Request) -> Response:
         return json_response(200, {"status": "ok"})
 
@@ -450,7 +439,7 @@ class GatewayService:
         return json_response(200, {"queue": queue, "discarded": discarded,
                                    "by": staff["username"]})
 
-    @http("GET", "/metrics")
+    @http("GET", "/metrics", bounded=False)
     def metrics(self, request: Request) -> Response:
         """For the station's Prometheus: with ``METRICS_TOKEN`` set, only with that bearer
         token; without it, only in development."""
@@ -489,8 +478,10 @@ class GatewayService:
         for program_id, answer in outbox_of.items():
             if answer.wait() is not None:
                 outboxes[program_id] = answer.wait()
+        door = self.services.door
         text = ops.metrics_text(queues, programs, case_counts, outboxes, {
-            "gateway": True, "intake": programs is not None, "rabbitmq": queues is not None})
+            "gateway": True, "intake": programs is not None, "rabbitmq": queues is not None},
+            {"waiting": door.waiting(), "refused": door.refused})
         return Response(text, content_type="text/plain; version=0.0.4; charset=utf-8")
 
     def _metrics_answer(self, timeout: float, service: str, method: str) -> Any:

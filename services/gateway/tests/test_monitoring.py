@@ -84,7 +84,7 @@ def test_every_alert_reads_exported_metrics_and_says_it_in_chinese_and_english()
     assert {rule["alert"] for rule in found} == {
         "MinziQueueWithoutConsumer", "MinziQueueBacklogGrowing", "MinziParkedMessages",
         "MinziProgramSilent", "MinziIntakeDown", "MinziGatewayDown", "MinziRabbitMQDown",
-        "MinziOutboxUnroutable", "MinziOutboxBehind"}
+        "MinziOutboxUnroutable", "MinziOutboxBehind", "MinziGatewayRefusingRequests"}
     for rule in found:
         assert unknown(rule["expr"]) == [], rule["alert"]
         assert rule["labels"]["severity"] in ("critical", "warning")

@@ -68,12 +68,13 @@ SAMPLE_CASES = {
 SAMPLE_OUTBOXES = {"legal_aid": {"pending": 3, "unroutable": 1, "oldest_seconds": 42.5},
                    "intake": {"pending": 0, "unroutable": 0, "oldest_seconds": 0.0}}
 SAMPLE_UP = {"gateway": True, "intake": True, "rabbitmq": False}
+SAMPLE_DOOR = {"waiting": 7, "refused": 12}
 
 
 def sample_metrics() -> str:
     """The metrics text with something in every family (the deploy tests read it too)."""
     return ops.metrics_text(SAMPLE_QUEUES, SAMPLE_PROGRAMS, SAMPLE_CASES, SAMPLE_OUTBOXES,
-                            SAMPLE_UP).decode()
+                            SAMPLE_UP, SAMPLE_DOOR).decode()
 
 
 def test_metrics_are_gauges_of_queues_programs_services_outboxes_and_cases():
@@ -123,6 +124,13 @@ minzi_cases_open{community="rainbow-city",program="legal_aid",status="dispatched
 # HELP minzi_cases_overdue Open cases past their time limit
 # TYPE minzi_cases_overdue gauge
 minzi_cases_overdue{community="rainbow-city",program="legal_aid"} 1.0
+# HELP minzi_gateway_requests_waiting Requests waiting for one of the gateway's workers
+# TYPE minzi_gateway_requests_waiting gauge
+minzi_gateway_requests_waiting 7.0
+# HELP minzi_gateway_requests_refused_busy_total Requests answered 503 at once because too many \
+were waiting
+# TYPE minzi_gateway_requests_refused_busy_total counter
+minzi_gateway_requests_refused_busy_total 12.0
 """
 
 
@@ -130,7 +138,8 @@ EVERY_FAMILY = [
     "minzi_queue_messages_ready", "minzi_queue_messages_unacked", "minzi_queue_consumers",
     "minzi_queue_publish_rate", "minzi_queue_deliver_rate", "minzi_queue_ack_rate",
     "minzi_program_live", "minzi_service_up", "minzi_outbox_pending", "minzi_outbox_unroutable",
-    "minzi_outbox_oldest_seconds", "minzi_cases_open", "minzi_cases_overdue"]
+    "minzi_outbox_oldest_seconds", "minzi_cases_open", "minzi_cases_overdue",
+    "minzi_gateway_requests_waiting", "minzi_gateway_requests_refused_busy_total"]
 
 
 def test_metrics_with_nothing_to_count_still_declare_every_gauge():

@@ -19,7 +19,7 @@ from minzi.i18n import pick
 from . import open311
 from .answers import error, language
 
-DEFAULT_MAX_WAITING_REQUESTS = 100
+DEFAULT_MAX_WAITING_REQUESTS = 50   # about a second of requests on a 2-core station
 BUSY_RETRY_SECONDS = 2
 BUSY_WORDS = ("当前请求过多，本次请求未被受理，请稍后重试",
               "Too many requests are waiting just now: this one was not taken; try again "

@@ -19,8 +19,8 @@ def door(workers: int, config: dict) -> DoorCount:
     return count
 
 
-def test_without_a_setting_a_hundred_may_wait():
-    assert door(20, {}).most_waiting == DEFAULT_MAX_WAITING_REQUESTS == 100
+def test_without_a_setting_fifty_may_wait():
+    assert door(20, {}).most_waiting == DEFAULT_MAX_WAITING_REQUESTS == 50
     assert door(20, {}).refused == 0
     assert door(20, {"MAX_WAITING_REQUESTS": "7"}).most_waiting == 7
 

@@ -309,6 +309,14 @@ def _outgoing_ports() -> range:
 _handed_out: set[int] = set()
 
 
+def read_until_closed(connection: socket.socket) -> bytes:
+    """Everything a server sends on ``connection`` until it closes it (``b""``: nothing)."""
+    received = b""
+    while chunk := connection.recv(65536):
+        received += chunk
+    return received
+
+
 def free_port() -> int:
     """A port on 127.0.0.1 nothing listens on, for a server a test starts.
 

@@ -1,8 +1,10 @@
-"""The console under nameko: HTTP entrypoints served by werkzeug (as the gateway's are), each
-handing the request to the console's werkzeug application (``console.app.Console``)."""
+"""The console under nameko: HTTP entrypoints served by werkzeug (as the gateway's are, on a
+server that closes idle connections: ``minzi.http_server``), each handing the request to the
+console's werkzeug application (``console.app.Console``)."""
 from nameko.extensions import DependencyProvider
-from nameko.web.handlers import http
 from werkzeug.wrappers import Request, Response
+
+from minzi.http_server import http
 
 from .app import Console
 

@@ -9,25 +9,19 @@ on its routes), and nothing behind the gateway is asked, so nothing was taken. T
 already waiting are served as before. ``/health`` and ``/metrics`` wait in line as they always
 did: they are how ops see the overload.
 
-A connection is lent no worker until its request's headers have come, and nameko's server
-keeps an idle one open for ever: each costs the gateway a green thread and its buffers, so a caller
-could hold thousands open for nothing. A connection that sends nothing for
-``HTTP_IDLE_SECONDS`` (60), between requests or in the middle of one, is closed.
+The routes are served by ``minzi.http_server``, which closes idle connections.
 """
-from eventlet import wsgi
 from eventlet.greenpool import GreenPool
 from nameko.extensions import SharedExtension
-from nameko.web.handlers import HttpRequestHandler
-from nameko.web.server import WebServer
 from werkzeug.wrappers import Request, Response
 
+from minzi.http_server import HttpEntrypoint
 from minzi.i18n import pick
 
 from . import open311
 from .answers import error, language
 
 DEFAULT_MAX_WAITING_REQUESTS = 50   # about a second of requests on a 2-core station
-DEFAULT_HTTP_IDLE_SECONDS = 60
 BUSY_RETRY_SECONDS = 2
 BUSY_WORDS = ("当前请求过多，本次请求未被受理，请稍后重试",
               "Too many requests are waiting just now: this one was not taken; try again "
@@ -54,21 +48,8 @@ class DoorCount(SharedExtension):
         return self.pool.free() <= 0 and self.pool.waiting() >= self.most_waiting
 
 
-class DoorServer(WebServer):
-    """nameko's web server, closing a connection idle for ``HTTP_IDLE_SECONDS``."""
-
-    def get_wsgi_server(self, sock, wsgi_app, **kwargs) -> wsgi.Server:
-        server = super().get_wsgi_server(sock, wsgi_app, **kwargs)
-        idle = float(self.container.config.get("HTTP_IDLE_SECONDS", DEFAULT_HTTP_IDLE_SECONDS))
-        # every read and write of a connection (nameko's accept loop sets it), and the wait
-        # for the next request on a kept-alive one (eventlet's own)
-        server.socket_timeout = server.keepalive = idle
-        return server
-
-
-class BoundedHttp(HttpRequestHandler):
-    """nameko's HTTP entrypoint with the door's bound (``bounded=False``: without it)."""
-    server = DoorServer()
+class BoundedHttp(HttpEntrypoint):
+    """Minzi's HTTP entrypoint with the door's bound (``bounded=False``: without it)."""
     door = DoorCount()
 
     def __init__(self, method: str, url: str, bounded: bool = True, **kwargs) -> None:

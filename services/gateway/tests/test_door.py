@@ -9,13 +9,7 @@ from eventlet.greenpool import GreenPool
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request, Response
 
-from gateway.door import (
-    DEFAULT_HTTP_IDLE_SECONDS,
-    DEFAULT_MAX_WAITING_REQUESTS,
-    DoorCount,
-    DoorServer,
-    busy,
-)
+from gateway.door import DEFAULT_MAX_WAITING_REQUESTS, DoorCount, busy
 
 
 def door(workers: int, config: dict) -> DoorCount:
@@ -80,16 +74,3 @@ def test_on_open311s_routes_a_refusal_is_in_its_error_shape_and_format():
     # a route of another shape: Open311's JSON
     assert json.loads(refusal("/open311/v2/discovery").get_data())[0]["code"] == 503
 
-
-def idle_seconds_of(config: dict) -> tuple[float, float]:
-    """The socket timeout and keep-alive wait of the server the gateway would make."""
-    server = DoorServer()
-    server.container = SimpleNamespace(config=config)
-    with eventlet.listen(("127.0.0.1", 0)) as sock:
-        made = server.get_wsgi_server(sock, lambda environ, start_response: [])
-    return made.socket_timeout, made.keepalive
-
-
-def test_a_connection_idle_for_a_minute_is_closed_unless_told_otherwise():
-    assert idle_seconds_of({}) == (DEFAULT_HTTP_IDLE_SECONDS, DEFAULT_HTTP_IDLE_SECONDS) == (60, 60)
-    assert idle_seconds_of({"HTTP_IDLE_SECONDS": "7.5"}) == (7.5, 7.5)

@@ -5,6 +5,8 @@ import socket
 
 import pytest
 
+from minzi.testing import read_until_closed
+
 IDLE_SECONDS = 1
 
 
@@ -19,26 +21,18 @@ def connect(port: int) -> socket.socket:
     return connection
 
 
-def read_all(connection: socket.socket) -> bytes:
-    """Everything the gateway sends until it closes the connection."""
-    received = b""
-    while chunk := connection.recv(65536):
-        received += chunk
-    return received
-
-
 HEALTH = b"GET /health HTTP/1.1\r\nHost: gateway\r\n\r\n"
 
 
 def test_a_connection_that_sends_nothing_is_closed(gateway, web_config_port):
     with connect(web_config_port) as connection:
-        assert read_all(connection) == b""
+        assert read_until_closed(connection) == b""
 
 
 def test_a_request_left_half_sent_is_closed(gateway, web_config_port):
     with connect(web_config_port) as connection:
         connection.sendall(b"GET /health HTTP/1.1\r\nHost: gat")
-        assert read_all(connection) == b""
+        assert read_until_closed(connection) == b""
     assert gateway.stage.calls == []
 
 
@@ -48,6 +42,6 @@ def test_a_kept_alive_connection_is_answered_then_closed_when_idle(gateway, web_
         first = connection.recv(65536)
         assert first.startswith(b"HTTP/1.1 200 OK")
         connection.sendall(HEALTH)      # the same connection, kept alive
-        second = read_all(connection)
+        second = read_until_closed(connection)
         assert second.startswith(b"HTTP/1.1 200 OK")
         assert second.endswith(b'{"status": "ok"}')

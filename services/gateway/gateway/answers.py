@@ -20,4 +20,3 @@ def error(status: int, code: str, zh: str, en: str, lang: str) -> Response:
 def language(request: Request) -> str:
     wanted = request.args.get("lang") or request.headers.get("Accept-Language", "")
     return "en" if wanted.lower().startswith("en") else "zh"
-

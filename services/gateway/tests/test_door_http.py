@@ -8,6 +8,8 @@ import pytest
 import requests
 from eventlet.event import Event
 
+from minzi.testing import wait_for
+
 from .conftest import XML_DECLARATION
 
 PROMETHEUS = {"Authorization": "Bearer prometheus-secret"}
@@ -35,20 +37,13 @@ def in_background(port: int, path: str) -> eventlet.greenthread.GreenThread:
     return eventlet.spawn(requests.get, f"http://127.0.0.1:{port}{path}", timeout=20)
 
 
-def until(condition, seconds: float = 10.0) -> None:
-    deadline = eventlet.hubs.get_hub().clock() + seconds
-    while not condition():
-        assert eventlet.hubs.get_hub().clock() < deadline, "not reached in time"
-        eventlet.sleep(0.01)
-
-
 def test_past_the_bound_a_request_is_refused_at_once_and_nothing_is_asked(
         gateway, held, web_session, web_config_port):
     pool = gateway.containers["gateway"]._worker_pool
     first = [in_background(web_config_port, f"/api/v1/cases/{n}") for n in (1, 2)]
-    until(lambda: len(gateway.stage.asked("intake", "api")) == 2)
+    wait_for(lambda: len(gateway.stage.asked("intake", "api")) == 2)
     waiting = in_background(web_config_port, "/api/v1/cases/3")
-    until(lambda: pool.waiting() == 1)
+    wait_for(lambda: pool.waiting() == 1)
 
     refused = web_session.get("/api/v1/cases/4?lang=en")
     assert refused.status_code == 503
@@ -91,7 +86,7 @@ def test_up_to_the_bound_every_request_waits_its_turn(gateway, held, web_session
                                                       web_config_port):
     """Two held and one waiting: none refused, all answered once intake answers."""
     threads = [in_background(web_config_port, f"/api/v1/cases/{n}") for n in (1, 2, 3)]
-    until(lambda: gateway.containers["gateway"]._worker_pool.waiting() == 1)
+    wait_for(lambda: gateway.containers["gateway"]._worker_pool.waiting() == 1)
     held.send()
     assert [t.wait().status_code for t in threads] == [200, 200, 200]
     lines = web_session.get("/metrics", headers=PROMETHEUS).text.splitlines()

@@ -40,7 +40,7 @@ from typing import Any, ClassVar, Protocol
 from nameko.dependency_providers import Config
 from nameko.messaging import Consumer
 
-from . import schemas
+from . import program_cases, schemas
 from .api import DomainError, Router
 from .consumer import BatchConsumer, Delivery
 from .contract import (
@@ -145,6 +145,7 @@ class Program:
             return
         with self.store.transaction(event_ids=[envelope["event_id"] for envelope, *_ in messages],
                                     handler="handle_case") as tx:
+            program_cases.expect(tx.session, [data["case_id"] for _, data, _ in messages])
             for envelope, data, community in messages:
                 if tx.delivered_before(envelope["event_id"]):
                     _log.info("%s %s delivered again; already handled", envelope["type"],

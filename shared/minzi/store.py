@@ -47,6 +47,7 @@ class Transaction:
         self._store = store
         self._community = community
         self.published = []
+        self._outbox_rows: list[dict] = []
         self._seen_before: set[str] = set()
 
     def delivered_before(self, event_id) -> bool:
@@ -62,22 +63,30 @@ class Transaction:
         batch)."""
         view = Transaction(self.session, self._store, community)
         view.published = self.published
+        view._outbox_rows = self._outbox_rows
         return view
 
     def publish(self, routing_key, data, *, community=None, type_=None, version=None):
-        """Write an event to the outbox in this transaction; it is sent after the commit."""
+        """An event for the outbox, written with this transaction's commit and sent after it."""
         event_type = type_ or _event_type(routing_key)
         kwargs = {"version": version} if version else {}
         envelope = make_envelope(event_type, data, source=self._store.source,
                                  community=community or self._community, **kwargs)
-        # into the table at once, not through the session's unit of work: nothing in the
-        # transaction reads the row back, and the ORM's flush of it cost more CPU than the
-        # statement itself (one statement made once, its values apart: SQLAlchemy would
-        # otherwise work out a new statement's cache key every time)
-        self.session.execute(_plain_insert(self._store.outbox_model.__table__), {
-            "event_id": envelope["event_id"], "routing_key": routing_key, "body": envelope})
+        self._outbox_rows.append({"event_id": envelope["event_id"], "routing_key": routing_key,
+                                  "body": envelope})
         self.published.append(envelope)
         return envelope
+
+    def write_outbox(self):
+        """The events published so far, into the outbox in one statement, in the order they
+        were published. Through the table, not the session's unit of work: nothing in the
+        transaction reads the rows back, and the ORM's flush of them cost more CPU than the
+        statement (one statement made once, its values apart). A batch of messages handled
+        together writes all their events in one round trip."""
+        if self._outbox_rows:
+            self.session.execute(_plain_insert(self._store.outbox_model.__table__),
+                                 list(self._outbox_rows))
+            self._outbox_rows.clear()
 
 
 def _event_type(routing_key):
@@ -118,6 +127,7 @@ class StoreHandle:
                                                     handler or "default")
             yield tx
             if not tx.duplicate:
+                tx.write_outbox()
                 session.commit()
         except BaseException:
             session.rollback()
@@ -229,19 +239,12 @@ class OutboxRelay(WakeableLoop):
         The rows are read and marked through the table, not as ORM objects: the relay runs
         after every transaction that publishes, in every service, and needs none of the
         session's bookkeeping."""
-        table = self.model.__table__
-        marked = table.c.last_error.like(UNROUTABLE_MARK + "%")
         with self.sessions() as session:
-            query = (select(table.c.id, table.c.event_id, table.c.routing_key, table.c.body,
-                            table.c.last_error)
-                     .where(table.c.published_at.is_(None),
-                            marked if unroutable else or_(table.c.last_error.is_(None), ~marked))
-                     .order_by(table.c.id).limit(self.batch_size))
             # several copies of a service share one outbox on PostgreSQL (SQLite has no row
             # locks, so only the service tests on PostgreSQL can tell)
-            if self.skip_locked:  # pragma: no mutate block
-                query = query.with_for_update(skip_locked=True)
-            rows = session.execute(query).all()
+            if self.skip_locked and hasattr(self.publisher, "publish_many"):
+                return self._take_and_publish(session, unroutable)
+            rows = session.execute(self._next_rows(unroutable)).all()
             if rows and hasattr(self.publisher, "publish_many"):
                 self._publish_batch(session, rows)
                 return len(rows)
@@ -261,6 +264,48 @@ class OutboxRelay(WakeableLoop):
             self._published(session, sent)
             session.commit()
             return len(rows)
+
+    def _next_rows(self, unroutable):
+        """The next batch of rows to publish, in order: those no queue took, or the others."""
+        table = self.model.__table__
+        marked = table.c.last_error.like(UNROUTABLE_MARK + "%")
+        query = (select(table.c.id, table.c.event_id, table.c.routing_key, table.c.body,
+                        table.c.last_error)
+                 .where(table.c.published_at.is_(None),
+                        marked if unroutable else or_(table.c.last_error.is_(None), ~marked))
+                 .order_by(table.c.id).limit(self.batch_size))
+        if self.skip_locked:  # pragma: no mutate (PostgreSQL's path takes its rows below)
+            query = query.with_for_update(skip_locked=True)
+        return query
+
+    def _take_and_publish(self, session, unroutable):
+        """PostgreSQL: the next batch taken and marked sent in one statement (``UPDATE …
+        RETURNING``, over the rows no other copy holds), published, then committed: one round
+        trip fewer than reading the rows and marking them after. The mark counts only once the
+        broker has confirmed: should it fail, the transaction is rolled back and every row is
+        sent again later; a row no queue took is unmarked and kept."""
+        table = self.model.__table__
+        taken = self._next_rows(unroutable).with_only_columns(table.c.id).scalar_subquery()
+        rows = sorted(session.execute(
+            update(table).where(table.c.id.in_(taken)).values(published_at=utcnow())
+            .returning(table.c.id, table.c.event_id, table.c.routing_key, table.c.body,
+                       table.c.last_error)).all(), key=lambda row: row.id)
+        if not rows:
+            session.rollback()
+            return 0
+        try:
+            outcomes = self.publisher.publish_many([(row.body, row.routing_key) for row in rows],
+                                                   mandatory=True)
+        except Exception as exc:
+            session.rollback()
+            self._failed(session, rows[0], exc)
+            session.commit()
+            raise
+        for row, outcome in zip(rows, outcomes, strict=True):
+            if outcome is not None:
+                self._failed(session, row, outcome, log=True)
+        session.commit()
+        return len(rows)
 
     def _publish_batch(self, session, rows):
         """The whole batch published, then confirmed at once (``publish_many``); marked sent in
@@ -295,7 +340,7 @@ class OutboxRelay(WakeableLoop):
                        row.id, row.event_id, error, UNROUTABLE_EVERY_SECONDS)
         table = self.model.__table__
         session.execute(update(table).where(table.c.id == row.id).values(
-            attempts=table.c.attempts + 1, last_error=str(error)[:2000]))
+            attempts=table.c.attempts + 1, last_error=str(error)[:2000], published_at=None))
 
     def stop(self):  # pragma: no mutate block (stops the running loop and its broker connection)
         super().stop()

@@ -11,7 +11,7 @@ from minzi.bus import Unroutable
 from minzi.db import InboxMixin, OutboxMixin, as_utc, make_engine
 from minzi.envelope import utcnow
 from minzi.store import OutboxRelay, Store, StoreHandle
-from minzi.testing import postgres_database
+from minzi.testing import postgres_database, statements_sent
 
 
 class Base(DeclarativeBase):
@@ -123,7 +123,22 @@ def pg():
             engine.dispose()
 
 
-def test_on_postgresql_a_message_refused_once_still_leaves_before_those_written_after_it(pg):
+def relay_on_postgresql(pg, rows, broker, **options):
+    """A relay as a service runs it on PostgreSQL (row locks, SKIP LOCKED), ``rows`` waiting."""
+    _, sessions = pg
+    with sessions() as session:
+        session.add_all(Outbox(event_id=f"e{n}", routing_key=f"case.reported.{n}",
+                               body={"n": n}) for n in range(1, rows + 1))
+        session.commit()
+    relay = OutboxRelay(sessions, Outbox, "amqp://guest:guest@127.0.0.1:5672//",
+                        skip_locked=True, **options)
+    relay.publisher = broker
+    return relay, sessions
+
+
+@pytest.mark.parametrize("broker", [Broker, BatchBroker], ids=["one by one", "a batch"])
+def test_on_postgresql_a_message_refused_once_still_leaves_before_those_written_after_it(pg,
+                                                                                       broker):
     """As a service runs it: several copies share the outbox (row locks, SKIP LOCKED). The row
     the broker refused is rewritten (its attempt counted); its page being full of the rows
     written after it, PostgreSQL stores the new version after them. The relay still sends in
@@ -137,7 +152,7 @@ def test_on_postgresql_a_message_refused_once_still_leaves_before_those_written_
         session.commit()
     relay = OutboxRelay(sessions, Outbox, "amqp://guest:guest@127.0.0.1:5672//",
                         skip_locked=True)
-    relay.publisher = Broker(refuse={1})
+    relay.publisher = broker(refuse={1})
     with pytest.raises(ConnectionError):
         relay.publish_pending()                               # 1 refused: its attempt counted
     assert relay.publisher.sent == []
@@ -160,11 +175,25 @@ class SlowBroker(Broker):
 
     def publish(self, body, routing_key, mandatory=False):
         super().publish(body, routing_key, mandatory)
+        self.hold()
+
+    def hold(self):
         self.holding.set()
         assert self.go_on.wait(20), "never let go"
 
 
-def test_on_postgresql_two_copies_of_a_service_never_send_one_message_twice(pg):
+class SlowBatchBroker(SlowBroker, BatchBroker):
+    """Takes a batch, then holds the relay until let go before confirming it."""
+
+    def publish_many(self, messages, mandatory=False):
+        outcomes = BatchBroker.publish_many(self, messages, mandatory)
+        self.hold()
+        return outcomes
+
+
+@pytest.mark.parametrize("slow, other", [(SlowBroker, Broker), (SlowBatchBroker, BatchBroker)],
+                         ids=["one by one", "a batch"])
+def test_on_postgresql_two_copies_of_a_service_never_send_one_message_twice(pg, slow, other):
     """While one copy's relay is sending a batch, the other's finds nothing left to send."""
     _, sessions = pg
     with sessions() as session:
@@ -173,7 +202,7 @@ def test_on_postgresql_two_copies_of_a_service_never_send_one_message_twice(pg):
         session.commit()
     first, second = (OutboxRelay(sessions, Outbox, "amqp://guest:guest@127.0.0.1:5672//",
                                  skip_locked=True) for _ in range(2))
-    first.publisher, second.publisher = SlowBroker(), Broker()
+    first.publisher, second.publisher = slow(), other()
     sent_by_first = []
     sending = threading.Thread(target=lambda: sent_by_first.append(first.publish_pending()))
     sending.start()
@@ -186,6 +215,40 @@ def test_on_postgresql_two_copies_of_a_service_never_send_one_message_twice(pg):
     assert sent_by_first == [3]
     assert [n for _, n in first.publisher.sent] == [1, 2, 3] and second.publisher.sent == []
     assert second.publish_pending() == 0
+
+
+def test_on_postgresql_a_batch_is_taken_and_marked_in_one_statement_and_sent_in_order(pg):
+    """As a service runs it on PostgreSQL: the next rows no other copy holds are marked sent
+    as they are taken (``UPDATE … RETURNING``), published, and the mark committed once the
+    broker has confirmed them."""
+    relay, sessions = relay_on_postgresql(pg, rows=5, broker=BatchBroker(), batch_size=3)
+    engine = pg[0]
+    sent = statements_sent(engine)
+    before = utcnow()
+    assert relay.publish_pending() == 3
+    assert [" ".join(s.split())[:20] for s in sent] == ["UPDATE outbox SET pu"]
+    assert "FOR UPDATE SKIP LOCKED" in sent[0] and "RETURNING" in sent[0]
+    assert relay.publisher.batches == [[1, 2, 3]]
+    rows = outbox(sessions)
+    assert all(before <= as_utc(rows[n].published_at) <= utcnow() for n in (1, 2, 3))
+    assert [(rows[n].published_at, rows[n].attempts) for n in (4, 5)] == [(None, 0)] * 2
+    assert relay.publish_pending() == 2 and relay.publish_pending() == 0
+    assert relay.publisher.sent == [(f"case.reported.{n}", n) for n in range(1, 6)]
+
+
+def test_on_postgresql_a_message_no_queue_takes_is_unmarked_and_kept_apart(pg):
+    relay, sessions = relay_on_postgresql(pg, rows=3,
+                                          broker=BatchBroker(unbound={"case.reported.2"}))
+    assert relay.publish_pending() == 3
+    rows = outbox(sessions)
+    assert (rows[2].published_at, rows[2].attempts) == (None, 1)
+    assert rows[2].last_error == "unroutable: no queue is bound for case.reported.2"
+    assert rows[1].published_at is not None and rows[3].published_at is not None
+    assert relay.publish_pending() == 0                      # the others do not take it up
+    relay.publisher.unbound.clear()
+    assert relay.publish_pending(unroutable=True) == 1
+    assert outbox(sessions)[2].published_at is not None
+    assert [n for _, n in relay.publisher.sent] == [1, 3, 2]
 
 
 def test_a_refused_message_keeps_its_row_with_the_error_and_the_relay_tries_again(tmp_path):
@@ -245,11 +308,15 @@ def test_a_batch_leaves_at_once_in_order_and_is_marked_sent_together(tmp_path):
     assert relay.publish_pending() == 0 and relay.publisher.batches[-1] == [4, 5]
 
 
-def test_a_batch_the_broker_refuses_is_sent_again_whole(tmp_path, caplog):
-    """A nack, a lost connection or no confirm: none of the batch is marked sent, the first
-    row counts the try and keeps why; the next pass sends them all (the consumers' inboxes
-    take a message twice as once)."""
-    relay, sessions = relay_on(tmp_path, rows=3, broker=BatchBroker(refuse={2}))
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_a_batch_the_broker_refuses_is_sent_again_whole(tmp_path, caplog, request, database):
+    """A nack, a lost connection or no confirm: none of the batch is marked sent (on
+    PostgreSQL, the rows marked as they were taken are unmarked), the first row counts the try
+    and keeps why; the next pass sends them all (the consumers' inboxes take a message twice
+    as once)."""
+    broker = BatchBroker(refuse={2})
+    relay, sessions = relay_on(tmp_path, rows=3, broker=broker) if database == "sqlite" else \
+        relay_on_postgresql(request.getfixturevalue("pg"), rows=3, broker=broker)
     with pytest.raises(ConnectionError):
         relay.publish_pending()
     rows = outbox(sessions)

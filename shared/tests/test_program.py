@@ -6,6 +6,7 @@ import pytest
 from kombu import Connection
 from sqlalchemy import create_engine, select, text
 
+from minzi import program_cases
 from minzi.consumer import parked_queue
 from minzi.contract import program_cases_queue
 from minzi.db import normalise_url
@@ -178,12 +179,18 @@ def reported_case_ids(bus, last):
 
 
 def test_cases_waiting_together_are_received_together_in_their_order(
-        program_container, bus, rabbit_config):
+        program_container, bus, rabbit_config, monkeypatch):
     """Their inbox rows, the program's records and the reports commit in fewer transactions
-    than there are cases; the reports go back in the order the cases came."""
+    than there are cases, each batch's cases named first so that they are read together
+    (``program_cases.expect``); the reports go back in the order the cases came."""
+    named = []
+    expect = program_cases.expect
+    monkeypatch.setattr(program_cases, "expect",
+                        lambda session, ids: (named.append(list(ids)), expect(session, ids)))
     queue_cases_before_start(bus, rabbit_config)
     program = program_container(SampleProgram, max_workers=1)
     assert reported_case_ids(bus, last=7) == [1, 2, 3, 4, 5, 6, 7]
+    assert [i for ids in named for i in ids] == [1, 2, 3, 4, 5, 6, 7] and len(named) < 7
     assert received(program) == dict.fromkeys(range(1, 8), ("received", 0))
     engine = create_engine(normalise_url(program.config["DATABASE_URL"]))
     try:

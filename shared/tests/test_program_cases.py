@@ -5,8 +5,8 @@ from sqlalchemy import create_engine
 from sqlalchemy.orm import DeclarativeBase, Session
 
 from minzi.db import as_utc
-from minzi.program_cases import ProgramCaseMixin, count_chase, keep, recall
-from minzi.testing import dispatched_case
+from minzi.program_cases import ProgramCaseMixin, count_chase, expect, find, keep, recall
+from minzi.testing import dispatched_case, statements_sent
 
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
 
@@ -78,3 +78,43 @@ def test_a_new_case_reads_as_new_at_once_before_it_is_written(tmp_path):
         case = keep(session, Case, dispatched_case("probe", "water_repair", case_id=3), NOW)
         assert (case.case_id, case.state, case.chases, case.received_at) == (3, "received", 0,
                                                                             NOW)
+
+
+def test_the_cases_of_a_batch_are_read_in_one_statement_and_a_new_one_is_not_asked_for_again(
+        tmp_path):
+    """The kit names the cases its messages are about (``expect``); the first ``find`` reads
+    them all at once, a case none of them has is known to be new, and one kept since is found."""
+    session = session_on(tmp_path)
+    for case_id in (1, 2):
+        keep(session, Case, dispatched_case("probe", "water_repair", case_id=case_id), NOW)
+    session.commit()
+    session.close()
+    sent = statements_sent(session.get_bind())
+    expect(session, [1, 2, 3, 4])
+    assert find(session, Case, 2).case_id == 2
+    assert [" ".join(s.split())[:27] for s in sent] == ["SELECT program_cases.case_i"]
+    assert "IN (?, ?, ?, ?)" in sent[0]
+    assert find(session, Case, 1).case_id == 1 and find(session, Case, 3) is None
+    new = [keep(session, Case, dispatched_case("probe", "water_repair", case_id=case_id), NOW)
+           for case_id in (3, 4)]
+    assert find(session, Case, 4) is new[1]
+    assert count_chase(session, Case, {"case_id": 4}, NOW) is new[1]
+    assert recall(session, Case, {"case_id": 1}, NOW).state == "recalled"
+    assert len(sent) == 1                              # nothing more was asked of the database
+    session.commit()                                   # the new cases written together
+    assert len([s for s in sent if s.startswith("INSERT INTO program_cases")]) == 1
+    session.expire_all()
+    assert (session.get(Case, 4).chases, session.get(Case, 1).state) == (1, "recalled")
+    assert sorted(session.info) == []                  # the next transaction reads afresh
+
+
+def test_a_case_not_expected_is_read_alone(tmp_path):
+    session = session_on(tmp_path)
+    keep(session, Case, dispatched_case("probe", "water_repair", case_id=9), NOW)
+    session.commit()
+    session.close()
+    sent = statements_sent(session.get_bind())
+    assert find(session, Case, 9).case_id == 9 and find(session, Case, 8) is None
+    assert len(sent) == 2 and all("IN (?)" in s for s in sent)
+    session.rollback()
+    assert find(session, Case, 9).case_id == 9 and len(sent) == 3   # a new transaction

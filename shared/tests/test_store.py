@@ -111,9 +111,12 @@ def test_a_change_that_fails_leaves_nothing_not_even_the_inbox_row(tmp_path):
     handle, _ = store_on(tmp_path)
     with pytest.raises(RuntimeError), handle.transaction(event_id="e-2", handler="h") as tx:
         tx.session.add(Thing(id=1, name="half"))
+        tx.publish("case.reported", {"case_id": 1})
         raise RuntimeError("the rule broke")
     with handle.transaction(event_id="e-2", handler="h") as tx:
         assert tx.duplicate is False                   # redelivered: handled afresh
+    with handle.session() as session:
+        assert session.scalars(select(Outbox)).all() == []    # nothing of it goes out
 
 
 def test_a_batch_writes_its_inbox_rows_in_one_statement_and_knows_each_message_seen_before(
@@ -133,6 +136,8 @@ def test_a_batch_writes_its_inbox_rows_in_one_statement_and_knows_each_message_s
         tx.publish("case.reported", {"case_id": 3})
     inbox = [s for s in sent if s.startswith("INSERT INTO inbox")]
     assert len(inbox) == 1 and inbox[0].count("(?, ?, ?)") == 4 and "RETURNING" in inbox[0]
+    # the batch's events in one statement too, at the commit, in the order they were published
+    assert len([s for s in sent if s.startswith("INSERT INTO outbox")]) == 1
     with handle.session() as session:
         assert sorted(session.scalars(select(Inbox.event_id))) == ["e-1", "e-2", "e-3"]
         assert [(o.body["community"], o.body["data"]) for o in session.scalars(

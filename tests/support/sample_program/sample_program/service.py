@@ -9,6 +9,7 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import JSON, Integer, String, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from minzi import program_cases
 from minzi.api import Context, NotFound, Response, Router, actor_name
 from minzi.contract import ProgramAnnouncer
 from minzi.db import InboxMixin, OutboxMixin
@@ -46,18 +47,21 @@ class SampleCases:
         self.auto_accept = auto_accept
 
     def receive(self, tx: Transaction, case: dict, now: datetime) -> dict | None:
-        tx.session.merge(ReceivedCase(case_id=case["case_id"], community=case["community"],
-                                      state="received", chases=0,
-                                      data={k: str(v) for k, v in case.items()}))
+        kept = program_cases.find(tx.session, ReceivedCase, case["case_id"])
+        if kept is None:
+            kept = ReceivedCase(case_id=case["case_id"])
+            program_cases.add(tx.session, kept)
+        kept.community, kept.state, kept.chases = case["community"], "received", 0
+        kept.data = {k: str(v) for k, v in case.items()}
         return {"status": "accepted", "handler": "值班员"} if self.auto_accept else None
 
     def chased(self, tx: Transaction, notice: dict, now: datetime) -> None:
-        case = tx.session.get(ReceivedCase, notice["case_id"])
+        case = program_cases.find(tx.session, ReceivedCase, notice["case_id"])
         if case is not None:
             case.chases += 1
 
     def recalled(self, tx: Transaction, notice: dict, now: datetime) -> None:
-        case = tx.session.get(ReceivedCase, notice["case_id"])
+        case = program_cases.find(tx.session, ReceivedCase, notice["case_id"])
         if case is not None:
             case.state = "recalled"
 

@@ -5,7 +5,15 @@ from sqlalchemy import create_engine
 from sqlalchemy.orm import DeclarativeBase, Session
 
 from minzi.db import as_utc
-from minzi.program_cases import ProgramCaseMixin, count_chase, expect, find, keep, recall
+from minzi.program_cases import (
+    ProgramCaseMixin,
+    add,
+    count_chase,
+    expect,
+    find,
+    keep,
+    recall,
+)
 from minzi.testing import dispatched_case, statements_sent
 
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
@@ -118,3 +126,13 @@ def test_a_case_not_expected_is_read_alone(tmp_path):
     assert len(sent) == 2 and all("IN (?)" in s for s in sent)
     session.rollback()
     assert find(session, Case, 9).case_id == 9 and len(sent) == 3   # a new transaction
+
+
+def test_a_case_added_before_any_look_is_found_without_asking(tmp_path):
+    session = session_on(tmp_path)
+    sent = statements_sent(session.get_bind())
+    case = Case(case_id=5, tracking_code="TEST000005", community="rainbow-city",
+                service_code="water_repair", state="received", description="漏水", resident={},
+                attributes={})
+    add(session, case)
+    assert find(session, Case, 5) is case and sent == []

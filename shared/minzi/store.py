@@ -286,10 +286,10 @@ class OutboxRelay(WakeableLoop):
         sent again later; a row no queue took is unmarked and kept."""
         table = self.model.__table__
         taken = self._next_rows(unroutable).with_only_columns(table.c.id).scalar_subquery()
-        rows = sorted(session.execute(
+        rows = sorted(session.execute(   # RETURNING keeps no order: by id, the first column
             update(table).where(table.c.id.in_(taken)).values(published_at=utcnow())
             .returning(table.c.id, table.c.event_id, table.c.routing_key, table.c.body,
-                       table.c.last_error)).all(), key=lambda row: row.id)
+                       table.c.last_error)).all())
         if not rows:
             session.rollback()
             return 0

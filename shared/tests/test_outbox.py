@@ -236,7 +236,7 @@ def test_on_postgresql_a_batch_is_taken_and_marked_in_one_statement_and_sent_in_
     assert relay.publisher.sent == [(f"case.reported.{n}", n) for n in range(1, 6)]
 
 
-def test_on_postgresql_a_message_no_queue_takes_is_unmarked_and_kept_apart(pg):
+def test_on_postgresql_a_message_no_queue_takes_is_unmarked_and_kept_apart(pg, caplog):
     relay, sessions = relay_on_postgresql(pg, rows=3,
                                           broker=BatchBroker(unbound={"case.reported.2"}))
     assert relay.publish_pending() == 3
@@ -245,6 +245,10 @@ def test_on_postgresql_a_message_no_queue_takes_is_unmarked_and_kept_apart(pg):
     assert rows[2].last_error == "unroutable: no queue is bound for case.reported.2"
     assert rows[1].published_at is not None and rows[3].published_at is not None
     assert relay.publish_pending() == 0                      # the others do not take it up
+    assert relay.publish_pending(unroutable=True) == 1       # tried again apart: logged once
+    assert [r.getMessage() for r in caplog.records if r.name == "minzi.store"] == [
+        "outbox 2 (e2): unroutable: no queue is bound for case.reported.2; kept, and tried "
+        "again every 30 s"]
     relay.publisher.unbound.clear()
     assert relay.publish_pending(unroutable=True) == 1
     assert outbox(sessions)[2].published_at is not None

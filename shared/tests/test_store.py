@@ -132,7 +132,9 @@ def test_a_batch_writes_its_inbox_rows_in_one_statement_and_knows_each_message_s
                             community="rainbow-city") as tx:
         assert [tx.delivered_before(e) for e in ("e-1", "e-2", "e-3", "e-2")] == \
             [True, False, False, True]
-        tx.for_community("maple-court").publish("case.reported", {"case_id": 2})
+        view = tx.for_community("maple-court")
+        view.publish("case.reported", {"case_id": 2})
+        view.session.add(Thing(id=2, name="through the view"))   # the same transaction
         tx.publish("case.reported", {"case_id": 3})
     inbox = [s for s in sent if s.startswith("INSERT INTO inbox")]
     assert len(inbox) == 1 and inbox[0].count("(?, ?, ?)") == 4 and "RETURNING" in inbox[0]
@@ -140,6 +142,7 @@ def test_a_batch_writes_its_inbox_rows_in_one_statement_and_knows_each_message_s
     assert len([s for s in sent if s.startswith("INSERT INTO outbox")]) == 1
     with handle.session() as session:
         assert sorted(session.scalars(select(Inbox.event_id))) == ["e-1", "e-2", "e-3"]
+        assert session.scalars(select(Thing.name)).all() == ["through the view"]
         assert [(o.body["community"], o.body["data"]) for o in session.scalars(
             select(Outbox).order_by(Outbox.id))] == [("maple-court", {"case_id": 2}),
                                                      ("rainbow-city", {"case_id": 3})]

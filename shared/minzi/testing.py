@@ -274,6 +274,16 @@ def take_one(amqp_uri: str, queue) -> Any:
         return bound.get(no_ack=True)
 
 
+def values_in(body: Any) -> list:
+    """Every value an answer shows, however deep. A figure is looked for among them, not in the
+    answer's text, where the same digits also turn up in a timestamp's microseconds or an id."""
+    if isinstance(body, dict):
+        return [v for value in body.values() for v in values_in(value)]
+    if isinstance(body, list):
+        return [v for value in body for v in values_in(value)]
+    return [body]
+
+
 def wait_for(predicate: Callable[[], Any], timeout: float = 20.0, interval: float = 0.05,
              message: str = "condition") -> Any:
     """Poll ``predicate`` until it returns something truthy; the value is returned.

@@ -26,7 +26,7 @@ from minzi import route_matrix
 from minzi.envelope import utcnow
 from minzi.localtime import local_date
 from minzi.route_matrix import ANONYMOUS, OTHER, Door, cells, check, seeding_moment, untabled
-from minzi.testing import SeededDatabase, dispatched_case, make_staff, standalone_store
+from minzi.testing import SeededDatabase, dispatched_case, make_staff, standalone_store, values_in
 from minzi.testing import snapshot as rows_of
 
 from doctor.api import router
@@ -77,16 +77,6 @@ FOREIGN = (RAINBOW, "刘大夫", "13911112222", "随叫随到", "王奶奶", "13
 
 def today() -> str:
     return local_date(utcnow()).isoformat()
-
-
-def values_in(body) -> list:
-    """Every value a reader is shown, however deep: a reading is looked for as a value, since
-    a digit string such as 132 also turns up inside a timestamp's microseconds."""
-    if isinstance(body, dict):
-        return [v for value in body.values() for v in values_in(value)]
-    if isinstance(body, list):
-        return [v for value in body for v in values_in(value)]
-    return [body]
 
 
 BP = {"kind": "blood_pressure", "systolic": 132, "diastolic": 84}

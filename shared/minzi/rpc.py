@@ -14,7 +14,8 @@ trip to the broker on every call (docs/benchmarks.md).
 
 What is confirmed is unchanged: every event leaves the outbox with confirms
 (``minzi.bus.ConfirmingPublisher``), and callers publish their requests with confirms (nameko's
-``ServiceProxy``), so that a request the broker did not take is an error at once.
+``ServiceProxy``), so that a request the broker did not take is an error at once. The gateway's
+requests are transient: nobody waits for one past a restart of the broker (gateway/service.py).
 """
 from nameko.amqp.publish import Publisher
 from nameko.constants import (

@@ -11,6 +11,7 @@ from typing import Any
 import eventlet
 import requests
 from amqp.exceptions import NotFound
+from nameko.constants import NON_PERSISTENT
 from nameko.containers import WorkerContext
 from nameko.exceptions import MethodNotFound, RemoteError, UnknownService
 from nameko.extensions import DependencyProvider
@@ -73,7 +74,12 @@ class Services(DependencyProvider):
         listener, timeout = self.rpc_reply_listener, self.timeout
 
         def call(service: str, method: str, *args: Any, **kwargs: Any) -> Any:
-            proxy = getattr(ServiceProxy(worker_ctx, service, listener), method)
+            # confirmed (a service nobody runs is an error at once) but transient: a request
+            # waits only as long as its caller, and its answer can only reach this
+            # connection's reply queue, which a restart of the broker ends; kept on disk, it
+            # would be done after its caller was told 503 (and then asked again)
+            proxy = getattr(ServiceProxy(worker_ctx, service, listener,
+                                         delivery_mode=NON_PERSISTENT), method)
             reply = proxy.call_async(*args, **kwargs)
             try:
                 with eventlet.Timeout(timeout):

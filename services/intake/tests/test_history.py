@@ -88,3 +88,40 @@ def test_a_registration_answers_with_the_case_as_read_back_without_reading_it_ba
     assert answered == views.case_view(read_back, RECEPTIONIST, "zh", NOW, with_history=True)
     # anyone else is shown the owner's name from the owner's row
     assert views.case_view(read_back, STATION_HEAD, "zh", NOW)["owner"] == RECEPTIONIST["name"]
+
+
+def test_a_new_case_goes_in_through_its_table_and_is_then_the_sessions_as_if_read(tx):
+    """A registration's case is one INSERT that returns the row (the unit of work's flush of
+    one new object cost more than the statement); the case then has its id and the table's
+    defaults, its lines follow it, and a change to it later is an UPDATE of that row."""
+    statements = statements_sent(tx.session.bind)
+    case = register_case(tx)
+    assert [s.split()[2] for s in statements if s.startswith("INSERT")] == [
+        "cases", "case_events", "notifications"]
+    assert "RETURNING" in next(s for s in statements if s.startswith("INSERT INTO cases"))
+    assert case in tx.session and case.id is not None and case.public_id
+    assert (case.chase_level, case.escalated, case.reopened_count) == (0, False, 0)
+    assert not tx.session.dirty and not tx.session.new
+    del statements[:]
+    case.handler = "李律师"
+    tx.session.commit()
+    assert [s.split()[0] for s in statements] == ["UPDATE"]
+    tx.session.expunge_all()
+    read_back = tx.session.get(Case, case.id)
+    assert (read_back.handler, read_back.tracking_code, read_back.status) == (
+        "李律师", case.tracking_code, "dispatched")
+    assert written(tx, case.id) == [("registered", "渠道：来访"),
+                                    ("dispatched", "转交「普法互助家园」办理：劳动争议")]
+
+
+def test_a_line_of_a_case_not_yet_written_waits_for_that_cases_flush(tx):
+    waiting = Case(tracking_code="HISTORY0002", community_id="rainbow-city", channel="visit",
+                   status="awaiting_assignment", description="楼道灯不亮", created_at=NOW,
+                   updated_at=NOW)
+    at_window = desk(tx)
+    at_window.record(waiting, CLERK, "registered", "渠道：来访")
+    case = register_case(tx)
+    tx.session.add(waiting)
+    tx.session.commit()
+    assert written(tx, waiting.id) == [("registered", "渠道：来访")]
+    assert [action for action, _ in written(tx, case.id)] == ["registered", "dispatched"]

@@ -5,8 +5,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, event, func, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, event, func, insert, inspect, select
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from minzi.api import Conflict, DomainError, NotFound, Staff
 from minzi.contract import URGENCIES, URGENCY_HOURS
@@ -27,6 +27,9 @@ Publish = Callable[..., Any]   # publish(routing_key, data, community=...): into
 NEW_MESSAGE = insert(Notification.__table__)
 NEW_HISTORY_LINES = insert(CaseEvent.__table__)
 CASE_LOCKED = select(Case).where(Case.id == bindparam("case_id")).with_for_update(of=Case)
+NEW_CASE = insert(Case.__table__).returning(*Case.__table__.c)
+CASE_COLUMNS = {attribute.key: attribute.columns[0].key
+                for attribute in inspect(Case).column_attrs}
 
 
 # a case's history lines recorded in a session and not yet written (``Desk.record``)
@@ -40,11 +43,13 @@ def _write_history(session: Session, _context) -> None:
     registration and a report write most (two or three a case), and the unit of work's flush of
     each, as objects, cost more CPU than the statement. Nothing reads them back but as the
     case's ``events``, which ``Desk.record`` has read again when they were loaded."""
-    lines = session.info.pop(_HISTORY, None)
-    if not lines:
-        return
-    session.connection().execute(NEW_HISTORY_LINES,
-                                 [{"case_id": case.id, **line} for case, line in lines])
+    _write_lines(session, session.info.pop(_HISTORY, None))
+
+
+def _write_lines(session: Session, lines: list[tuple[Case, dict]] | None) -> None:
+    if lines:
+        session.connection().execute(NEW_HISTORY_LINES,
+                                     [{"case_id": case.id, **line} for case, line in lines])
 
 
 @event.listens_for(Session, "after_rollback")
@@ -157,6 +162,28 @@ class Desk:
         if "events" in case.__dict__:   # loaded: read again, with this line, when next read
             self.session.expire(case, ["events"])
 
+    def write(self, case: Case) -> None:
+        """The case's changes written now, so that it has its id. A case new in this
+        transaction, never added to the session, goes in through its table in one statement
+        that returns its row, with its history lines after it; it is then the session's as if
+        it had been read. The unit of work's flush of one new case cost more CPU than the
+        statement (docs/benchmarks.md)."""
+        if not inspect(case).transient:
+            self.session.flush()
+            return
+        given = {key: value for key, value in case.__dict__.items() if key in CASE_COLUMNS}
+        row = self.session.execute(
+            NEW_CASE, {CASE_COLUMNS[key]: value for key, value in given.items()}).one()._mapping
+        for key, column in CASE_COLUMNS.items():
+            if key not in given:        # its id, and what the table's defaults gave it
+                setattr(case, key, row[column])
+        make_transient_to_detached(case)
+        self.session.add(case)
+        # its lines now; a line of a case still without its id waits for that case's flush
+        waiting = self.session.info.pop(_HISTORY, [])
+        _write_lines(self.session, [(of, line) for of, line in waiting if of.id is not None])
+        self.session.info[_HISTORY] = [(of, line) for of, line in waiting if of.id is None]
+
     def lines_recorded(self, case: Case) -> list[CaseEvent]:
         """The history lines this desk recorded for ``case``, as objects to read only (never
         added to the session): the whole history of a case registered in this transaction,
@@ -246,7 +273,7 @@ class Desk:
         case.handler = None
         self.move(case, "dispatched", actor, action,
                   note or f"转交「{program.name_zh}」办理：{offer.name_zh}")
-        self.session.flush()
+        self.write(case)
         self.publish(f"case.dispatched.{program.program_id}", {
             "case_id": case.id, "tracking_code": case.tracking_code,
             "program_id": program.program_id, "service_code": offer.code,

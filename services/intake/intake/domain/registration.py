@@ -159,14 +159,14 @@ def register(desk: Desk, data: dict, actor: Actor,
                                       request_key)
     if primary is not None and request_key and primary.request_key == request_key:
         return primary, False
-    session.add(case)
+    # written at its first ``desk.write``, once its program (or the station head) is known
     channel = CHANNEL_LABELS[case.channel]        # every way in is one of them
     desk.record(case, actor, "registered", f"渠道：{channel}")
     if urgency:
         desk.record(case, actor, "urgency_raised", label(URGENCY_LABELS, urgency), public=False)
 
     if primary is not None:
-        session.flush()
+        desk.write(case)
         link_repeat(desk, case, primary, actor)
         return case, True
 
@@ -174,7 +174,7 @@ def register(desk: Desk, data: dict, actor: Actor,
         desk.dispatch(case, *found, actor, None)    # writes the case and its history at once
     else:
         desk.to_station_head(case, actor, "未能确定承办项目，交站长分派")
-        session.flush()
+        desk.write(case)
     desk.notify(case, "receipt", (
         f"您的诉求已受理，查询码 {case.tracking_code}。"
         + (f"预计 {local_minute(case.due_at)} 前办结。" if case.program_id else

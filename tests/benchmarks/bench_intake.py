@@ -905,8 +905,9 @@ def bench(database, args):
         print_collections(suite.collections(), memory.moments())
 
         print(f"\nSummary ({database}; ratios to the bus's own rates in this run):")
-        print(f"  end-to-end at saturation: {rate:.1f} cases/s = {rate / echo_rate:.2f}x the RPC "
-              f"echo ({echo_rate:.0f}/s), {rate / kombu_rate:.2f}x kombu publish+consume "
+        # three places: 0.245 is not yet the quarter it would round to
+        print(f"  end-to-end at saturation: {rate:.1f} cases/s = {rate / echo_rate:.3f}x the RPC "
+              f"echo ({echo_rate:.1f}/s), {rate / kombu_rate:.3f}x kombu publish+consume "
               f"({kombu_rate:.0f}/s); target >= 0.25x the echo")
         print(f"  latency p50 at saturation: {sat['p50']:.0f} ms = {sat['p50'] / echo['p50']:.0f}x "
               f"an echo call's p50, {sat['p50'] / kombu['p50']:.0f}x a kombu message's p50")

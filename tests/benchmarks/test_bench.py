@@ -60,6 +60,6 @@ def test_the_benchmark_prints_every_figure(database):
     assert {"intake", "sample_program", "gateway", "RabbitMQ"} <= {
         part.rsplit(" ", 1)[0] for part in cpu.group(1).split(", ")}, cpu.group(0)
     assert float(cpu.group(2)) > 0 and float(cpu.group(3)) > 0, cpu.group(0)
-    assert re.search(r"end-to-end at saturation: [\d.]+ cases/s = [\d.]+x the RPC echo "
-                     r"\(\d+/s\), [\d.]+x kombu", out), out               # the ratios
+    assert re.search(r"end-to-end at saturation: [\d.]+ cases/s = \d\.\d{3}x the RPC echo "
+                     r"\([\d.]+/s\), \d\.\d{3}x kombu", out), out     # the ratios, 3 places
     assert re.search(r"POST -> accepted at 2/s: p50 \d+ ms, p95 \d+ ms, p99 \d+ ms", out), out

@@ -9,6 +9,7 @@ from intake.domain import views
 from intake.domain.access import Actor
 from intake.domain.registration import register
 from intake.models import Case, CaseEvent
+from intake.models import Staff as StaffRow
 
 from .conftest import NOW, RECEPTIONIST, STATION_HEAD, actor, desk, register_case
 
@@ -125,3 +126,18 @@ def test_a_line_of_a_case_not_yet_written_waits_for_that_cases_flush(tx):
     tx.session.commit()
     assert written(tx, waiting.id) == [("registered", "渠道：来访")]
     assert [action for action, _ in written(tx, case.id)] == ["registered", "dispatched"]
+
+
+
+def test_a_new_case_with_its_owner_given_as_a_row_is_written_by_the_unit_of_work(tx):
+    owner = tx.session.get(StaffRow, RECEPTIONIST["id"])
+    case = Case(tracking_code="HISTORY0003", community_id="rainbow-city", channel="visit",
+                status="awaiting_assignment", description="楼道灯不亮", created_at=NOW,
+                updated_at=NOW, owner=owner)
+    at_window = desk(tx)
+    at_window.record(case, CLERK, "registered", "渠道：来访")
+    at_window.write(case)
+    tx.session.commit()
+    tx.session.expunge_all()
+    assert tx.session.get(Case, case.id).owner_id == RECEPTIONIST["id"]
+    assert written(tx, case.id) == [("registered", "渠道：来访")]

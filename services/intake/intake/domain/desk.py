@@ -30,6 +30,7 @@ CASE_LOCKED = select(Case).where(Case.id == bindparam("case_id")).with_for_updat
 NEW_CASE = insert(Case.__table__).returning(*Case.__table__.c)
 CASE_COLUMNS = {attribute.key: attribute.columns[0].key
                 for attribute in inspect(Case).column_attrs}
+RELATIONSHIPS = set(inspect(Case).relationships.keys())
 
 
 # a case's history lines recorded in a session and not yet written (``Desk.record``)
@@ -168,7 +169,10 @@ class Desk:
         that returns its row, with its history lines after it; it is then the session's as if
         it had been read. The unit of work's flush of one new case cost more CPU than the
         statement (docs/benchmarks.md)."""
-        if not inspect(case).transient:
+        if not inspect(case).transient or RELATIONSHIPS & case.__dict__.keys():
+            # known to the session already, or with a related object set (its owner as a row,
+            # say), which only the unit of work turns into its columns
+            self.session.add(case)
             self.session.flush()
             return
         given = {key: value for key, value in case.__dict__.items() if key in CASE_COLUMNS}

@@ -1,7 +1,9 @@
 """The staff API through the real gateway over HTTP: what reaches intake and programs, who the
 gateway lets through, and what a caller sees when a service errs or is away."""
 import pytest
-from kombu import Connection, Exchange, Queue
+from kombu import Exchange, Queue
+
+from minzi.testing import take_one
 
 from .conftest import DESK, LAWYER, LEGAL_AID, bearer, program_stand_in
 
@@ -186,16 +188,14 @@ def test_a_request_on_the_bus_is_not_written_to_the_brokers_disk(gateway, web_se
     answer can only reach the gateway's own reply queue, which a restart of the broker ends:
     kept on disk, it would be done after its caller was told 503. So requests go transient;
     intake answers them all the same."""
-    with Connection(gateway.amqp_uri) as connection:
-        copies = Queue("gateway-requests-seen", Exchange("nameko-rpc", type="topic",
-                                                         durable=True),
-                       routing_key="intake.api", auto_delete=True)
-        copies(connection.default_channel).declare()
-        response = web_session.get("/api/v1/cases", headers=bearer("desk-token"))
-        assert (response.status_code, response.json()) == (200, {"from": "intake"})
-        copy = copies(connection.default_channel).get(no_ack=True)
-        assert copy is not None and copy.properties["delivery_mode"] == 1
-        assert copy.delivery_info["routing_key"] == "intake.api"
+    copies = Queue("gateway-requests-seen", Exchange("nameko-rpc", type="topic", durable=True),
+                   routing_key="intake.api", auto_delete=True)
+    assert take_one(gateway.amqp_uri, copies) is None       # bound before the call
+    response = web_session.get("/api/v1/cases", headers=bearer("desk-token"))
+    assert (response.status_code, response.json()) == (200, {"from": "intake"})
+    copy = take_one(gateway.amqp_uri, copies)
+    assert copy is not None and copy.properties["delivery_mode"] == 1
+    assert copy.delivery_info["routing_key"] == "intake.api"
 
 
 def test_a_live_program_with_no_service_on_the_bus_is_a_404(gateway, web_session):

@@ -42,6 +42,7 @@ import uuid
 from collections import Counter, defaultdict
 from contextlib import ExitStack
 from datetime import UTC, datetime
+from urllib.parse import urlparse
 
 import requests
 
@@ -305,6 +306,63 @@ def print_statements(before, after, cases):
         print(f"      {shown}")
 
 
+STATEMENT_STATS_HOWTO = ("shared_preload_libraries = 'pg_stat_statements' and "
+                         "pg_stat_statements.track_planning = on, then a restart of the server")
+
+
+OWN_STATEMENT = "/* minzi-bench */ "
+
+
+def mark_own_statement(conn, cursor, statement, parameters, context, executemany):
+    return OWN_STATEMENT + statement, parameters
+
+
+def statement_profile(before, after, cases):
+    """Per case, each statement the server ran between two ``Suite.server_statements``: its
+    calls and the server's time in it, executing and planning (ms); the most time first."""
+    rows = []
+    for key, (query, calls, exec_ms, plan_ms) in after.items():
+        _, calls_before, exec_before, plan_before = before.get(key, (query, 0, 0.0, 0.0))
+        if calls > calls_before:
+            rows.append({"service": key[0], "statement": short_statement(query),
+                         "calls": (calls - calls_before) / cases,
+                         "exec": (exec_ms - exec_before) / cases,
+                         "plan": (plan_ms - plan_before) / cases})
+    return sorted(rows, key=lambda row: -(row["exec"] + row["plan"]))
+
+
+def short_statement(query):
+    """A statement on one line, its column lists left out."""
+    query = " ".join(query.removeprefix(OWN_STATEMENT).split())
+    query = re.sub(r"^SELECT .+? FROM ", "SELECT … FROM ", query)
+    query = re.sub(r"^INSERT INTO (\S+) \([^()]*\)", r"INSERT INTO \1 (…)", query)
+    query = re.sub(r"VALUES \([^()]*\)((?:, \([^()]*\))*)",
+                   lambda rows: "VALUES (…)" + (", …" if rows.group(1) else ""), query)
+    return query if len(query) <= 100 else query[:99] + "…"
+
+
+def print_server_statements(before, after, cases, planning_tracked, shown=10):
+    """Where PostgreSQL's own time went, statement by statement (a profile of the database,
+    from the server's pg_stat_statements), when the server keeps those figures."""
+    if before is None or after is None:
+        print(f"\nPostgreSQL's time by statement: not measured; this server has not loaded "
+              f"pg_stat_statements (to see it: {STATEMENT_STATS_HOWTO})")
+        return
+    rows = statement_profile(before, after, cases)
+    spent, planning = sum(r["exec"] + r["plan"] for r in rows), sum(r["plan"] for r in rows)
+    print(f"\nPostgreSQL's time by statement (its pg_stat_statements over the saturation run, "
+          f"{cases} cases; time inside the server, which counts a wait for a core or a lock, "
+          f"and not the commit's flush):")
+    print(f"  all: {spent:.2f} ms a case, of which planning "
+          + (f"{planning:.2f} ({planning / spent if spent else 0:.0%})" if planning_tracked
+             else "not tracked (pg_stat_statements.track_planning = off)")
+          + f"; {sum(r['calls'] for r in rows):.1f} statements a case")
+    print(f"  {'ms a case':>9}  {'planning':>8}  {'calls':>5}  {'service':<14} statement")
+    for row in rows[:shown]:
+        print(f"  {row['exec'] + row['plan']:9.2f}  {row['plan']:8.2f}  {row['calls']:5.2f}  "
+              f"{row['service']:<14} {row['statement']}")
+
+
 GENERATIONS = {"2": "full", "1": "middle", "0": "young"}
 
 
@@ -382,11 +440,14 @@ class Suite:
         token = requests.post(f"{self.base}/api/v1/auth/token", timeout=10, json={
             "username": "admin", "password": ADMIN_PASSWORD}).json()["token"]
         self.headers = {"Authorization": f"Bearer {token}"}
-        from sqlalchemy import create_engine
+        from sqlalchemy import create_engine, event
         self.engines = {s: create_engine(self.urls[s].replace("postgresql://",
                                                              "postgresql+psycopg2://"))
                         for s in self.urls}
+        for engine in self.engines.values():   # told apart from the services' own
+            event.listen(engine, "before_cursor_execute", mark_own_statement, retval=True)
         stack.callback(lambda: [e.dispose() for e in self.engines.values()])
+        self.planning_tracked = False
 
     def announce_programs(self, count):
         """``count`` programs besides the sample program, four service types each, announced on
@@ -426,6 +487,36 @@ class Suite:
 
     def statements(self):
         return {name: written_figures(path) for name, path in self.counts.items()}
+
+    def server_statements(self):
+        """What PostgreSQL's pg_stat_statements holds so far for the run's databases, by
+        (service, statement): (text, calls, ms executing, ms planning); None on SQLite, or when
+        the server has not loaded it (it must be, at the server's start)."""
+        if self.database != "postgresql":
+            return None
+        from sqlalchemy import text
+        services = {urlparse(url).path.lstrip("/"): service for service, url in self.urls.items()}
+        with self.engines["intake"].connect() as connection:
+            if not connection.execute(text(
+                    "SELECT 'pg_stat_statements' = ANY(string_to_array(replace(current_setting("
+                    "'shared_preload_libraries'), ' ', ''), ','))")).scalar():
+                return None
+            connection.execute(text("CREATE EXTENSION IF NOT EXISTS pg_stat_statements"))
+            connection.commit()
+            self.planning_tracked = connection.execute(text(
+                "SELECT current_setting('pg_stat_statements.track_planning')")).scalar() == "on"
+            rows = connection.execute(text(
+                "SELECT d.datname, s.queryid, s.query, s.calls, s.total_exec_time, "
+                "s.total_plan_time FROM pg_stat_statements s JOIN pg_database d "
+                "ON d.oid = s.dbid WHERE d.datname = ANY(:names)"), {"names": list(services)})
+            figures = {}
+            for row in rows:    # one statement may have a row per user, and per nesting level
+                own = row.query.startswith(OWN_STATEMENT)
+                key = ("this command" if own else services[row.datname], row.queryid)
+                _, calls, exec_ms, plan_ms = figures.get(key, (row.query, 0, 0.0, 0.0))
+                figures[key] = (row.query, calls + row.calls, exec_ms + row.total_exec_time,
+                                plan_ms + row.total_plan_time)
+            return figures
 
     def collections(self):
         return {name: written_figures(path) for name, path in self.gc_times.items()}
@@ -852,7 +943,7 @@ def bench(database, args):
               f"cases and {args.seconds:g} s, half Open311 POST, half POST /api/v1/cases:",
               flush=True)
         first = suite.last_case_id() + 1
-        before = suite.statements()
+        before, server_before = suite.statements(), suite.server_statements()
         started, cpu_before, used_before = time.time(), cpu_times(), process_cpu(suite.pids)
         results, failures, posting = run_saturation(door, args.cases, args.seconds,
                                                     args.concurrency)
@@ -861,7 +952,7 @@ def bench(database, args):
         used_after = process_cpu(suite.pids)
         memory.mark("saturation")
         time.sleep(1.2)    # the services write their statement counts once a second
-        after = suite.statements()
+        after, server_after = suite.statements(), suite.server_statements()
         timelines = suite.timelines(first)
         end_to_end, hops = flow(results, timelines)
         last = max(t["accepted"] for t in timelines.values() if "accepted" in t)
@@ -878,6 +969,9 @@ def bench(database, args):
         print_hops(hops)
         print_statements(before, after, len(results))
         print_cpu_per_case(used_before, used_after, len(results), echo_cpu_ms)
+        if database == "postgresql":
+            print_server_statements(server_before, server_after, len(results),
+                                    suite.planning_tracked)
         profile(suite, door, args)
 
         fixed, refused = {}, {}

@@ -63,3 +63,10 @@ def test_the_benchmark_prints_every_figure(database):
     assert re.search(r"end-to-end at saturation: [\d.]+ cases/s = \d\.\d{3}x the RPC echo "
                      r"\([\d.]+/s\), \d\.\d{3}x kombu", out), out     # the ratios, 3 places
     assert re.search(r"POST -> accepted at 2/s: p50 \d+ ms, p95 \d+ ms, p99 \d+ ms", out), out
+    # PostgreSQL's own time, statement by statement, where the server keeps those figures
+    statements = re.search(r"\nPostgreSQL's time by statement(.*)", out)
+    assert bool(statements) == (database == "postgresql"), out
+    if statements and "not measured" not in statements.group(1):
+        assert re.search(r"all: [\d.]+ ms a case, of which planning .*; [\d.]+ statements a case",
+                         out), out
+        assert re.search(r"\n\s+[\d.]+\s+[\d.]+\s+[\d.]+  intake\s+INSERT INTO cases \(…\)", out)

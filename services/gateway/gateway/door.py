@@ -11,7 +11,6 @@ did: they are how ops see the overload.
 
 The routes are served by ``minzi.http_server``, which closes idle connections.
 """
-from eventlet.greenpool import GreenPool
 from nameko.extensions import SharedExtension
 from werkzeug.wrappers import Request, Response
 
@@ -29,27 +28,30 @@ BUSY_WORDS = ("当前请求过多，本次请求未被受理，请稍后重试",
 
 
 class DoorCount(SharedExtension):
-    """What every route of one gateway shares: the bound, and how many it has refused."""
+    """What every route of one gateway shares: the bound, the requests in the gateway now, and
+    how many it has refused. The door counts its own requests: each holds one of the
+    container's ``max_workers`` or waits for one, from the moment nameko is handed it until it
+    is answered."""
 
     def setup(self) -> None:
         self.most_waiting = int(self.container.config.get("MAX_WAITING_REQUESTS",
                                                           DEFAULT_MAX_WAITING_REQUESTS))
+        self.workers = self.container.max_workers
+        self.inside = 0
         self.refused = 0
 
-    @property
-    def pool(self) -> GreenPool:
-        return self.container._worker_pool   # nameko 2.14's pool of max_workers workers
-
     def waiting(self) -> int:
-        return self.pool.waiting()
+        """The requests in the gateway that no worker has taken yet."""
+        return max(0, self.inside - self.workers)
 
     def full(self) -> bool:
         """Every worker busy and ``most_waiting`` requests already waiting for one."""
-        return self.pool.free() <= 0 and self.pool.waiting() >= self.most_waiting
+        return self.inside >= self.workers + self.most_waiting
 
 
 class BoundedHttp(HttpEntrypoint):
-    """Minzi's HTTP entrypoint with the door's bound (``bounded=False``: without it)."""
+    """Minzi's HTTP entrypoint with the door's bound (``bounded=False``: without it, though the
+    request is counted among those inside)."""
     door = DoorCount()
 
     def __init__(self, method: str, url: str, bounded: bool = True, **kwargs) -> None:
@@ -60,7 +62,11 @@ class BoundedHttp(HttpEntrypoint):
         if self.bounded and self.door.full():
             self.door.refused += 1
             return busy(request)
-        return super().handle_request(request)
+        self.door.inside += 1
+        try:   # nameko's handling waits here for a free worker, then for the answer
+            return super().handle_request(request)
+        finally:
+            self.door.inside -= 1
 
 
 http = BoundedHttp.decorator

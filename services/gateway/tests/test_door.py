@@ -3,9 +3,6 @@ what a refused caller reads."""
 import json
 from types import SimpleNamespace
 
-import eventlet
-from eventlet.event import Event
-from eventlet.greenpool import GreenPool
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request, Response
 
@@ -14,7 +11,7 @@ from gateway.door import DEFAULT_MAX_WAITING_REQUESTS, DoorCount, busy
 
 def door(workers: int, config: dict) -> DoorCount:
     count = DoorCount()
-    count.container = SimpleNamespace(config=config, _worker_pool=GreenPool(workers))
+    count.container = SimpleNamespace(config=config, max_workers=workers)
     count.setup()
     return count
 
@@ -28,20 +25,25 @@ def test_without_a_setting_fifty_may_wait():
 def test_at_zero_a_request_is_refused_only_when_every_worker_is_busy():
     count = door(1, {"MAX_WAITING_REQUESTS": 0})
     assert not count.full()
-    release = Event()
-    count.pool.spawn(release.wait)
+    count.inside = 1
     assert count.full()
-    release.send()
-    eventlet.sleep(0)
+    count.inside = 0
     assert not count.full()
 
 
 def test_a_free_worker_is_lent_whatever_the_bound():
     count = door(2, {"MAX_WAITING_REQUESTS": 0})
-    release = Event()
-    count.pool.spawn(release.wait)
+    count.inside = 1
     assert not count.full()   # one of two busy
-    release.send()
+    assert count.waiting() == 0
+
+
+def test_the_requests_past_the_workers_are_the_ones_waiting():
+    count = door(2, {"MAX_WAITING_REQUESTS": 3})
+    count.inside = 4
+    assert count.waiting() == 2 and not count.full()
+    count.inside = 5
+    assert count.waiting() == 3 and count.full()
 
 
 def refusal(path: str, lang: str | None = None) -> Response:

@@ -10,6 +10,8 @@ from eventlet.event import Event
 
 from minzi.testing import wait_for
 
+from gateway.door import DoorCount
+
 from .conftest import XML_DECLARATION
 
 PROMETHEUS = {"Authorization": "Bearer prometheus-secret"}
@@ -44,6 +46,9 @@ def test_past_the_bound_a_request_is_refused_at_once_and_nothing_is_asked(
     wait_for(lambda: len(gateway.stage.asked("intake", "api")) == 2)
     waiting = in_background(web_config_port, "/api/v1/cases/3")
     wait_for(lambda: pool.waiting() == 1)
+    # the door's own count of those waiting is nameko's
+    door = next(e for e in gateway.containers["gateway"].extensions if isinstance(e, DoorCount))
+    assert (door.inside, door.waiting()) == (3, 1)
 
     refused = web_session.get("/api/v1/cases/4?lang=en")
     assert refused.status_code == 503

@@ -32,6 +32,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -1040,7 +1041,14 @@ def main(argv=None):
         bench(database, args)
 
 
+def stopped(signum, frame):
+    """Stopped (``kill``, a CI's timeout): leave as after Ctrl-C, the services stopped and the
+    run's vhost and databases dropped."""
+    raise SystemExit(128 + signum)
+
+
 if __name__ == "__main__":
     import eventlet
     eventlet.monkey_patch()
+    signal.signal(signal.SIGTERM, stopped)
     main()

@@ -1,7 +1,9 @@
 """The benchmark runs, on a few cases, and prints every figure it promises. Its figures are not
 judged here: timing belongs to the benchmark's output, never to a test's pass or fail."""
+import contextlib
 import os
 import re
+import signal
 import subprocess
 import sys
 
@@ -70,3 +72,58 @@ def test_the_benchmark_prints_every_figure(database):
         assert re.search(r"all: [\d.]+ ms a case, of which planning .*; [\d.]+ statements a case",
                          out), out
         assert re.search(r"\n\s+[\d.]+\s+[\d.]+\s+[\d.]+  intake\s+INSERT INTO cases \(…\)", out)
+
+
+def descendants(pid):
+    """Every process started under ``pid``, however deep, still running."""
+    children = {}
+    for entry in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                stat = handle.read()
+        except OSError:
+            continue   # gone since the listing
+        children.setdefault(int(stat[stat.rindex(")") + 2:].split()[1]), []).append(int(entry))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def test_a_benchmark_stopped_midway_stops_its_services_and_drops_its_databases():
+    from sqlalchemy import create_engine, text
+    server = os.environ.get("MINZI_TEST_DATABASE_URL",
+                            "postgresql://postgres@127.0.0.1:5432/postgres")
+    engine = create_engine(server.replace("postgresql://", "postgresql+psycopg2://"))
+
+    def bench_databases():
+        with engine.connect() as connection:
+            return set(connection.execute(text(
+                "SELECT datname FROM pg_database WHERE datname LIKE 'minzi_bench%'")).scalars())
+
+    before = bench_databases()
+    run = subprocess.Popen(
+        [sys.executable, os.path.join(HERE, "bench_intake.py"), "--database", "postgresql",
+         "--cases", "100000", "--seconds", "600", "--concurrency", "2"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        env={**os.environ, "MINZI_TEST_DATABASE_URL": server})
+    try:
+        for line in run.stdout:             # the services are up once the catalog is announced
+            if line.startswith("Catalog:"):
+                break
+        services = descendants(run.pid)
+        assert services and bench_databases() - before
+        run.terminate()
+        assert run.wait(timeout=60) == 128 + 15
+    finally:
+        left = descendants(run.pid)
+        run.kill()
+        run.stdout.close()
+        for pid in left:   # a failed run stops what it started all the same
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+    assert not {pid for pid in services if os.path.exists(f"/proc/{pid}")}
+    assert bench_databases() == before
+    engine.dispose()

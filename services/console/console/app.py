@@ -242,3 +242,9 @@ class Console:
 
     def refusal(self, page: Page, status: int, message: str) -> Response:
         return self.render(page, "refused.html", status=status, messages=[("error", message)])
+
+    def busy(self, request: Request) -> Response:
+        """Too many requests waiting (``minzi.door``): this page is not opened, and nothing is
+        asked of the gateway; the reader may try again shortly."""
+        page = Page(self, request)
+        return self.finish(page, self.refusal(page, 503, page.t("busy")), html=True)

@@ -80,6 +80,9 @@ TEXTS: dict[str, tuple[str, str]] = {
                            "Once unregistered, the program's bus account stops at once: it can send and receive nothing more. Unregister it?"),
     "yes": ("是", "Yes"), "no": ("否", "No"),
     "refused_page": ("无法打开此页", "This page cannot be opened"),
+    "busy": ("当前请求过多，本页暂未打开，请稍后刷新重试",
+             "Too many requests are waiting just now: this page was not opened; try again "
+             "shortly"),
     "back": ("返回", "Back"),
     # case actions
     "a_accept": ("接收", "Accept"), "a_assign": ("分派", "Assign"), "a_transfer": ("转办", "Transfer"),

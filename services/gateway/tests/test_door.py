@@ -1,49 +1,11 @@
-"""The door's bound read from the config, its meaning at 0 (no request waits at all), and
-what a refused caller reads."""
+"""What a caller refused at the gateway's door reads (the bound itself: ``minzi.door``, and
+``shared/tests/test_door.py``)."""
 import json
-from types import SimpleNamespace
 
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request, Response
 
-from gateway.door import DEFAULT_MAX_WAITING_REQUESTS, DoorCount, busy
-
-
-def door(workers: int, config: dict) -> DoorCount:
-    count = DoorCount()
-    count.container = SimpleNamespace(config=config, max_workers=workers)
-    count.setup()
-    return count
-
-
-def test_without_a_setting_fifty_may_wait():
-    assert door(20, {}).most_waiting == DEFAULT_MAX_WAITING_REQUESTS == 50
-    assert door(20, {}).refused == 0
-    assert door(20, {"MAX_WAITING_REQUESTS": "7"}).most_waiting == 7
-
-
-def test_at_zero_a_request_is_refused_only_when_every_worker_is_busy():
-    count = door(1, {"MAX_WAITING_REQUESTS": 0})
-    assert not count.full()
-    count.inside = 1
-    assert count.full()
-    count.inside = 0
-    assert not count.full()
-
-
-def test_a_free_worker_is_lent_whatever_the_bound():
-    count = door(2, {"MAX_WAITING_REQUESTS": 0})
-    count.inside = 1
-    assert not count.full()   # one of two busy
-    assert count.waiting() == 0
-
-
-def test_the_requests_past_the_workers_are_the_ones_waiting():
-    count = door(2, {"MAX_WAITING_REQUESTS": 3})
-    count.inside = 4
-    assert count.waiting() == 2 and not count.full()
-    count.inside = 5
-    assert count.waiting() == 3 and count.full()
+from gateway.door import busy
 
 
 def refusal(path: str, lang: str | None = None) -> Response:

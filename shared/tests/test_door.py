@@ -49,7 +49,7 @@ def test_the_requests_past_the_workers_are_the_ones_waiting():
 
 class Door(BoundedHttp):
     def refuse(self, request):
-        return Response("busy", status=503)
+        return Response(f"busy: {request.path}", status=503)
 
 
 @pytest.fixture
@@ -77,12 +77,22 @@ def request(path: str = "/") -> Request:
     return Request(EnvironBuilder(path=path).get_environ())
 
 
+def test_a_route_is_bounded_unless_it_says_otherwise_and_keeps_what_nameko_is_given():
+    route = Door("POST", "/cases/<int:case_id>", expected_exceptions=(ValueError,))
+    assert route.bounded is True
+    assert (route.method, route.url, route.expected_exceptions) == (
+        "POST", "/cases/<int:case_id>", (ValueError,))
+    assert Door("GET", "/health", bounded=False).bounded is False
+
+
 def test_a_full_door_refuses_at_once_asks_to_retry_and_counts_it(served):
     route = entrypoint(True, workers=1, most_waiting=1, inside=2)
-    answer = route.handle_request(request())
+    answer = route.handle_request(request("/cases"))
     assert (answer.status_code, answer.headers["Retry-After"]) == (503, "2")
+    assert answer.get_data() == b"busy: /cases"     # the service's own refusal, of this request
     assert route.door.refused == 1 and served == []
-    assert route.door.inside == 2
+    route.handle_request(request())
+    assert route.door.refused == 2 and route.door.inside == 2
 
 
 def test_below_the_bound_a_request_is_served_and_counted_while_inside(served):

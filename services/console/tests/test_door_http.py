@@ -11,7 +11,7 @@ import requests
 from eventlet.event import Event
 
 from minzi.door import DoorCount
-from minzi.testing import free_port, wait_for
+from minzi.testing import wait_for
 
 from console.service import ConsoleService
 
@@ -22,8 +22,9 @@ BUSY_ZH = "当前请求过多，本页暂未打开，请稍后刷新重试"
 @pytest.fixture
 def silent_gateway():
     """A gateway that takes connections and answers none until ``release`` is sent."""
-    port, release, taken = free_port(), Event(), []
-    listener = eventlet.listen(("127.0.0.1", port))
+    release, taken = Event(), []
+    listener = eventlet.listen(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
 
     def hold(connection: socket.socket) -> None:
         taken.append(connection)

@@ -128,7 +128,6 @@ def test_a_line_of_a_case_not_yet_written_waits_for_that_cases_flush(tx):
     assert [action for action, _ in written(tx, case.id)] == ["registered", "dispatched"]
 
 
-
 def test_a_new_case_with_its_owner_given_as_a_row_is_written_by_the_unit_of_work(tx):
     owner = tx.session.get(StaffRow, RECEPTIONIST["id"])
     case = Case(tracking_code="HISTORY0003", community_id="rainbow-city", channel="visit",

@@ -50,3 +50,18 @@ def test_the_models_make_the_figures_trigger_migration_0013_made():
     spec.loader.exec_module(migration)
     for dialect in ("postgresql", "sqlite"):
         assert figure_triggers(dialect) == migration.triggers(dialect)
+
+
+def test_the_models_make_the_pieces_function_migration_0015_made():
+    """A database made from the models cuts texts into pieces with the same function."""
+    import importlib.util
+
+    from intake.models import Case
+    path = ROOT / "migrations" / "versions" / "0015_grams_in_plpgsql.py"
+    spec = importlib.util.spec_from_file_location("grams_in_plpgsql", path)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    made = [listener.statement for listener in Case.__table__.dispatch.before_create
+            if "minzi_grams" in getattr(listener, "statement", "")]
+    assert [" ".join(statement.split()) for statement in made] == \
+        [" ".join(migration.PLPGSQL.split())]

@@ -87,6 +87,25 @@ def found(tx, **query):
     return {c["resident_name"] for c in list_cases(tx.session, RECEPTIONIST, q, "zh", NOW)}
 
 
+@pytest.mark.parametrize("words", [
+    "", "水", "漏水", "楼上漏水已经三天", "家里 WiFi\u3000连不上", "𠀋𠀌 astral", "水" * 2000])
+def test_a_text_is_cut_into_every_two_characters_in_turn(tx, words):
+    """``minzi_grams``, which the indexes of pieces hold: every two neighbouring characters,
+    repeats and all, as the search cuts its words (a character outside the BMP is one)."""
+    pieces = tx.session.scalar(text("SELECT minzi_grams(:t)"), {"t": words})
+    assert pieces == [words[i:i + 2] for i in range(len(words) - 1)]
+
+
+def test_the_pieces_of_nothing_are_nothing_and_the_function_is_planned_once(tx):
+    """NULL has no pieces (a case without a name); the function is PL/pgSQL, whose statements
+    the server plans once in a connection, where a SQL function's body is planned again in
+    every statement that writes a case (migration 0015)."""
+    assert tx.session.scalar(text("SELECT minzi_grams(NULL)")) is None
+    assert tx.session.scalar(text(
+        "SELECT l.lanname FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang "
+        "WHERE p.proname = 'minzi_grams'")) == "plpgsql"
+
+
 def test_a_part_of_one_or_two_characters_finds_what_contains_it(tx):
     register_case(tx, description="楼上漏水已经三天", resident_name="欧阳修",
                   resident_phone="13900002222", address="彩虹城8号楼1单元")

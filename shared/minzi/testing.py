@@ -14,6 +14,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse, urlunparse
@@ -40,12 +41,21 @@ def make_staff(role: str = "program_staff", *, program_id: str | None = None,
 
 def dispatched_case(program_id: str, service_code: str, *, case_id: int = 1,
                     community: str = COMMUNITY, **overrides: Any) -> dict:
-    """The data of a ``case.dispatched`` message, as intake sends it (docs/contract.md)."""
+    """The data of a ``case.dispatched`` message, as intake sends it (docs/contract.md).
+
+    The default due date is fixed, for tests on a fixed clock; a test on the real clock that
+    cares whether the case is late passes ``due_at=due_in(days)``."""
     return {"case_id": case_id, "tracking_code": f"TEST{case_id:06d}", "program_id": program_id,
             "service_code": service_code, "community": community, "channel": "visit",
             "description": "居民来访求助", "attributes": {}, "address": "彩虹城3号楼",
             "resident": {"name": "张三", "phone": "13800001111"},
             "due_at": "2026-12-04T02:00:00Z", "note": None, **overrides}
+
+
+def due_in(days: float) -> str:
+    """A due date ``days`` after the real now, as intake writes it."""
+    due = datetime.now(UTC) + timedelta(days=days)
+    return due.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 # -- domain tests: a real database, the outbox recorded -------------------------------------------

@@ -15,7 +15,7 @@ from minzi.db import normalise_url
 from minzi.envelope import utcnow
 from minzi.localtime import local_date
 from minzi.run import migrate, service_root
-from minzi.testing import call_api, dispatched_case, make_staff, postgres_database, wait_for
+from minzi.testing import call_api, dispatched_case, due_in, make_staff, postgres_database, wait_for
 from minzi.testing import snapshot as rows_of
 
 from doctor.models import Base
@@ -99,7 +99,8 @@ def test_a_house_call_delivered_twice_is_accepted_once_and_worked_into_the_recor
 
     dispatched = bus.publish("case.dispatched.doctor", dispatched_case(
         "doctor", "house_call", description="老伴卧床，想请医生上门量血压",
-        resident={"name": "王奶奶", "phone": "13700001111"}, address="彩虹城3区2号楼"))
+        resident={"name": "王奶奶", "phone": "13700001111"}, address="彩虹城3区2号楼",
+        due_at=due_in(days=3)))
     bus.send(dispatched, "case.dispatched.doctor")          # delivered again
     bus.publish("case.dispatched.doctor",
                 dispatched_case("doctor", "health_consultation", case_id=2))

@@ -14,7 +14,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse, urlunparse
@@ -23,7 +23,7 @@ from sqlalchemy import MetaData, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from .db import make_engine, normalise_url
-from .envelope import make_envelope
+from .envelope import isoformat, make_envelope, utcnow
 
 DEFAULT_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 COMMUNITY = "rainbow-city"
@@ -54,8 +54,7 @@ def dispatched_case(program_id: str, service_code: str, *, case_id: int = 1,
 
 def due_in(days: float) -> str:
     """A due date ``days`` after the real now, as intake writes it."""
-    due = datetime.now(UTC) + timedelta(days=days)
-    return due.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return isoformat(utcnow() + timedelta(days=days))
 
 
 # -- domain tests: a real database, the outbox recorded -------------------------------------------

@@ -1,6 +1,8 @@
 """Benchmark: cases through the public door (Open311 POST and the staff API) until their program
 has accepted them and intake has recorded it, beside the bus's own rates measured in the same run
-(a bare nameko RPC echo; a bare kombu persistent publish with confirms, and its consumption).
+(a bare nameko RPC echo; a bare kombu persistent publish with confirms, and its consumption; a
+case's hops alone, through nameko's own RPC, publisher and consumer, with no database and no
+rule: ``path_service``).
 Prints figures; asserts nothing.
 
     scripts/bench                                      # SQLite, then PostgreSQL
@@ -11,7 +13,8 @@ For each database: the services (intake, the gateway, the test suite's sample pr
 OS processes with ``minzi-run`` on a RabbitMQ vhost and databases of the run's own, as the
 end-to-end tests start them. Then:
 
-- baselines: the RPC echo and the kombu publish/consume, each for ``--baseline-seconds``;
+- baselines: the RPC echo, the kombu publish/consume and a case's hops alone, each for
+  ``--baseline-seconds``;
 - saturation: ``--concurrency`` clients post back to back, half through each door, every case
   from a resident of its own, until ``--cases`` cases are in and ``--seconds`` have passed;
   throughput counts until the last of them is accepted and recorded;
@@ -676,6 +679,67 @@ def bench_kombu(amqp_uri, seconds, concurrency):
     return received[0] / elapsed, latencies
 
 
+def bench_path(amqp_uri, seconds, concurrency, log_dir):
+    """The case's path with nothing on it (``path_service``): three nameko services, each its
+    own process, posted to over HTTP by ``concurrency`` clients for ``seconds``. Returns cases
+    a second until the last report arrived, the latencies from the POST to the report, and the
+    machine's CPU a case."""
+    import socket
+
+    from nameko.standalone.rpc import ClusterRpcProxy
+    with socket.socket() as probe:    # a free port for the door
+        probe.bind(("127.0.0.1", 0))
+        address = f"127.0.0.1:{probe.getsockname()[1]}"
+    config = os.path.join(log_dir, "path.yaml")
+    with open(config, "w") as handle:
+        json.dump({"AMQP_URI": amqp_uri, "WEB_SERVER_ADDRESS": address}, handle)  # YAML too
+    env = {**os.environ, "PYTHONPATH": HERE}
+    processes = []
+    with ExitStack() as stack:
+        for service in ("PathDesk", "PathProgram", "PathDoor"):
+            log = stack.enter_context(open(os.path.join(log_dir, f"{service}.log"), "wb"))
+            process = subprocess.Popen(
+                [sys.executable, "-m", "nameko", "run", "--config", config,
+                 f"path_service:{service}"], cwd=HERE, env=env, stdout=log,
+                stderr=subprocess.STDOUT)
+            processes.append(process)
+            stack.callback(process.wait, 10)
+            stack.callback(process.terminate)
+        proxy = ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=30)
+        desk = proxy.start().bench_path_desk
+        stack.callback(proxy.stop)
+        url = f"http://{address}/cases"
+        form = {"service_code": "water_repair", "phone": "13900000000",
+                "description": "楼道水管漏水", "address_string": "彩虹城1号楼",
+                "first_name": "三", "last_name": "张", "attribute[floor]": "3"}
+        wait_for(lambda: requests.post(url, data=form, timeout=5).status_code == 201,
+                 timeout=60, message="the path's door")
+        wait_for(lambda: desk.accepted(), timeout=60, message="the path's first report")
+        posted, deadline = {}, time.monotonic() + seconds
+
+        def client():
+            session = requests.Session()
+            while time.monotonic() < deadline:
+                at = time.time()
+                number = session.post(url, data=form, timeout=60).json()["case"]
+                posted[number] = at
+
+        started, cpu_before = time.time(), cpu_times()
+        threads = [threading.Thread(target=client) for _ in range(concurrency)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        wait_for(lambda: len(posted.keys() & {int(n) for n in desk.accepted()}) == len(posted),
+                 timeout=120, interval=0.1, message="every report on the path")
+        busy = (cpu_times()[0] - cpu_before[0]) / TICKS
+        accepted = {int(n): at for n, at in desk.accepted().items()}
+        last = max(accepted[n] for n in posted)
+        latencies = [(accepted[n] - at) * 1000 for n, at in posted.items()]
+        # the wait for the last report counts a little idle CPU too: an upper bound
+        return len(posted) / (last - started), latencies, busy * 1000 / max(1, len(posted))
+
+
 # -- cases through the door -----------------------------------------------------------------------
 
 class Door:
@@ -871,6 +935,7 @@ def print_cpu_per_case(before, after, cases, echo_ms):
           + f"; all {total:.1f}")
     print(f"  one echo call cost the machine {echo_ms:.2f} ms of CPU (its service, RabbitMQ, "
           f"its clients): a case costs {total / echo_ms:.1f} echo calls")
+    return total / echo_ms
 
 
 def machine_busy(before, after):
@@ -939,6 +1004,11 @@ def bench(database, args):
                                            args.concurrency)
         kombu = report.line("kombu", "bare kombu persistent publish+confirm -> consume",
                             kombu_rate, kombu_ms)
+        path_rate, path_ms, path_cpu_ms = bench_path(suite.amqp_uri, args.baseline_seconds,
+                                                     args.concurrency, log_dir)
+        report.line("path", "a case's hops alone, nameko's defaults, no database", path_rate,
+                    path_ms, f"  {path_cpu_ms:.2f} ms CPU a case = {path_cpu_ms / echo_cpu_ms:.1f}"
+                    f" echo calls")
 
         print(f"\nSaturation: {args.concurrency} clients back to back, at least {args.cases} "
               f"cases and {args.seconds:g} s, half Open311 POST, half POST /api/v1/cases:",
@@ -969,7 +1039,7 @@ def bench(database, args):
               f"RabbitMQ, the database, this command's clients)")
         print_hops(hops)
         print_statements(before, after, len(results))
-        print_cpu_per_case(used_before, used_after, len(results), echo_cpu_ms)
+        case_calls = print_cpu_per_case(used_before, used_after, len(results), echo_cpu_ms)
         if database == "postgresql":
             print_server_statements(server_before, server_after, len(results),
                                     suite.planning_tracked)
@@ -1004,6 +1074,11 @@ def bench(database, args):
         print(f"  end-to-end at saturation: {rate:.1f} cases/s = {rate / echo_rate:.3f}x the RPC "
               f"echo ({echo_rate:.1f}/s), {rate / kombu_rate:.3f}x kombu publish+consume "
               f"({kombu_rate:.0f}/s); target >= 0.25x the echo")
+        print(f"  a case's hops alone (POST -> RPC -> program -> report, through nameko's own "
+              f"RPC, publisher and consumer, with no database and no rule): {path_rate:.1f}/s = "
+              f"{path_rate / echo_rate:.3f}x the echo, {path_cpu_ms / echo_cpu_ms:.1f} echo calls "
+              f"of CPU a case; the case end to end reaches {rate / path_rate:.2f} of that rate at "
+              f"{case_calls:.1f} echo calls")
         print(f"  latency p50 at saturation: {sat['p50']:.0f} ms = {sat['p50'] / echo['p50']:.0f}x "
               f"an echo call's p50, {sat['p50'] / kombu['p50']:.0f}x a kombu message's p50")
         for offered, p in fixed.items():

@@ -30,6 +30,7 @@ def test_the_benchmark_prints_every_figure(database):
     assert re.search(rf"=== {database}: \d+ cores", out), out            # the machine
     assert "Catalog: the sample program and 11 more, 46 service types" in out, out
     for row in ("bare nameko RPC echo", "bare kombu persistent publish\\+confirm -> consume",
+                "a case's hops alone, nameko's defaults, no database",
                 "POST \\(either door\\) answered",
                 "POST -> accepted by the program, recorded"):
         assert re.search(rf"{row}[^\n]*?\s+[\d.]+/s{FIGURE} ms", out), (row, out)
@@ -64,6 +65,12 @@ def test_the_benchmark_prints_every_figure(database):
     assert float(cpu.group(2)) > 0 and float(cpu.group(3)) > 0, cpu.group(0)
     assert re.search(r"end-to-end at saturation: [\d.]+ cases/s = \d\.\d{3}x the RPC echo "
                      r"\([\d.]+/s\), \d\.\d{3}x kombu", out), out     # the ratios, 3 places
+    # the hops a case makes, alone, as a rate beside the echo's and as CPU in echo calls
+    assert re.search(r"a case's hops alone, nameko's defaults, no database\s+[\d.]+/s.*\(n=\d+\)"
+                     r"  [\d.]+ ms CPU a case = [\d.]+ echo calls", out), out
+    assert re.search(r"a case's hops alone \(.*\): [\d.]+/s = \d\.\d{3}x the echo, [\d.]+ echo "
+                     r"calls of CPU a case; the case end to end reaches [\d.]+ of that rate",
+                     out), out
     assert re.search(r"POST -> accepted at 2/s: p50 \d+ ms, p95 \d+ ms, p99 \d+ ms", out), out
     # PostgreSQL's own time, statement by statement, where the server keeps those figures
     statements = re.search(r"\nPostgreSQL's time by statement(.*)", out)

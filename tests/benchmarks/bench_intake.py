@@ -686,7 +686,9 @@ def bench_path(amqp_uri, seconds, concurrency, log_dir):
     machine's CPU a case."""
     import socket
 
+    from kombu import Connection
     from nameko.standalone.rpc import ClusterRpcProxy
+    from path_service import DISPATCHED, REPORTS  # beside this script, as echo_service is
     with socket.socket() as probe:    # a free port for the door
         probe.bind(("127.0.0.1", 0))
         address = f"127.0.0.1:{probe.getsockname()[1]}"
@@ -694,7 +696,9 @@ def bench_path(amqp_uri, seconds, concurrency, log_dir):
     with open(config, "w") as handle:
         json.dump({"AMQP_URI": amqp_uri, "WEB_SERVER_ADDRESS": address}, handle)  # YAML too
     env = {**os.environ, "PYTHONPATH": HERE}
-    processes = []
+    with Connection(amqp_uri) as setup:   # bound before anything is published to them
+        for queue in (DISPATCHED, REPORTS):
+            queue(setup.default_channel).declare()
     with ExitStack() as stack:
         for service in ("PathDesk", "PathProgram", "PathDoor"):
             log = stack.enter_context(open(os.path.join(log_dir, f"{service}.log"), "wb"))
@@ -702,7 +706,6 @@ def bench_path(amqp_uri, seconds, concurrency, log_dir):
                 [sys.executable, "-m", "nameko", "run", "--config", config,
                  f"path_service:{service}"], cwd=HERE, env=env, stdout=log,
                 stderr=subprocess.STDOUT)
-            processes.append(process)
             stack.callback(process.wait, 10)
             stack.callback(process.terminate)
         proxy = ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=30)
@@ -934,7 +937,8 @@ def print_cpu_per_case(before, after, cases, echo_ms):
                            sorted(spent.items(), key=lambda item: -item[1]))
           + f"; all {total:.1f}")
     print(f"  one echo call cost the machine {echo_ms:.2f} ms of CPU (its service, RabbitMQ, "
-          f"its clients): a case costs {total / echo_ms:.1f} echo calls")
+          f"its clients; the mean of the echo before and after the run): a case costs "
+          f"{total / echo_ms:.1f} echo calls")
     return total / echo_ms
 
 
@@ -1007,8 +1011,7 @@ def bench(database, args):
         path_rate, path_ms, path_cpu_ms = bench_path(suite.amqp_uri, args.baseline_seconds,
                                                      args.concurrency, log_dir)
         report.line("path", "a case's hops alone, nameko's defaults, no database", path_rate,
-                    path_ms, f"  {path_cpu_ms:.2f} ms CPU a case = {path_cpu_ms / echo_cpu_ms:.1f}"
-                    f" echo calls")
+                    path_ms, f"  {path_cpu_ms:.2f} ms CPU a case")
 
         print(f"\nSaturation: {args.concurrency} clients back to back, at least {args.cases} "
               f"cases and {args.seconds:g} s, half Open311 POST, half POST /api/v1/cases:",
@@ -1037,6 +1040,16 @@ def bench(database, args):
               f"recorded {accepted_in:.1f} s after the first POST; the machine's cores were "
               f"{cpu_during:.0%} busy while they were posted (every process: the services, "
               f"RabbitMQ, the database, this command's clients)")
+        # the echo once more: this machine's pace moves within minutes, so the run is set
+        # beside the echo before and after it, their mean the ratios' denominator
+        echo_before, echo_cpu_before = echo_rate, echo_cpu_ms
+        echo_after, echo_after_ms, echo_cpu_after = bench_echo(
+            suite.amqp_uri, args.baseline_seconds, args.concurrency, log_dir)
+        report.line("echo-after", "bare nameko RPC echo, again after the run", echo_after,
+                    echo_after_ms,
+                    f"  {echo_cpu_after:.2f} ms CPU a call, before the run {echo_cpu_before:.2f}")
+        echo_rate = (echo_before + echo_after) / 2
+        echo_cpu_ms = (echo_cpu_before + echo_cpu_after) / 2
         print_hops(hops)
         print_statements(before, after, len(results))
         case_calls = print_cpu_per_case(used_before, used_after, len(results), echo_cpu_ms)
@@ -1072,7 +1085,8 @@ def bench(database, args):
         print(f"\nSummary ({database}; ratios to the bus's own rates in this run):")
         # three places: 0.245 is not yet the quarter it would round to
         print(f"  end-to-end at saturation: {rate:.1f} cases/s = {rate / echo_rate:.3f}x the RPC "
-              f"echo ({echo_rate:.1f}/s), {rate / kombu_rate:.3f}x kombu publish+consume "
+              f"echo ({echo_rate:.1f}/s, the mean of {echo_before:.1f} before the run and "
+              f"{echo_after:.1f} after), {rate / kombu_rate:.3f}x kombu publish+consume "
               f"({kombu_rate:.0f}/s); target >= 0.25x the echo")
         print(f"  a case's hops alone (POST -> RPC -> program -> report, through nameko's own "
               f"RPC, publisher and consumer, with no database and no rule): {path_rate:.1f}/s = "

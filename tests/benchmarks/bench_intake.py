@@ -724,8 +724,9 @@ def bench_path(amqp_uri, seconds, concurrency, log_dir):
             session = requests.Session()
             while time.monotonic() < deadline:
                 at = time.time()
-                number = session.post(url, data=form, timeout=60).json()["case"]
-                posted[number] = at
+                response = session.post(url, data=form, timeout=60)
+                response.raise_for_status()
+                posted[response.json()["case"]] = at
 
         started, cpu_before = time.time(), cpu_times()
         threads = [threading.Thread(target=client) for _ in range(concurrency)]

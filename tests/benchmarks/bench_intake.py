@@ -679,28 +679,39 @@ def bench_kombu(amqp_uri, seconds, concurrency):
     return received[0] / elapsed, latencies
 
 
-def bench_path(amqp_uri, seconds, concurrency, log_dir):
-    """The case's path with nothing on it (``path_service``): three nameko services, each its
-    own process, posted to over HTTP by ``concurrency`` clients for ``seconds``. Returns cases
-    a second until the last report arrived, the latencies from the POST to the report, and the
-    machine's CPU a case."""
+PATHS = {   # the hops a case makes, alone (path_service): its services, its desk, its queues
+    "nameko": (("PathDesk", "PathProgram", "PathDoor"), "bench_path_desk",
+               ("DISPATCHED", "REPORTS")),
+    "minzi": (("MinziPathDesk", "MinziPathProgram", "MinziPathDoor"), "bench_minzi_path_desk",
+              ("MINZI_DISPATCHED", "MINZI_REPORTS")),
+}
+
+
+def bench_path(amqp_uri, seconds, concurrency, log_dir, way="nameko"):
+    """The case's path with nothing on it (``path_service``), as nameko makes its hops or as
+    Minzi does (``way``): three nameko services, each its own process, posted to over HTTP by
+    ``concurrency`` clients for ``seconds``. Returns cases a second until the last report
+    arrived, the latencies from the POST to the report, the machine's CPU a case, and that CPU
+    by part (the door, the desk, the program, RabbitMQ, the clients: ms a case)."""
     import socket
 
+    import path_service  # beside this script, as echo_service is
     from kombu import Connection
     from nameko.standalone.rpc import ClusterRpcProxy
-    from path_service import DISPATCHED, REPORTS  # beside this script, as echo_service is
+    services, desk_name, queues = PATHS[way]
     with socket.socket() as probe:    # a free port for the door
         probe.bind(("127.0.0.1", 0))
         address = f"127.0.0.1:{probe.getsockname()[1]}"
-    config = os.path.join(log_dir, "path.yaml")
+    config = os.path.join(log_dir, f"path-{way}.yaml")
     with open(config, "w") as handle:
         json.dump({"AMQP_URI": amqp_uri, "WEB_SERVER_ADDRESS": address}, handle)  # YAML too
     env = {**os.environ, "PYTHONPATH": HERE}
     with Connection(amqp_uri) as setup:   # bound before anything is published to them
-        for queue in (DISPATCHED, REPORTS):
-            queue(setup.default_channel).declare()
+        for queue in queues:
+            getattr(path_service, queue)(setup.default_channel).declare()
     with ExitStack() as stack:
-        for service in ("PathDesk", "PathProgram", "PathDoor"):
+        pids = {}
+        for service in services:
             log = stack.enter_context(open(os.path.join(log_dir, f"{service}.log"), "wb"))
             process = subprocess.Popen(
                 [sys.executable, "-m", "nameko", "run", "--config", config,
@@ -708,8 +719,9 @@ def bench_path(amqp_uri, seconds, concurrency, log_dir):
                 stderr=subprocess.STDOUT)
             stack.callback(process.wait, 10)
             stack.callback(process.terminate)
+            pids[service.removeprefix("Minzi").removeprefix("Path").lower()] = process.pid
         proxy = ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=30)
-        desk = proxy.start().bench_path_desk
+        desk = getattr(proxy.start(), desk_name)
         stack.callback(proxy.stop)
         url = f"http://{address}/cases"
         form = {"service_code": "water_repair", "phone": "13900000000",
@@ -728,7 +740,7 @@ def bench_path(amqp_uri, seconds, concurrency, log_dir):
                 response.raise_for_status()
                 posted[response.json()["case"]] = at
 
-        started, cpu_before = time.time(), cpu_times()
+        started, cpu_before, used_before = time.time(), cpu_times(), process_cpu(pids)
         threads = [threading.Thread(target=client) for _ in range(concurrency)]
         for thread in threads:
             thread.start()
@@ -737,11 +749,21 @@ def bench_path(amqp_uri, seconds, concurrency, log_dir):
         wait_for(lambda: len(posted.keys() & {int(n) for n in desk.accepted()}) == len(posted),
                  timeout=120, interval=0.1, message="every report on the path")
         busy = (cpu_times()[0] - cpu_before[0]) / TICKS
+        used_after = process_cpu(pids)
         accepted = {int(n): at for n, at in desk.accepted().items()}
         last = max(accepted[n] for n in posted)
         latencies = [(accepted[n] - at) * 1000 for n, at in posted.items()]
+        cases = max(1, len(posted))
+        parts = {part: (used_after[part] - used_before.get(part, 0)) * 1000 / cases
+                 for part in ("door", "desk", "program", "RabbitMQ", "this command (clients)")}
         # the wait for the last report counts a little idle CPU too: an upper bound
-        return len(posted) / (last - started), latencies, busy * 1000 / max(1, len(posted))
+        return len(posted) / (last - started), latencies, busy * 1000 / cases, parts
+
+
+def path_parts(parts):
+    """A path's CPU a case by part, as printed: ``door 1.2, desk 0.9, …``."""
+    return ", ".join(f"{part.removeprefix('this command ').strip('()')} {ms:.2f}"
+                     for part, ms in parts.items())
 
 
 # -- cases through the door -----------------------------------------------------------------------
@@ -940,7 +962,22 @@ def print_cpu_per_case(before, after, cases, echo_ms):
     print(f"  one echo call cost the machine {echo_ms:.2f} ms of CPU (its service, RabbitMQ, "
           f"its clients; the mean of the echo before and after the run): a case costs "
           f"{total / echo_ms:.1f} echo calls")
-    return total / echo_ms
+    return spent
+
+
+def print_budget(echo_ms, case_cpu, hops_ms):
+    """What the throughput target leaves a case, in CPU, beside what this run's case spent: its
+    hops alone (as Minzi makes them), its database's server, and the rest, which is everything
+    the services do beyond carrying it (rules, statements, checks, answers)."""
+    budget, spent = 4 * echo_ms, sum(case_cpu.values())
+    server = case_cpu.get("PostgreSQL", 0.0)
+    rest = spent - hops_ms - server
+    print(f"  the target's CPU budget: at 0.25x the echo a case may cost the machine 4 echo "
+          f"calls, {budget:.1f} ms; this run's case cost {spent:.1f} ms = the hops alone as "
+          f"Minzi makes them {hops_ms:.1f}"
+          + (f" + PostgreSQL's server {server:.1f}" if server else "")
+          + f" + the services' work beyond carrying it {rest:.1f}; that work may cost at most "
+          f"{budget - hops_ms - server:.1f} ms for the case to reach the target")
 
 
 def machine_busy(before, after):
@@ -1009,10 +1046,15 @@ def bench(database, args):
                                            args.concurrency)
         kombu = report.line("kombu", "bare kombu persistent publish+confirm -> consume",
                             kombu_rate, kombu_ms)
-        path_rate, path_ms, path_cpu_ms = bench_path(suite.amqp_uri, args.baseline_seconds,
-                                                     args.concurrency, log_dir)
+        path_rate, path_ms, path_cpu_ms, path_cpu = bench_path(
+            suite.amqp_uri, args.baseline_seconds, args.concurrency, log_dir)
         report.line("path", "a case's hops alone, nameko's defaults, no database", path_rate,
-                    path_ms, f"  {path_cpu_ms:.2f} ms CPU a case")
+                    path_ms, f"  {path_cpu_ms:.2f} ms CPU a case ({path_parts(path_cpu)})")
+        hops_rate, hops_ms, hops_cpu_ms, hops_cpu = bench_path(
+            suite.amqp_uri, args.baseline_seconds, args.concurrency, log_dir, "minzi")
+        report.line("minzi-path", "a case's hops alone, as Minzi makes them, no database",
+                    hops_rate, hops_ms, f"  {hops_cpu_ms:.2f} ms CPU a case "
+                    f"({path_parts(hops_cpu)})")
 
         print(f"\nSaturation: {args.concurrency} clients back to back, at least {args.cases} "
               f"cases and {args.seconds:g} s, half Open311 POST, half POST /api/v1/cases:",
@@ -1053,7 +1095,7 @@ def bench(database, args):
         echo_cpu_ms = (echo_cpu_before + echo_cpu_after) / 2
         print_hops(hops)
         print_statements(before, after, len(results))
-        case_calls = print_cpu_per_case(used_before, used_after, len(results), echo_cpu_ms)
+        case_cpu = print_cpu_per_case(used_before, used_after, len(results), echo_cpu_ms)
         if database == "postgresql":
             print_server_statements(server_before, server_after, len(results),
                                     suite.planning_tracked)
@@ -1093,7 +1135,12 @@ def bench(database, args):
               f"RPC, publisher and consumer, with no database and no rule): {path_rate:.1f}/s = "
               f"{path_rate / echo_rate:.3f}x the echo, {path_cpu_ms / echo_cpu_ms:.1f} echo calls "
               f"of CPU a case; the case end to end reaches {rate / path_rate:.2f} of that rate at "
-              f"{case_calls:.1f} echo calls")
+              f"{sum(case_cpu.values()) / echo_cpu_ms:.1f} echo calls")
+        print(f"  a case's hops alone as Minzi makes them (its requests transient, its messages "
+              f"confirmed and consumed in batches): {hops_rate:.1f}/s = "
+              f"{hops_rate / echo_rate:.3f}x the echo, {hops_cpu_ms / echo_cpu_ms:.1f} echo calls "
+              f"of CPU a case; the case end to end reaches {rate / hops_rate:.2f} of that rate")
+        print_budget(echo_cpu_ms, case_cpu, hops_cpu_ms)
         print(f"  latency p50 at saturation: {sat['p50']:.0f} ms = {sat['p50'] / echo['p50']:.0f}x "
               f"an echo call's p50, {sat['p50'] / kombu['p50']:.0f}x a kombu message's p50")
         for offered, p in fixed.items():

@@ -32,6 +32,7 @@ def test_the_benchmark_prints_every_figure(database):
     for row in ("bare nameko RPC echo", "bare nameko RPC echo, again after the run",
                 "bare kombu persistent publish\\+confirm -> consume",
                 "a case's hops alone, nameko's defaults, no database",
+                "a case's hops alone, as Minzi makes them, no database",
                 "POST \\(either door\\) answered",
                 "POST -> accepted by the program, recorded"):
         assert re.search(rf"{row}[^\n]*?\s+[\d.]+/s{FIGURE} ms", out), (row, out)
@@ -72,11 +73,33 @@ def test_the_benchmark_prints_every_figure(database):
     mean, before, after = map(float, echo.groups())
     assert abs(mean - (before + after) / 2) < 0.1, echo.group(0)
     # the hops a case makes, alone, as a rate beside the echo's and as CPU in echo calls
-    assert re.search(r"a case's hops alone, nameko's defaults, no database\s+[\d.]+/s.*\(n=\d+\)"
-                     r"  [\d.]+ ms CPU a case", out), out
+    # (nameko's way and Minzi's), their CPU by part
+    for way in ("nameko's defaults", "as Minzi makes them"):
+        assert re.search(rf"a case's hops alone, {way}, no database\s+[\d.]+/s.*\(n=\d+\)"
+                         r"  [\d.]+ ms CPU a case \(door [\d.]+, desk [\d.]+, program [\d.]+, "
+                         r"RabbitMQ [\d.]+, clients [\d.]+\)", out), (way, out)
     assert re.search(r"a case's hops alone \(.*\): [\d.]+/s = \d\.\d{3}x the echo, [\d.]+ echo "
                      r"calls of CPU a case; the case end to end reaches [\d.]+ of that rate",
                      out), out
+    assert re.search(r"a case's hops alone as Minzi makes them \(.*\): [\d.]+/s = \d\.\d{3}x the "
+                     r"echo, [\d.]+ echo calls of CPU a case; the case end to end reaches [\d.]+ "
+                     r"of that rate", out), out
+    # the target's budget: four echo calls, and the case's CPU taken apart into the hops alone,
+    # PostgreSQL's server (on PostgreSQL) and the rest, each figure the sum says it is
+    hops_ms = float(re.search(r"as Minzi makes them, no database.*  ([\d.]+) ms CPU a case",
+                              out).group(1))
+    budget = re.search(r"the target's CPU budget: at 0\.25x the echo a case may cost the machine "
+                       r"4 echo calls, ([\d.]+) ms; this run's case cost ([\d.]+) ms = the hops "
+                       r"alone as Minzi makes them ([\d.]+)(?: \+ PostgreSQL's server ([\d.]+))? "
+                       r"\+ the services' work beyond carrying it (-?[\d.]+); that work may cost "
+                       r"at most (-?[\d.]+) ms", out)
+    assert budget, out
+    allowed, spent, hops, server, rest, at_most = (float(v or 0) for v in budget.groups())
+    assert bool(budget.group(4)) == (database == "postgresql"), budget.group(0)
+    assert abs(allowed - 4 * float(cpu.group(3))) < 0.1, (budget.group(0), cpu.group(0))
+    assert abs(spent - float(cpu.group(2))) < 0.1, (budget.group(0), cpu.group(0))
+    assert abs(hops - hops_ms) < 0.1 and abs(hops + server + rest - spent) < 0.2, budget.group(0)
+    assert abs(at_most - (allowed - hops - server)) < 0.2, budget.group(0)
     assert re.search(r"POST -> accepted at 2/s: p50 \d+ ms, p95 \d+ ms, p99 \d+ ms", out), out
     # PostgreSQL's own time, statement by statement, where the server keeps those figures
     statements = re.search(r"\nPostgreSQL's time by statement(.*)", out)

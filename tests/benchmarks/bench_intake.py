@@ -755,7 +755,7 @@ def bench_path(amqp_uri, seconds, concurrency, log_dir, way="nameko"):
         latencies = [(accepted[n] - at) * 1000 for n, at in posted.items()]
         cases = max(1, len(posted))
         parts = {part: (used_after[part] - used_before.get(part, 0)) * 1000 / cases
-                 for part in ("door", "desk", "program", "RabbitMQ", "this command (clients)")}
+                 for part in ("door", "desk", "program", "RabbitMQ", CLIENTS)}
         # the wait for the last report counts a little idle CPU too: an upper bound
         return len(posted) / (last - started), latencies, busy * 1000 / cases, parts
 
@@ -918,6 +918,9 @@ def cpu_times():
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
+CLIENTS = "this command (clients)"
+
+
 def process_cpu(services):
     """CPU seconds used so far by each process still running, grouped: each service by its pid,
     RabbitMQ, PostgreSQL (its server and every backend), this command, and the rest."""
@@ -942,7 +945,7 @@ def process_cpu(services):
         elif command.startswith("postgres"):
             group = "PostgreSQL"
         elif pid == os.getpid():
-            group = "this command (clients)"
+            group = CLIENTS
         else:
             group = "other"
         used[group] += seconds
@@ -965,19 +968,22 @@ def print_cpu_per_case(before, after, cases, echo_ms):
     return spent
 
 
-def print_budget(echo_ms, case_cpu, hops_ms):
+def print_budget(echo_ms, case_cpu, hops_ms, hops_parts):
     """What the throughput target leaves a case, in CPU, beside what this run's case spent: its
-    hops alone (as Minzi makes them), its database's server, and the rest, which is everything
-    the services do beyond carrying it (rules, statements, checks, answers)."""
+    hops alone (as Minzi makes them), its database's server, what its clients and the rest of
+    the machine spent beyond the path's clients, and the services' work beyond carrying it
+    (rules, statements, checks, answers: the services' and RabbitMQ's CPU over the path's)."""
     budget, spent = 4 * echo_ms, sum(case_cpu.values())
     server = case_cpu.get("PostgreSQL", 0.0)
-    rest = spent - hops_ms - server
+    clients = case_cpu.get(CLIENTS, 0.0) + case_cpu.get("other", 0.0) - hops_parts[CLIENTS]
+    work = spent - hops_ms - server - clients
     print(f"  the target's CPU budget: at 0.25x the echo a case may cost the machine 4 echo "
           f"calls, {budget:.1f} ms; this run's case cost {spent:.1f} ms = the hops alone as "
           f"Minzi makes them {hops_ms:.1f}"
           + (f" + PostgreSQL's server {server:.1f}" if server else "")
-          + f" + the services' work beyond carrying it {rest:.1f}; that work may cost at most "
-          f"{budget - hops_ms - server:.1f} ms for the case to reach the target")
+          + f" + its clients and the rest of the machine beyond the path's {clients:.1f} + the "
+          f"services' work beyond carrying it {work:.1f}; that work may cost at most "
+          f"{budget - hops_ms - server - clients:.1f} ms for the case to reach the target")
 
 
 def machine_busy(before, after):
@@ -1140,7 +1146,7 @@ def bench(database, args):
               f"confirmed and consumed in batches): {hops_rate:.1f}/s = "
               f"{hops_rate / echo_rate:.3f}x the echo, {hops_cpu_ms / echo_cpu_ms:.1f} echo calls "
               f"of CPU a case; the case end to end reaches {rate / hops_rate:.2f} of that rate")
-        print_budget(echo_cpu_ms, case_cpu, hops_cpu_ms)
+        print_budget(echo_cpu_ms, case_cpu, hops_cpu_ms, hops_cpu)
         print(f"  latency p50 at saturation: {sat['p50']:.0f} ms = {sat['p50'] / echo['p50']:.0f}x "
               f"an echo call's p50, {sat['p50'] / kombu['p50']:.0f}x a kombu message's p50")
         for offered, p in fixed.items():

@@ -85,21 +85,30 @@ def test_the_benchmark_prints_every_figure(database):
                      r"echo, [\d.]+ echo calls of CPU a case; the case end to end reaches [\d.]+ "
                      r"of that rate", out), out
     # the target's budget: four echo calls, and the case's CPU taken apart into the hops alone,
-    # PostgreSQL's server (on PostgreSQL) and the rest, each figure the sum says it is
-    hops_ms = float(re.search(r"as Minzi makes them, no database.*  ([\d.]+) ms CPU a case",
-                              out).group(1))
+    # PostgreSQL's server (on PostgreSQL), the clients' and the rest of the machine's beyond the
+    # path's clients, and the services' work, each figure what the parts printed make it
+    path = re.search(r"as Minzi makes them, no database.*  ([\d.]+) ms CPU a case .*clients "
+                     r"([\d.]+)\)", out)
+    parts = {name: float(ms) for name, ms in
+             (part.rsplit(" ", 1) for part in cpu.group(1).split(", "))}
     budget = re.search(r"the target's CPU budget: at 0\.25x the echo a case may cost the machine "
                        r"4 echo calls, ([\d.]+) ms; this run's case cost ([\d.]+) ms = the hops "
                        r"alone as Minzi makes them ([\d.]+)(?: \+ PostgreSQL's server ([\d.]+))? "
+                       r"\+ its clients and the rest of the machine beyond the path's (-?[\d.]+) "
                        r"\+ the services' work beyond carrying it (-?[\d.]+); that work may cost "
                        r"at most (-?[\d.]+) ms", out)
     assert budget, out
-    allowed, spent, hops, server, rest, at_most = (float(v or 0) for v in budget.groups())
+    allowed, spent, hops, server, clients, work, at_most = (float(v or 0)
+                                                            for v in budget.groups())
     assert bool(budget.group(4)) == (database == "postgresql"), budget.group(0)
     assert abs(allowed - 4 * float(cpu.group(3))) < 0.1, (budget.group(0), cpu.group(0))
     assert abs(spent - float(cpu.group(2))) < 0.1, (budget.group(0), cpu.group(0))
-    assert abs(hops - hops_ms) < 0.1 and abs(hops + server + rest - spent) < 0.2, budget.group(0)
-    assert abs(at_most - (allowed - hops - server)) < 0.2, budget.group(0)
+    assert abs(hops - float(path.group(1))) < 0.1, budget.group(0)
+    assert abs(server - parts.get("PostgreSQL", 0)) < 0.1, budget.group(0)
+    assert abs(clients - (parts["this command (clients)"] + parts.get("other", 0)
+                          - float(path.group(2)))) < 0.2, budget.group(0)
+    assert abs(hops + server + clients + work - spent) < 0.2, budget.group(0)
+    assert abs(at_most - (allowed - hops - server - clients)) < 0.2, budget.group(0)
     assert re.search(r"POST -> accepted at 2/s: p50 \d+ ms, p95 \d+ ms, p99 \d+ ms", out), out
     # PostgreSQL's own time, statement by statement, where the server keeps those figures
     statements = re.search(r"\nPostgreSQL's time by statement(.*)", out)

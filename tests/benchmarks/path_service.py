@@ -108,8 +108,12 @@ class Relay(WakeableLoop):
 
     def work(self) -> bool:
         batch = [self.waiting.popleft() for _ in range(min(BATCH_SIZE, len(self.waiting)))]
-        if batch:
-            self.publisher.publish_many(batch, mandatory=True)
+        try:
+            if batch:
+                self.publisher.publish_many(batch, mandatory=True)
+        except Exception:
+            self.waiting.extendleft(reversed(batch))   # kept, in order, for the next try
+            raise
         return bool(self.waiting)
 
 

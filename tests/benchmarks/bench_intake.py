@@ -679,11 +679,12 @@ def bench_kombu(amqp_uri, seconds, concurrency):
     return received[0] / elapsed, latencies
 
 
-PATHS = {   # the hops a case makes, alone (path_service): its services, its desk, its queues
-    "nameko": (("PathDesk", "PathProgram", "PathDoor"), "bench_path_desk",
-               ("DISPATCHED", "REPORTS")),
-    "minzi": (("MinziPathDesk", "MinziPathProgram", "MinziPathDoor"), "bench_minzi_path_desk",
-              ("MINZI_DISPATCHED", "MINZI_REPORTS")),
+PATHS = {   # the hops a case makes, alone (path_service): its services by part (started in this
+    # order), its desk's name, its queues
+    "nameko": ({"desk": "PathDesk", "program": "PathProgram", "door": "PathDoor"},
+               "bench_path_desk", ("DISPATCHED", "REPORTS")),
+    "minzi": ({"desk": "MinziPathDesk", "program": "MinziPathProgram", "door": "MinziPathDoor"},
+              "bench_minzi_path_desk", ("MINZI_DISPATCHED", "MINZI_REPORTS")),
 }
 
 
@@ -711,7 +712,7 @@ def bench_path(amqp_uri, seconds, concurrency, log_dir, way="nameko"):
             getattr(path_service, queue)(setup.default_channel).declare()
     with ExitStack() as stack:
         pids = {}
-        for service in services:
+        for part, service in services.items():
             log = stack.enter_context(open(os.path.join(log_dir, f"{service}.log"), "wb"))
             process = subprocess.Popen(
                 [sys.executable, "-m", "nameko", "run", "--config", config,
@@ -719,7 +720,7 @@ def bench_path(amqp_uri, seconds, concurrency, log_dir, way="nameko"):
                 stderr=subprocess.STDOUT)
             stack.callback(process.wait, 10)
             stack.callback(process.terminate)
-            pids[service.removeprefix("Minzi").removeprefix("Path").lower()] = process.pid
+            pids[part] = process.pid
         proxy = ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=30)
         desk = getattr(proxy.start(), desk_name)
         stack.callback(proxy.stop)
